@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what softcca's build, tests and demo need, once. Safe to run again: it only calls
+# apt-get when a package is missing. Uses sudo when not root.
+set -euo pipefail
+packages=(libpcsclite-dev pcscd pkg-config gnucobol3 libcmocka-dev python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

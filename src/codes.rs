@@ -1,0 +1,134 @@
+//! THE table: every [`Error`] and [`Warning`] to its ICSF (return code, reason code).
+//!
+//! One exhaustive `match` per enum and no `_` arm, so a new variant does not compile until it
+//! has a row here. Numbers follow DECISIONS.md #9: the z/OS ICSF Application Programmer's Guide
+//! reason code where ICSF documents one for the condition, otherwise the CCA code (IBM CCA
+//! reason-code tables, as transcribed in docs/codes.md with sources). `docs/codes.md` lists
+//! the same rows with their conditions; `tests/codes_doc.rs` keeps the two in step.
+
+use crate::error::Error;
+
+/// ICSF return code 0: success.
+pub const RC_OK: i32 = 0;
+/// ICSF return code 4: success with a warning, or a verification that did not verify.
+pub const RC_WARNING: i32 = 4;
+/// ICSF return code 8: the call failed; parameters are unchanged but for rc and rs.
+pub const RC_FAILED: i32 = 8;
+/// ICSF return code 12: the cryptographic facility is not ready (no master key, no state).
+pub const RC_NOT_READY: i32 = 12;
+/// ICSF return code 16: an internal error.
+pub const RC_INTERNAL: i32 = 16;
+
+/// A successful call that still has something to say (return code 0, non-zero reason).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Warning {
+    /// A key token used was wrapped under the old master key.
+    OldMasterKey,
+    /// A key (part) does not have odd parity.
+    KeyParity,
+    /// Master Key Process: a key part does not have odd parity.
+    MasterKeyPartParity,
+    /// Master Key Process: two 8-byte parts of the new master key are equal.
+    MasterKeyDuplicateThirds,
+    /// Key Record Read: the record holds a null key token.
+    NullRecord,
+}
+
+/// Return and reason code of a failure.
+pub const fn of(error: Error) -> (i32, i32) {
+    match error {
+        // CCA 8/184 "A required pointer is null" (DECISIONS #10 amended, docs/decisions.md).
+        Error::NullPointer => (RC_FAILED, 184),
+        Error::RuleArrayCount => (RC_FAILED, 35),
+        Error::UnknownKeyword => (RC_FAILED, 33),
+        Error::ConflictingKeywords => (RC_FAILED, 34),
+        Error::MissingKeyword => (RC_FAILED, 34),
+        Error::BadLength => (RC_FAILED, 72),
+        Error::MustBeZero => (RC_FAILED, 715),
+        Error::OutputTooSmall => (RC_FAILED, 72),
+        Error::LabelSyntax => (RC_FAILED, 32),
+        // ICSF 8/10012 (CCA 8/30).
+        Error::LabelNotFound => (RC_FAILED, 10012),
+        Error::DuplicateLabel => (RC_FAILED, 44),
+        Error::NotInternalToken => (RC_FAILED, 154),
+        Error::NullToken => (RC_FAILED, 154),
+        Error::TokenVersion => (RC_FAILED, 49),
+        // ICSF 8/12 for any token (CCA 8/29 for internal tokens).
+        Error::TokenTvv => (RC_FAILED, 12),
+        Error::WrapMethod => (RC_FAILED, 47),
+        // ICSF 8/10004 (CCA 8/48).
+        Error::MkvpMismatch => (RC_FAILED, 10004),
+        Error::MasterKeyNotLoaded => (RC_NOT_READY, 764),
+        Error::MasterKeyRegisterState => (RC_FAILED, 707),
+        Error::MasterKeySameAsCurrent => (RC_FAILED, 704),
+        Error::WeakMasterKey => (RC_FAILED, 703),
+        Error::CvParity => (RC_FAILED, 340),
+        Error::CvViolation => (RC_FAILED, 39),
+        Error::CvReservedBits => (RC_WARNING, 166),
+        Error::ReplicatedHalves => (RC_FAILED, 442),
+        Error::AccessDenied(_) => (RC_FAILED, 90),
+        Error::KeyAlreadyComplete => (RC_FAILED, 441),
+        Error::KeyCannotComplete => (RC_FAILED, 439),
+        Error::KeyFormKeyword => (RC_FAILED, 41),
+        Error::KeyLengthKeyword => (RC_FAILED, 43),
+        Error::KeyTypeKeyword => (RC_FAILED, 61),
+        Error::GeneratedKeyIdentifier => (RC_FAILED, 155),
+        Error::KeyTypeLength => (RC_FAILED, 2097),
+        Error::PinFormat => (RC_FAILED, 106),
+        Error::FormatControl => (RC_FAILED, 107),
+        Error::PadDigit => (RC_FAILED, 108),
+        Error::PanData => (RC_FAILED, 110),
+        Error::PinLength => (RC_FAILED, 100),
+        Error::PinBlockConsistency => (RC_FAILED, 407),
+        Error::PinBlockGeneral => (RC_FAILED, 2514),
+        Error::PinDigits => (RC_FAILED, 116),
+        Error::SequenceNumber => (RC_FAILED, 111),
+        // ICSF 4/8004 (CCA 4/1).
+        Error::MacMismatch => (RC_WARNING, 8004),
+        Error::VerificationMismatch => (RC_WARNING, 1),
+        Error::NoRecordProcessed => (RC_WARNING, 158),
+        Error::KeyStorage => (RC_NOT_READY, 197),
+        Error::StateDirectory => (RC_NOT_READY, 197),
+        Error::Random => (RC_INTERNAL, 336),
+        Error::Internal => (RC_INTERNAL, 769),
+    }
+}
+
+/// Return and reason code of a success with a warning.
+pub const fn of_warning(warning: Warning) -> (i32, i32) {
+    match warning {
+        Warning::OldMasterKey => (RC_OK, 10001),
+        // ICSF 0/4 under REASONCODES(ICSF) (CCA 0/2).
+        Warning::KeyParity => (RC_OK, 4),
+        Warning::MasterKeyPartParity => (RC_OK, 702),
+        Warning::MasterKeyDuplicateThirds => (RC_OK, 701),
+        Warning::NullRecord => (RC_OK, 8),
+    }
+}
+
+/// Collects the warnings of one call; the first one noted is reported.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Notes {
+    first: Option<Warning>,
+}
+
+impl Notes {
+    /// Records `w` unless a warning was recorded before.
+    pub fn warn(&mut self, w: Warning) {
+        self.first.get_or_insert(w);
+    }
+
+    /// The warning to report, if any.
+    pub fn warning(&self) -> Option<Warning> {
+        self.first
+    }
+
+    /// Return and reason code of a successful call with these notes.
+    pub fn codes(&self) -> (i32, i32) {
+        match self.first {
+            None => (RC_OK, 0),
+            Some(w) => of_warning(w),
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Cryptographic building blocks: the one TDES wrapper, clear-key containers, parity,
+//! constant-time comparison and randomness. Nothing here knows about CCA tokens.
+
+pub mod ct;
+pub mod key;
+pub mod parity;
+pub mod rng;
+pub mod tdes;
+pub mod weak;
+
+pub use key::ClearKey;
+pub use tdes::Tdes;

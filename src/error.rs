@@ -1,0 +1,183 @@
+//! The one error type of the crate.
+//!
+//! Every failure a verb can report is a variant here, named by the condition and never by its
+//! number. [`crate::codes`] maps each variant to the ICSF return and reason codes; that table is
+//! the only place numbers appear. Variants carry no secret material, so `Debug` and `Display`
+//! are safe to log.
+
+use core::fmt;
+
+/// The access-control point a verb needed and found disabled.
+pub type AcpOffset = u16;
+
+/// A verb's failure. `Copy`, small, and free of secrets.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// A required pointer parameter was NULL (DECISIONS #10).
+    NullPointer,
+    /// `rule_array_count` is outside the range the verb accepts.
+    RuleArrayCount,
+    /// A rule-array keyword (or a keyword parameter) is not one the verb knows.
+    UnknownKeyword,
+    /// Two keywords of one group, or keywords that exclude each other, were given.
+    ConflictingKeywords,
+    /// A keyword the verb requires is missing.
+    MissingKeyword,
+    /// A length parameter has a value the verb does not accept.
+    BadLength,
+    /// A parameter that must be zero is not.
+    MustBeZero,
+    /// An output buffer is smaller than the result.
+    OutputTooSmall,
+    /// A key label breaks the CCA label syntax, or the identifier starts with X'FF'.
+    LabelSyntax,
+    /// No CKDS record has this label.
+    LabelNotFound,
+    /// A CKDS record with this label already exists.
+    DuplicateLabel,
+    /// The key identifier is not an internal key token or a label (external token, or X'02').
+    NotInternalToken,
+    /// The key identifier is a null token (or a CKDS record holding one) where a key is needed.
+    NullToken,
+    /// The token's version byte is not one this implementation reads.
+    TokenVersion,
+    /// The token validation value does not match the token.
+    TokenTvv,
+    /// The token's wrapping method is not WRAP-ECB.
+    WrapMethod,
+    /// The token's master-key verification pattern matches neither the current nor the old
+    /// master key.
+    MkvpMismatch,
+    /// There is no current master key (DECISIONS #14).
+    MasterKeyNotLoaded,
+    /// A master-key register is not in the state the requested step needs.
+    MasterKeyRegisterState,
+    /// A byte of a control vector does not have even parity.
+    CvParity,
+    /// A control vector does not permit the use the verb makes of the key.
+    CvViolation,
+    /// A control vector sets reserved or anti-variant bits wrongly (warning class).
+    CvReservedBits,
+    /// A double-length key has two equal halves where that is not allowed.
+    ReplicatedHalves,
+    /// The access-control point with this offset is disabled.
+    AccessDenied(AcpOffset),
+    /// Key Part Import: a part cannot be added because the key is complete (KEY-PART bit off).
+    KeyAlreadyComplete,
+    /// Key Part Import: the key cannot be completed (no part accumulated, or already complete).
+    KeyCannotComplete,
+    /// Master Key Process: the new master key equals the current one.
+    MasterKeySameAsCurrent,
+    /// Master Key Process: an 8-byte part of the new master key is a weak DES key.
+    WeakMasterKey,
+    /// Key Generate: the key_form keyword is not valid.
+    KeyFormKeyword,
+    /// Key Generate / Key Token Build: the key length keyword is not valid.
+    KeyLengthKeyword,
+    /// Key Generate / Key Token Build: the key type keyword is not valid.
+    KeyTypeKeyword,
+    /// Key Generate: the generated key identifier is not valid for the key form.
+    GeneratedKeyIdentifier,
+    /// Key Generate: key type and key length are not consistent.
+    KeyTypeLength,
+    /// Clear PIN Encrypt: the sequence number is not valid.
+    SequenceNumber,
+    /// Key Token Change / Key Record Delete: no record was processed.
+    NoRecordProcessed,
+    /// A PIN profile names a format the verb does not accept.
+    PinFormat,
+    /// A PIN profile's format-control keyword is not `NONE`.
+    FormatControl,
+    /// A PIN profile's pad digit is not valid for its format.
+    PadDigit,
+    /// PAN data is not twelve decimal digits.
+    PanData,
+    /// A PIN's length is outside what the format allows.
+    PinLength,
+    /// A recovered PIN block fails its format's consistency checks.
+    PinBlockConsistency,
+    /// As [`Error::PinBlockConsistency`], reported under ACP X'039F' (General ISO PIN Error
+    /// Security), which gives every PIN-block error one code.
+    PinBlockGeneral,
+    /// A clear PIN contains characters that are not decimal digits.
+    PinDigits,
+    /// MAC verification failed.
+    MacMismatch,
+    /// Key test: the verification pattern does not match the key.
+    VerificationMismatch,
+    /// The key-storage database could not be read or written.
+    KeyStorage,
+    /// The state directory could not be set up or read.
+    StateDirectory,
+    /// A random-number source failed.
+    Random,
+    /// A panic was caught at the C boundary (DECISIONS #15).
+    Internal,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Error::NullPointer => "a required parameter pointer is NULL",
+            Error::RuleArrayCount => "rule_array_count is not valid",
+            Error::UnknownKeyword => "a keyword is not valid for this verb",
+            Error::ConflictingKeywords => "keywords conflict or are duplicated",
+            Error::MissingKeyword => "a required keyword is missing",
+            Error::BadLength => "a length parameter is not valid",
+            Error::MustBeZero => "a parameter that must be zero is not",
+            Error::OutputTooSmall => "an output buffer is too small",
+            Error::LabelSyntax => "the key label syntax is not valid",
+            Error::LabelNotFound => "the key label was not found in the CKDS",
+            Error::DuplicateLabel => "a CKDS record with this label already exists",
+            Error::NotInternalToken => "the key identifier is not an internal token or a label",
+            Error::NullToken => "the key identifier is a null key token",
+            Error::TokenVersion => "the key token version is not valid",
+            Error::TokenTvv => "the key token validation value is not valid",
+            Error::WrapMethod => "the key token wrapping method is not supported",
+            Error::MkvpMismatch => "the key token's master key verification pattern is unknown",
+            Error::MasterKeyNotLoaded => "the master key is not loaded",
+            Error::MasterKeyRegisterState => "a master key register is in the wrong state",
+            Error::CvParity => "a control vector byte does not have even parity",
+            Error::CvViolation => "the control vector does not permit this use of the key",
+            Error::CvReservedBits => "reserved control vector bits are set",
+            Error::ReplicatedHalves => "key halves are replicated",
+            Error::AccessDenied(_) => "an access control point is disabled",
+            Error::KeyAlreadyComplete => "key part cannot be added because the key is complete",
+            Error::KeyCannotComplete => "the key cannot be completed",
+            Error::MasterKeySameAsCurrent => "the new master key equals the current master key",
+            Error::WeakMasterKey => "a part of the new master key is a weak DES key",
+            Error::KeyFormKeyword => "the key form keyword is not valid",
+            Error::KeyLengthKeyword => "the key length keyword is not valid",
+            Error::KeyTypeKeyword => "the key type keyword is not valid",
+            Error::GeneratedKeyIdentifier => "the generated key identifier is not valid",
+            Error::KeyTypeLength => "key type and key length are not consistent",
+            Error::SequenceNumber => "the sequence number is not valid",
+            Error::NoRecordProcessed => "no key record was processed",
+            Error::PinFormat => "the PIN block format is not valid",
+            Error::FormatControl => "the PIN format control is not valid",
+            Error::PadDigit => "the PIN pad digit is not valid",
+            Error::PanData => "the PAN data is not valid",
+            Error::PinLength => "the PIN length is not valid",
+            Error::PinBlockConsistency => "the PIN block failed its consistency check",
+            Error::PinBlockGeneral => "PIN block error (general ISO PIN error security)",
+            Error::PinDigits => "the PIN contains non-decimal characters",
+            Error::MacMismatch => "MAC verification failed",
+            Error::VerificationMismatch => "the key verification pattern does not match",
+            Error::KeyStorage => "key storage could not be read or written",
+            Error::StateDirectory => "the state directory is not usable",
+            Error::Random => "the random number source failed",
+            Error::Internal => "internal error",
+        };
+        f.write_str(text)?;
+        if let Error::AccessDenied(acp) = self {
+            write!(f, " (X'{acp:04X}')")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result type of every verb core.
+pub type Result<T> = core::result::Result<T, Error>;

@@ -1,0 +1,144 @@
+//! Raw pointer → owned value, and value → raw pointer. Every function here checks for NULL
+//! first and reads or writes unaligned; nothing else in the crate dereferences a pointer.
+//!
+//! # Unsafety
+//! Each function's `# Safety` says how many bytes the pointer must make available. Callers of
+//! the verbs promise that (the verbs' own `# Safety` sections list the lengths); these helpers
+//! can only check for NULL.
+
+use core::ptr;
+
+use crate::error::{Error, Result};
+use crate::rule_array::{MAX_KEYWORDS, RuleArray};
+
+/// Reads a fullword integer.
+///
+/// # Safety
+/// `p` must be NULL or point to 4 readable bytes.
+pub unsafe fn int(p: *const i32) -> Result<i32> {
+    if p.is_null() {
+        return Err(Error::NullPointer);
+    }
+    // SAFETY: non-NULL and, by the caller's promise, 4 readable bytes; unaligned read.
+    Ok(unsafe { p.read_unaligned() })
+}
+
+/// Reads a fullword that must lie in `range` (else `err`) and returns it as `usize`.
+///
+/// # Safety
+/// As [`int`].
+pub unsafe fn len_in(
+    p: *const i32,
+    range: core::ops::RangeInclusive<usize>,
+    err: Error,
+) -> Result<usize> {
+    // SAFETY: forwarded contract.
+    let v = unsafe { int(p) }?;
+    usize::try_from(v)
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or(err)
+}
+
+/// Copies `N` bytes.
+///
+/// # Safety
+/// `p` must be NULL or point to `N` readable bytes.
+pub unsafe fn array<const N: usize>(p: *const u8) -> Result<[u8; N]> {
+    if p.is_null() {
+        return Err(Error::NullPointer);
+    }
+    let mut out = [0u8; N];
+    // SAFETY: non-NULL, N readable bytes by contract; `out` is a distinct local.
+    unsafe { ptr::copy_nonoverlapping(p, out.as_mut_ptr(), N) };
+    Ok(out)
+}
+
+/// Borrows `len` bytes (for inputs too large to copy, such as MAC text).
+///
+/// # Safety
+/// `p` must be NULL or point to `len` readable bytes that stay valid and are not written for
+/// `'a`. With `len == 0` the pointer may be anything non-NULL.
+pub unsafe fn slice<'a>(p: *const u8, len: usize) -> Result<&'a [u8]> {
+    if p.is_null() {
+        return Err(Error::NullPointer);
+    }
+    if len == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: non-NULL, len readable bytes valid for 'a by contract.
+    Ok(unsafe { core::slice::from_raw_parts(p, len) })
+}
+
+/// Copies `len` (≤ `N`) bytes into the front of a zeroed `[u8; N]`.
+///
+/// # Safety
+/// `p` must be NULL or point to `len` readable bytes.
+pub unsafe fn bytes_upto<const N: usize>(p: *const u8, len: usize) -> Result<([u8; N], usize)> {
+    if p.is_null() {
+        return Err(Error::NullPointer);
+    }
+    if len > N {
+        return Err(Error::BadLength);
+    }
+    let mut out = [0u8; N];
+    // SAFETY: non-NULL, len ≤ N readable bytes by contract.
+    unsafe { ptr::copy_nonoverlapping(p, out.as_mut_ptr(), len) };
+    Ok((out, len))
+}
+
+/// Reads `rule_array_count` (which must lie in `counts`) and that many 8-byte keywords.
+///
+/// # Safety
+/// `count` must be NULL or point to 4 readable bytes; `array` NULL or `8 × count` readable
+/// bytes. `array` may be NULL when the count is 0.
+pub unsafe fn rule_array(
+    count: *const i32,
+    array: *const u8,
+    counts: core::ops::RangeInclusive<usize>,
+) -> Result<RuleArray> {
+    // SAFETY: forwarded contract.
+    let n = unsafe { len_in(count, counts, Error::RuleArrayCount) }?;
+    if n == 0 {
+        return Ok(RuleArray::EMPTY);
+    }
+    // SAFETY: forwarded contract: 8 × n readable bytes, n ≤ MAX_KEYWORDS checked below.
+    let (buf, len) =
+        unsafe { bytes_upto::<{ 8 * MAX_KEYWORDS }>(array, 8 * n) }.map_err(|e| match e {
+            Error::BadLength => Error::RuleArrayCount,
+            e => e,
+        })?;
+    RuleArray::parse(&buf[..len])
+}
+
+/// Checks that an output pointer is not NULL (done before any work).
+pub fn need<T>(p: *mut T) -> Result<*mut T> {
+    if p.is_null() {
+        Err(Error::NullPointer)
+    } else {
+        Ok(p)
+    }
+}
+
+/// Writes a fullword; does nothing when `p` is NULL.
+///
+/// # Safety
+/// `p` must be NULL or point to 4 writable bytes.
+pub unsafe fn put_int(p: *mut i32, v: i32) {
+    if !p.is_null() {
+        // SAFETY: non-NULL, 4 writable bytes by contract; unaligned write.
+        unsafe { p.write_unaligned(v) };
+    }
+}
+
+/// Copies `data` to `p`; does nothing when `p` is NULL (outputs are checked with [`need`]
+/// before any work, so NULL here means an optional output).
+///
+/// # Safety
+/// `p` must be NULL or point to `data.len()` writable bytes.
+pub unsafe fn put_bytes(p: *mut u8, data: &[u8]) {
+    if !p.is_null() {
+        // SAFETY: non-NULL, data.len() writable bytes by contract; `data` is our own memory.
+        unsafe { ptr::copy_nonoverlapping(data.as_ptr(), p, data.len()) };
+    }
+}

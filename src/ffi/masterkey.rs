@@ -1,0 +1,34 @@
+//! C entry point of Master Key Process (CSNBMKP).
+
+use super::{args, coprocessor, guard};
+use crate::verbs::masterkey;
+
+/// Master Key Process: loads, generates, clears and sets the DES master-key registers.
+///
+/// Rule array (1 to 3 keywords): optional `ADAPTER`, optional `SYM-MK`, and one of `CLEAR`,
+/// `FIRST`, `MIDDLE`, `LAST`, `RANDOM`, `SET`.
+///
+/// # Safety
+/// `rule_array_count`: 4 readable bytes; `rule_array`: 8 × count readable bytes; `key_part`:
+/// 24 readable bytes (read for every keyword, used by FIRST, MIDDLE and LAST); rc/rs: NULL or
+/// 4 writable bytes each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CSNBMKP(
+    return_code: *mut i32,
+    reason_code: *mut i32,
+    exit_data_length: *mut i32,
+    exit_data: *mut u8,
+    rule_array_count: *mut i32,
+    rule_array: *mut u8,
+    key_part: *mut u8,
+) {
+    let _ = (exit_data_length, exit_data);
+    // SAFETY: pointer contracts are the caller's, as documented above.
+    unsafe {
+        guard(return_code, reason_code, |notes| {
+            let rules = args::rule_array(rule_array_count, rule_array, 1..=3)?;
+            let part = zeroize::Zeroizing::new(args::array::<24>(key_part)?);
+            masterkey::process(coprocessor()?, &rules, &part, notes)
+        })
+    }
+}

@@ -1,0 +1,55 @@
+//! The C ABI: the only module with `unsafe` code.
+//!
+//! Every exported verb follows the ICSF calling convention (DECISIONS #1, #2): every parameter
+//! by reference, integers as `int32_t` fullwords read and written unaligned, `void` return.
+//! Every entry point runs its body through [`guard`]:
+//!
+//! 1. the body reads all inputs through [`args`] first: NULL pointers, counts and lengths are
+//!    checked before any work, and inputs are copied into owned values;
+//! 2. the safe verb core computes the complete result;
+//! 3. outputs are written only when the core succeeded;
+//! 4. [`guard`] catches any panic (`panic = "unwind"`) and maps the outcome through the one
+//!    table in [`crate::codes`], writing `return_code` and `reason_code` only when they are not
+//!    NULL.
+#![allow(unsafe_code)]
+#![allow(non_snake_case)]
+
+pub mod args;
+pub mod keyrec;
+pub mod masterkey;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::codes::{self, Notes};
+use crate::error::{Error, Result};
+use crate::state::Coprocessor;
+
+/// Runs one verb body at the boundary and reports its outcome in `rc`/`rs`.
+///
+/// # Safety
+/// `rc` and `rs` must each be NULL or point to 4 writable bytes (any alignment). The body is
+/// responsible for its own pointer arguments (through [`args`]).
+pub(crate) unsafe fn guard(
+    rc: *mut i32,
+    rs: *mut i32,
+    body: impl FnOnce(&mut Notes) -> Result<()>,
+) {
+    let mut notes = Notes::default();
+    let outcome = catch_unwind(AssertUnwindSafe(|| body(&mut notes)));
+    let (r, s) = match outcome {
+        Ok(Ok(())) => notes.codes(),
+        Ok(Err(e)) => codes::of(e),
+        Err(_) => codes::of(Error::Internal),
+    };
+    // SAFETY: the caller guarantees rc and rs are NULL or valid for a 4-byte write; NULL ones
+    // are skipped (DECISIONS #10), and write_unaligned allows COBOL's packed fields.
+    unsafe {
+        args::put_int(rc, r);
+        args::put_int(rs, s);
+    }
+}
+
+/// The process's coprocessor (state directory), opened on first use.
+pub(crate) fn coprocessor() -> Result<&'static Coprocessor> {
+    Coprocessor::global()
+}

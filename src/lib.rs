@@ -1,0 +1,27 @@
+//! softcca: IBM ICSF/CCA-style cryptographic callable services for Linux programs in C and
+//! COBOL.
+//!
+//! The C ABI lives in [`ffi`], the only module with `unsafe` code. Below it every verb is safe
+//! Rust over owned or borrowed byte arrays: [`verbs`] holds one module per verb, built from the
+//! concepts [`rule_array`], [`cv`] (control vectors), [`token`] (internal DES key tokens),
+//! [`label`] (key identifiers), [`state`] (master-key registers, the CKDS, access control) and
+//! [`crypto`]. Every failure is an [`Error`]; [`codes`] maps it to ICSF return and reason
+//! codes.
+#![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs, rust_2018_idioms, unused_qualifications)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod codes;
+pub mod crypto;
+pub mod error;
+
+pub use error::{Error, Result};
+pub mod cv;
+pub mod ffi;
+pub mod label;
+pub mod rule_array;
+pub mod state;
+pub mod token;
+pub mod verbs;

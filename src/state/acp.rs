@@ -1,0 +1,292 @@
+//! Access control: which access-control points (ACPs) are enabled, like a CCA role
+//! (DECISIONS #11), plus softcca's own settings.
+//!
+//! Kept per state directory in `acp.conf`, a plain-text file read again whenever it changes
+//! (size, modification time or inode). One entry per line, `#` starts a comment:
+//!
+//! ```text
+//! X'0290' on              # Diversified Key Generate - DKYGENKY - DALL
+//! 0313 off                # PTR Enhanced PIN Security
+//! derived-key-parity raw  # DECISIONS #6: use card keys without odd-parity adjustment
+//! ```
+//!
+//! Offsets are hexadecimal, with or without `X'…'` or `0x`. A line that cannot be read makes
+//! every verb that consults access control fail (rc 12): a typo must not silently fall back to
+//! a default.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use crate::error::{Error, Result};
+
+/// ACP offsets this library consults, with their CCA names.
+pub mod points {
+    /// Load First Master Key Part.
+    pub const MK_LOAD_FIRST: u16 = 0x0018;
+    /// Combine Master Key Parts (MIDDLE, LAST).
+    pub const MK_COMBINE: u16 = 0x0019;
+    /// Set Master Key.
+    pub const MK_SET: u16 = 0x001A;
+    /// Load First Key Part (Key Part Import FIRST).
+    pub const KPI_FIRST: u16 = 0x001B;
+    /// Combine Key Parts (Key Part Import ADD-PART).
+    pub const KPI_COMBINE: u16 = 0x001C;
+    /// Compute Verification Pattern (Key Test).
+    pub const KEY_TEST: u16 = 0x001D;
+    /// Generate Random Master Key.
+    pub const MK_RANDOM: u16 = 0x0020;
+    /// Clear New Master Key Register.
+    pub const MK_CLEAR_NEW: u16 = 0x0032;
+    /// Key Part Import - complete key (COMPLETE).
+    pub const KPI_COMPLETE: u16 = 0x0279;
+    /// Key Generate - OP.
+    pub const KEY_GENERATE: u16 = 0x008E;
+    /// Re-encipher to Current Master Key (Key Token Change RTCMK).
+    pub const RTCMK: u16 = 0x0090;
+    /// Clear PIN Encrypt.
+    pub const CLEAR_PIN_ENCRYPT: u16 = 0x00AF;
+    /// ISO PIN blocks do not check PIN digits.
+    pub const ISO_NO_DIGIT_CHECK: u16 = 0x0055;
+    /// PIN Change/Unblock - change EMV PIN with OPINENC.
+    pub const PCU_OPINENC: u16 = 0x00BC;
+    /// PIN Change/Unblock - change EMV PIN with IPINENC.
+    pub const PCU_IPINENC: u16 = 0x00BD;
+    /// Diversified Key Generate - DKYGENKY - DALL.
+    pub const DKYGENKY_DALL: u16 = 0x0290;
+    /// PTR Enhanced PIN Security.
+    pub const ENHANCED_PIN_SECURITY: u16 = 0x0313;
+    /// Disallow PIN block format ISO-1.
+    pub const DISALLOW_ISO1: u16 = 0x032F;
+    /// General ISO PIN Error Security.
+    pub const GENERAL_ISO_PIN_ERROR: u16 = 0x039F;
+
+    /// Every point above with its default state (DECISIONS #11) and name, in offset order.
+    pub const DEFAULTS: &[(u16, bool, &str)] = &[
+        (MK_LOAD_FIRST, true, "Load First Master Key Part"),
+        (MK_COMBINE, true, "Combine Master Key Parts"),
+        (MK_SET, true, "Set Master Key"),
+        (KPI_FIRST, true, "Load First Key Part"),
+        (KPI_COMBINE, true, "Combine Key Parts"),
+        (KEY_TEST, true, "Compute Verification Pattern"),
+        (MK_RANDOM, true, "Generate Random Master Key"),
+        (MK_CLEAR_NEW, true, "Clear New Master Key Register"),
+        (
+            ISO_NO_DIGIT_CHECK,
+            true,
+            "ISO PIN blocks do not check PIN digits",
+        ),
+        (KEY_GENERATE, true, "Key Generate - OP"),
+        (RTCMK, true, "Reencipher to Current Master Key"),
+        (CLEAR_PIN_ENCRYPT, true, "Clear PIN Encrypt"),
+        (
+            PCU_OPINENC,
+            true,
+            "PIN Change/Unblock - change EMV PIN with OPINENC",
+        ),
+        (
+            PCU_IPINENC,
+            true,
+            "PIN Change/Unblock - change EMV PIN with IPINENC",
+        ),
+        (KPI_COMPLETE, true, "Key Part Import - complete key"),
+        (
+            DKYGENKY_DALL,
+            false,
+            "Diversified Key Generate - DKYGENKY - DALL",
+        ),
+        (ENHANCED_PIN_SECURITY, false, "PTR Enhanced PIN Security"),
+        (DISALLOW_ISO1, false, "Disallow PIN block format ISO-1"),
+        (
+            GENERAL_ISO_PIN_ERROR,
+            false,
+            "General ISO PIN Error Security",
+        ),
+    ];
+}
+
+/// The name of the setting for DECISIONS #6.
+pub const SETTING_PARITY: &str = "derived-key-parity";
+
+/// A parsed access-control configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AcpConfig {
+    points: BTreeMap<u16, bool>,
+    /// DECISIONS #6: `true` (default) odd-adjusts the authentication code's key and the card
+    /// key before use; `false` uses them raw.
+    pub adjust_derived_parity: bool,
+}
+
+impl Default for AcpConfig {
+    fn default() -> Self {
+        AcpConfig {
+            points: points::DEFAULTS.iter().map(|&(o, on, _)| (o, on)).collect(),
+            adjust_derived_parity: true,
+        }
+    }
+}
+
+impl AcpConfig {
+    /// `true` when the point at `offset` is enabled (points never mentioned are disabled).
+    pub fn enabled(&self, offset: u16) -> bool {
+        self.points.get(&offset).copied().unwrap_or(false)
+    }
+
+    /// `Ok` when enabled, else 8/90 naming the point.
+    pub fn require(&self, offset: u16) -> Result<()> {
+        if self.enabled(offset) {
+            Ok(())
+        } else {
+            Err(Error::AccessDenied(offset))
+        }
+    }
+
+    /// Parses the text of an `acp.conf` over the defaults.
+    pub fn parse(text: &str) -> Result<Self> {
+        let mut cfg = AcpConfig::default();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let mut words = line.split_whitespace();
+            let (Some(name), Some(value), None) = (words.next(), words.next(), words.next()) else {
+                return Err(Error::StateDirectory);
+            };
+            if name == SETTING_PARITY {
+                cfg.adjust_derived_parity = match value {
+                    "odd" => true,
+                    "raw" => false,
+                    _ => return Err(Error::StateDirectory),
+                };
+                continue;
+            }
+            let on = match value {
+                "on" => true,
+                "off" => false,
+                _ => return Err(Error::StateDirectory),
+            };
+            cfg.points.insert(parse_offset(name)?, on);
+        }
+        Ok(cfg)
+    }
+
+    /// The default file's text, with every known point and its name.
+    pub fn default_text() -> String {
+        let mut s = String::from(
+            "# softcca access control for this state directory (like a CCA role).\n\
+             # One entry per line: <offset in hex> on|off. Edits take effect at the next call.\n\
+             # Points not listed are off. See docs/state.md.\n",
+        );
+        for &(o, on, name) in points::DEFAULTS {
+            s.push_str(&format!(
+                "X'{o:04X}' {:<3}  # {name}\n",
+                if on { "on" } else { "off" }
+            ));
+        }
+        s.push_str(&format!(
+            "# DECISIONS #6: odd = parity-adjust the card keys (pyemv, jPOS, HSM-checked); raw = IBM's text\n{SETTING_PARITY} odd\n"
+        ));
+        s
+    }
+}
+
+fn parse_offset(s: &str) -> Result<u16> {
+    let hex = s
+        .strip_prefix("X'")
+        .and_then(|r| r.strip_suffix('\''))
+        .or_else(|| s.strip_prefix("0x"))
+        .unwrap_or(s);
+    if hex.is_empty() || hex.len() > 4 {
+        return Err(Error::StateDirectory);
+    }
+    u16::from_str_radix(hex, 16).map_err(|_| Error::StateDirectory)
+}
+
+/// `acp.conf`, re-read when its size, mtime or inode change.
+pub struct AcpFile {
+    path: PathBuf,
+    cached: RwLock<Option<(FileStamp, Arc<AcpConfig>)>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    ino: u64,
+    size: u64,
+    mtime: i64,
+    mtime_ns: i64,
+}
+
+impl AcpFile {
+    /// The file in `dir`; writes the default file when there is none.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let path = dir.join("acp.conf");
+        if !path.exists() {
+            fs::write(&path, AcpConfig::default_text()).map_err(|_| Error::StateDirectory)?;
+            super::home::restrict(&path)?;
+        }
+        Ok(AcpFile {
+            path,
+            cached: RwLock::new(None),
+        })
+    }
+
+    /// The configuration as the file says now.
+    pub fn get(&self) -> Result<Arc<AcpConfig>> {
+        let stamp = match fs::metadata(&self.path) {
+            Ok(m) => Some(FileStamp {
+                ino: m.ino(),
+                size: m.size(),
+                mtime: m.mtime(),
+                mtime_ns: m.mtime_nsec(),
+            }),
+            // A removed file means the defaults, as for a new state directory.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(_) => return Err(Error::StateDirectory),
+        };
+        let Some(stamp) = stamp else {
+            return Ok(Arc::new(AcpConfig::default()));
+        };
+        if let Some((s, cfg)) = &*self.cached.read().unwrap_or_else(PoisonError::into_inner) {
+            if *s == stamp {
+                return Ok(Arc::clone(cfg));
+            }
+        }
+        let text = fs::read_to_string(&self.path).map_err(|_| Error::StateDirectory)?;
+        let cfg = Arc::new(AcpConfig::parse(&text)?);
+        *self.cached.write().unwrap_or_else(PoisonError::into_inner) =
+            Some((stamp, Arc::clone(&cfg)));
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_parse() {
+        let d = AcpConfig::default();
+        assert!(d.enabled(points::PCU_IPINENC) && d.enabled(points::PCU_OPINENC));
+        assert!(!d.enabled(points::DKYGENKY_DALL));
+        assert!(d.enabled(points::ISO_NO_DIGIT_CHECK));
+        assert_eq!(AcpConfig::parse(&AcpConfig::default_text()).unwrap(), d);
+        let c = AcpConfig::parse("X'0290' on\n0x00BD off # x\n032F on\nderived-key-parity raw\n")
+            .unwrap();
+        assert!(c.enabled(0x0290) && !c.enabled(0x00BD) && c.enabled(0x032F));
+        assert!(!c.adjust_derived_parity);
+        assert_eq!(c.require(0x00BD), Err(Error::AccessDenied(0x00BD)));
+        for bad in [
+            "00BC of",
+            "XYZ on",
+            "00BC",
+            "00BC on extra",
+            "12345 on",
+            "derived-key-parity even",
+        ] {
+            assert_eq!(AcpConfig::parse(bad), Err(Error::StateDirectory), "{bad}");
+        }
+    }
+}

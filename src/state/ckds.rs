@@ -1,0 +1,181 @@
+//! The cryptographic key data set (CKDS): 64-byte key tokens under unique labels.
+//!
+//! An SQLite database, `ckds.db` in the state directory. Labels are unique (primary key);
+//! every change is one transaction, so concurrent processes never lose a write and a process
+//! killed mid-write leaves the previous record whole.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::OptionalExtension;
+
+use super::db::Db;
+use crate::error::{Error, Result};
+use crate::label::{Label, LabelPattern};
+
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS ckds (
+    label   TEXT PRIMARY KEY,
+    token   BLOB NOT NULL CHECK (length(token) = 64),
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+);";
+
+/// The key data set.
+pub struct Ckds {
+    db: Db,
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn to_token(v: Vec<u8>) -> Result<[u8; 64]> {
+    <[u8; 64]>::try_from(v.as_slice()).map_err(|_| Error::KeyStorage)
+}
+
+impl Ckds {
+    /// Opens `ckds.db` in `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        Ok(Ckds {
+            db: Db::open(&dir.join("ckds.db"), SCHEMA)?,
+        })
+    }
+
+    /// The change counter of the CKDS file (see [`Db::change_counter`]).
+    pub fn change_counter(&self) -> u32 {
+        self.db.change_counter()
+    }
+
+    /// Adds a record; 8/DuplicateLabel when the label exists.
+    pub fn create(&self, label: &Label, token: &[u8; 64]) -> Result<()> {
+        self.db.write(|tx| {
+            let t = now();
+            let n = tx
+                .execute(
+                    "INSERT OR IGNORE INTO ckds (label, token, created, updated) VALUES (?1, ?2, ?3, ?3)",
+                    rusqlite::params![label.as_str(), &token[..], t],
+                )
+                .map_err(|_| Error::KeyStorage)?;
+            if n == 0 { Err(Error::DuplicateLabel) } else { Ok(()) }
+        })
+    }
+
+    /// Replaces the token of an existing record; 8/LabelNotFound when there is none.
+    pub fn write(&self, label: &Label, token: &[u8; 64]) -> Result<()> {
+        self.db.write(|tx| {
+            let n = tx
+                .execute(
+                    "UPDATE ckds SET token = ?2, updated = ?3 WHERE label = ?1",
+                    rusqlite::params![label.as_str(), &token[..], now()],
+                )
+                .map_err(|_| Error::KeyStorage)?;
+            if n == 0 {
+                Err(Error::LabelNotFound)
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    /// Reads a record's token.
+    pub fn read(&self, label: &Label) -> Result<[u8; 64]> {
+        let v: Option<Vec<u8>> = self.db.read(|tx| {
+            tx.query_row(
+                "SELECT token FROM ckds WHERE label = ?1",
+                [label.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|_| Error::KeyStorage)
+        })?;
+        to_token(v.ok_or(Error::LabelNotFound)?)
+    }
+
+    /// Deletes a record.
+    pub fn delete(&self, label: &Label) -> Result<()> {
+        self.db.write(|tx| {
+            let n = tx
+                .execute("DELETE FROM ckds WHERE label = ?1", [label.as_str()])
+                .map_err(|_| Error::KeyStorage)?;
+            if n == 0 {
+                Err(Error::LabelNotFound)
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    /// Deletes every record whose label matches `pattern`, in one transaction; returns how many.
+    pub fn delete_matching(&self, pattern: &LabelPattern) -> Result<usize> {
+        let labels = self.list(pattern)?;
+        self.db.write(|tx| {
+            let mut n = 0;
+            for l in &labels {
+                n += tx
+                    .execute("DELETE FROM ckds WHERE label = ?1", [l])
+                    .map_err(|_| Error::KeyStorage)?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// The labels matching `pattern`, sorted.
+    pub fn list(&self, pattern: &LabelPattern) -> Result<Vec<String>> {
+        self.db.read(|tx| {
+            let mut st = tx
+                .prepare("SELECT label FROM ckds ORDER BY label")
+                .map_err(|_| Error::KeyStorage)?;
+            let rows = st
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(|_| Error::KeyStorage)?;
+            let mut out = Vec::new();
+            for label in rows {
+                let label = label.map_err(|_| Error::KeyStorage)?;
+                if pattern.matches(&label) {
+                    out.push(label);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Reads every record whose label matches `pattern`, lets `f` compute a replacement token
+    /// (`None` keeps the record), and writes all replacements in one transaction: either
+    /// every record changes or none does. Returns how many records `f` replaced.
+    pub fn rewrite_matching(
+        &self,
+        pattern: &LabelPattern,
+        mut f: impl FnMut(&[u8; 64]) -> Result<Option<[u8; 64]>>,
+    ) -> Result<usize> {
+        self.db.write(|tx| {
+            let rows: Vec<(String, Vec<u8>)> = {
+                let mut st = tx
+                    .prepare("SELECT label, token FROM ckds ORDER BY label")
+                    .map_err(|_| Error::KeyStorage)?;
+                let it = st
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(|_| Error::KeyStorage)?;
+                it.collect::<rusqlite::Result<_>>()
+                    .map_err(|_| Error::KeyStorage)?
+            };
+            let mut changed = 0;
+            for (label, token) in rows {
+                if !pattern.matches(&label) {
+                    continue;
+                }
+                if let Some(new) = f(&to_token(token)?)? {
+                    tx.execute(
+                        "UPDATE ckds SET token = ?2, updated = ?3 WHERE label = ?1",
+                        rusqlite::params![label, &new[..], now()],
+                    )
+                    .map_err(|_| Error::KeyStorage)?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })
+    }
+}

@@ -1,0 +1,64 @@
+//! Where the state directory is (DECISIONS #14) and how it is created.
+//!
+//! `SOFTCCA_HOME` when set; otherwise `/var/lib/softcca` when it exists and is writable;
+//! otherwise `$XDG_DATA_HOME/softcca`, or `~/.local/share/softcca`. The directory is created
+//! with mode 0700 and every file in it with mode 0600.
+
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The environment variable naming the state directory.
+pub const ENV_HOME: &str = "SOFTCCA_HOME";
+/// The system-wide state directory, used when it exists and is writable.
+pub const SYSTEM_HOME: &str = "/var/lib/softcca";
+
+/// Resolves the state directory from the environment, without creating it.
+pub fn resolve() -> Result<PathBuf> {
+    if let Some(h) = std::env::var_os(ENV_HOME).filter(|h| !h.is_empty()) {
+        return Ok(PathBuf::from(h));
+    }
+    let system = Path::new(SYSTEM_HOME);
+    if system.is_dir() && writable(system) {
+        return Ok(system.to_path_buf());
+    }
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|h| !h.is_empty()) {
+        return Ok(PathBuf::from(x).join("softcca"));
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .ok_or(Error::StateDirectory)?;
+    Ok(PathBuf::from(home).join(".local/share/softcca"))
+}
+
+fn writable(dir: &Path) -> bool {
+    // A write probe: answers for the user the process runs as, without unsafe access(2).
+    let probe = dir.join(format!(".softcca-probe-{}", std::process::id()));
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => fs::remove_file(&probe).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Creates `dir` (and parents) with mode 0700 when missing.
+pub fn ensure(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|_| Error::StateDirectory)
+}
+
+/// Restricts `file` to its owner (mode 0600).
+pub fn restrict(file: &Path) -> Result<()> {
+    fs::set_permissions(file, fs::Permissions::from_mode(0o600)).map_err(|_| Error::StateDirectory)
+}

@@ -1,0 +1,158 @@
+//! The DES master-key registers: new, current and old (cca-spec §5.1; CCA "Master Key
+//! Process").
+//!
+//! They live in `masterkey.db` of the state directory, mode 0600, in clear: what protects them
+//! at rest is the file mode and the directory's (see docs/state.md). Every change is one SQLite
+//! transaction, so a process killed during SET leaves either the old or the new registers,
+//! never a mix.
+
+use rusqlite::OptionalExtension;
+use sha1::{Digest, Sha1};
+use std::path::Path;
+
+use super::db::Db;
+use crate::crypto::ClearKey;
+use crate::error::{Error, Result};
+
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS register (
+    name  TEXT PRIMARY KEY CHECK (name IN ('new', 'current', 'old')),
+    state TEXT NOT NULL CHECK (state IN ('partial', 'full')),
+    key   BLOB NOT NULL CHECK (length(key) = 24)
+);";
+
+/// Master-key verification pattern of a 24-byte DES master key: the first 8 bytes of
+/// SHA-1(X'01' ‖ MK) (DECISIONS #13; IBM "SHA-1 based master key verification method").
+pub fn mkvp(master_key: &ClearKey) -> [u8; 8] {
+    let mut h = Sha1::new();
+    h.update([0x01]);
+    h.update(master_key.as_bytes());
+    let d = h.finalize();
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&d[..8]);
+    out
+}
+
+/// A loaded master key and its verification pattern.
+pub struct MasterKey {
+    /// The 24-byte key.
+    pub key: ClearKey,
+    /// Its MKVP.
+    pub mkvp: [u8; 8],
+}
+
+impl MasterKey {
+    fn new(key: ClearKey) -> Self {
+        let mkvp = mkvp(&key);
+        MasterKey { key, mkvp }
+    }
+}
+
+/// The new-master-key register.
+pub enum NewRegister {
+    /// Cleared.
+    Empty,
+    /// FIRST (and perhaps MIDDLE) parts loaded; not yet usable.
+    Partial(ClearKey),
+    /// Complete (LAST or RANDOM); SET can make it current.
+    Full(MasterKey),
+}
+
+/// The three registers.
+pub struct Registers {
+    /// New master-key register.
+    pub new: NewRegister,
+    /// Current master key, used to wrap new tokens.
+    pub current: Option<MasterKey>,
+    /// Old master key, still accepted for unwrapping until tokens are re-enciphered.
+    pub old: Option<MasterKey>,
+}
+
+/// The register file.
+pub struct MasterKeyStore {
+    db: Db,
+}
+
+impl MasterKeyStore {
+    /// Opens `masterkey.db` in `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        Ok(MasterKeyStore {
+            db: Db::open(&dir.join("masterkey.db"), SCHEMA)?,
+        })
+    }
+
+    /// The change counter of the register file (see [`Db::change_counter`]).
+    pub fn change_counter(&self) -> u32 {
+        self.db.change_counter()
+    }
+
+    /// Reads all three registers.
+    pub fn load(&self) -> Result<Registers> {
+        self.db.read(load_in)
+    }
+
+    /// Reads the registers, lets `f` change them, and writes them back in one transaction.
+    pub fn update<T>(&self, f: impl FnOnce(&mut Registers) -> Result<T>) -> Result<T> {
+        self.db.write(|tx| {
+            let mut regs = load_in(tx)?;
+            let out = f(&mut regs)?;
+            store_in(tx, &regs)?;
+            Ok(out)
+        })
+    }
+}
+
+fn load_in(tx: &rusqlite::Transaction<'_>) -> Result<Registers> {
+    let get = |name: &str| -> Result<Option<(String, ClearKey)>> {
+        let row: Option<(String, Vec<u8>)> = tx
+            .query_row(
+                "SELECT state, key FROM register WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|_| Error::KeyStorage)?;
+        match row {
+            None => Ok(None),
+            Some((state, mut bytes)) => {
+                let key = ClearKey::from_slice(&bytes).ok_or(Error::KeyStorage);
+                zeroize::Zeroize::zeroize(&mut bytes);
+                Ok(Some((state, key?)))
+            }
+        }
+    };
+    let new = match get("new")? {
+        None => NewRegister::Empty,
+        Some((s, k)) if s == "partial" => NewRegister::Partial(k),
+        Some((_, k)) => NewRegister::Full(MasterKey::new(k)),
+    };
+    Ok(Registers {
+        new,
+        current: get("current")?.map(|(_, k)| MasterKey::new(k)),
+        old: get("old")?.map(|(_, k)| MasterKey::new(k)),
+    })
+}
+
+fn store_in(tx: &rusqlite::Transaction<'_>, regs: &Registers) -> Result<()> {
+    tx.execute("DELETE FROM register", [])
+        .map_err(|_| Error::KeyStorage)?;
+    let put = |name: &str, state: &str, key: &ClearKey| -> Result<()> {
+        tx.execute(
+            "INSERT INTO register (name, state, key) VALUES (?1, ?2, ?3)",
+            rusqlite::params![name, state, key.as_bytes()],
+        )
+        .map(|_| ())
+        .map_err(|_| Error::KeyStorage)
+    };
+    match &regs.new {
+        NewRegister::Empty => {}
+        NewRegister::Partial(k) => put("new", "partial", k)?,
+        NewRegister::Full(m) => put("new", "full", &m.key)?,
+    }
+    if let Some(m) = &regs.current {
+        put("current", "full", &m.key)?;
+    }
+    if let Some(m) = &regs.old {
+        put("old", "full", &m.key)?;
+    }
+    Ok(())
+}

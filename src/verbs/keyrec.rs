@@ -1,0 +1,235 @@
+//! Key-record verbs over the CKDS: Key Record Create (CSNBKRC), Write (CSNBKRW), Read
+//! (CSNBKRR), Delete (CSNBKRD) and List (CSNBKRL).
+//!
+//! IBM CCA Basic Services Reference 2.54, chapter 7 "Key-storage verbs" (pp. 7-1..7-40) and
+//! IBM Docs "CCA for Linux on IBM Z", `wskc_r_krc`, `wskc_r_krw`, `wskc_r_krr`, `wskc_r_krd`,
+//! `wskc_key_rec_list`. Labels follow DECISIONS #5; a new record holds a null key token.
+
+use std::fs;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::codes::{Notes, Warning};
+use crate::error::{Error, Result};
+use crate::label::{Label, LabelPattern};
+use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::state::Coprocessor;
+use crate::token::{self, InternalToken};
+
+/// The null key token a created record holds.
+pub const NULL_TOKEN: [u8; 64] = [0; 64];
+
+/// CSNBKRC: adds a record holding a null key token.
+pub fn create(cp: &Coprocessor, label: &[u8; 64]) -> Result<()> {
+    let label = Label::parse(label)?;
+    cp.ckds().create(&label, &NULL_TOKEN)
+}
+
+/// Checks a token that may be stored: a null token or a valid internal token.
+fn storable(token: &[u8; 64]) -> Result<()> {
+    match token[0] {
+        token::NULL => Ok(()),
+        _ => InternalToken::parse(token).map(|_| ()),
+    }
+}
+
+/// CSNBKRW: replaces the token of an existing record.
+pub fn write(cp: &Coprocessor, token: &[u8; 64], label: &[u8; 64]) -> Result<()> {
+    storable(token)?;
+    let label = Label::parse(label)?;
+    cp.ckds().write(&label, token)
+}
+
+/// CSNBKRR: reads a record's token; a null token is returned with warning 0/8.
+pub fn read(cp: &Coprocessor, label: &[u8; 64], notes: &mut Notes) -> Result<[u8; 64]> {
+    let label = Label::parse(label)?;
+    let t = cp.ckds().read(&label)?;
+    if t[0] == token::NULL {
+        notes.warn(Warning::NullRecord);
+    }
+    Ok(t)
+}
+
+const DELETE_MODE: &[Keyword] = &[kw("TOKEN-DL"), kw("LABEL-DL")];
+
+/// CSNBKRD: `TOKEN-DL` (default) replaces the token with a null token; `LABEL-DL` removes the
+/// record. A label with a `*` wildcard acts on every matching record in one transaction; when
+/// none matches the result is 4/158. An exact label that does not exist is 8/10012.
+pub fn delete(cp: &Coprocessor, rules: &RuleArray, id: &[u8; 64]) -> Result<()> {
+    let [mode] = rules.resolve(&[Group::optional(DELETE_MODE)])?;
+    let whole_record = mode == Some(1);
+    if id[0] < 0x20 {
+        // A token is not a label: this verb deletes from key storage only.
+        return Err(Error::LabelSyntax);
+    }
+    let pattern = LabelPattern::parse(id)?;
+    if !pattern.as_str().contains('*') {
+        let label = Label::parse(id)?;
+        return if whole_record {
+            cp.ckds().delete(&label)
+        } else {
+            cp.ckds().write(&label, &NULL_TOKEN)
+        };
+    }
+    let n = if whole_record {
+        cp.ckds().delete_matching(&pattern)?
+    } else {
+        cp.ckds()
+            .rewrite_matching(&pattern, |_| Ok(Some(NULL_TOKEN)))?
+    };
+    if n == 0 {
+        Err(Error::NoRecordProcessed)
+    } else {
+        Ok(())
+    }
+}
+
+/// What CSNBKRL returns.
+pub struct ListResult {
+    /// The full path of the list file.
+    pub data_set_name: String,
+}
+
+/// The environment variable that overrides where list files go (as in CCA for Linux).
+pub const ENV_LIST_DIR: &str = "CSUDESLD";
+
+/// CSNBKRL: writes a key-record-list file for the records matching `pattern` and returns its
+/// name. Files are `KYRLTnnn.LST` in `$CSUDESLD`, else `<state>/deslist/`; `nnn` runs 001..999
+/// and wraps; the next index is kept in `kreclist.dat` beside them. Record layout: M254
+/// pp. 7-35..7-37 (154-byte header and detail records, CR/LF separated halves). No match
+/// gives a file with zero detail records and 0/0.
+pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {
+    let pattern = LabelPattern::parse(pattern)?;
+    let labels = cp.ckds().list(&pattern)?;
+    let dir = std::env::var_os(ENV_LIST_DIR)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cp.dir().join("deslist"));
+    crate::state::home::ensure(&dir)?;
+    let index_path = dir.join("kreclist.dat");
+    let index = fs::read_to_string(&index_path)
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .filter(|n| (1..=999).contains(n))
+        .unwrap_or(1);
+    let path = dir.join(format!("KYRLT{index:03}.LST"));
+    let name = path.to_str().ok_or(Error::StateDirectory)?.to_string();
+    if name.len() > 64 {
+        return Err(Error::OutputTooSmall);
+    }
+    let mut out = Vec::with_capacity(154 * (labels.len() + 1));
+    out.extend_from_slice(&header(&pattern, labels.len()));
+    for label in &labels {
+        let l = Label::from_text(label)?;
+        let t = cp.ckds().read(&l)?;
+        out.extend_from_slice(&detail(&l, &t));
+    }
+    let tmp = dir.join(format!(".KYRLT{index:03}.tmp{}", std::process::id()));
+    let mut f = fs::File::create(&tmp).map_err(|_| Error::KeyStorage)?;
+    f.write_all(&out).map_err(|_| Error::KeyStorage)?;
+    f.sync_all().map_err(|_| Error::KeyStorage)?;
+    fs::rename(&tmp, &path).map_err(|_| Error::KeyStorage)?;
+    let next = if index >= 999 { 1 } else { index + 1 };
+    fs::write(&index_path, format!("{next:03}\n")).map_err(|_| Error::KeyStorage)?;
+    Ok(ListResult {
+        data_set_name: name,
+    })
+}
+
+fn timestamp() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    civil(secs)
+}
+
+/// `ccyy-mm-dd hh:mm:ss` (UTC) for Unix time `t` (Howard Hinnant's days-from-civil inverse).
+pub fn civil(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let s = t.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+fn put(rec: &mut [u8], off: usize, text: &[u8]) {
+    rec[off..off + text.len()].copy_from_slice(text);
+}
+
+fn header(pattern: &LabelPattern, n: usize) -> [u8; 154] {
+    let mut r = [b' '; 154];
+    put(&mut r, 0, b"DES KEY-RECORD-LIST");
+    put(&mut r, 26, timestamp().as_bytes());
+    put(&mut r, 50, format!("{n:<6}").as_bytes());
+    put(&mut r, 58, b"154 ");
+    put(&mut r, 62, b"154 ");
+    put(&mut r, 75, b"\r\n");
+    put(&mut r, 77, pattern.as_str().as_bytes());
+    put(&mut r, 152, b"\r\n");
+    r
+}
+
+fn detail(label: &Label, t: &[u8; 64]) -> [u8; 154] {
+    let mut r = [b' '; 154];
+    put(&mut r, 3, label.as_str().as_bytes());
+    let (key_type, token_type, mkvp) = match t[0] {
+        token::NULL => ("NO-KEY".to_string(), "NO-KEY", String::new()),
+        _ => match InternalToken::parse(t) {
+            Ok(it) if it.has_key() => (
+                key_type_name(&it),
+                "INTERNAL",
+                format!("{:02X}{:02X}", it.mkvp()[0], it.mkvp()[1]),
+            ),
+            Ok(it) => (key_type_name(&it), "NO-KEY", String::new()),
+            Err(_) => {
+                r[0] = b'*';
+                ("ERROR".to_string(), "ERROR", String::new())
+            }
+        },
+    };
+    put(&mut r, 67, key_type.as_bytes());
+    put(&mut r, 75, b"\r\n");
+    put(&mut r, 77, mkvp.as_bytes());
+    put(&mut r, 133, token_type.as_bytes());
+    put(&mut r, 152, b"\r\n");
+    r
+}
+
+fn key_type_name(t: &InternalToken) -> String {
+    use crate::cv::KeyClass;
+    match t.cv().class() {
+        KeyClass::Data => "DATA",
+        KeyClass::Mac => "MAC",
+        KeyClass::MacVer => "MACVER",
+        KeyClass::SecMsg => "SECMSG",
+        KeyClass::IpinEnc => "IPINENC",
+        KeyClass::OpinEnc => "OPINENC",
+        KeyClass::DkyGenKy { .. } => "DKYGENKY",
+        KeyClass::Other => "ERROR",
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_dates() {
+        assert_eq!(super::civil(0), "1970-01-01 00:00:00");
+        assert_eq!(super::civil(951_782_400), "2000-02-29 00:00:00");
+        assert_eq!(super::civil(1_795_000_000), "2026-11-18 11:06:40");
+    }
+}

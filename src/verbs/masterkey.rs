@@ -1,0 +1,153 @@
+//! Master Key Process (CSNBMKP) for the DES (SYM-MK) registers.
+//!
+//! IBM Docs, CCA for Linux on IBM Z, "Master Key Process (CSNBMKP)" (`wskc_r_mkp`,
+//! `wskc_r_mkpparameters`, `wskc_r_mkprequired`) and CCA 2.54 p. 2-32..2-36: `CLEAR` empties the
+//! new-master-key register; `FIRST` loads the first 24-byte part into an empty register;
+//! `MIDDLE` and `LAST` XOR further parts into a partially full register (`LAST` makes it full,
+//! odd-parity adjusted); `RANDOM` fills an empty register with a random key; `SET` moves
+//! current → old and new → current and empties the new register. A register in the wrong
+//! state gives 8/707; a weak DES third 8/703; SET with the current key again 8/704. A part
+//! without odd parity warns 0/702; a full key with two equal thirds warns 0/701.
+
+use crate::codes::{Notes, Warning};
+use crate::crypto::{ClearKey, parity, rng, weak};
+use crate::error::{Error, Result};
+use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::state::Coprocessor;
+use crate::state::acp::points;
+use crate::state::masterkey::{MasterKey, NewRegister, mkvp};
+
+const ADAPTER: &[Keyword] = &[kw("ADAPTER"), kw("ADAPTER1")];
+const CLASS: &[Keyword] = &[kw("SYM-MK")];
+const PROCESS: &[Keyword] = &[
+    kw("CLEAR"),
+    kw("FIRST"),
+    kw("MIDDLE"),
+    kw("LAST"),
+    kw("RANDOM"),
+    kw("SET"),
+];
+
+/// The processing step of one CSNBMKP call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Clear the new-master-key register.
+    Clear,
+    /// Load the first key part.
+    First,
+    /// XOR an intermediate part.
+    Middle,
+    /// XOR the last part.
+    Last,
+    /// Generate a random new master key.
+    Random,
+    /// Promote new → current → old.
+    Set,
+}
+
+/// Parses the rule array: optional `ADAPTER`, optional `SYM-MK` (the only register class this
+/// library has), one process keyword.
+pub fn step(rules: &RuleArray) -> Result<Step> {
+    let [_, _, p] = rules.resolve(&[
+        Group::optional(ADAPTER),
+        Group::optional(CLASS),
+        Group::required(PROCESS),
+    ])?;
+    Ok(match p {
+        Some(0) => Step::Clear,
+        Some(1) => Step::First,
+        Some(2) => Step::Middle,
+        Some(3) => Step::Last,
+        Some(4) => Step::Random,
+        _ => Step::Set,
+    })
+}
+
+fn check_full_key(key: &ClearKey, notes: &mut Notes) -> Result<()> {
+    let parts = [key.part(0), key.part(1), key.part(2)];
+    if parts.iter().any(weak::is_weak) {
+        return Err(Error::WeakMasterKey);
+    }
+    if parts[0] == parts[1] || parts[1] == parts[2] || parts[0] == parts[2] {
+        notes.warn(Warning::MasterKeyDuplicateThirds);
+    }
+    Ok(())
+}
+
+/// CSNBMKP with a parsed rule array and the 24-byte key part.
+pub fn process(
+    cp: &Coprocessor,
+    rules: &RuleArray,
+    key_part: &[u8; 24],
+    notes: &mut Notes,
+) -> Result<()> {
+    let step = step(rules)?;
+    let acp = cp.acp()?;
+    acp.require(match step {
+        Step::Clear => points::MK_CLEAR_NEW,
+        Step::First => points::MK_LOAD_FIRST,
+        Step::Middle | Step::Last => points::MK_COMBINE,
+        Step::Random => points::MK_RANDOM,
+        Step::Set => points::MK_SET,
+    })?;
+    if matches!(step, Step::First | Step::Middle | Step::Last) && !parity::is_odd(key_part) {
+        notes.warn(Warning::MasterKeyPartParity);
+    }
+    let part = ClearKey::from_slice(key_part).ok_or(Error::BadLength)?;
+    cp.master_key_store().update(|regs| {
+        match step {
+            Step::Clear => regs.new = NewRegister::Empty,
+            Step::First => match regs.new {
+                NewRegister::Empty => regs.new = NewRegister::Partial(part),
+                _ => return Err(Error::MasterKeyRegisterState),
+            },
+            Step::Middle | Step::Last => {
+                let NewRegister::Partial(acc) = &mut regs.new else {
+                    return Err(Error::MasterKeyRegisterState);
+                };
+                for (a, p) in acc.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
+                    *a ^= p;
+                }
+                if step == Step::Last {
+                    let mut full = ClearKey::from_slice(acc.as_bytes()).ok_or(Error::Internal)?;
+                    full.adjust_parity();
+                    check_full_key(&full, notes)?;
+                    regs.new = NewRegister::Full(MasterKey {
+                        mkvp: mkvp(&full),
+                        key: full,
+                    });
+                }
+            }
+            Step::Random => {
+                if !matches!(regs.new, NewRegister::Empty) {
+                    return Err(Error::MasterKeyRegisterState);
+                }
+                let key = loop {
+                    let mut k = ClearKey::zeroed(24).ok_or(Error::Internal)?;
+                    rng::fill(k.as_bytes_mut())?;
+                    k.adjust_parity();
+                    let mut scratch = Notes::default();
+                    if check_full_key(&k, &mut scratch).is_ok() && scratch.warning().is_none() {
+                        break k;
+                    }
+                };
+                regs.new = NewRegister::Full(MasterKey {
+                    mkvp: mkvp(&key),
+                    key,
+                });
+            }
+            Step::Set => {
+                let NewRegister::Full(new) = core::mem::replace(&mut regs.new, NewRegister::Empty)
+                else {
+                    return Err(Error::MasterKeyRegisterState);
+                };
+                if regs.current.as_ref().is_some_and(|c| c.mkvp == new.mkvp) {
+                    return Err(Error::MasterKeySameAsCurrent);
+                }
+                regs.old = regs.current.take();
+                regs.current = Some(new);
+            }
+        }
+        Ok(())
+    })
+}

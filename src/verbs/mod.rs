@@ -1,0 +1,6 @@
+//! The safe cores of the verbs, one module per verb family. Each core takes owned or borrowed
+//! inputs (already copied from the caller by [`crate::ffi`]) and returns its outputs; it never
+//! sees a pointer.
+
+pub mod keyrec;
+pub mod masterkey;
