@@ -123,6 +123,96 @@ void CSNBMKP(int32_t *return_code,
              uint8_t *rule_array,
              uint8_t *key_part);
 
+/**
+ * PIN Change/Unblock: builds the encrypted PIN message of an EMV issuer script that changes
+ * or unblocks the PIN on a chip card (Visa VIS / Amex), from the card keys derived from two
+ * DKYGENKY issuer master keys and the new (and current) PIN encrypted under a PIN key.
+ *
+ * Parameters, in IBM's order (every one by reference; integers are `int32_t` and may be
+ * misaligned; see docs/CSNBPCU.md):
+ * `return_code`, `reason_code` (out; NULL tolerated), `exit_data_length`, `exit_data`
+ * (ignored; NULL allowed), `rule_array_count` (1 or 2), `rule_array` (`TDES-XOR` (default) |
+ * `TDESEMV2` | `TDESEMV4`, and one of `VISAPCU1` `VISAPCU2` `AMEXPCU1` `AMEXPCU2`),
+ * `authentication_issuer_master_key_length` (64), `authentication_issuer_master_key_identifier`
+ * (64: DKYGENKY DKYL0 DMAC or DALL), `encryption_issuer_master_key_length` (64),
+ * `encryption_issuer_master_key_identifier` (64: DKYGENKY DKYL0 DMPIN or DALL),
+ * `key_generation_data_length` (10 or 18; TDESEMVn also 26 or 34), `key_generation_data`,
+ * `new_reference_PIN_key_length` (64), `new_reference_PIN_key_identifier` (64: IPINENC or
+ * OPINENC), `new_reference_PIN_block` (8), `new_reference_PIN_profile` (24),
+ * `new_reference_PIN_PAN_data` (12), the same five `current_reference_PIN_*` (used by
+ * VISAPCU2 and AMEXPCU1; for the other methods the length must be 0 and all five may be NULL),
+ * `output_PIN_data_length` (must be 0), `output_PIN_data` (reserved, never read; may be NULL),
+ * `output_PIN_profile` (24: the method keyword, `NONE`, 8 blanks), `output_PIN_message_length`
+ * (in: capacity, at least 16 for VISA and 8 for AMEX; out: bytes written),
+ * `output_PIN_message` (out).
+ *
+ * # Safety
+ * Each non-NULL pointer must make available the number of bytes given above (integers: 4;
+ * `rule_array`: 8 × count; `key_generation_data`: its length; `output_PIN_message`: its
+ * capacity). On any error only `return_code` and `reason_code` are written.
+ */
+void CSNBPCU(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             int32_t *authentication_issuer_master_key_length,
+             uint8_t *authentication_issuer_master_key_identifier,
+             int32_t *encryption_issuer_master_key_length,
+             uint8_t *encryption_issuer_master_key_identifier,
+             int32_t *key_generation_data_length,
+             uint8_t *key_generation_data,
+             int32_t *new_reference_PIN_key_length,
+             uint8_t *new_reference_PIN_key_identifier,
+             uint8_t *new_reference_PIN_block,
+             uint8_t *new_reference_PIN_profile,
+             uint8_t *new_reference_PIN_PAN_data,
+             int32_t *current_reference_PIN_key_length,
+             uint8_t *current_reference_PIN_key_identifier,
+             uint8_t *current_reference_PIN_block,
+             uint8_t *current_reference_PIN_profile,
+             uint8_t *current_reference_PIN_PAN_data,
+             int32_t *output_PIN_data_length,
+             uint8_t *output_PIN_data,
+             uint8_t *output_PIN_profile,
+             int32_t *output_PIN_message_length,
+             uint8_t *output_PIN_message);
+
+/**
+ * PIN Change/Unblock under its ICSF AMODE(64) name: identical to [`CSNBPCU`].
+ *
+ * # Safety
+ * As [`CSNBPCU`].
+ */
+void CSNEPCU(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             int32_t *authentication_issuer_master_key_length,
+             uint8_t *authentication_issuer_master_key_identifier,
+             int32_t *encryption_issuer_master_key_length,
+             uint8_t *encryption_issuer_master_key_identifier,
+             int32_t *key_generation_data_length,
+             uint8_t *key_generation_data,
+             int32_t *new_reference_PIN_key_length,
+             uint8_t *new_reference_PIN_key_identifier,
+             uint8_t *new_reference_PIN_block,
+             uint8_t *new_reference_PIN_profile,
+             uint8_t *new_reference_PIN_PAN_data,
+             int32_t *current_reference_PIN_key_length,
+             uint8_t *current_reference_PIN_key_identifier,
+             uint8_t *current_reference_PIN_block,
+             uint8_t *current_reference_PIN_profile,
+             uint8_t *current_reference_PIN_PAN_data,
+             int32_t *output_PIN_data_length,
+             uint8_t *output_PIN_data,
+             uint8_t *output_PIN_profile,
+             int32_t *output_PIN_message_length,
+             uint8_t *output_PIN_message);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -19,8 +19,11 @@ pub mod error;
 
 pub use error::{Error, Result};
 pub mod cv;
+pub mod derive;
 pub mod ffi;
 pub mod label;
+pub mod pcu;
+pub mod pinblock;
 pub mod rule_array;
 pub mod state;
 pub mod token;

@@ -17,6 +17,7 @@
 pub mod args;
 pub mod keyrec;
 pub mod masterkey;
+pub mod pcu;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

@@ -76,6 +76,21 @@ struct KeyCache {
     keys: HashMap<[u8; 64], Arc<ResolvedKey>>,
 }
 
+/// The key cache as of one moment (see [`Coprocessor::key_view`]).
+pub struct KeyView<'a> {
+    cp: &'a Coprocessor,
+    stamp: (u32, u32),
+}
+
+impl KeyView<'_> {
+    /// Resolves and unwraps the key of identifier `id` (token or label). Cached per process;
+    /// the cache is dropped whenever the CKDS or the master-key registers change. Notes a
+    /// warning when the token is under the old master key.
+    pub fn key(&self, id: &[u8; 64], notes: &mut Notes) -> Result<Arc<ResolvedKey>> {
+        self.cp.cached_key(id, self.stamp, notes)
+    }
+}
+
 /// One state directory, opened.
 pub struct Coprocessor {
     dir: PathBuf,
@@ -158,14 +173,29 @@ impl Coprocessor {
         }
     }
 
-    /// Resolves and unwraps the key of identifier `id` (token or label). Cached per process;
-    /// the cache is dropped whenever the CKDS or the master-key registers change. Notes a
-    /// warning when the token is under the old master key.
+    /// A view of the key cache for one call: the databases' change counters are read once
+    /// here, and every [`KeyView::key`] of the call is checked against them.
+    pub fn key_view(&self) -> KeyView<'_> {
+        KeyView {
+            cp: self,
+            stamp: (
+                self.ckds.change_counter(),
+                self.master_keys.change_counter(),
+            ),
+        }
+    }
+
+    /// Resolves and unwraps the key of identifier `id` (see [`KeyView::key`]).
     pub fn key(&self, id: &[u8; 64], notes: &mut Notes) -> Result<Arc<ResolvedKey>> {
-        let stamp = (
-            self.ckds.change_counter(),
-            self.master_keys.change_counter(),
-        );
+        self.key_view().key(id, notes)
+    }
+
+    fn cached_key(
+        &self,
+        id: &[u8; 64],
+        stamp: (u32, u32),
+        notes: &mut Notes,
+    ) -> Result<Arc<ResolvedKey>> {
         {
             let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
             if cache.stamp == stamp {

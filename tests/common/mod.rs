@@ -83,6 +83,8 @@ pub fn label(s: &str) -> [u8; 64] {
 }
 
 /// A fresh, empty state directory under the system temp dir.
+pub mod verbs;
+
 pub fn temp_state(tag: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!(
         "softcca-test-{tag}-{}-{:?}",

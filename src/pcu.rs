@@ -1,0 +1,405 @@
+//! PIN Change/Unblock (CSNBPCU, CSNEPCU): the safe core.
+//!
+//! IBM z/OS ICSF Application Programmer's Guide "PIN Change/Unblock (CSNBPCU and CSNEPCU)"
+//! (the seed `003_b585a51e8a5145a7.txt`), IBM CCA for Linux `wskc_r_pcu*`, and the appendix
+//! "Visa and EMV-related smart card formats and processes" (cca-spec §1-§2, §6-§7).
+//!
+//! Checks run in the order of DECISIONS #9: rule array; lengths; key identifiers (resolve,
+//! parse, TVV, MKVP); control vectors and MDK halves; the access-control points the key
+//! types call for; PIN profiles and PAN data; PIN recovery; then the computation:
+//!
+//! 1. A = rightmost 4 bytes of E_MAC-MDK(D[0:8]) (odd-adjusted first, DECISIONS #6);
+//! 2. IK = TDES-ENC of D under the ENC-MDK (odd-adjusted, DECISIONS #6);
+//! 3. SK = TDES-XOR(IK, ATC) or the EMV2000 tree (b = 2, H = 16 / b = 4, H = 8, DECISIONS #7);
+//! 4. PB = (00000000‖A) ⊕ (0 L P…P F…F) ⊕ (current PIN, 0-filled);
+//! 5. VISAPCU1/2: E_SK(08‖PB‖80 00 00 00 00 00 00), 16 bytes, ECB; AMEXPCU1/2: E_SK(PB),
+//!    8 bytes (DECISIONS #8, unverified against IBM hardware).
+
+use zeroize::Zeroizing;
+
+use crate::codes::Notes;
+use crate::crypto::{ClearKey, Tdes};
+use crate::cv::{DkyUsage, KeyClass, KeyForm};
+use crate::derive::{self, KeyGenerationData, Parity};
+use crate::error::{Error, Result};
+use crate::pinblock::{self, Checks, Pin, Profile};
+use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::state::acp::{AcpConfig, points};
+use crate::state::{Coprocessor, KeyView, ResolvedKey};
+
+/// Session-key derivation selected by the rule array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    /// `TDES-XOR` (default): Visa session key, ATC XOR-ed into the card key.
+    TdesXor,
+    /// `TDESEMV2`: EMV2000 tree, branch factor 2, height 16.
+    TdesEmv2,
+    /// `TDESEMV4`: EMV2000 tree, branch factor 4, height 8.
+    TdesEmv4,
+}
+
+/// PIN processing method selected by the rule array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `VISAPCU1`: new PIN only.
+    VisaPcu1,
+    /// `VISAPCU2`: new and current PIN.
+    VisaPcu2,
+    /// `AMEXPCU1`: new and current PIN (Amex numbering is inverted).
+    AmexPcu1,
+    /// `AMEXPCU2`: new PIN only.
+    AmexPcu2,
+}
+
+const ALGORITHMS: &[Keyword] = &[kw("TDES-XOR"), kw("TDESEMV2"), kw("TDESEMV4")];
+const METHODS: &[Keyword] = &[
+    kw("VISAPCU1"),
+    kw("VISAPCU2"),
+    kw("AMEXPCU1"),
+    kw("AMEXPCU2"),
+];
+
+impl Method {
+    /// `true` when the method folds in the current PIN.
+    pub fn uses_current_pin(self) -> bool {
+        matches!(self, Method::VisaPcu2 | Method::AmexPcu1)
+    }
+
+    /// Length of the output PIN message.
+    pub fn output_len(self) -> usize {
+        match self {
+            Method::VisaPcu1 | Method::VisaPcu2 => 16,
+            Method::AmexPcu1 | Method::AmexPcu2 => 8,
+        }
+    }
+
+    fn keyword(self) -> Keyword {
+        METHODS[self as usize]
+    }
+}
+
+/// Parses the rule array (count 1 or 2 is checked by the caller): at most one algorithm, exactly
+/// one method.
+pub fn parse_rules(rules: &RuleArray) -> Result<(Algorithm, Method)> {
+    let [alg, method] = rules.resolve(&[Group::optional(ALGORITHMS), Group::required(METHODS)])?;
+    let alg = match alg {
+        None | Some(0) => Algorithm::TdesXor,
+        Some(1) => Algorithm::TdesEmv2,
+        _ => Algorithm::TdesEmv4,
+    };
+    let method = match method {
+        Some(0) => Method::VisaPcu1,
+        Some(1) => Method::VisaPcu2,
+        Some(2) => Method::AmexPcu1,
+        _ => Method::AmexPcu2,
+    };
+    Ok((alg, method))
+}
+
+/// One encrypted reference PIN: key identifier, block, profile and PAN data, as passed.
+#[derive(Clone, Copy)]
+pub struct PinInput {
+    /// `*_reference_PIN_key_length`.
+    pub key_length: i32,
+    /// `*_reference_PIN_key_identifier`.
+    pub key: [u8; 64],
+    /// `*_reference_PIN_block`.
+    pub block: [u8; 8],
+    /// `*_reference_PIN_profile`.
+    pub profile: [u8; 24],
+    /// `*_reference_PIN_PAN_data`.
+    pub pan: [u8; 12],
+}
+
+/// Every input of one CSNBPCU call, copied from the caller.
+pub struct Request {
+    /// Algorithm from the rule array.
+    pub algorithm: Algorithm,
+    /// Method from the rule array.
+    pub method: Method,
+    /// `authentication_issuer_master_key_length`.
+    pub auth_key_length: i32,
+    /// `authentication_issuer_master_key_identifier`.
+    pub auth_key: [u8; 64],
+    /// `encryption_issuer_master_key_length`.
+    pub enc_key_length: i32,
+    /// `encryption_issuer_master_key_identifier`.
+    pub enc_key: [u8; 64],
+    /// `key_generation_data` (its length was checked against 10/18/26/34 when copied).
+    pub kgd: KeyGenerationData,
+    /// The new reference PIN.
+    pub new_pin: PinInput,
+    /// The current reference PIN, when the method uses it.
+    pub current_pin: Option<PinInput>,
+    /// `output_PIN_data_length`.
+    pub output_pin_data_length: i32,
+    /// `output_PIN_profile`.
+    pub output_profile: [u8; 24],
+    /// `output_PIN_message_length` on input: the capacity of `output_PIN_message`.
+    pub output_capacity: i32,
+}
+
+/// The result: the encrypted PIN message.
+pub struct Response {
+    message: [u8; 16],
+    len: usize,
+}
+
+impl Response {
+    /// The output PIN message (16 bytes VISA, 8 bytes AMEX).
+    pub fn message(&self) -> &[u8] {
+        &self.message[..self.len]
+    }
+}
+
+/// Checks `key_generation_data_length` for the algorithm (TDES-XOR: 10 or 18; TDESEMVn: 10,
+/// 18, 26 or 34) and splits the data.
+pub fn key_generation_data(algorithm: Algorithm, kgd: &[u8]) -> Result<KeyGenerationData> {
+    let ok = match algorithm {
+        Algorithm::TdesXor => matches!(kgd.len(), 10 | 18),
+        _ => matches!(kgd.len(), 10 | 18 | 26 | 34),
+    };
+    if !ok {
+        return Err(Error::BadLength);
+    }
+    KeyGenerationData::parse(kgd).ok_or(Error::BadLength)
+}
+
+fn check_mdk(k: &ResolvedKey, usage: DkyUsage) -> Result<()> {
+    let cv = k.token.cv();
+    cv.check_parity()?;
+    match cv.class() {
+        KeyClass::DkyGenKy { level: 0, usage: u } if u == usage || u == DkyUsage::DAll => {}
+        _ => return Err(Error::CvViolation),
+    }
+    if cv.key_form() != Some(KeyForm::Double) || k.key.len() != 16 {
+        return Err(Error::CvViolation);
+    }
+    if k.key.has_replicated_halves() {
+        return Err(Error::ReplicatedHalves);
+    }
+    Ok(())
+}
+
+fn check_pin_key(k: &ResolvedKey) -> Result<KeyClass> {
+    let cv = k.token.cv();
+    cv.check_parity()?;
+    match cv.class() {
+        c @ (KeyClass::IpinEnc | KeyClass::OpinEnc) => Ok(c),
+        _ => Err(Error::CvViolation),
+    }
+}
+
+fn acp_for_pin_key(acp: &AcpConfig, class: KeyClass) -> Result<()> {
+    acp.require(if class == KeyClass::IpinEnc {
+        points::PCU_IPINENC
+    } else {
+        points::PCU_OPINENC
+    })
+}
+
+fn is_dall(k: &ResolvedKey) -> bool {
+    matches!(
+        k.token.cv().class(),
+        KeyClass::DkyGenKy {
+            usage: DkyUsage::DAll,
+            ..
+        }
+    )
+}
+
+fn check_output_profile(profile: &[u8; 24], method: Method) -> Result<()> {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&profile[..8]);
+    if Keyword::folded(&w) != method.keyword() {
+        return Err(Error::PinFormat);
+    }
+    w.copy_from_slice(&profile[8..16]);
+    if Keyword::folded(&w) != kw("NONE") {
+        return Err(Error::FormatControl);
+    }
+    if profile[16..].iter().any(|&b| b != b' ') {
+        return Err(Error::PadDigit);
+    }
+    Ok(())
+}
+
+fn parse_pin_side(p: &PinInput, acp: &AcpConfig) -> Result<(Profile, Option<[u8; 12]>)> {
+    let profile = Profile::parse(&p.profile)?;
+    if profile.format.is_iso1() && acp.enabled(points::DISALLOW_ISO1) {
+        return Err(Error::PinFormat);
+    }
+    let pan = if profile.format.uses_pan() {
+        Some(pinblock::parse_pan(&p.pan)?)
+    } else {
+        None
+    };
+    Ok((profile, pan))
+}
+
+fn recover_pin(
+    key: &ResolvedKey,
+    block: &[u8; 8],
+    profile: &Profile,
+    pan: Option<&[u8; 12]>,
+    acp: &AcpConfig,
+) -> Result<Pin> {
+    let clear = Zeroizing::new(key.cipher.decrypt(block));
+    let checks = Checks {
+        iso_no_digit_check: acp.enabled(points::ISO_NO_DIGIT_CHECK),
+        enhanced_pin_security: acp.enabled(points::ENHANCED_PIN_SECURITY),
+    };
+    pinblock::recover(&clear, profile, pan, checks).map_err(|e| match e {
+        Error::PinBlockConsistency | Error::PinLength
+            if profile.format.is_iso() && acp.enabled(points::GENERAL_ISO_PIN_ERROR) =>
+        {
+            Error::PinBlockGeneral
+        }
+        e => e,
+    })
+}
+
+/// CSNBPCU over copied inputs.
+pub fn process(cp: &Coprocessor, req: &Request, notes: &mut Notes) -> Result<Response> {
+    // Lengths.
+    for len in [
+        req.auth_key_length,
+        req.enc_key_length,
+        req.new_pin.key_length,
+    ] {
+        if len != 64 {
+            return Err(Error::BadLength);
+        }
+    }
+    if let Some(c) = &req.current_pin {
+        if c.key_length != 64 {
+            return Err(Error::BadLength);
+        }
+    }
+    if req.output_pin_data_length != 0 {
+        return Err(Error::MustBeZero);
+    }
+    if usize::try_from(req.output_capacity).map_or(true, |c| c < req.method.output_len()) {
+        return Err(Error::OutputTooSmall);
+    }
+    // Key identifiers.
+    let view: KeyView<'_> = cp.key_view();
+    let mac_mdk = view.key(&req.auth_key, notes)?;
+    let enc_mdk = view.key(&req.enc_key, notes)?;
+    let new_key = view.key(&req.new_pin.key, notes)?;
+    let cur_key = match &req.current_pin {
+        Some(c) => Some(view.key(&c.key, notes)?),
+        None => None,
+    };
+    // Control vectors and MDK halves.
+    check_mdk(&mac_mdk, DkyUsage::DMac)?;
+    check_mdk(&enc_mdk, DkyUsage::DMPin)?;
+    let new_class = check_pin_key(&new_key)?;
+    let cur_class = cur_key.as_deref().map(check_pin_key).transpose()?;
+    // Access control.
+    let acp = cp.acp()?;
+    if is_dall(&mac_mdk) || is_dall(&enc_mdk) {
+        acp.require(points::DKYGENKY_DALL)?;
+    }
+    acp_for_pin_key(&acp, new_class)?;
+    if let Some(c) = cur_class {
+        acp_for_pin_key(&acp, c)?;
+    }
+    // PIN profiles and PAN data.
+    let (new_profile, new_pan) = parse_pin_side(&req.new_pin, &acp)?;
+    let cur_side = req
+        .current_pin
+        .as_ref()
+        .map(|c| parse_pin_side(c, &acp))
+        .transpose()?;
+    check_output_profile(&req.output_profile, req.method)?;
+    // PIN recovery.
+    let new_pin = recover_pin(
+        &new_key,
+        &req.new_pin.block,
+        &new_profile,
+        new_pan.as_ref(),
+        &acp,
+    )?;
+    let cur_pin = match (&req.current_pin, &cur_key, &cur_side) {
+        (Some(c), Some(k), Some((profile, pan))) => {
+            Some(recover_pin(k, &c.block, profile, pan.as_ref(), &acp)?)
+        }
+        _ => None,
+    };
+    let parity = if acp.adjust_derived_parity {
+        Parity::Adjusted
+    } else {
+        Parity::Raw
+    };
+    Ok(compute(
+        req.algorithm,
+        req.method,
+        &mac_mdk.cipher,
+        &enc_mdk.cipher,
+        &req.kgd,
+        &new_pin,
+        cur_pin.as_ref(),
+        parity,
+    ))
+}
+
+/// The computation below all checks: derivations, PIN block, encryption (cca-spec §2 steps
+/// 4-8). Public so that known-answer tests whose keys CSNBPCU must refuse (jPOS's replicated
+/// halves) can still check the arithmetic.
+#[allow(clippy::too_many_arguments)]
+pub fn compute(
+    algorithm: Algorithm,
+    method: Method,
+    mac_mdk: &Tdes,
+    enc_mdk: &Tdes,
+    kgd: &KeyGenerationData,
+    new_pin: &Pin,
+    current_pin: Option<&Pin>,
+    parity: Parity,
+) -> Response {
+    let a = derive::auth_code(mac_mdk, &kgd.d8(), parity);
+    let ik = derive::card_key(enc_mdk, kgd.d(), parity);
+    let sk: ClearKey = match algorithm {
+        Algorithm::TdesXor => derive::session_key_xor(&ik, kgd.atc),
+        Algorithm::TdesEmv2 => derive::session_key_tree(&ik, kgd.atc, 2, 16, &kgd.iv),
+        Algorithm::TdesEmv4 => derive::session_key_tree(&ik, kgd.atc, 4, 8, &kgd.iv),
+    };
+    let pb = Zeroizing::new(vis_pin_block(&a, new_pin, current_pin));
+    let cipher = Tdes::new(&sk);
+    let mut message = [0u8; 16];
+    let len = method.output_len();
+    if len == 16 {
+        let mut m = Zeroizing::new([0u8; 16]);
+        m[0] = 0x08;
+        m[1..9].copy_from_slice(&pb[..]);
+        m[9] = 0x80;
+        message.copy_from_slice(&m[..]);
+        cipher.encrypt_ecb(&mut message);
+    } else {
+        message[..8].copy_from_slice(&cipher.encrypt(&pb));
+    }
+    Response { message, len }
+}
+
+/// PB = (00000000‖A) ⊕ (0 L P…P F…F) ⊕ (current PIN left-aligned, 0-filled) (cca-spec §2
+/// step 7; Visa/Thales formats 41 and 42).
+pub fn vis_pin_block(a: &[u8; 4], new_pin: &Pin, current_pin: Option<&Pin>) -> [u8; 8] {
+    let mut nib = Zeroizing::new([0u8; 16]);
+    nib[1] = new_pin.len() as u8;
+    nib[2..].fill(0xF);
+    nib[2..2 + new_pin.len()].copy_from_slice(new_pin.digits());
+    if let Some(c) = current_pin {
+        for (n, d) in nib.iter_mut().zip(c.digits()) {
+            *n ^= d;
+        }
+    }
+    let mut pb = [0u8; 8];
+    for (i, b) in pb.iter_mut().enumerate() {
+        *b = (nib[2 * i] << 4) | nib[2 * i + 1];
+    }
+    for (b, x) in pb[4..].iter_mut().zip(a) {
+        *b ^= x;
+    }
+    pb
+}
