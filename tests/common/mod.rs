@@ -83,6 +83,7 @@ pub fn label(s: &str) -> [u8; 64] {
 }
 
 /// A fresh, empty state directory under the system temp dir.
+pub mod pcu_call;
 pub mod verbs;
 
 pub fn temp_state(tag: &str) -> std::path::PathBuf {
