@@ -58,10 +58,9 @@ pub enum Parity {
     Raw,
 }
 
-/// Card-unique key by TDES-ENC (CSNBDKG TDES-ENC; cca-spec §2 step 5):
-/// `E_MDK(D[0:8]) ‖ E_MDK(D[8:16])`, or `E_MDK(D[0:8] ⊕ FF…FF)` for the right half when D has
-/// 8 bytes. With 8-byte D equal to PAN‖PSN this is EMV Book 2 A1.4.1 option A.
-pub fn card_key(mdk: &Tdes, d: &[u8], parity: Parity) -> ClearKey {
+/// The two blocks TDES-ENC encrypts for a card key: `D[0:8]` and `D[8:16]`, or `D[0:8] ⊕ FF…FF`
+/// when D has 8 bytes.
+fn card_key_blocks(d: &[u8]) -> ([u8; 8], [u8; 8]) {
     let mut l = [0u8; 8];
     l.copy_from_slice(&d[..8]);
     let mut r = [0u8; 8];
@@ -72,34 +71,60 @@ pub fn card_key(mdk: &Tdes, d: &[u8], parity: Parity) -> ClearKey {
             *x = !y;
         }
     }
-    let mut key = ClearKey::zeroed(16).unwrap_or_else(|| unreachable_key());
-    key.as_bytes_mut()[..8].copy_from_slice(&mdk.encrypt(&l));
-    key.as_bytes_mut()[8..].copy_from_slice(&mdk.encrypt(&r));
+    (l, r)
+}
+
+fn join_card_key(l: &[u8; 8], r: &[u8; 8], parity: Parity) -> ClearKey {
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(l);
+    b[8..].copy_from_slice(r);
+    let mut key = ClearKey::double(&b);
+    zeroize::Zeroize::zeroize(&mut b);
     if parity == Parity::Adjusted {
         key.adjust_parity();
     }
     key
 }
 
-fn unreachable_key() -> ClearKey {
-    // ClearKey::zeroed accepts 8, 16 and 24; the callers above pass constants among those.
-    ClearKey::from_slice(&[0u8; 16]).unwrap_or_else(|| unreachable!("16 is a valid key length"))
-}
-
-/// The 4-byte authentication code: the rightmost 4 bytes of `E_MAC-MDK(D[0:8])` (UDK-A),
-/// odd-parity adjusted first unless `parity` is raw (cca-spec §2 step 4).
-pub fn auth_code(mac_mdk: &Tdes, d8: &[u8; 8], parity: Parity) -> [u8; 4] {
-    let mut u = mac_mdk.encrypt(d8);
+fn auth_from_udk(mut u: [u8; 8], parity: Parity) -> [u8; 4] {
     if parity == Parity::Adjusted {
         crate::crypto::parity::adjust_odd(&mut u);
     }
     [u[4], u[5], u[6], u[7]]
 }
 
+/// Card-unique key by TDES-ENC (CSNBDKG TDES-ENC; cca-spec §2 step 5):
+/// `E_MDK(D[0:8]) ‖ E_MDK(D[8:16])`, or `E_MDK(D[0:8] ⊕ FF…FF)` for the right half when D has
+/// 8 bytes. With 8-byte D equal to PAN‖PSN this is EMV Book 2 A1.4.1 option A.
+pub fn card_key(mdk: &Tdes, d: &[u8], parity: Parity) -> ClearKey {
+    let (l, r) = card_key_blocks(d);
+    let (el, er) = mdk.encrypt2(&l, &r);
+    join_card_key(&el, &er, parity)
+}
+
+/// The 4-byte authentication code: the rightmost 4 bytes of `E_MAC-MDK(D[0:8])` (UDK-A),
+/// odd-parity adjusted first unless `parity` is raw (cca-spec §2 step 4).
+pub fn auth_code(mac_mdk: &Tdes, d8: &[u8; 8], parity: Parity) -> [u8; 4] {
+    auth_from_udk(mac_mdk.encrypt(d8), parity)
+}
+
+/// [`auth_code`] and [`card_key`] of the same data, their three independent encryptions
+/// interleaved (the PIN Change/Unblock hot path).
+pub fn auth_code_and_card_key(
+    mac_mdk: &Tdes,
+    enc_mdk: &Tdes,
+    d: &[u8],
+    parity: Parity,
+) -> ([u8; 4], ClearKey) {
+    let (l, r) = card_key_blocks(d);
+    let [u, el, er] = Tdes::encrypt_lanes([mac_mdk, enc_mdk, enc_mdk], [&l, &l, &r]);
+    (auth_from_udk(u, parity), join_card_key(&el, &er, parity))
+}
+
 /// Visa TDES-XOR session key: `SKL = IKL ⊕ (0…0‖ATC)`, `SKR = IKR ⊕ (0…0‖ATC⊕FFFF)`
 /// (cca-spec §2 step 6; ZEMV wd7kk3).
 pub fn session_key_xor(ik: &ClearKey, atc: [u8; 2]) -> ClearKey {
-    let mut sk = ClearKey::from_slice(ik.as_bytes()).unwrap_or_else(|| unreachable_key());
+    let mut sk = ik.duplicate();
     let b = sk.as_bytes_mut();
     b[6] ^= atc[0];
     b[7] ^= atc[1];
@@ -121,10 +146,12 @@ pub fn session_key_tree(ik: &ClearKey, atc: [u8; 2], b: u32, h: u32, iv: &[u8; 1
         let j = atc / b.pow(h - i);
         let next = tree_step(&prev1, &prev2, j % b);
         if i == h {
-            let mut sk = ClearKey::zeroed(16).unwrap_or_else(|| unreachable_key());
-            for (o, (x, y)) in sk.as_bytes_mut().iter_mut().zip(next.iter().zip(&prev2)) {
+            let mut b = [0u8; 16];
+            for (o, (x, y)) in b.iter_mut().zip(next.iter().zip(&prev2)) {
                 *o = x ^ y;
             }
+            let sk = ClearKey::double(&b);
+            zeroize::Zeroize::zeroize(&mut b);
             zeroize::Zeroize::zeroize(&mut prev1);
             zeroize::Zeroize::zeroize(&mut prev2);
             return sk;
@@ -132,7 +159,8 @@ pub fn session_key_tree(ik: &ClearKey, atc: [u8; 2], b: u32, h: u32, iv: &[u8; 1
         prev2 = prev1;
         prev1 = next;
     }
-    unreachable_key()
+    // h = 0 is no tree: the card key itself.
+    ik.duplicate()
 }
 
 /// `F(X, Y, j) = E_X(YL ⊕ j) ‖ E_X(YR ⊕ j ⊕ F0)` with `j` as an 8-byte big-endian integer.
@@ -144,8 +172,9 @@ fn tree_step(x: &[u8; 16], y: &[u8; 16], j: u32) -> [u8; 16] {
     r.copy_from_slice(&y[8..]);
     l[7] ^= j as u8;
     r[7] ^= (j as u8) ^ 0xF0;
+    let (el, er) = k.encrypt2(&l, &r);
     let mut out = [0u8; 16];
-    out[..8].copy_from_slice(&k.encrypt(&l));
-    out[8..].copy_from_slice(&k.encrypt(&r));
+    out[..8].copy_from_slice(&el);
+    out[8..].copy_from_slice(&er);
     out
 }

@@ -238,18 +238,16 @@ fn parse_pin_side(p: &PinInput, acp: &AcpConfig) -> Result<(Profile, Option<[u8;
 }
 
 fn recover_pin(
-    key: &ResolvedKey,
-    block: &[u8; 8],
+    clear: &[u8; 8],
     profile: &Profile,
     pan: Option<&[u8; 12]>,
     acp: &AcpConfig,
 ) -> Result<Pin> {
-    let clear = Zeroizing::new(key.cipher.decrypt(block));
     let checks = Checks {
         iso_no_digit_check: acp.enabled(points::ISO_NO_DIGIT_CHECK),
         enhanced_pin_security: acp.enabled(points::ENHANCED_PIN_SECURITY),
     };
-    pinblock::recover(&clear, profile, pan, checks).map_err(|e| match e {
+    pinblock::recover(clear, profile, pan, checks).map_err(|e| match e {
         Error::PinBlockConsistency | Error::PinLength
             if profile.format.is_iso() && acp.enabled(points::GENERAL_ISO_PIN_ERROR) =>
         {
@@ -314,16 +312,22 @@ pub fn process(cp: &Coprocessor, req: &Request, notes: &mut Notes) -> Result<Res
         .transpose()?;
     check_output_profile(&req.output_profile, req.method)?;
     // PIN recovery.
-    let new_pin = recover_pin(
-        &new_key,
-        &req.new_pin.block,
-        &new_profile,
-        new_pan.as_ref(),
-        &acp,
-    )?;
-    let cur_pin = match (&req.current_pin, &cur_key, &cur_side) {
-        (Some(c), Some(k), Some((profile, pan))) => {
-            Some(recover_pin(k, &c.block, profile, pan.as_ref(), &acp)?)
+    // Both blocks decrypted in one interleaved pass.
+    let (new_clear, cur_clear) = match (&req.current_pin, &cur_key) {
+        (Some(c), Some(k)) => {
+            let [n, c] =
+                Tdes::decrypt_lanes([&new_key.cipher, &k.cipher], [&req.new_pin.block, &c.block]);
+            (Zeroizing::new(n), Some(Zeroizing::new(c)))
+        }
+        _ => (
+            Zeroizing::new(new_key.cipher.decrypt(&req.new_pin.block)),
+            None,
+        ),
+    };
+    let new_pin = recover_pin(&new_clear, &new_profile, new_pan.as_ref(), &acp)?;
+    let cur_pin = match (&cur_clear, &cur_side) {
+        (Some(clear), Some((profile, pan))) => {
+            Some(recover_pin(clear, profile, pan.as_ref(), &acp)?)
         }
         _ => None,
     };
@@ -358,8 +362,7 @@ pub fn compute(
     current_pin: Option<&Pin>,
     parity: Parity,
 ) -> Response {
-    let a = derive::auth_code(mac_mdk, &kgd.d8(), parity);
-    let ik = derive::card_key(enc_mdk, kgd.d(), parity);
+    let (a, ik) = derive::auth_code_and_card_key(mac_mdk, enc_mdk, kgd.d(), parity);
     let sk: ClearKey = match algorithm {
         Algorithm::TdesXor => derive::session_key_xor(&ik, kgd.atc),
         Algorithm::TdesEmv2 => derive::session_key_tree(&ik, kgd.atc, 2, 16, &kgd.iv),

@@ -29,6 +29,21 @@ impl ClearKey {
         })
     }
 
+    /// A double-length key.
+    pub fn double(key: &[u8; 16]) -> Self {
+        let mut bytes = [0u8; 24];
+        bytes[..16].copy_from_slice(key);
+        ClearKey { bytes, len: 16 }
+    }
+
+    /// A copy of this key (explicit: secret types are not `Clone`).
+    pub fn duplicate(&self) -> Self {
+        ClearKey {
+            bytes: self.bytes,
+            len: self.len,
+        }
+    }
+
     /// An all-zero key of `len` bytes (8, 16 or 24), to be filled in place.
     pub fn zeroed(len: usize) -> Option<Self> {
         Self::from_slice(&[0u8; 24][..len.min(24)]).filter(|_| matches!(len, 8 | 16 | 24))

@@ -2,6 +2,7 @@
 //! constant-time comparison and randomness. Nothing here knows about CCA tokens.
 
 pub mod ct;
+pub mod des_core;
 pub mod key;
 pub mod parity;
 pub mod rng;

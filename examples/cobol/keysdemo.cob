@@ -1,0 +1,188 @@
+      *****************************************************************
+      * KEYSDEMO - softcca from GnuCOBOL.
+      *
+      * 1. Loads a DEMO ONLY master key from two clear parts
+      *    (CSNBMKP CLEAR, FIRST, LAST, SET).
+      * 2. Creates a CKDS record (CSNBKRC) and reads it back: a new
+      *    record holds a null key token (CSNBKRR warns 0/8).
+      * 3. Writes a key token to the record (CSNBKRW), reads it back
+      *    (CSNBKRR) and compares. The token is a key-less internal
+      *    DATA token (a skeleton, as Key Token Build makes one).
+      * 4. Lists the records DEMO.* into a list file (CSNBKRL).
+      *
+      * Each call DISPLAYs its return and reason code. RETURN-CODE is
+      * 0 when every call returned what was expected, else 1.
+      * The state directory is $SOFTCCA_HOME; use a fresh one.
+      *
+      * Build: cobc -x -fstatic-call keysdemo.cob -L<libdir> -lsoftcca
+      *        (see Makefile). Integers are COMP-5 in one group
+      *        without SYNC, like IBM's COBOLXMP, and a one-byte
+      *        FILLER puts every one of them at an odd address.
+      *****************************************************************
+       IDENTIFICATION DIVISION.
+       PROGRAM-ID. KEYSDEMO.
+       DATA DIVISION.
+       WORKING-STORAGE SECTION.
+       01  SAPI-REC.
+           05  FILLER                  PIC X(1).
+           COPY SOFTCCA.
+      *
+      * DEMO ONLY master-key parts. These values are published in the
+      * softcca sources: never load them into a real key store.
+       01  DEMO-MK-PART-1.
+           05  FILLER PIC X(8) VALUE X'0123456789ABCDEF'.
+           05  FILLER PIC X(8) VALUE X'FEDCBA9876543210'.
+           05  FILLER PIC X(8) VALUE X'89ABCDEF01234567'.
+       01  DEMO-MK-PART-2.
+           05  FILLER PIC X(8) VALUE X'F1E0D3C2B5A49786'.
+           05  FILLER PIC X(8) VALUE X'2A3B4C5D6E7F8091'.
+           05  FILLER PIC X(8) VALUE X'4A5B6D7C8F9EA1B0'.
+      *
+      * An internal DES token with no key: type X'01', flag X'40'
+      * (control vector present), DATA control vector (double
+      * length) at offset 32, token validation value at offset 60.
+       01  DEMO-TOKEN.
+           05  FILLER PIC X(8) VALUE X'0100000000004000'.
+           05  FILLER PIC X(8) VALUE X'0000000000000000'.
+           05  FILLER PIC X(8) VALUE X'0000000000000000'.
+           05  FILLER PIC X(8) VALUE X'0000000000000000'.
+           05  FILLER PIC X(8) VALUE X'00007D0003410000'.
+           05  FILLER PIC X(8) VALUE X'00007D0003210000'.
+           05  FILLER PIC X(8) VALUE X'0000000000000000'.
+           05  FILLER PIC X(8) VALUE X'0000000007633A00'.
+      *
+       01  WS-LABEL                    PIC X(64)
+                                       VALUE 'DEMO.COBOL.DATAKEY'.
+       01  WS-STEP                     PIC X(24).
+       01  WS-WANT-RC                  PIC S9(9) COMP-5 VALUE 0.
+       01  WS-WANT-RS                  PIC S9(9) COMP-5 VALUE 0.
+       01  WS-RC-EDIT                  PIC -(9)9.
+       01  WS-RS-EDIT                  PIC -(9)9.
+       01  WS-FAILURES                 PIC 9(4) VALUE 0.
+       01  WS-START                    PIC S9(9) COMP-5 VALUE 0.
+       01  WS-LIST-FILE                PIC X(12) VALUE SPACES.
+      *
+       PROCEDURE DIVISION.
+       MAIN-PARA.
+           DISPLAY 'KEYSDEMO: softcca called from GnuCOBOL'
+      *
+           DISPLAY '1. master key from two DEMO ONLY parts'
+           MOVE 'CLEAR' TO SC-RULE-KW(1)
+           MOVE LOW-VALUES TO SC-KEY-PART
+           PERFORM CALL-MKP
+           MOVE 'FIRST' TO SC-RULE-KW(1)
+           MOVE DEMO-MK-PART-1 TO SC-KEY-PART
+           PERFORM CALL-MKP
+           MOVE 'LAST' TO SC-RULE-KW(1)
+           MOVE DEMO-MK-PART-2 TO SC-KEY-PART
+           PERFORM CALL-MKP
+           MOVE 'SET' TO SC-RULE-KW(1)
+           MOVE LOW-VALUES TO SC-KEY-PART
+           PERFORM CALL-MKP
+      *
+           DISPLAY '2. create record ' FUNCTION TRIM(WS-LABEL)
+           MOVE WS-LABEL TO SC-KEY-LABEL
+           CALL 'CSNBKRC' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA SC-KEY-LABEL
+           END-CALL
+           MOVE 'CSNBKRC' TO WS-STEP
+           PERFORM CHECK-CODES
+      *    A new record holds a null token: warning 0/8.
+           MOVE HIGH-VALUES TO SC-KEY-TOKEN
+           PERFORM CALL-KRR
+           MOVE 0 TO WS-WANT-RC
+           MOVE 8 TO WS-WANT-RS
+           PERFORM CHECK-CODES
+           IF SC-KEY-TOKEN = LOW-VALUES
+              DISPLAY '  OK   new record holds a null key token'
+           ELSE
+              DISPLAY '  FAIL new record does not hold a null token'
+              ADD 1 TO WS-FAILURES
+           END-IF
+      *
+           DISPLAY '3. write a DATA key token, read it back'
+           MOVE DEMO-TOKEN TO SC-KEY-TOKEN
+           CALL 'CSNBKRW' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA SC-KEY-TOKEN
+                SC-KEY-LABEL
+           END-CALL
+           MOVE 'CSNBKRW' TO WS-STEP
+           PERFORM CHECK-CODES
+           MOVE LOW-VALUES TO SC-KEY-TOKEN
+           PERFORM CALL-KRR
+           PERFORM CHECK-CODES
+           IF SC-KEY-TOKEN = DEMO-TOKEN
+              DISPLAY '  OK   token read back equals token written'
+           ELSE
+              DISPLAY '  FAIL token read back differs'
+              ADD 1 TO WS-FAILURES
+           END-IF
+      *
+           DISPLAY '4. list the records DEMO.*'
+           MOVE 'DEMO.*' TO SC-KEY-LABEL
+           CALL 'CSNBKRL' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA SC-KEY-LABEL
+                SC-DATA-SET-NAME-LENGTH SC-DATA-SET-NAME
+                SC-SECURITY-SERVER-NAME
+           END-CALL
+           MOVE 'CSNBKRL' TO WS-STEP
+           PERFORM CHECK-CODES
+           IF SC-DATA-SET-NAME-LENGTH >= 12
+              AND SC-DATA-SET-NAME-LENGTH <= 64
+              COMPUTE WS-START = SC-DATA-SET-NAME-LENGTH - 11
+              MOVE SC-DATA-SET-NAME(WS-START:12) TO WS-LIST-FILE
+              DISPLAY '  list file .../' WS-LIST-FILE
+           ELSE
+              DISPLAY '  FAIL no list file name returned'
+              ADD 1 TO WS-FAILURES
+           END-IF
+      *
+           IF WS-FAILURES = 0
+              DISPLAY 'KEYSDEMO: all calls returned the expected codes'
+              MOVE 0 TO RETURN-CODE
+           ELSE
+              DISPLAY 'KEYSDEMO: ' WS-FAILURES ' call(s) FAILED'
+              MOVE 1 TO RETURN-CODE
+           END-IF
+           STOP RUN.
+      *
+      * CSNBMKP with the one keyword in SC-RULE-KW(1).
+       CALL-MKP.
+           MOVE 1 TO SC-RULE-ARRAY-COUNT
+           CALL 'CSNBMKP' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA SC-RULE-ARRAY-COUNT
+                SC-RULE-ARRAY SC-KEY-PART
+           END-CALL
+           MOVE SPACES TO WS-STEP
+           STRING 'CSNBMKP ' SC-RULE-KW(1) DELIMITED BY SIZE
+                  INTO WS-STEP
+           END-STRING
+           PERFORM CHECK-CODES.
+      *
+      * CSNBKRR of the record SC-KEY-LABEL into SC-KEY-TOKEN.
+       CALL-KRR.
+           CALL 'CSNBKRR' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA SC-KEY-LABEL
+                SC-KEY-TOKEN
+           END-CALL
+           MOVE 'CSNBKRR' TO WS-STEP.
+      *
+      * Shows rc/rs of the last call and compares them with
+      * WS-WANT-RC/WS-WANT-RS (then resets those to 0/0).
+       CHECK-CODES.
+           MOVE SC-RETURN-CODE TO WS-RC-EDIT
+           MOVE SC-REASON-CODE TO WS-RS-EDIT
+           IF SC-RETURN-CODE = WS-WANT-RC
+              AND SC-REASON-CODE = WS-WANT-RS
+              DISPLAY '  OK   ' WS-STEP
+                      ' RC=' FUNCTION TRIM(WS-RC-EDIT)
+                      ' RS=' FUNCTION TRIM(WS-RS-EDIT)
+           ELSE
+              DISPLAY '  FAIL ' WS-STEP
+                      ' RC=' FUNCTION TRIM(WS-RC-EDIT)
+                      ' RS=' FUNCTION TRIM(WS-RS-EDIT)
+                      ' expected ' WS-WANT-RC '/' WS-WANT-RS
+              ADD 1 TO WS-FAILURES
+           END-IF
+           MOVE 0 TO WS-WANT-RC
+           MOVE 0 TO WS-WANT-RS.
