@@ -177,3 +177,88 @@ pub fn misaligned(buf: &mut [u8; 8], v: i32) -> *mut i32 {
 pub fn read_misaligned(buf: &[u8; 8]) -> i32 {
     i32::from_ne_bytes([buf[1], buf[2], buf[3], buf[4]])
 }
+
+/// A CSNBKTB skeleton (asserts 0/0).
+pub fn skeleton(key_type: &str, words: &[&str]) -> [u8; 64] {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut out = [0u8; 64];
+    let mut kt = kw8(key_type);
+    let mut n = words.len() as i32;
+    let mut ra = rules(words);
+    let mut z = [0u8; 16];
+    let mut r1 = [0u8; 4];
+    unsafe {
+        softcca::ffi::keybuild::CSNBKTB(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            out.as_mut_ptr(),
+            kt.as_mut_ptr(),
+            &mut n,
+            ra.as_mut_ptr(),
+            z.as_mut_ptr(),
+            r1.as_mut_ptr().cast(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            z.as_mut_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            z.as_mut_ptr(),
+        )
+    };
+    assert_eq!((rc, rs), (0, 0), "CSNBKTB {key_type} {words:?}");
+    out
+}
+
+/// Calls a key-record verb taking (label) or (token, label); returns (rc, rs).
+pub fn krc(label_field: &[u8; 64]) -> (i32, i32) {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut l = *label_field;
+    unsafe {
+        softcca::ffi::keyrec::CSNBKRC(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            l.as_mut_ptr(),
+        )
+    };
+    (rc, rs)
+}
+
+pub fn krw(token: &[u8; 64], label_field: &[u8; 64]) -> (i32, i32) {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut t = *token;
+    let mut l = *label_field;
+    unsafe {
+        softcca::ffi::keyrec::CSNBKRW(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            t.as_mut_ptr(),
+            l.as_mut_ptr(),
+        )
+    };
+    (rc, rs)
+}
+
+pub fn krr(label_field: &[u8; 64]) -> [u8; 64] {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut t = [0u8; 64];
+    let mut l = *label_field;
+    unsafe {
+        softcca::ffi::keyrec::CSNBKRR(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            l.as_mut_ptr(),
+            t.as_mut_ptr(),
+        )
+    };
+    assert_eq!(rc, 0, "CSNBKRR");
+    t
+}
