@@ -30,6 +30,137 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Cryptographic Facility Query: returns the coprocessor's status as rule-array elements;
+ * keywords `STATCCA`, `STATCCAE` and softcca's `STATMKVP` (master-key verification
+ * patterns), see [`crate::verbs::facility`]. IBM CCA 2.54 "Cryptographic_Facility_Query
+ * (CSUACFQ)" (M254 p. 2-3) and IBM Docs `csuacfq-parameters`.
+ *
+ * On success `rule_array_count` is set to the number of elements returned and `rule_array`
+ * holds them; `verb_data_length` is set to 0 and `verb_data` is not used.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable and writable bytes (1 or 2 on input). `rule_array`: 8 ×
+ * count readable bytes on input, and room for the output: 48 writable bytes for `STATCCA`
+ * (6 elements), 72 for `STATCCAE` (9), 56 for `STATMKVP` (7); allocate 72 to be safe.
+ * `verb_data_length`: 4 readable and writable bytes. `verb_data`: ignored, may be NULL.
+ * `return_code`, `reason_code`: NULL or 4 writable bytes each; `exit_data_length`,
+ * `exit_data`: ignored.
+ */
+void CSUACFQ(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             int32_t *verb_data_length,
+             uint8_t *verb_data);
+
+/**
+ * Key Token Build: assembles an internal DES key token (skeleton, or with an already wrapped
+ * key under `KEY`) from `key_type` and the rule array; see [`crate::verbs::keybuild`] for the
+ * keywords. IBM CCA 2.54 "Key_Token_Build (CSNBKTB)" (M254 p. 5-70) and IBM Docs
+ * `wskc_r_ktbparameters`; parameter order of `csulincl.h` (17 parameters: `key_token` and
+ * `key_type` come before `rule_array_count`).
+ *
+ * # Safety
+ * `key_token`: 64 writable bytes (output only; never read, may not hold a label).
+ * `key_type`: 8 readable bytes. `rule_array_count`: 4 readable bytes (0 to 9);
+ * `rule_array`: 8 × count readable bytes. `key_value`: 16 readable bytes.
+ * `reserved_field_1`: 4 readable bytes that must be binary zero. `reserved_field_2` to
+ * `reserved_field_6`: ignored, may be NULL. `control_vector`: 16 readable bytes.
+ * `master_key_verification_number`: 8 readable bytes. `key_value`, `control_vector` and the
+ * pattern are read on every call (used with `KEY` and `CV`). `return_code`, `reason_code`:
+ * NULL or 4 writable bytes each; `exit_data_length`, `exit_data`: ignored.
+ */
+void CSNBKTB(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             uint8_t *key_token,
+             uint8_t *key_type,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *key_value,
+             void *reserved_field_1,
+             int32_t *reserved_field_2,
+             uint8_t *reserved_field_3,
+             uint8_t *control_vector,
+             uint8_t *reserved_field_4,
+             int32_t *reserved_field_5,
+             uint8_t *reserved_field_6,
+             uint8_t *master_key_verification_number);
+
+/**
+ * Key Token Change, `RTCMK`: re-enciphers a DES key token, a CKDS record, or every record
+ * matching a label with one `*`, from the old to the current master key; see
+ * [`crate::verbs::keychange`]. IBM CCA 2.54 "Key_Token_Change (CSNBKTC)" (M254 p. 5-74) and
+ * IBM Docs `wskc_r_bktcparameters`.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (1 or 2); `rule_array`: 8 × count readable bytes;
+ * `key_identifier`: 64 readable bytes, and 64 writable bytes when it holds a token;
+ * `return_code`, `reason_code`: NULL or 4 writable bytes each; `exit_data_length`,
+ * `exit_data`: ignored.
+ */
+void CSNBKTC(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *key_identifier);
+
+/**
+ * Key Generate, operational form: generates a random DES key and returns it wrapped under
+ * the current master key in `generated_key_identifier_1`; see [`crate::verbs::keygen`] for
+ * the accepted keywords. IBM CCA 2.54 "Key_Generate (CSNBKGN)" (M254 p. 5-54) and IBM Docs
+ * `csnbkgn-parameters`. There is no rule array.
+ *
+ * # Safety
+ * `key_form`: 4 readable bytes. `key_length`, `key_type_1`, `key_type_2`: 8 readable bytes
+ * each. `KEK_key_identifier_1`, `KEK_key_identifier_2`: 64 readable bytes each (read, not
+ * used by `OP`). `generated_key_identifier_1`: 64 readable and writable bytes.
+ * `generated_key_identifier_2`: 64 readable bytes (not written by `OP`). `return_code`,
+ * `reason_code`: NULL or 4 writable bytes each; `exit_data_length`, `exit_data`: ignored.
+ */
+void CSNBKGN(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             uint8_t *key_form,
+             uint8_t *key_length,
+             uint8_t *key_type_1,
+             uint8_t *key_type_2,
+             uint8_t *KEK_key_identifier_1,
+             uint8_t *KEK_key_identifier_2,
+             uint8_t *generated_key_identifier_1,
+             uint8_t *generated_key_identifier_2);
+
+/**
+ * Key Part Import: loads (`FIRST`), combines (`ADD-PART`, `MIDDLE`, `LAST`) or completes
+ * (`COMPLETE`) a DES key from clear parts; see [`crate::verbs::keypart`]. IBM CCA 2.54
+ * "Key_Part_Import (CSNBKPI)" (M254 p. 5-62) and IBM Docs `wskc_r_kpiparameters`.
+ *
+ * `key_identifier` is an internal token (updated in place) or the label of a CKDS record
+ * (the record is updated; the caller's field is left as it is).
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 1); `rule_array`: 8 readable bytes;
+ * `key_part`: 16 readable bytes (read for every keyword; ignored by COMPLETE);
+ * `key_identifier`: 64 readable bytes, and 64 writable bytes when it holds a token;
+ * `return_code`, `reason_code`: NULL or 4 writable bytes each; `exit_data_length`,
+ * `exit_data`: ignored.
+ */
+void CSNBKPI(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *key_part,
+             uint8_t *key_identifier);
+
+/**
  * Key Record Create: adds a CKDS record holding a null key token under `key_label`.
  *
  * # Safety
@@ -103,6 +234,30 @@ void CSNBKRL(int32_t *return_code,
              int32_t *data_set_name_length,
              uint8_t *data_set_name,
              uint8_t *security_server_name);
+
+/**
+ * Key Test: generates (`GENERATE`) or verifies (`VERIFY`) the verification pattern of a clear
+ * key, an enciphered key (token or label) or a master-key register; see
+ * [`crate::verbs::keytest`] for keywords and methods. IBM CCA 2.54 "Key_Test (CSNBKYT)"
+ * (M254 p. 5-67) and IBM Docs `keys-key-test-csnbkyt`. A VERIFY that does not match returns
+ * 4/1 and writes nothing.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (2 to 4); `rule_array`: 8 × count readable bytes;
+ * `key_identifier`: 64 readable bytes (read for every keyword; a clear key sits in its first
+ * 8 or 16 bytes); `value_1` (`random_number`) and `value_2` (`verification_pattern`): 8
+ * readable bytes each, and 8 writable bytes each on GENERATE; `return_code`,
+ * `reason_code`: NULL or 4 writable bytes each; `exit_data_length`, `exit_data`: ignored.
+ */
+void CSNBKYT(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *key_identifier,
+             uint8_t *value_1,
+             uint8_t *value_2);
 
 /**
  * Master Key Process: loads, generates, clears and sets the DES master-key registers.

@@ -152,17 +152,7 @@ impl ControlVector {
     /// The control vector of a DKYGENKY key (double length) of `level` and `usage`, with the
     /// export bit 17 on (the default, cca-spec §4.2).
     pub fn dkygenky(level: u8, usage: DkyUsage) -> Self {
-        let t = [
-            0x00,
-            0x70 | ((level & 7) << 1),
-            0x40 | (usage.bits() << 1),
-            0x00,
-            0x03,
-            0x00,
-            0x00,
-            0x00,
-        ];
-        Self::from_template(t, true)
+        Self::from_template(templates::dkygenky(level, usage), true)
     }
 
     /// `true` for a 16-byte control vector.
@@ -272,6 +262,24 @@ pub mod templates {
     pub const SMPIN: [u8; 8] = [0x00, 0x0A, 0x50, 0x00, 0x03, 0x00, 0x00, 0x00];
     /// SECMSG with SMKEY: `000A600003000000`.
     pub const SMKEY: [u8; 8] = [0x00, 0x0A, 0x60, 0x00, 0x03, 0x00, 0x00, 0x00];
+
+    /// The XPORT-OK bit 17 (byte 2, X'40'): on in every template above; NO-XPORT clears it.
+    pub const XPORT_OK: (usize, u8) = (2, 0x40);
+
+    /// DKYGENKY of `level` (0..7, bits 12-14) and final-key `usage` (bits 19-22), with
+    /// XPORT-OK (cca-spec §4.2): `0071440003000000` for DKYL0 + DMAC.
+    pub const fn dkygenky(level: u8, usage: super::DkyUsage) -> [u8; 8] {
+        [
+            0x00,
+            0x70 | ((level & 7) << 1),
+            0x40 | (usage.bits() << 1),
+            0x00,
+            0x03,
+            0x00,
+            0x00,
+            0x00,
+        ]
+    }
 }
 
 #[cfg(test)]

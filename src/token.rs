@@ -180,6 +180,25 @@ impl InternalToken {
         Self::seal(b)
     }
 
+    /// The same token holding `wrapped` (8, 16 or 24 bytes of key parts A, B, C already
+    /// wrapped under a master key) and the MKVP `mkvp`, as Key Token Build `KEY` makes it.
+    /// The token's key length decides how many parts are copied; the rest must be supplied
+    /// by the caller as zeros and is ignored.
+    pub fn with_wrapped_key(&self, wrapped: &[u8], mkvp: &[u8; 8]) -> Result<Self> {
+        let len = self.key_len().ok_or(Error::CvViolation)?;
+        if wrapped.len() < len {
+            return Err(Error::BadLength);
+        }
+        let mut b = self.bytes;
+        b[6] |= FLAG_KEY_PRESENT | FLAG_CV;
+        b[7] &= !WRAP_METHOD_MASK;
+        b[8..16].copy_from_slice(mkvp);
+        for (i, off) in [16usize, 24, 48].into_iter().enumerate().take(len / 8) {
+            b[off..off + 8].copy_from_slice(&wrapped[8 * i..8 * i + 8]);
+        }
+        Ok(Self::seal(b))
+    }
+
     /// The same token with control vector `cv` (key kept as wrapped; use only when the key is
     /// re-wrapped afterwards).
     pub fn with_cv(&self, cv: &ControlVector) -> Self {

@@ -15,7 +15,13 @@
 #![allow(non_snake_case)]
 
 pub mod args;
+pub mod facility;
+pub mod keybuild;
+pub mod keychange;
+pub mod keygen;
+pub mod keypart;
 pub mod keyrec;
+pub mod keytest;
 pub mod masterkey;
 pub mod pcu;
 

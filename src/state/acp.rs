@@ -32,7 +32,7 @@ pub mod points {
     pub const MK_SET: u16 = 0x001A;
     /// Load First Key Part (Key Part Import FIRST).
     pub const KPI_FIRST: u16 = 0x001B;
-    /// Combine Key Parts (Key Part Import ADD-PART).
+    /// Combine Key Parts (Key Part Import MIDDLE and LAST).
     pub const KPI_COMBINE: u16 = 0x001C;
     /// Compute Verification Pattern (Key Test).
     pub const KEY_TEST: u16 = 0x001D;
@@ -40,8 +40,12 @@ pub mod points {
     pub const MK_RANDOM: u16 = 0x0020;
     /// Clear New Master Key Register.
     pub const MK_CLEAR_NEW: u16 = 0x0032;
+    /// Key Part Import - ADD-PART.
+    pub const KPI_ADD_PART: u16 = 0x0278;
     /// Key Part Import - complete key (COMPLETE).
     pub const KPI_COMPLETE: u16 = 0x0279;
+    /// Key Part Import - Unrestricted: allows double-length keys with replicated halves.
+    pub const KPI_UNRESTRICTED: u16 = 0x027A;
     /// Key Generate - OP.
     pub const KEY_GENERATE: u16 = 0x008E;
     /// Re-encipher to Current Master Key (Key Token Change RTCMK).
@@ -91,7 +95,9 @@ pub mod points {
             true,
             "PIN Change/Unblock - change EMV PIN with IPINENC",
         ),
+        (KPI_ADD_PART, true, "Key Part Import - ADD-PART"),
         (KPI_COMPLETE, true, "Key Part Import - complete key"),
+        (KPI_UNRESTRICTED, false, "Key Part Import - Unrestricted"),
         (
             DKYGENKY_DALL,
             false,

@@ -2,5 +2,11 @@
 //! inputs (already copied from the caller by [`crate::ffi`]) and returns its outputs; it never
 //! sees a pointer.
 
+pub mod facility;
+pub mod keybuild;
+pub mod keychange;
+pub mod keygen;
+pub mod keypart;
 pub mod keyrec;
+pub mod keytest;
 pub mod masterkey;

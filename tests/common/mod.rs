@@ -95,3 +95,173 @@ pub fn temp_state(tag: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     d
 }
+
+// ---- Helpers for the key-verb tests (tests/keys_*.rs) ----
+
+/// The cca-spec §9 test master key and its MKVP (tests/data/mkvp.txt `s9-test-mk`).
+pub const S9_MK: &str = "0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123";
+pub const S9_MKVP: &str = "23FB12BC983BE87A";
+
+/// Points SOFTCCA_HOME at a fresh state directory. Call before the first verb call of the
+/// test binary (the coprocessor is opened once per process).
+pub fn init_home(tag: &str) -> std::path::PathBuf {
+    let d = temp_state(tag);
+    // SAFETY: called once at the start of the binary's only test, before any other thread
+    // reads the environment.
+    unsafe { std::env::set_var("SOFTCCA_HOME", &d) };
+    d
+}
+
+/// An 8-byte blank-padded keyword.
+pub fn kw8(s: &str) -> [u8; 8] {
+    let mut k = [b' '; 8];
+    k[..s.len()].copy_from_slice(s.as_bytes());
+    k
+}
+
+/// A rule array of blank-padded keywords.
+pub fn rules(words: &[&str]) -> Vec<u8> {
+    words.iter().flat_map(|w| kw8(w)).collect()
+}
+
+/// Calls CSNBMKP; returns (rc, rs).
+pub fn mkp(words: &[&str], part: &[u8; 24]) -> (i32, i32) {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut n = words.len() as i32;
+    let mut ra = rules(words);
+    let mut p = *part;
+    unsafe {
+        softcca::ffi::masterkey::CSNBMKP(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut n,
+            ra.as_mut_ptr(),
+            p.as_mut_ptr(),
+        )
+    };
+    (rc, rs)
+}
+
+/// Loads `mk` (24 bytes, odd parity) as the new current master key (current → old).
+pub fn load_mk(mk: &[u8]) {
+    assert_eq!(mkp(&["CLEAR"], &[0; 24]).0, 0);
+    assert_eq!(mkp(&["FIRST"], &arr(mk)), (0, 0));
+    assert_eq!(mkp(&["LAST"], &[0; 24]).0, 0);
+    assert_eq!(mkp(&["SET"], &[0; 24]), (0, 0));
+}
+
+/// Appends `X'offset' on|off` to the state directory's acp.conf (later lines win).
+pub fn set_acp(home: &Path, offset: u16, on: bool) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(home.join("acp.conf"))
+        .unwrap();
+    writeln!(f, "X'{offset:04X}' {}", if on { "on" } else { "off" }).unwrap();
+}
+
+/// Recomputes the TVV of a 64-byte token (after a test changed it on purpose).
+pub fn reseal(t: &mut [u8; 64]) {
+    let sum = t[..60]
+        .chunks_exact(4)
+        .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+        .fold(0u32, u32::wrapping_add);
+    t[60..].copy_from_slice(&sum.to_be_bytes());
+}
+
+/// An i32 stored at an odd address inside `buf` (for misaligned-pointer tests).
+pub fn misaligned(buf: &mut [u8; 8], v: i32) -> *mut i32 {
+    buf[1..5].copy_from_slice(&v.to_ne_bytes());
+    buf[1..].as_mut_ptr().cast::<i32>()
+}
+
+pub fn read_misaligned(buf: &[u8; 8]) -> i32 {
+    i32::from_ne_bytes([buf[1], buf[2], buf[3], buf[4]])
+}
+
+/// A CSNBKTB skeleton (asserts 0/0).
+pub fn skeleton(key_type: &str, words: &[&str]) -> [u8; 64] {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut out = [0u8; 64];
+    let mut kt = kw8(key_type);
+    let mut n = words.len() as i32;
+    let mut ra = rules(words);
+    let mut z = [0u8; 16];
+    let mut r1 = [0u8; 4];
+    unsafe {
+        softcca::ffi::keybuild::CSNBKTB(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            out.as_mut_ptr(),
+            kt.as_mut_ptr(),
+            &mut n,
+            ra.as_mut_ptr(),
+            z.as_mut_ptr(),
+            r1.as_mut_ptr().cast(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            z.as_mut_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            z.as_mut_ptr(),
+        )
+    };
+    assert_eq!((rc, rs), (0, 0), "CSNBKTB {key_type} {words:?}");
+    out
+}
+
+/// Calls a key-record verb taking (label) or (token, label); returns (rc, rs).
+pub fn krc(label_field: &[u8; 64]) -> (i32, i32) {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut l = *label_field;
+    unsafe {
+        softcca::ffi::keyrec::CSNBKRC(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            l.as_mut_ptr(),
+        )
+    };
+    (rc, rs)
+}
+
+pub fn krw(token: &[u8; 64], label_field: &[u8; 64]) -> (i32, i32) {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut t = *token;
+    let mut l = *label_field;
+    unsafe {
+        softcca::ffi::keyrec::CSNBKRW(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            t.as_mut_ptr(),
+            l.as_mut_ptr(),
+        )
+    };
+    (rc, rs)
+}
+
+pub fn krr(label_field: &[u8; 64]) -> [u8; 64] {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut t = [0u8; 64];
+    let mut l = *label_field;
+    unsafe {
+        softcca::ffi::keyrec::CSNBKRR(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            l.as_mut_ptr(),
+            t.as_mut_ptr(),
+        )
+    };
+    assert_eq!(rc, 0, "CSNBKRR");
+    t
+}

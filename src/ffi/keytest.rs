@@ -1,0 +1,49 @@
+//! C entry point of Key Test (CSNBKYT).
+
+use zeroize::Zeroizing;
+
+use super::{args, coprocessor, guard};
+use crate::verbs::keytest;
+
+/// Key Test: generates (`GENERATE`) or verifies (`VERIFY`) the verification pattern of a clear
+/// key, an enciphered key (token or label) or a master-key register; see
+/// [`crate::verbs::keytest`] for keywords and methods. IBM CCA 2.54 "Key_Test (CSNBKYT)"
+/// (M254 p. 5-67) and IBM Docs `keys-key-test-csnbkyt`. A VERIFY that does not match returns
+/// 4/1 and writes nothing.
+///
+/// # Safety
+/// `rule_array_count`: 4 readable bytes (2 to 4); `rule_array`: 8 × count readable bytes;
+/// `key_identifier`: 64 readable bytes (read for every keyword; a clear key sits in its first
+/// 8 or 16 bytes); `value_1` (`random_number`) and `value_2` (`verification_pattern`): 8
+/// readable bytes each, and 8 writable bytes each on GENERATE; `return_code`,
+/// `reason_code`: NULL or 4 writable bytes each; `exit_data_length`, `exit_data`: ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CSNBKYT(
+    return_code: *mut i32,
+    reason_code: *mut i32,
+    exit_data_length: *mut i32,
+    exit_data: *mut u8,
+    rule_array_count: *mut i32,
+    rule_array: *mut u8,
+    key_identifier: *mut u8,
+    value_1: *mut u8,
+    value_2: *mut u8,
+) {
+    let _ = (exit_data_length, exit_data);
+    // SAFETY: pointer contracts are the caller's, as documented above.
+    unsafe {
+        guard(return_code, reason_code, |notes| {
+            let rules = args::rule_array(rule_array_count, rule_array, 2..=4)?;
+            let id = Zeroizing::new(args::array::<64>(key_identifier)?);
+            let v1 = args::array::<8>(value_1)?;
+            let v2 = args::array::<8>(value_2)?;
+            let out_1 = args::need(value_1)?;
+            let out_2 = args::need(value_2)?;
+            if let Some(v) = keytest::test(coprocessor()?, &rules, &id, &v1, &v2, notes)? {
+                args::put_bytes(out_1, &v.value_1);
+                args::put_bytes(out_2, &v.value_2);
+            }
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,93 @@
+//! Cryptographic Facility Query (CSUACFQ): the state of the coprocessor as rule-array
+//! elements.
+//!
+//! IBM CCA Basic Services Reference 2.54, "Cryptographic_Facility_Query (CSUACFQ)" (M254
+//! p=73-75, figure 2-3) and IBM Docs, CCA for Linux on IBM Z, `csuacfq-parameters`; research
+//! notes verbs.md §10. Numbers are left-justified characters padded with blanks (`2       `).
+//!
+//! Rule array in: optional `ADAPTER1` (ignored, as in CCA) and one of
+//!
+//! * `STATCCA` (6 elements out): 1 NMK status (`1` empty, `2` partially loaded, `3` full),
+//!   2 CMK status (`1` empty, `2` loaded), 3 OMK status, 4 version (the crate version), 5
+//!   build date (`YYYYMMDD`), 6 role (`DEFAULT`);
+//! * `STATCCAE` (9 elements): the six of STATCCA (the DES registers), then 7-9 the
+//!   asymmetric NMK, CMK and OMK status, always `1` (softcca has no asymmetric registers);
+//! * `STATMKVP` (softcca's own, 7 elements): 1 NMK status as above, then for the new
+//!   (only when full), current and old register two elements each holding the SHA-1 master-key
+//!   verification pattern (the token MKVP, DECISIONS #13) as 16 upper-case hexadecimal
+//!   characters; an empty register gives `NONE` and 8 blanks.
+//!
+//! Other information keywords (`STATCARD`, `STATDIAG`, `TIMEDATE`, …) are 8/33. No verb data
+//! is returned.
+
+use crate::error::Result;
+use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::state::Coprocessor;
+use crate::state::masterkey::NewRegister;
+
+const ADAPTER: &[Keyword] = &[kw("ADAPTER1")];
+const INFO: &[Keyword] = &[kw("STATCCA"), kw("STATCCAE"), kw("STATMKVP")];
+
+/// The most elements any query returns (STATCCAE).
+pub const MAX_ELEMENTS: usize = 9;
+
+/// The version element: the crate version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The build-date element (`YYYYMMDD`, UTC, from build.rs).
+pub const BUILD_DATE: &str = env!("SOFTCCA_BUILD_DATE");
+/// The role element.
+pub const ROLE: &str = "DEFAULT";
+
+/// An 8-byte element holding `text` (at most 8 characters), blank padded.
+fn element(text: &str) -> Keyword {
+    let mut b = [b' '; 8];
+    let n = text.len().min(8);
+    b[..n].copy_from_slice(&text.as_bytes()[..n]);
+    Keyword(b)
+}
+
+fn hex_halves(mkvp: Option<&[u8; 8]>) -> [Keyword; 2] {
+    match mkvp {
+        None => [element("NONE"), element("")],
+        Some(v) => {
+            let h: String = v.iter().map(|b| format!("{b:02X}")).collect();
+            [element(&h[..8]), element(&h[8..])]
+        }
+    }
+}
+
+/// CSUACFQ: the output rule-array elements.
+pub fn query(cp: &Coprocessor, rules: &RuleArray) -> Result<Vec<Keyword>> {
+    let [_, info] = rules.resolve(&[Group::optional(ADAPTER), Group::required(INFO)])?;
+    let regs = cp.master_key_store().load()?;
+    let nmk = match regs.new {
+        NewRegister::Empty => "1",
+        NewRegister::Partial(_) => "2",
+        NewRegister::Full(_) => "3",
+    };
+    let loaded = |b: bool| if b { "2" } else { "1" };
+    let mut out = Vec::with_capacity(MAX_ELEMENTS);
+    if info == Some(2) {
+        out.push(element(nmk));
+        let new = match &regs.new {
+            NewRegister::Full(m) => Some(&m.mkvp),
+            _ => None,
+        };
+        out.extend(hex_halves(new));
+        out.extend(hex_halves(regs.current.as_ref().map(|m| &m.mkvp)));
+        out.extend(hex_halves(regs.old.as_ref().map(|m| &m.mkvp)));
+        return Ok(out);
+    }
+    out.extend([
+        element(nmk),
+        element(loaded(regs.current.is_some())),
+        element(loaded(regs.old.is_some())),
+        element(VERSION),
+        element(BUILD_DATE),
+        element(ROLE),
+    ]);
+    if info == Some(1) {
+        out.extend([element("1"), element("1"), element("1")]);
+    }
+    Ok(out)
+}

@@ -1,0 +1,130 @@
+//! Key Part Import (CSNBKPI): builds a DES key from clear parts, XOR-ed together under the
+//! protection of the master key.
+//!
+//! IBM CCA Basic Services Reference 2.54, "Key_Part_Import (CSNBKPI)" (M254 p=204-206) and IBM
+//! Docs, CCA for Linux on IBM Z, `wskc_r_kpiparameters`, `wskc_r_kpirequired`; research notes
+//! verbs.md §3.
+//!
+//! * `FIRST` (ACP X'001B'): the key becomes the first part; the token's key is ignored.
+//! * `ADD-PART` (X'0278') and `MIDDLE` (X'001C'): the part is XOR-ed into the key; the
+//!   KEY-PART bit 44 stays on.
+//! * `LAST` (X'001C'): as MIDDLE, then bit 44 is turned off.
+//! * `COMPLETE` (X'0279'): bit 44 is turned off; `key_part` is ignored.
+//!
+//! Every step needs a token whose control vector has bit 44 on: FIRST on a CV without it is
+//! 8/39 (control vector violation); ADD-PART, MIDDLE and LAST 8/441 (key is complete);
+//! COMPLETE 8/439 (cannot be completed). ADD-PART, MIDDLE, LAST and COMPLETE on a token with
+//! no key accumulated (a skeleton) are 8/439. A double-length key with equal halves is
+//! refused with 8/442 at LAST and COMPLETE unless ACP X'027A' (Key Part Import -
+//! Unrestricted) is on. A result that does not have odd parity in every byte is returned
+//! with the parity warning (ICSF 0/4). The result is always wrapped under the current master
+//! key (a key under the old master key is re-enciphered, without the old-key warning). The
+//! 16-byte `key_part` carries a single-length part in its first 8 bytes.
+
+use zeroize::Zeroizing;
+
+use crate::codes::{Notes, Warning};
+use crate::crypto::ClearKey;
+use crate::error::{Error, Result};
+use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::state::Coprocessor;
+use crate::state::acp::points;
+
+const PROCESS: &[Keyword] = &[
+    kw("FIRST"),
+    kw("ADD-PART"),
+    kw("MIDDLE"),
+    kw("LAST"),
+    kw("COMPLETE"),
+];
+
+/// The processing step of one CSNBKPI call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Load the first part.
+    First,
+    /// XOR a further part, key stays incomplete.
+    AddPart,
+    /// XOR an intermediate part.
+    Middle,
+    /// XOR the last part and complete the key.
+    Last,
+    /// Complete the key without adding a part.
+    Complete,
+}
+
+/// Parses the rule array: exactly one process keyword.
+pub fn step(rules: &RuleArray) -> Result<Step> {
+    let [p] = rules.resolve(&[Group::required(PROCESS)])?;
+    Ok(match p {
+        Some(0) => Step::First,
+        Some(1) => Step::AddPart,
+        Some(2) => Step::Middle,
+        Some(3) => Step::Last,
+        _ => Step::Complete,
+    })
+}
+
+/// CSNBKPI. Returns the new token when `id` held a token (the caller's buffer is updated);
+/// `None` when `id` was a label (the CKDS record was updated).
+pub fn import(
+    cp: &Coprocessor,
+    rules: &RuleArray,
+    key_part: &[u8; 16],
+    id: &[u8; 64],
+    notes: &mut Notes,
+) -> Result<Option<[u8; 64]>> {
+    let step = step(rules)?;
+    let (token, label) = cp.token_of(id)?;
+    let cv = token.cv();
+    cv.check_parity()?;
+    let len = token.key_len().ok_or(Error::CvViolation)?;
+    if len > key_part.len() {
+        return Err(Error::CvViolation);
+    }
+    if !cv.is_key_part() {
+        return Err(match step {
+            Step::First => Error::CvViolation,
+            Step::Complete => Error::KeyCannotComplete,
+            _ => Error::KeyAlreadyComplete,
+        });
+    }
+    let acp = cp.acp()?;
+    acp.require(match step {
+        Step::First => points::KPI_FIRST,
+        Step::AddPart => points::KPI_ADD_PART,
+        Step::Middle | Step::Last => points::KPI_COMBINE,
+        Step::Complete => points::KPI_COMPLETE,
+    })?;
+    let part = ClearKey::from_slice(&Zeroizing::new(*key_part)[..len]).ok_or(Error::Internal)?;
+    let key = if step == Step::First {
+        part
+    } else {
+        if !token.has_key() {
+            return Err(Error::KeyCannotComplete);
+        }
+        let mut key = cp.unwrap(&token)?.key;
+        if step != Step::Complete {
+            for (k, p) in key.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
+                *k ^= p;
+            }
+        }
+        key
+    };
+    let completes = matches!(step, Step::Last | Step::Complete);
+    if completes && key.has_replicated_halves() && !acp.enabled(points::KPI_UNRESTRICTED) {
+        return Err(Error::ReplicatedHalves);
+    }
+    let skeleton = token.without_key().with_cv(&cv.with_key_part(!completes));
+    let new = cp.wrap(&skeleton, &key)?;
+    if !key.has_odd_parity() {
+        notes.warn(Warning::KeyParity);
+    }
+    match label {
+        Some(label) => {
+            cp.ckds().write(&label, new.as_bytes())?;
+            Ok(None)
+        }
+        None => Ok(Some(*new.as_bytes())),
+    }
+}
