@@ -108,7 +108,10 @@ pub fn init_home(tag: &str) -> std::path::PathBuf {
     let d = temp_state(tag);
     // SAFETY: called once at the start of the binary's only test, before any other thread
     // reads the environment.
-    unsafe { std::env::set_var("SOFTCCA_HOME", &d) };
+    unsafe {
+        std::env::set_var("SOFTCCA_HOME", &d);
+        std::env::set_var("SOFTCCA_ACP_RECHECK_MS", "0");
+    }
     d
 }
 

@@ -21,7 +21,11 @@ pub fn setup(tag: &str) -> MutexGuard<'static, ()> {
     INIT.call_once(|| {
         let dir = super::temp_state(tag);
         // SAFETY (test): set before any thread reads the environment through the library.
-        unsafe { std::env::set_var("SOFTCCA_HOME", &dir) };
+        unsafe {
+            std::env::set_var("SOFTCCA_HOME", &dir);
+            // Tests edit acp.conf and call at once: re-read it on every call.
+            std::env::set_var("SOFTCCA_ACP_RECHECK_MS", "0");
+        }
     });
     g
 }
