@@ -4,7 +4,7 @@
 //! known answers below the verb (tests/data/pcu_jpos.txt).
 
 mod common;
-use common::verbs::*;
+use common::verbs::{TEST_MK, load_master_key, setup, store};
 use common::*;
 
 use common::pcu_call::*;

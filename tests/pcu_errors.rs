@@ -4,7 +4,7 @@
 mod common;
 
 use common::pcu_call::{Call, call_for, profile};
-use common::verbs::*;
+use common::verbs::{TEST_MK, load_master_key, setup, token};
 use common::*;
 
 use softcca::cv::{ControlVector, DkyUsage, templates};

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make bench`: CSNBPCU calls per second (softcca, through the C entry point) beside
+# pyemv+psec doing the same computation, in the same run on the same machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${BENCH_SECONDS:-3}"
+cargo build --release --quiet --example bench_pcu
+if ! python3 -c 'import pyemv, psec' 2>/dev/null; then
+  python3 -m pip install --quiet -r tests/vectors/requirements.txt
+fi
+ours=$(./target/release/examples/bench_pcu "$secs")
+peer=$(python3 bench/pyemv_pcu.py "$secs")
+echo "$ours"
+echo "$peer"
+echo
+echo "Ratios (softcca / pyemv+psec), one thread and all cores:"
+for alg in TDES-XOR TDESEMV4; do
+  s1=$(awk -v a="$alg" '$1=="softcca" && $2==a {print $5}' <<<"$ours")
+  sn=$(awk -v a="$alg" '$1=="softcca" && $2==a {print $9}' <<<"$ours")
+  p1=$(awk -v a="$alg" '$1=="pyemv" && $2==a {print $5}' <<<"$peer")
+  pn=$(awk -v a="$alg" '$1=="pyemv" && $2==a {print $9}' <<<"$peer")
+  awk -v a="$alg" -v s1="$s1" -v sn="$sn" -v p1="$p1" -v pn="$pn" \
+    'BEGIN { printf "  %-8s %6.1fx (1 thread)   %6.1fx (all cores)   softcca scaling %.2fx\n", a, s1/p1, sn/pn, sn/s1 }'
+done
+echo "(peers.md quotes pyemv+psec at ~9,500 VISAPCU2 calls/s on its reference machine.)"
