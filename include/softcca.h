@@ -30,6 +30,34 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Clear PIN Encrypt: formats `clear_PIN` in the format of `PIN_profile` and encrypts the block
+ * under the OPINENC key `PIN_encrypting_key_identifier` (CPINENC bit on).
+ *
+ * Parameters in IBM's order: `return_code`, `reason_code`, `exit_data_length`, `exit_data`
+ * (ignored), `PIN_encrypting_key_identifier` (64, token or label), `rule_array_count` (0 or 1),
+ * `rule_array` (`ENCRYPT` (default) or `RANDOM`), `clear_PIN` (16: digits, blank padded; for
+ * `RANDOM` as many `0`s as digits wanted), `PIN_profile` (24), `PAN_data` (12; ISO-0, ISO-3,
+ * VISA-4), `sequence_number` (int; 3621: 0-9999, 4704-EPP: 0-99, 99999 = none),
+ * `encrypted_PIN_block` (8, out).
+ *
+ * # Safety
+ * Each pointer must make available the number of bytes given above (integers: 4;
+ * `rule_array`: 8 × count). On error only `return_code` and `reason_code` are written.
+ */
+void CSNBCPE(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             uint8_t *PIN_encrypting_key_identifier,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *clear_PIN,
+             uint8_t *PIN_profile,
+             uint8_t *PAN_data,
+             int32_t *sequence_number,
+             uint8_t *encrypted_PIN_block);
+
+/**
  * Cryptographic Facility Query: returns the coprocessor's status as rule-array elements;
  * keywords `STATCCA`, `STATCCAE` and softcca's `STATMKVP` (master-key verification
  * patterns), see [`crate::verbs::facility`]. IBM CCA 2.54 "Cryptographic_Facility_Query

@@ -417,13 +417,13 @@ pub fn format(
             s[0] = l as u8;
             s[1..1 + l].copy_from_slice(p);
             for (i, x) in s.iter_mut().enumerate().skip(7) {
-                *x = if profile.format == Format::Visa2 {
-                    match profile.pad {
-                        Some(d) if d <= 9 => d,
-                        _ => return Err(Error::PadDigit),
-                    }
-                } else {
-                    random[i] & 0x0F
+                // VISA-2's D positions: the profile's pad digit (decimal), or random decimal
+                // digits when the profile gives none.
+                *x = match (profile.format, profile.pad) {
+                    (Format::Visa2, Some(d)) if d <= 9 => d,
+                    (Format::Visa2, Some(_)) => return Err(Error::PadDigit),
+                    (Format::Visa2, None) => random[i] % 10,
+                    _ => random[i] & 0x0F,
                 };
             }
         }

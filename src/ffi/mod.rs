@@ -15,6 +15,7 @@
 #![allow(non_snake_case)]
 
 pub mod args;
+pub mod clearpin;
 pub mod facility;
 pub mod keybuild;
 pub mod keychange;
