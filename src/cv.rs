@@ -219,6 +219,26 @@ impl ControlVector {
         }
     }
 
+    /// Checks the anti-variant bits (bit 30 = 0 and bit 38 = 1 in each half) and that the
+    /// reserved bits 59-62 are 0: else 4/166 (CCA "The control vector is not valid because of
+    /// parity bits, anti-variant bits, or inconsistent KEK bits, or because bits 59 to 62 are
+    /// not zero").
+    pub fn check_reserved(&self) -> Result<()> {
+        let ok = |h: &[u8; 8]| h[3] & 0x02 == 0 && h[4] & 0x02 != 0 && h[7] & 0x1E == 0;
+        if ok(&self.left) && (!self.is_double() || ok(&self.right)) {
+            Ok(())
+        } else {
+            Err(Error::CvReservedBits)
+        }
+    }
+
+    /// Parity (8/340), then anti-variant and reserved bits (4/166): the checks every verb makes
+    /// on a control vector it is given.
+    pub fn check(&self) -> Result<()> {
+        self.check_parity()?;
+        self.check_reserved()
+    }
+
     /// What kind of key this control vector describes.
     pub fn class(&self) -> KeyClass {
         match (self.main_type(), self.subtype()) {
@@ -403,6 +423,22 @@ mod tests {
             cv.with_key_part(false),
             ControlVector::from_template(templates::IPINENC, true)
         );
+    }
+
+    #[test]
+    fn reserved_and_anti_variant_bits() {
+        let good = ControlVector::dkygenky(0, DkyUsage::DMac);
+        good.check().unwrap();
+        for (byte, bit) in [(3usize, 0x02u8), (4, 0x02), (7, 0x10), (7, 0x02)] {
+            let mut cv = good;
+            cv.left[byte] ^= bit;
+            even_parity(&mut cv.left);
+            assert_eq!(
+                cv.check(),
+                Err(Error::CvReservedBits),
+                "byte {byte} bit {bit:#x}"
+            );
+        }
     }
 
     #[test]

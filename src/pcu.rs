@@ -167,7 +167,7 @@ pub fn key_generation_data(algorithm: Algorithm, kgd: &[u8]) -> Result<KeyGenera
 
 fn check_mdk(k: &ResolvedKey, usage: DkyUsage) -> Result<()> {
     let cv = k.token.cv();
-    cv.check_parity()?;
+    cv.check()?;
     match cv.class() {
         KeyClass::DkyGenKy { level: 0, usage: u } if u == usage || u == DkyUsage::DAll => {}
         _ => return Err(Error::CvViolation),
@@ -183,7 +183,7 @@ fn check_mdk(k: &ResolvedKey, usage: DkyUsage) -> Result<()> {
 
 fn check_pin_key(k: &ResolvedKey) -> Result<KeyClass> {
     let cv = k.token.cv();
-    cv.check_parity()?;
+    cv.check()?;
     match cv.class() {
         c @ (KeyClass::IpinEnc | KeyClass::OpinEnc) => Ok(c),
         _ => Err(Error::CvViolation),

@@ -208,6 +208,21 @@ fn control_vectors_halves_and_access_control() {
     let bp = token(TEST_MK, &enc, &bad_parity);
     expect(with(&|x| x.enc = bp), (8, 340), "CV parity");
 
+    let mut reserved = ControlVector::dkygenky(0, DkyUsage::DMPin);
+    reserved.left[7] |= 0x10;
+    softcca::cv::even_parity(&mut reserved.left);
+    let rv = token(TEST_MK, &enc, &reserved);
+    expect(with(&|x| x.enc = rv), (4, 166), "CV bits 59-62 not zero");
+    let mut anti = ControlVector::dkygenky(0, DkyUsage::DMac);
+    anti.right[4] &= !0x02;
+    softcca::cv::even_parity(&mut anti.right);
+    let av = token(TEST_MK, &mac, &anti);
+    expect(
+        with(&|x| x.auth = av),
+        (4, 166),
+        "CV anti-variant bit 38 off",
+    );
+
     let dall = token(TEST_MK, &enc, &ControlVector::dkygenky(0, DkyUsage::DAll));
     expect(with(&|x| x.enc = dall), (8, 90), "DALL without X'0290'");
     acp_set("0290", true);

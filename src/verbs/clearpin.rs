@@ -69,7 +69,7 @@ pub fn encrypt(
     let [source] = rules.resolve(&[Group::optional(SOURCE)])?;
     let key = cp.key(key_id, notes)?;
     let cv = key.token.cv();
-    cv.check_parity()?;
+    cv.check()?;
     if cv.class() != KeyClass::OpinEnc || !cv.bit(18) {
         return Err(Error::CvViolation);
     }

@@ -196,7 +196,7 @@ pub fn build(req: &BuildRequest<'_>) -> Result<[u8; 64]> {
         left.copy_from_slice(&req.control_vector[..8]);
         right.copy_from_slice(&req.control_vector[8..]);
         let cv = ControlVector { left, right };
-        cv.check_parity()?;
+        cv.check()?;
         cv.key_form().ok_or(Error::CvViolation)?;
         cv
     } else {

@@ -90,7 +90,7 @@ pub fn generate(cp: &Coprocessor, req: &GenerateRequest<'_>) -> Result<[u8; 64]>
                     return Err(Error::GeneratedKeyIdentifier);
                 }
                 let t = InternalToken::parse(req.generated_1)?;
-                t.cv().check_parity()?;
+                t.cv().check()?;
                 let len = t.key_len().ok_or(Error::CvViolation)?;
                 if length.is_some_and(|l| l != len) {
                     return Err(Error::KeyTypeLength);

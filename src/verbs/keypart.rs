@@ -77,7 +77,7 @@ pub fn import(
     let step = step(rules)?;
     let (token, label) = cp.token_of(id)?;
     let cv = token.cv();
-    cv.check_parity()?;
+    cv.check()?;
     let len = token.key_len().ok_or(Error::CvViolation)?;
     if len > key_part.len() {
         return Err(Error::CvViolation);
