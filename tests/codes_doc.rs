@@ -1,0 +1,110 @@
+//! docs/codes.md and the code table in src/codes.rs must agree: every Error and Warning variant
+//! has a row, and every row's numbers are what the table returns.
+
+use softcca::Error;
+use softcca::codes::{self, Warning};
+
+fn error_by_name(name: &str) -> Option<Error> {
+    Some(match name {
+        "NullPointer" => Error::NullPointer,
+        "RuleArrayCount" => Error::RuleArrayCount,
+        "UnknownKeyword" => Error::UnknownKeyword,
+        "ConflictingKeywords" => Error::ConflictingKeywords,
+        "MissingKeyword" => Error::MissingKeyword,
+        "BadLength" => Error::BadLength,
+        "MustBeZero" => Error::MustBeZero,
+        "OutputTooSmall" => Error::OutputTooSmall,
+        "LabelSyntax" => Error::LabelSyntax,
+        "LabelNotFound" => Error::LabelNotFound,
+        "DuplicateLabel" => Error::DuplicateLabel,
+        "NotInternalToken" => Error::NotInternalToken,
+        "NullToken" => Error::NullToken,
+        "TokenVersion" => Error::TokenVersion,
+        "TokenTvv" => Error::TokenTvv,
+        "WrapMethod" => Error::WrapMethod,
+        "MkvpMismatch" => Error::MkvpMismatch,
+        "MasterKeyNotLoaded" => Error::MasterKeyNotLoaded,
+        "MasterKeyRegisterState" => Error::MasterKeyRegisterState,
+        "MasterKeySameAsCurrent" => Error::MasterKeySameAsCurrent,
+        "WeakMasterKey" => Error::WeakMasterKey,
+        "CvParity" => Error::CvParity,
+        "CvViolation" => Error::CvViolation,
+        "CvReservedBits" => Error::CvReservedBits,
+        "ReplicatedHalves" => Error::ReplicatedHalves,
+        "AccessDenied" => Error::AccessDenied(0),
+        "KeyAlreadyComplete" => Error::KeyAlreadyComplete,
+        "KeyCannotComplete" => Error::KeyCannotComplete,
+        "KeyFormKeyword" => Error::KeyFormKeyword,
+        "KeyLengthKeyword" => Error::KeyLengthKeyword,
+        "KeyTypeKeyword" => Error::KeyTypeKeyword,
+        "GeneratedKeyIdentifier" => Error::GeneratedKeyIdentifier,
+        "KeyTypeLength" => Error::KeyTypeLength,
+        "PinFormat" => Error::PinFormat,
+        "FormatControl" => Error::FormatControl,
+        "PadDigit" => Error::PadDigit,
+        "PanData" => Error::PanData,
+        "PinLength" => Error::PinLength,
+        "PinBlockConsistency" => Error::PinBlockConsistency,
+        "PinBlockGeneral" => Error::PinBlockGeneral,
+        "PinDigits" => Error::PinDigits,
+        "SequenceNumber" => Error::SequenceNumber,
+        "MacMismatch" => Error::MacMismatch,
+        "VerificationMismatch" => Error::VerificationMismatch,
+        "NoRecordProcessed" => Error::NoRecordProcessed,
+        "KeyStorage" => Error::KeyStorage,
+        "StateDirectory" => Error::StateDirectory,
+        "Random" => Error::Random,
+        "Internal" => Error::Internal,
+        _ => return None,
+    })
+}
+
+fn warning_by_name(name: &str) -> Option<Warning> {
+    Some(match name {
+        "OldMasterKey" => Warning::OldMasterKey,
+        "KeyParity" => Warning::KeyParity,
+        "MasterKeyPartParity" => Warning::MasterKeyPartParity,
+        "MasterKeyDuplicateThirds" => Warning::MasterKeyDuplicateThirds,
+        "NullRecord" => Warning::NullRecord,
+        _ => return None,
+    })
+}
+
+/// Variant names declared in an enum of a source file.
+fn variants(src: &str, enum_name: &str) -> Vec<String> {
+    let start = src.find(&format!("pub enum {enum_name} {{")).expect("enum");
+    let body = &src[start..src[start..].find("\n}").map(|e| start + e).expect("end")];
+    body.lines()
+        .map(str::trim)
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+        .map(|l| l.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn docs_match_the_table() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let doc = std::fs::read_to_string(format!("{root}/docs/codes.md")).unwrap();
+    let mut seen = Vec::new();
+    for line in doc.lines().filter(|l| l.starts_with("| ") && l.contains('`')) {
+        let cols: Vec<&str> = line.split('|').map(str::trim).collect();
+        let rc: i32 = cols[1].parse().unwrap();
+        let rs: i32 = cols[2].split(' ').next().unwrap().parse().unwrap();
+        let hex = cols[2].split(['(', ')']).nth(1).unwrap();
+        assert_eq!(i32::from_str_radix(hex, 16).unwrap(), rs, "hex of {line}");
+        let name = cols[3].trim_matches('`');
+        let got = match (error_by_name(name), warning_by_name(name)) {
+            (Some(e), _) => codes::of(e),
+            (_, Some(w)) => codes::of_warning(w),
+            _ => panic!("docs/codes.md names unknown variant {name}"),
+        };
+        assert_eq!(got, (rc, rs), "docs/codes.md row for {name}");
+        seen.push(name.to_string());
+    }
+    let error_src = std::fs::read_to_string(format!("{root}/src/error.rs")).unwrap();
+    let codes_src = std::fs::read_to_string(format!("{root}/src/codes.rs")).unwrap();
+    for v in variants(&error_src, "Error").into_iter().chain(variants(&codes_src, "Warning")) {
+        assert!(seen.contains(&v), "variant {v} has no row in docs/codes.md");
+        assert!(error_by_name(&v).is_some() || warning_by_name(&v).is_some(), "{v} missing in this test");
+    }
+}
