@@ -2,7 +2,8 @@
 # Installs what softcca's build, tests and demo need, once. Safe to run again: it only calls
 # apt-get when a package is missing. Uses sudo when not root.
 set -euo pipefail
-packages=(libpcsclite-dev pcscd pkg-config gnucobol3 libcmocka-dev python3)
+# make, gcc and libc6-dev: C tests and examples (present on most Rust images, listed for bare ones).
+packages=(libpcsclite-dev pcscd pkg-config gnucobol3 libcmocka-dev python3 make gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,112 @@
+/*
+ * Shared helpers of the softcca C test suite (cmocka).
+ *
+ * Every test binary is one cmocka group whose group setup is sc_state_setup(): it makes a
+ * fresh state directory with mkdtemp, points SOFTCCA_HOME at it before the first verb call
+ * (the library opens its state directory once per process) and sc_state_teardown() removes it.
+ * Tests inside one binary share that directory, so each test uses its own labels and its own
+ * master-key parts.
+ *
+ * To test a new verb, add c-tests/test_<verb>.c with its own main(); the Makefile builds
+ * every test_*.c against common.c.
+ */
+#ifndef SOFTCCA_C_TESTS_COMMON_H
+#define SOFTCCA_C_TESTS_COMMON_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "softcca.h"
+
+/* ---- return and reason codes ------------------------------------------------------------- */
+
+/* What one verb call reported. */
+typedef struct {
+    int32_t rc;
+    int32_t rs;
+} sc_codes;
+
+/* Fails the current test unless `got` is want_rc/want_rs; the message names the call. */
+void sc_check_codes(const char *what, sc_codes got, int32_t want_rc, int32_t want_rs,
+                    const char *file, int line);
+#define expect_codes(call, want_rc, want_rs) \
+    sc_check_codes(#call, (call), (want_rc), (want_rs), __FILE__, __LINE__)
+
+/* ---- state directory --------------------------------------------------------------------- */
+
+/* cmocka group setup: fresh mkdtemp directory, SOFTCCA_HOME set, CSUDESLD unset. */
+int sc_state_setup(void **state);
+/* cmocka group teardown: removes the directory made by sc_state_setup(). */
+int sc_state_teardown(void **state);
+/* The directory made by sc_state_setup() (NULL before). */
+const char *sc_state_dir(void);
+
+/* ---- byte fields ------------------------------------------------------------------------- */
+
+/* Decodes exactly 2*n hex digits into out[n] (aborts the test on bad input). */
+void sc_hex(unsigned char *out, size_t n, const char *hex);
+/* Writes the hex of in[n] into out (2*n + 1 bytes). */
+void sc_tohex(char *out, const unsigned char *in, size_t n);
+/* An 8-byte keyword: `text` left-aligned, blank padded, no NUL. */
+void sc_kw(unsigned char out[8], const char *text);
+/* A rule array from blank-separated words ("ADAPTER SYM-MK CLEAR"); returns the count. */
+int32_t sc_rules(unsigned char *out, size_t cap, const char *words);
+/* A 64-byte key label: `text` left-aligned, blank padded. */
+void sc_label(unsigned char out[64], const char *text);
+/* Fills buf with the sentinel byte; sc_is_sentinel() checks it is still there. */
+#define SC_SENTINEL 0xA5
+void sc_fill_sentinel(void *buf, size_t n);
+int sc_is_sentinel(const void *buf, size_t n);
+
+/* ---- fullwords at a chosen alignment ----------------------------------------------------- */
+
+/*
+ * An int32_t fullword stored at byte offset `offset` (0..7) of an 8-aligned buffer: offset 0
+ * is aligned, 1 and 3 are odd addresses, as in a COBOL group without SYNC. The test never
+ * dereferences the pointer itself; values go in and out with memcpy.
+ */
+typedef struct {
+    _Alignas(8) unsigned char buf[16];
+    unsigned offset;
+} sc_fullword;
+int32_t *sc_fw(sc_fullword *f, unsigned offset, int32_t value);
+int32_t sc_fw_get(const sc_fullword *f);
+
+/* ---- master keys and tokens -------------------------------------------------------------- */
+
+/* A deterministic 24-byte key part with odd parity in every byte, different per seed. */
+void sc_part(unsigned char out[24], unsigned seed);
+/* Sets odd parity in every byte. */
+void sc_odd_parity(unsigned char *buf, size_t n);
+/* The second part that, with `first`, makes master key `key` (odd parity) after CSNBMKP's
+ * parity adjustment; it has odd parity itself. */
+void sc_part_for(unsigned char out[24], const unsigned char first[24],
+                 const unsigned char key[24]);
+/* CLEAR, FIRST part(seed), LAST part(seed + 1), SET: a new current master key (0/0 each). */
+void sc_load_master_key(unsigned seed);
+
+/* Token validation value: the sum of the 15 big-endian words at offsets 0..56. */
+uint32_t sc_tvv(const unsigned char token[64]);
+/* A key-less internal DES token (as Key Token Build makes) for a 16-byte control vector. */
+void sc_skeleton_token(unsigned char token[64], const unsigned char cv[16]);
+/* The DATA control vector, double length (00007D0003410000 00007D0003210000). */
+extern const unsigned char SC_CV_DATA_DOUBLE[16];
+
+/* ---- verb wrappers (all parameters by reference, exit data passed and empty) -------------- */
+
+sc_codes sc_mkp(const char *words, const unsigned char key_part[24]);
+sc_codes sc_krc(const char *label);
+sc_codes sc_krw(const unsigned char token[64], const char *label);
+sc_codes sc_krr(const char *label, unsigned char token[64]);
+sc_codes sc_krd(const char *words, const char *label);
+/* CSNBKRL; name is 64 bytes, server 8 bytes; *name_len set on success. */
+sc_codes sc_krl(const char *pattern, int32_t *name_len, unsigned char name[64],
+                unsigned char server[8]);
+
+/* Reads a whole file into a malloc'd buffer; returns NULL when it cannot. */
+unsigned char *sc_read_file(const char *path, size_t *len);
+
+#endif /* SOFTCCA_C_TESTS_COMMON_H */
