@@ -77,7 +77,12 @@ fn variants(src: &str, enum_name: &str) -> Vec<String> {
     body.lines()
         .map(str::trim)
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
-        .map(|l| l.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("").to_string())
+        .map(|l| {
+            l.split(|c: char| !c.is_ascii_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
         .collect()
 }
 
@@ -86,7 +91,10 @@ fn docs_match_the_table() {
     let root = env!("CARGO_MANIFEST_DIR");
     let doc = std::fs::read_to_string(format!("{root}/docs/codes.md")).unwrap();
     let mut seen = Vec::new();
-    for line in doc.lines().filter(|l| l.starts_with("| ") && l.contains('`')) {
+    for line in doc
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains('`'))
+    {
         let cols: Vec<&str> = line.split('|').map(str::trim).collect();
         let rc: i32 = cols[1].parse().unwrap();
         let rs: i32 = cols[2].split(' ').next().unwrap().parse().unwrap();
@@ -103,8 +111,14 @@ fn docs_match_the_table() {
     }
     let error_src = std::fs::read_to_string(format!("{root}/src/error.rs")).unwrap();
     let codes_src = std::fs::read_to_string(format!("{root}/src/codes.rs")).unwrap();
-    for v in variants(&error_src, "Error").into_iter().chain(variants(&codes_src, "Warning")) {
+    for v in variants(&error_src, "Error")
+        .into_iter()
+        .chain(variants(&codes_src, "Warning"))
+    {
         assert!(seen.contains(&v), "variant {v} has no row in docs/codes.md");
-        assert!(error_by_name(&v).is_some() || warning_by_name(&v).is_some(), "{v} missing in this test");
+        assert!(
+            error_by_name(&v).is_some() || warning_by_name(&v).is_some(),
+            "{v} missing in this test"
+        );
     }
 }
