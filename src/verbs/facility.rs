@@ -33,8 +33,14 @@ pub const MAX_ELEMENTS: usize = 9;
 
 /// The version element: the crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The build-date element (`YYYYMMDD`, UTC, from build.rs).
-pub const BUILD_DATE: &str = env!("SOFTCCA_BUILD_DATE");
+/// The build time (Unix seconds, from build.rs; `SOURCE_DATE_EPOCH` when set).
+const BUILD_EPOCH: &str = env!("SOFTCCA_BUILD_EPOCH");
+
+/// The build-date element: `YYYYMMDD`, UTC.
+pub fn build_date() -> String {
+    let c = crate::civil::Civil::from_unix(BUILD_EPOCH.parse().unwrap_or(0));
+    format!("{:04}{:02}{:02}", c.year, c.month, c.day)
+}
 /// The role element.
 pub const ROLE: &str = "DEFAULT";
 
@@ -83,7 +89,7 @@ pub fn query(cp: &Coprocessor, rules: &RuleArray) -> Result<Vec<Keyword>> {
         element(loaded(regs.current.is_some())),
         element(loaded(regs.old.is_some())),
         element(VERSION),
-        element(BUILD_DATE),
+        element(&build_date()),
         element(ROLE),
     ]);
     if info == Some(1) {

@@ -145,24 +145,12 @@ fn timestamp() -> String {
     civil(secs)
 }
 
-/// `ccyy-mm-dd hh:mm:ss` (UTC) for Unix time `t` (Howard Hinnant's days-from-civil inverse).
+/// `ccyy-mm-dd hh:mm:ss` (UTC) for Unix time `t`.
 pub fn civil(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let s = t.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let c = crate::civil::Civil::from_unix(t);
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
     )
 }
 
