@@ -338,3 +338,115 @@ unsigned char *sc_read_file(const char *path, size_t *len)
     *len = n;
     return buf;
 }
+
+/* ---- known keys, key tokens from clear parts, Key Test ------------------------------------ */
+
+int sc_has_odd_parity(const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned ones = 0;
+        for (unsigned bit = 1; bit < 0x100; bit <<= 1) ones += (b[i] & bit) != 0;
+        if (ones % 2 == 0) return 0;
+    }
+    return 1;
+}
+
+void sc_load_master_key_hex(const char *mk_hex)
+{
+    unsigned char mk[24], p1[24], p2[24];
+    static const unsigned char zero[24];
+    sc_hex(mk, sizeof mk, mk_hex);
+    assert_true(sc_has_odd_parity(mk, sizeof mk));
+    sc_part(p1, 0x5C5C);
+    sc_part_for(p2, p1, mk);
+    expect_codes(sc_mkp("CLEAR", zero), 0, 0);
+    expect_codes(sc_mkp("FIRST", p1), 0, 0);
+    expect_codes(sc_mkp("LAST", p2), 0, 0);
+    expect_codes(sc_mkp("SET", zero), 0, 0);
+}
+
+sc_codes sc_ktb(unsigned char token[64], const char *key_type, const char *words)
+{
+    sc_codes c = {-1, -1};
+    int32_t exit_len = 0;
+    unsigned char exit_data[4] = {0};
+    unsigned char kt[8], rules[8 * 16], key_value[16] = {0}, cv[16] = {0}, mkvp[8] = {0};
+    unsigned char reserved_1[4] = {0};
+    int32_t count = sc_rules(rules, sizeof rules, words);
+    sc_kw(kt, key_type);
+    CSNBKTB(&c.rc, &c.rs, &exit_len, exit_data, token, kt, &count, rules, key_value,
+            reserved_1, NULL, NULL, cv, NULL, NULL, NULL, mkvp);
+    return c;
+}
+
+sc_codes sc_kpi(const char *word, const unsigned char part[16], unsigned char id[64])
+{
+    sc_codes c = {-1, -1};
+    int32_t exit_len = 0, count = 1;
+    unsigned char exit_data[4] = {0};
+    unsigned char rules[8], p[16];
+    sc_kw(rules, word);
+    memcpy(p, part, sizeof p);
+    CSNBKPI(&c.rc, &c.rs, &exit_len, exit_data, &count, rules, p, id);
+    return c;
+}
+
+sc_codes sc_kyt(const char *words, const unsigned char id[64], unsigned char v1[8],
+                unsigned char v2[8])
+{
+    sc_codes c = {-1, -1};
+    int32_t exit_len = 0;
+    unsigned char exit_data[4] = {0};
+    unsigned char rules[8 * 16], k[64];
+    int32_t count = sc_rules(rules, sizeof rules, words);
+    memcpy(k, id, sizeof k);
+    CSNBKYT(&c.rc, &c.rs, &exit_len, exit_data, &count, rules, k, v1, v2);
+    return c;
+}
+
+/* Bytes with 0, 2, 4 or 6 bits set (the "even2" pattern of tests/keys_kpi.rs). */
+const unsigned char SC_EVEN_PART[16] = {
+    0x03, 0x05, 0x06, 0x09, 0x0A, 0x0C, 0x0F, 0x11,
+    0x12, 0x14, 0x17, 0x1B, 0x1D, 0x1E, 0x24, 0x27,
+};
+
+void sc_import_key(unsigned char token[64], const char *key_type, const char *words,
+                   const unsigned char key[16], int complete)
+{
+    char all[160];
+    snprintf(all, sizeof all, "%s KEY-PART", words);
+    expect_codes(sc_ktb(token, key_type, all), 0, 0);
+    int32_t want_rs = sc_has_odd_parity(key, 16) ? 0 : 4;
+    unsigned char p1[16];
+    if (complete) {
+        static const unsigned char ignored[16];
+        expect_codes(sc_kpi("FIRST", key, token), 0, want_rs);
+        expect_codes(sc_kpi("COMPLETE", ignored, token), 0, want_rs);
+        return;
+    }
+    for (size_t i = 0; i < 16; i++) p1[i] = (unsigned char)(key[i] ^ SC_EVEN_PART[i]);
+    expect_codes(sc_kpi("FIRST", p1, token), 0, want_rs);
+    expect_codes(sc_kpi("LAST", SC_EVEN_PART, token), 0, want_rs);
+}
+
+/* ---- access-control points ---------------------------------------------------------------- */
+
+int sc_state_setup_acp(void **state)
+{
+    if (setenv("SOFTCCA_ACP_RECHECK_MS", "0", 1) != 0) {
+        perror("setenv");
+        return -1;
+    }
+    return sc_state_setup(state);
+}
+
+void sc_set_acp(unsigned offset, int on)
+{
+    char path[128];
+    assert_non_null(sc_state_dir());
+    snprintf(path, sizeof path, "%s/acp.conf", sc_state_dir());
+    FILE *f = fopen(path, "a");
+    assert_non_null(f);
+    fprintf(f, "X'%04X' %s\n", offset, on ? "on" : "off");
+    assert_int_equal(fclose(f), 0);
+}

@@ -106,6 +106,45 @@ sc_codes sc_krd(const char *words, const char *label);
 sc_codes sc_krl(const char *pattern, int32_t *name_len, unsigned char name[64],
                 unsigned char server[8]);
 
+/* ---- known keys, key tokens from clear parts (CSNBKTB + CSNBKPI), Key Test ---------------- */
+
+/* The cca-spec §9 test master key (hex, 24 bytes) and its verification pattern
+ * (tests/data/mkvp.txt s9-test-mk: SHA-1(X'01' || MK), first 8 bytes, by Python hashlib). */
+#define SC_S9_MK "0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123"
+#define SC_S9_MKVP "23FB12BC983BE87A"
+
+/* 1 when every byte of b[n] has odd parity. */
+int sc_has_odd_parity(const unsigned char *b, size_t n);
+/* CLEAR, FIRST, LAST, SET with two odd-parity parts whose XOR is `mk` (24 bytes, odd
+ * parity, hex): `mk` becomes the current master key and the previous one the old (0/0 each;
+ * `mk` must not be current already). */
+void sc_load_master_key_hex(const char *mk_hex);
+/* CSNBKTB with no key value, zero reserved field, zero CV and MKVP: a skeleton. */
+sc_codes sc_ktb(unsigned char token[64], const char *key_type, const char *words);
+/* CSNBKPI with one keyword; `id` (token or label) is updated in place. */
+sc_codes sc_kpi(const char *word, const unsigned char part[16], unsigned char id[64]);
+/* CSNBKYT; `id` is copied (not changed), v1/v2 are passed as they are. */
+sc_codes sc_kyt(const char *words, const unsigned char id[64], unsigned char v1[8],
+                unsigned char v2[8]);
+/* The even-parity key part the tests use as the LAST part (each byte has an even number of
+ * ones, so key ^ SC_EVEN_PART keeps the key's parity). */
+extern const unsigned char SC_EVEN_PART[16];
+/* CSNBKTB skeleton of key_type + words + KEY-PART, then CSNBKPI FIRST (key ^ SC_EVEN_PART)
+ * and LAST (SC_EVEN_PART): the clear 16-byte `key` wrapped under the current master key.
+ * Expects 0/0 from each step, or the parity warning 0/4 from the KPI steps when `key` does not
+ * have odd parity. With `complete`, FIRST takes the whole key and COMPLETE finishes it. */
+void sc_import_key(unsigned char token[64], const char *key_type, const char *words,
+                   const unsigned char key[16], int complete);
+
+/* ---- access-control points ---------------------------------------------------------------- */
+
+/* Group setup for binaries that switch access-control points: as sc_state_setup(), and makes
+ * the library re-read acp.conf on every call (SOFTCCA_ACP_RECHECK_MS=0). */
+int sc_state_setup_acp(void **state);
+/* Appends "X'offset' on|off" to the state directory's acp.conf (later lines win). The file
+ * exists once any verb has opened the state directory. */
+void sc_set_acp(unsigned offset, int on);
+
 /* Reads a whole file into a malloc'd buffer; returns NULL when it cannot. */
 unsigned char *sc_read_file(const char *path, size_t *len);
 

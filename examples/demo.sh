@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # softcca end-to-end demo (`make demo`): usage  examples/demo.sh LIBDIR
 #
-# Makes a fresh demo state directory, builds and runs the C example (examples/c/keys_demo.c)
-# and the GnuCOBOL example (examples/cobol/keysdemo.cob) against the library in LIBDIR.
-# Each example loads a DEMO ONLY master key (published test parts, never for real keys)
-# into its own state directory under the demo directory, so both start from nothing.
+# Makes a fresh demo state directory, then builds and runs against the library in LIBDIR:
+#   1. examples/c/keys_demo.c      master key, CKDS records, list file (C)
+#   2. examples/c/pcu_demo.c       an EMV PIN change: keys from clear parts, labels, check
+#                                  values, Clear PIN Encrypt, CSNBPCU, published answer (C)
+#   3. examples/cobol/keysdemo.cob and pcudemo.cob: the same from GnuCOBOL
+# Each program loads a DEMO ONLY master key (published test parts, never for real keys) into
+# its own state directory under the demo directory, so each starts from nothing.
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -24,27 +27,42 @@ echo "   demo state directory: $demo (fresh; DEMO ONLY master keys; remove with 
 echo "   Nothing outside it is touched: SOFTCCA_HOME points each example at its own subdirectory."
 unset CSUDESLD
 
-echo
-echo "== C example: examples/c/keys_demo.c"
-echo "   build: $cc -std=c11 -Wall -Wextra -Werror -pedantic -I include ... -lsoftcca"
-"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
-  -o "$demo/bin/keys_demo" "$root/examples/c/keys_demo.c" \
-  -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
-echo "   run:   SOFTCCA_HOME=$demo/c $demo/bin/keys_demo"
-SOFTCCA_HOME="$demo/c" "$demo/bin/keys_demo"
+# Builds examples/c/NAME.c with the strict flags, runs it on state directory $demo/NAME.
+run_c() {
+  local name=$1
+  echo "   build: $cc -std=c11 -Wall -Wextra -Werror -pedantic -I include" \
+       "examples/c/$name.c -lsoftcca"
+  "$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
+    -o "$demo/bin/$name" "$root/examples/c/$name.c" \
+    -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
+  echo "   run:   SOFTCCA_HOME=$demo/$name $demo/bin/$name"
+  SOFTCCA_HOME="$demo/$name" "$demo/bin/$name"
+}
 
 echo
-echo "== GnuCOBOL example: examples/cobol/keysdemo.cob"
+echo "== 1. C: key records (examples/c/keys_demo.c)"
+run_c keys_demo
+
+echo
+echo "== 2. C: EMV PIN change, CSNBPCU (examples/c/pcu_demo.c)"
+run_c pcu_demo
+
+echo
+echo "== 3. GnuCOBOL: examples/cobol/keysdemo.cob and pcudemo.cob"
 if command -v cobc >/dev/null 2>&1; then
-  echo "   build: cobc -x -fstatic-call keysdemo.cob -lsoftcca (make -C examples/cobol build)"
+  echo "   build: cobc -x -fstatic-call PROGRAM.cob -lsoftcca (make -C examples/cobol build)"
   make -s -C "$root/examples/cobol" build LIBDIR="$libdir" B="$demo/bin" >/dev/null
-  echo "   run:   SOFTCCA_HOME=$demo/cobol $demo/bin/keysdemo"
-  SOFTCCA_HOME="$demo/cobol" "$demo/bin/keysdemo"
+  for prog in keysdemo pcudemo; do
+    echo
+    echo "   run:   SOFTCCA_HOME=$demo/$prog $demo/bin/$prog"
+    SOFTCCA_HOME="$demo/$prog" "$demo/bin/$prog"
+  done
 else
   echo "   skipped: cobc (GnuCOBOL) is not installed (make deps installs gnucobol3)"
 fi
 
 echo
 echo "== demo state directory $demo:"
-(cd "$demo" && find c cobol -type f 2>/dev/null | sort | sed 's/^/   /')
+(cd "$demo" && find . -path ./bin -prune -o -type f -print 2>/dev/null | sed 's|^\./||' \
+  | sort | sed 's/^/   /')
 echo "== demo finished"

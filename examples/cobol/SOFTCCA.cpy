@@ -47,3 +47,23 @@
            05  SC-DATA-SET-NAME-LENGTH PIC S9(9) COMP-5 VALUE 0.
            05  SC-DATA-SET-NAME        PIC X(64) VALUE SPACES.
            05  SC-SECURITY-SERVER-NAME PIC X(8) VALUE SPACES.
+      *    CSNBKTB: key type, key value (KEY only), reserved field 1
+      *    (a fullword that must be 0), reserved fields 2-6 (ignored),
+      *    control vector (CV only) and master-key verification
+      *    pattern (KEY only).
+           05  SC-KEY-TYPE             PIC X(8) VALUE SPACES.
+           05  SC-KEY-VALUE            PIC X(16) VALUE LOW-VALUES.
+           05  SC-RESERVED-1           PIC S9(9) COMP-5 VALUE 0.
+           05  SC-RESERVED-2           PIC S9(9) COMP-5 VALUE 0.
+           05  SC-RESERVED-3           PIC X(8) VALUE LOW-VALUES.
+           05  SC-RESERVED-4           PIC X(8) VALUE LOW-VALUES.
+           05  SC-RESERVED-5           PIC S9(9) COMP-5 VALUE 0.
+           05  SC-RESERVED-6           PIC X(8) VALUE LOW-VALUES.
+           05  SC-CONTROL-VECTOR       PIC X(16) VALUE LOW-VALUES.
+           05  SC-MKVP                 PIC X(8) VALUE LOW-VALUES.
+      *    CSNBKPI: one 16-byte clear key part (first 8 for a single-
+      *    length key).
+           05  SC-CLEAR-KEY-PART       PIC X(16) VALUE LOW-VALUES.
+      *    CSNBKYT: random number and verification pattern.
+           05  SC-VALUE-1              PIC X(8) VALUE LOW-VALUES.
+           05  SC-VALUE-2              PIC X(8) VALUE LOW-VALUES.

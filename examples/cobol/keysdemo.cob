@@ -5,9 +5,12 @@
       *    (CSNBMKP CLEAR, FIRST, LAST, SET).
       * 2. Creates a CKDS record (CSNBKRC) and reads it back: a new
       *    record holds a null key token (CSNBKRR warns 0/8).
-      * 3. Writes a key token to the record (CSNBKRW), reads it back
-      *    (CSNBKRR) and compares. The token is a key-less internal
-      *    DATA token (a skeleton, as Key Token Build makes one).
+      * 3. Imports a double-length DATA key from two clear parts:
+      *    Key Token Build (CSNBKTB DATA DOUBLE KEY-PART) makes a
+      *    skeleton token, Key Part Import (CSNBKPI FIRST, LAST) adds
+      *    the parts. Writes the token to the record (CSNBKRW), reads
+      *    it back (CSNBKRR), compares, and checks the key's check
+      *    value (CSNBKYT ENC-ZERO) against the custodians' one.
       * 4. Lists the records DEMO.* into a list file (CSNBKRL).
       *
       * Each call DISPLAYs its return and reason code. RETURN-CODE is
@@ -38,18 +41,16 @@
            05  FILLER PIC X(8) VALUE X'2A3B4C5D6E7F8091'.
            05  FILLER PIC X(8) VALUE X'4A5B6D7C8F9EA1B0'.
       *
-      * An internal DES token with no key: type X'01', flag X'40'
-      * (control vector present), DATA control vector (double
-      * length) at offset 32, token validation value at offset 60.
-       01  DEMO-TOKEN.
-           05  FILLER PIC X(8) VALUE X'0100000000004000'.
-           05  FILLER PIC X(8) VALUE X'0000000000000000'.
-           05  FILLER PIC X(8) VALUE X'0000000000000000'.
-           05  FILLER PIC X(8) VALUE X'0000000000000000'.
-           05  FILLER PIC X(8) VALUE X'00007D0003410000'.
-           05  FILLER PIC X(8) VALUE X'00007D0003210000'.
-           05  FILLER PIC X(8) VALUE X'0000000000000000'.
-           05  FILLER PIC X(8) VALUE X'0000000007633A00'.
+      * Two clear parts of a TEST DATA key, as two key custodians
+      * would enter them; part 1 XOR part 2 is the key
+      * 760DA880379B38EA497CB0C83754F870 (tests/data/kcv.txt
+      * rnd-double-0), whose check value E(0) starts X'64FB465E'.
+       01  DATA-PART-1                 PIC X(16)
+                          VALUE X'2C313E8F51029D294A79A8EF4CD91C5E'.
+       01  DATA-PART-2                 PIC X(16)
+                          VALUE X'5A3C960F6699A5C3030518277B8DE42E'.
+       01  DATA-KCV                    PIC X(4) VALUE X'64FB465E'.
+       01  WS-TOKEN-WRITTEN            PIC X(64).
       *
        01  WS-LABEL                    PIC X(64)
                                        VALUE 'DEMO.COBOL.DATAKEY'.
@@ -100,21 +101,59 @@
               ADD 1 TO WS-FAILURES
            END-IF
       *
-           DISPLAY '3. write a DATA key token, read it back'
-           MOVE DEMO-TOKEN TO SC-KEY-TOKEN
+           DISPLAY '3. import a DATA key from two parts, write it, '
+                   'read it back'
+           MOVE 'DATA' TO SC-KEY-TYPE
+           MOVE 2 TO SC-RULE-ARRAY-COUNT
+           MOVE 'DOUBLE' TO SC-RULE-KW(1)
+           MOVE 'KEY-PART' TO SC-RULE-KW(2)
+           CALL 'CSNBKTB' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA SC-KEY-TOKEN
+                SC-KEY-TYPE SC-RULE-ARRAY-COUNT SC-RULE-ARRAY
+                SC-KEY-VALUE SC-RESERVED-1 SC-RESERVED-2
+                SC-RESERVED-3 SC-CONTROL-VECTOR SC-RESERVED-4
+                SC-RESERVED-5 SC-RESERVED-6 SC-MKVP
+           END-CALL
+           MOVE 'CSNBKTB DATA' TO WS-STEP
+           PERFORM CHECK-CODES
+           MOVE 'FIRST' TO SC-RULE-KW(1)
+           MOVE DATA-PART-1 TO SC-CLEAR-KEY-PART
+           PERFORM CALL-KPI
+           MOVE 'LAST' TO SC-RULE-KW(1)
+           MOVE DATA-PART-2 TO SC-CLEAR-KEY-PART
+           PERFORM CALL-KPI
+           MOVE LOW-VALUES TO SC-CLEAR-KEY-PART
            CALL 'CSNBKRW' USING SC-RETURN-CODE SC-REASON-CODE
                 SC-EXIT-DATA-LENGTH SC-EXIT-DATA SC-KEY-TOKEN
                 SC-KEY-LABEL
            END-CALL
            MOVE 'CSNBKRW' TO WS-STEP
            PERFORM CHECK-CODES
+           MOVE SC-KEY-TOKEN TO WS-TOKEN-WRITTEN
            MOVE LOW-VALUES TO SC-KEY-TOKEN
            PERFORM CALL-KRR
            PERFORM CHECK-CODES
-           IF SC-KEY-TOKEN = DEMO-TOKEN
+           IF SC-KEY-TOKEN = WS-TOKEN-WRITTEN
               DISPLAY '  OK   token read back equals token written'
            ELSE
               DISPLAY '  FAIL token read back differs'
+              ADD 1 TO WS-FAILURES
+           END-IF
+      *    The key's check value, from the record.
+           MOVE 3 TO SC-RULE-ARRAY-COUNT
+           MOVE 'GENERATE' TO SC-RULE-KW(1)
+           MOVE 'KEY-ENCD' TO SC-RULE-KW(2)
+           MOVE 'ENC-ZERO' TO SC-RULE-KW(3)
+           CALL 'CSNBKYT' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA SC-RULE-ARRAY-COUNT
+                SC-RULE-ARRAY SC-KEY-LABEL SC-VALUE-1 SC-VALUE-2
+           END-CALL
+           MOVE 'CSNBKYT ENC-ZERO' TO WS-STEP
+           PERFORM CHECK-CODES
+           IF SC-VALUE-2(1:4) = DATA-KCV
+              DISPLAY '  OK   check value 64FB465E as on the forms'
+           ELSE
+              DISPLAY '  FAIL check value differs from 64FB465E'
               ADD 1 TO WS-FAILURES
            END-IF
       *
@@ -155,6 +194,19 @@
            END-CALL
            MOVE SPACES TO WS-STEP
            STRING 'CSNBMKP ' SC-RULE-KW(1) DELIMITED BY SIZE
+                  INTO WS-STEP
+           END-STRING
+           PERFORM CHECK-CODES.
+      *
+      * CSNBKPI with the keyword in SC-RULE-KW(1) on SC-KEY-TOKEN.
+       CALL-KPI.
+           MOVE 1 TO SC-RULE-ARRAY-COUNT
+           CALL 'CSNBKPI' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA SC-RULE-ARRAY-COUNT
+                SC-RULE-ARRAY SC-CLEAR-KEY-PART SC-KEY-TOKEN
+           END-CALL
+           MOVE SPACES TO WS-STEP
+           STRING 'CSNBKPI ' SC-RULE-KW(1) DELIMITED BY SIZE
                   INTO WS-STEP
            END-STRING
            PERFORM CHECK-CODES.
