@@ -15,6 +15,7 @@
 #![allow(non_snake_case)]
 
 pub mod args;
+pub mod dkg;
 pub mod facility;
 pub mod keybuild;
 pub mod keychange;
@@ -22,6 +23,7 @@ pub mod keygen;
 pub mod keypart;
 pub mod keyrec;
 pub mod keytest;
+pub mod mac;
 pub mod masterkey;
 pub mod pcu;
 

@@ -2,6 +2,7 @@
 //! inputs (already copied from the caller by [`crate::ffi`]) and returns its outputs; it never
 //! sees a pointer.
 
+pub mod dkg;
 pub mod facility;
 pub mod keybuild;
 pub mod keychange;
@@ -9,4 +10,5 @@ pub mod keygen;
 pub mod keypart;
 pub mod keyrec;
 pub mod keytest;
+pub mod mac;
 pub mod masterkey;
