@@ -66,3 +66,17 @@ echo "== demo state directory $demo:"
 (cd "$demo" && find . -path ./bin -prune -o -type f -print 2>/dev/null | sed 's|^\./||' \
   | sort | sed 's/^/   /')
 echo "== demo finished"
+
+# ---------------------------------------------------------------------------------------------
+# EMV PIN change issuer script (examples/c/pin_change_script.c; docs/pin-change-script.md).
+# Appended by the emv branch: CSNBPCU + CSNBDKG + CSNBMGN, checked against pyemv in
+# tests/script.rs. Own state directory, DEMO ONLY keys.
+# ---------------------------------------------------------------------------------------------
+echo
+echo "== C example: examples/c/pin_change_script.c (Visa PIN change script)"
+"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
+  -o "$demo/bin/pin_change_script" "$root/examples/c/pin_change_script.c" \
+  -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
+echo "   run:   SOFTCCA_HOME=$demo/emv $demo/bin/pin_change_script"
+SOFTCCA_HOME="$demo/emv" "$demo/bin/pin_change_script"
+echo "== PIN change script demo finished"

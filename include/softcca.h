@@ -58,6 +58,37 @@ void CSNBCPE(int32_t *return_code,
              uint8_t *encrypted_PIN_block);
 
 /**
+ * Diversified Key Generate: derives a key from a DKYGENKY key-generating key and data
+ * (`TDES-ENC`, `TDES-DEC`, `TDES-XOR`, `TDESEMV2`, `TDESEMV4`), or XORs data into a session key
+ * (`SESS-XOR`), and returns it wrapped under the current master key in the token that
+ * `generated_key_identifier` supplies; see [`crate::verbs::dkg`] for the level and key-type
+ * rules. IBM CCA 2.54 "Diversified_Key_Generate (CSNBDKG)" (M254 p=185-190), IBM Docs
+ * `wskc_r_dkgparameters`, z/OS ICSF APG `dkg.htm`. Eleven parameters in IBM's order.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (1 or 2); `rule_array`: 8 × count readable bytes.
+ * `generating_key_identifier`: 64 readable bytes (token or label). `data_length`: 4 readable
+ * bytes; `data`: `data_length` readable bytes (at most 34 are accepted).
+ * `data_decrypting_key_identifier`: 64 readable bytes (must be a null token).
+ * `generated_key_identifier`: 64 readable bytes (a skeleton or internal token, a null token
+ * for TDES-ENC/TDES-DEC/SESS-XOR, or a label) and, unless it is a label, 64 writable bytes
+ * that receive the generated token. `return_code`, `reason_code`: NULL or 4 writable bytes
+ * each; `exit_data_length`, `exit_data`: ignored. On any error only `return_code` and
+ * `reason_code` are written.
+ */
+void CSNBDKG(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *generating_key_identifier,
+             int32_t *data_length,
+             uint8_t *data,
+             uint8_t *data_decrypting_key_identifier,
+             uint8_t *generated_key_identifier);
+
+/**
  * Cryptographic Facility Query: returns the coprocessor's status as rule-array elements;
  * keywords `STATCCA`, `STATCCAE` and softcca's `STATMKVP` (master-key verification
  * patterns), see [`crate::verbs::facility`]. IBM CCA 2.54 "Cryptographic_Facility_Query
@@ -286,6 +317,58 @@ void CSNBKYT(int32_t *return_code,
              uint8_t *key_identifier,
              uint8_t *value_1,
              uint8_t *value_2);
+
+/**
+ * MAC Generate: the 4-, 6- or 8-byte MAC (or its 8/9-character hexadecimal form) of `text`
+ * under a MAC or DATA key, by ANSI X9.9-1, ANSI X9.19 optional procedure, ISO 16609 TDES-MAC
+ * or the EMV padding rules, in one call (`ONLY`) or in segments (`FIRST`, `MIDDLE`, `LAST`);
+ * see [`crate::verbs::mac`] for keywords, methods and the chaining-vector layout. IBM CCA 2.54
+ * "MAC_Generate (CSNBMGN)" (M254 p=253-255), IBM Docs `csnbmgn-parameters`.
+ *
+ * # Safety
+ * `key_identifier`: 64 readable bytes (token or label). `text_length`: 4 readable bytes
+ * (0 to 32 MB - 8). `text`: `text_length` readable bytes. `rule_array_count`: 4 readable
+ * bytes (0 to 3); `rule_array`: 8 × count readable bytes. `chaining_vector`: 18 bytes,
+ * readable for MIDDLE and LAST, writable for FIRST and MIDDLE; not used (may be NULL) for
+ * ONLY. `MAC`: writable for the MAC's length (4, 6, 8, or 8/9 characters for HEX-8/HEX-9) for
+ * ONLY and LAST; not used (may be NULL) for FIRST and MIDDLE. `return_code`, `reason_code`:
+ * NULL or 4 writable bytes each; `exit_data_length`, `exit_data`: ignored. On any error only
+ * `return_code` and `reason_code` are written.
+ */
+void CSNBMGN(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             uint8_t *key_identifier,
+             int32_t *text_length,
+             uint8_t *text,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *chaining_vector,
+             uint8_t *MAC);
+
+/**
+ * MAC Verify: recomputes the MAC of `text` as [`CSNBMGN`] would and compares it, in constant
+ * time, with the leftmost 4, 6 or 8 bytes (or 8/9 hexadecimal characters) of `MAC`. A
+ * mismatch returns 4/8004 (ICSF; CCA 4/1). Keys: MAC, MACVER or DATA. IBM CCA 2.54
+ * "MAC_Verify (CSNBMVR)" (M254 p=256-258), IBM Docs `csnbmvr-parameters`, z/OS ICSF APG
+ * `mvr.htm`.
+ *
+ * # Safety
+ * As [`CSNBMGN`], except `MAC`: 9 readable bytes for ONLY and LAST ("nine bytes are always
+ * sent", M254 p=258), never written; not used (may be NULL) for FIRST and MIDDLE.
+ */
+void CSNBMVR(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             uint8_t *key_identifier,
+             int32_t *text_length,
+             uint8_t *text,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *chaining_vector,
+             uint8_t *MAC);
 
 /**
  * Master Key Process: loads, generates, clears and sets the DES master-key registers.

@@ -86,6 +86,17 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::SequenceNumber => (RC_FAILED, 111),
         // ICSF 4/8004 (CCA 4/1).
         Error::MacMismatch => (RC_WARNING, 8004),
+        // CCA 8/25 (X'019') "The value that the text_length parameter specifies is not valid"
+        // (ICSF 8/25 is the generic length code).
+        Error::TextLength => (RC_FAILED, 25),
+        // CCA 8/60 (X'03C') "FIRST or MIDDLE keywords and a text length less than 8 bytes".
+        Error::SegmentTooShort => (RC_FAILED, 60),
+        // CCA 8/2036 (X'7F4') "The contents of a chaining vector are not valid".
+        Error::ChainingVector => (RC_FAILED, 2036),
+        // CCA 8/168 (X'0A8') "A hexadecimal MAC value contains characters that are not valid".
+        Error::HexMac => (RC_FAILED, 168),
+        // CCA 8/181 (X'0B5') "an incorrect token type was presented".
+        Error::NullTokenRequired => (RC_FAILED, 181),
         Error::VerificationMismatch => (RC_WARNING, 1),
         Error::NoRecordProcessed => (RC_WARNING, 158),
         Error::KeyStorage => (RC_NOT_READY, 197),

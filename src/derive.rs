@@ -2,7 +2,8 @@
 //! ICSF APG "Visa and EMV-related smart card formats and processes"; EMV 4.0 Book 2 A1.3).
 //!
 //! One implementation, shared by PIN Change/Unblock (CSNBPCU) and Diversified Key Generate
-//! (CSNBDKG).
+//! (CSNBDKG): CSNBDKG TDES-XOR is [`card_key`] then [`session_key_xor`], TDESEMVn is
+//! [`card_key`] then [`session_key_tree`], exactly the steps CSNBPCU takes for its session key.
 
 use crate::crypto::{ClearKey, Tdes};
 
@@ -91,6 +92,41 @@ fn auth_from_udk(mut u: [u8; 8], parity: Parity) -> [u8; 4] {
         crate::crypto::parity::adjust_odd(&mut u);
     }
     [u[4], u[5], u[6], u[7]]
+}
+
+/// Direction of the CSNBDKG TDES-ENC / TDES-DEC diversification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// TDES-ENC: the data blocks are enciphered.
+    Encipher,
+    /// TDES-DEC: the data blocks are deciphered.
+    Decipher,
+}
+
+/// CSNBDKG TDES-ENC / TDES-DEC (M254 p=187): each 8-byte block of `data` (8 bytes: a
+/// single-length key; 16 bytes: a double-length key) enciphered or deciphered in ECB mode under
+/// the generating key. The result is returned as computed (the verb adjusts its parity).
+/// `None` unless `data` has 8 or 16 bytes.
+pub fn diversify(generating: &Tdes, data: &[u8], direction: Direction) -> Option<ClearKey> {
+    if !matches!(data.len(), 8 | 16) {
+        return None;
+    }
+    let mut key = ClearKey::zeroed(data.len())?;
+    for (out, block) in key
+        .as_bytes_mut()
+        .chunks_exact_mut(8)
+        .zip(data.chunks_exact(8))
+    {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(block);
+        let r = match direction {
+            Direction::Encipher => generating.encrypt(&b),
+            Direction::Decipher => generating.decrypt(&b),
+        };
+        out.copy_from_slice(&r);
+        zeroize::Zeroize::zeroize(&mut b);
+    }
+    Some(key)
 }
 
 /// Card-unique key by TDES-ENC (CSNBDKG TDES-ENC; cca-spec §2 step 5):

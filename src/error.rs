@@ -104,6 +104,18 @@ pub enum Error {
     PinDigits,
     /// MAC verification failed.
     MacMismatch,
+    /// MAC Generate / Verify: `text_length` is negative, too large, or zero where the padding
+    /// method needs data.
+    TextLength,
+    /// MAC Generate / Verify: a FIRST or MIDDLE segment shorter than 8 bytes.
+    SegmentTooShort,
+    /// MAC Generate / Verify: the chaining vector was not made by a previous FIRST or MIDDLE
+    /// call of the same method.
+    ChainingVector,
+    /// MAC Verify: a HEX-8 / HEX-9 MAC holds characters that are not hexadecimal digits.
+    HexMac,
+    /// Diversified Key Generate: `data_decrypting_key_identifier` is not a null key token.
+    NullTokenRequired,
     /// Key test: the verification pattern does not match the key.
     VerificationMismatch,
     /// The key-storage database could not be read or written.
@@ -163,6 +175,11 @@ impl fmt::Display for Error {
             Error::PinBlockGeneral => "PIN block error (general ISO PIN error security)",
             Error::PinDigits => "the PIN contains non-decimal characters",
             Error::MacMismatch => "MAC verification failed",
+            Error::TextLength => "the text length is not valid",
+            Error::SegmentTooShort => "a FIRST or MIDDLE segment is shorter than 8 bytes",
+            Error::ChainingVector => "the chaining vector is not valid",
+            Error::HexMac => "the hexadecimal MAC contains characters that are not valid",
+            Error::NullTokenRequired => "a null key token is required",
             Error::VerificationMismatch => "the key verification pattern does not match",
             Error::KeyStorage => "key storage could not be read or written",
             Error::StateDirectory => "the state directory is not usable",

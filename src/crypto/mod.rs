@@ -1,9 +1,10 @@
-//! Cryptographic building blocks: the one TDES wrapper, clear-key containers, parity,
+//! Cryptographic building blocks: the one TDES wrapper, DES CBC-MACs, clear-key containers, parity,
 //! constant-time comparison and randomness. Nothing here knows about CCA tokens.
 
 pub mod ct;
 pub mod des_core;
 pub mod key;
+pub mod mac;
 pub mod parity;
 pub mod rng;
 pub mod tdes;

@@ -16,6 +16,7 @@
 
 pub mod args;
 pub mod clearpin;
+pub mod dkg;
 pub mod facility;
 pub mod keybuild;
 pub mod keychange;
@@ -23,6 +24,7 @@ pub mod keygen;
 pub mod keypart;
 pub mod keyrec;
 pub mod keytest;
+pub mod mac;
 pub mod masterkey;
 pub mod pcu;
 

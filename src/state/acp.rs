@@ -31,6 +31,10 @@ use crate::error::{Error, Result};
 
 /// ACP offsets this library consults, with their CCA names.
 pub mod points {
+    /// MAC Generate (CSNBMGN).
+    pub const MAC_GENERATE: u16 = 0x0010;
+    /// MAC Verify (CSNBMVR).
+    pub const MAC_VERIFY: u16 = 0x0011;
     /// Load First Master Key Part.
     pub const MK_LOAD_FIRST: u16 = 0x0018;
     /// Combine Master Key Parts (MIDDLE, LAST).
@@ -59,6 +63,16 @@ pub mod points {
     pub const RTCMK: u16 = 0x0090;
     /// Clear PIN Encrypt.
     pub const CLEAR_PIN_ENCRYPT: u16 = 0x00AF;
+    /// Diversified Key Generate - TDES-ENC.
+    pub const DKG_TDES_ENC: u16 = 0x0041;
+    /// Diversified Key Generate - TDES-DEC.
+    pub const DKG_TDES_DEC: u16 = 0x0042;
+    /// Diversified Key Generate - SESS-XOR.
+    pub const DKG_SESS_XOR: u16 = 0x0043;
+    /// Diversified Key Generate - TDES-XOR.
+    pub const DKG_TDES_XOR: u16 = 0x0045;
+    /// Diversified Key Generate - TDESEMV2/TDESEMV4.
+    pub const DKG_TDESEMV: u16 = 0x0046;
     /// ISO PIN blocks do not check PIN digits.
     pub const ISO_NO_DIGIT_CHECK: u16 = 0x0055;
     /// PIN Change/Unblock - change EMV PIN with OPINENC.
@@ -76,6 +90,8 @@ pub mod points {
 
     /// Every point above with its default state (DECISIONS #11) and name, in offset order.
     pub const DEFAULTS: &[(u16, bool, &str)] = &[
+        (MAC_GENERATE, true, "MAC Generate"),
+        (MAC_VERIFY, true, "MAC Verify"),
         (MK_LOAD_FIRST, true, "Load First Master Key Part"),
         (MK_COMBINE, true, "Combine Master Key Parts"),
         (MK_SET, true, "Set Master Key"),
@@ -84,6 +100,15 @@ pub mod points {
         (KEY_TEST, true, "Compute Verification Pattern"),
         (MK_RANDOM, true, "Generate Random Master Key"),
         (MK_CLEAR_NEW, true, "Clear New Master Key Register"),
+        (DKG_TDES_ENC, true, "Diversified Key Generate - TDES-ENC"),
+        (DKG_TDES_DEC, true, "Diversified Key Generate - TDES-DEC"),
+        (DKG_SESS_XOR, true, "Diversified Key Generate - SESS-XOR"),
+        (DKG_TDES_XOR, true, "Diversified Key Generate - TDES-XOR"),
+        (
+            DKG_TDESEMV,
+            true,
+            "Diversified Key Generate - TDESEMV2/TDESEMV4",
+        ),
         (
             ISO_NO_DIGIT_CHECK,
             true,

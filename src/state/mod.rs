@@ -238,6 +238,33 @@ impl Coprocessor {
         })
     }
 
+    /// A cipher that protects state a verb hands back to its caller between calls (the MAC
+    /// chaining vector), bound to `binding`: the double-length key
+    /// `E_W(binding[0:8]) ‖ E_W(binding[8:16])` with `W` = the current master key ⊕ X'A5' in
+    /// every byte. Without the master key the protected state cannot be read, and state made
+    /// for one binding decrypts to noise under another. State made before the master key
+    /// changed becomes noise too.
+    pub fn context_cipher(&self, binding: &[u8; 16]) -> Result<Tdes> {
+        let active = self.active_master_keys()?;
+        let mk = active.current()?;
+        let mut w = mk.key.expand_to_triple();
+        for b in w.iter_mut() {
+            *b ^= 0xA5;
+        }
+        let wc = Tdes::from_triple(&w);
+        zeroize::Zeroize::zeroize(&mut w);
+        let (mut l, mut r) = ([0u8; 8], [0u8; 8]);
+        l.copy_from_slice(&binding[..8]);
+        r.copy_from_slice(&binding[8..]);
+        let (el, er) = wc.encrypt2(&l, &r);
+        let mut k = [0u8; 16];
+        k[..8].copy_from_slice(&el);
+        k[8..].copy_from_slice(&er);
+        let t = Tdes::from_double(&k);
+        zeroize::Zeroize::zeroize(&mut k);
+        Ok(t)
+    }
+
     /// Wraps `key` into `skeleton` under the current master key.
     pub fn wrap(&self, skeleton: &InternalToken, key: &ClearKey) -> Result<InternalToken> {
         let active = self.active_master_keys()?;

@@ -3,6 +3,7 @@
 //! sees a pointer.
 
 pub mod clearpin;
+pub mod dkg;
 pub mod facility;
 pub mod keybuild;
 pub mod keychange;
@@ -10,4 +11,5 @@ pub mod keygen;
 pub mod keypart;
 pub mod keyrec;
 pub mod keytest;
+pub mod mac;
 pub mod masterkey;
