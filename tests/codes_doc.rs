@@ -55,6 +55,11 @@ fn error_by_name(name: &str) -> Option<Error> {
         "StateDirectory" => Error::StateDirectory,
         "Random" => Error::Random,
         "Internal" => Error::Internal,
+        "TextLength" => Error::TextLength,
+        "SegmentTooShort" => Error::SegmentTooShort,
+        "ChainingVector" => Error::ChainingVector,
+        "HexMac" => Error::HexMac,
+        "NullTokenRequired" => Error::NullTokenRequired,
         _ => return None,
     })
 }
