@@ -21,7 +21,8 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::os::unix::fs::MetadataExt;
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -186,9 +187,13 @@ impl AcpConfig {
         }
     }
 
-    /// Parses the text of an `acp.conf` over the defaults.
+    /// Parses the text of an `acp.conf`. Points the file does not list are off (a role lists
+    /// what it permits); `derived-key-parity` defaults to `odd`.
     pub fn parse(text: &str) -> Result<Self> {
-        let mut cfg = AcpConfig::default();
+        let mut cfg = AcpConfig {
+            points: BTreeMap::new(),
+            adjust_derived_parity: true,
+        };
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
@@ -264,15 +269,22 @@ struct FileStamp {
     size: u64,
     mtime: i64,
     mtime_ns: i64,
+    ctime: i64,
+    ctime_ns: i64,
 }
 
 impl AcpFile {
     /// The file in `dir`; writes the default file when there is none.
     pub fn open(dir: &Path) -> Result<Self> {
         let path = dir.join("acp.conf");
-        if !path.exists() {
-            fs::write(&path, AcpConfig::default_text()).map_err(|_| Error::StateDirectory)?;
-            super::home::restrict(&path)?;
+        // create_new: never overwrite a file an administrator wrote meanwhile.
+        match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
+            Ok(mut f) => f
+                .write_all(AcpConfig::default_text().as_bytes())
+                .and_then(|()| f.sync_all())
+                .map_err(|_| Error::StateDirectory)?,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(_) => return Err(Error::StateDirectory),
         }
         let recheck_ms = std::env::var(ENV_RECHECK_MS)
             .ok()
@@ -299,25 +311,23 @@ impl AcpFile {
             }
         }
         let cfg = self.read_now()?;
-        self.checked_at.store(now, Ordering::Relaxed);
+        self.checked_at.fetch_max(now, Ordering::Relaxed);
         Ok(cfg)
     }
 
-    /// Looks at the file now; re-parses it when its stamp changed.
+    /// Looks at the file now; re-parses it when its stamp changed. A missing or unreadable
+    /// file fails closed (12/197): deleting the role must not re-enable the defaults.
     fn read_now(&self) -> Result<Arc<AcpConfig>> {
-        let stamp = match fs::metadata(&self.path) {
-            Ok(m) => Some(FileStamp {
-                ino: m.ino(),
-                size: m.size(),
-                mtime: m.mtime(),
-                mtime_ns: m.mtime_nsec(),
-            }),
-            // A removed file means the defaults, as for a new state directory.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(_) => return Err(Error::StateDirectory),
-        };
-        let Some(stamp) = stamp else {
-            return Ok(Arc::new(AcpConfig::default()));
+        let m = fs::metadata(&self.path).map_err(|_| Error::StateDirectory)?;
+        let stamp = FileStamp {
+            ino: m.ino(),
+            size: m.size(),
+            mtime: m.mtime(),
+            mtime_ns: m.mtime_nsec(),
+            // ctime cannot be set by `touch -r` or `cp -p`, so an edit that restores the
+            // modification time is still seen.
+            ctime: m.ctime(),
+            ctime_ns: m.ctime_nsec(),
         };
         if let Some((s, cfg)) = &*self.cached.read().unwrap_or_else(PoisonError::into_inner) {
             if *s == stamp {
