@@ -175,16 +175,32 @@ impl ControlVector {
         self.left[n / 8] & (0x80 >> (n % 8)) != 0
     }
 
-    /// Key form from bits 40-42 (and the right half's), or `None` when inconsistent.
+    /// Key form from bits 40-42 (and the right half's), or `None` when inconsistent: a double
+    /// length key's halves must be B'010'/B'001' or B'110'/B'101' (halves guaranteed unique),
+    /// and the right half must equal the left one in every other bit (M254 p. C-11), so the
+    /// halves of two different control vectors cannot be spliced into one token.
     pub fn key_form(&self) -> Option<KeyForm> {
         let l = self.left[5] & FORM_MASK;
         let r = self.right[5] & FORM_MASK;
-        match (l, self.is_double()) {
-            (0x00, false) => Some(KeyForm::Single),
-            (0x40 | 0xC0, true) if r == (l >> 1) => Some(KeyForm::Double),
-            (0x60, false) => Some(KeyForm::Triple),
+        match (l, r, self.is_double()) {
+            (0x00, _, false) => Some(KeyForm::Single),
+            (0x40, 0x20, true) | (0xC0, 0xA0, true) if self.halves_match() => Some(KeyForm::Double),
+            (0x60, _, false) => Some(KeyForm::Triple),
             _ => None,
         }
+    }
+
+    /// `true` when the right half equals the left apart from the key-form bits and the parity
+    /// bits (parity is [`ControlVector::check_parity`]'s business, 8/340).
+    fn halves_match(&self) -> bool {
+        self.left
+            .iter()
+            .zip(&self.right)
+            .enumerate()
+            .all(|(i, (l, r))| {
+                let mask = if i == 5 { !FORM_MASK & 0xFE } else { 0xFE };
+                l & mask == r & mask
+            })
     }
 
     /// `true` when the KEY-PART bit 44 is on.
@@ -439,6 +455,24 @@ mod tests {
                 "byte {byte} bit {bit:#x}"
             );
         }
+    }
+
+    #[test]
+    fn key_forms_and_spliced_halves() {
+        let mut unique = ControlVector::dkygenky(0, DkyUsage::DMac);
+        unique.left[5] |= 0x80;
+        unique.right[5] |= 0x80;
+        even_parity(&mut unique.left);
+        even_parity(&mut unique.right);
+        assert_eq!(unique.key_form(), Some(KeyForm::Double), "110/101");
+        let mut wrong = unique;
+        wrong.right[5] = (wrong.right[5] & !FORM_MASK) | 0x60;
+        even_parity(&mut wrong.right);
+        assert_eq!(wrong.key_form(), None, "110/011");
+        // Left half of a DMAC DKYGENKY, right half of an IPINENC key: refused.
+        let mut spliced = ControlVector::dkygenky(0, DkyUsage::DMac);
+        spliced.right = ControlVector::from_template(templates::IPINENC, true).right;
+        assert_eq!(spliced.key_form(), None);
     }
 
     #[test]

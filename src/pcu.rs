@@ -26,6 +26,7 @@ use crate::pinblock::{self, Checks, Pin, Profile};
 use crate::rule_array::{Group, Keyword, RuleArray, kw};
 use crate::state::acp::{AcpConfig, points};
 use crate::state::{Coprocessor, KeyView, ResolvedKey};
+use crate::token::InternalToken;
 
 /// Session-key derivation selected by the rule array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,29 +166,40 @@ pub fn key_generation_data(algorithm: Algorithm, kgd: &[u8]) -> Result<KeyGenera
     KeyGenerationData::parse(kgd).ok_or(Error::BadLength)
 }
 
-fn check_mdk(k: &ResolvedKey, usage: DkyUsage) -> Result<()> {
-    let cv = k.token.cv();
+/// Control-vector checks of an issuer master key: parity, reserved bits, DKYGENKY level 0 with
+/// `usage` or DALL, double length.
+fn check_mdk_cv(t: &InternalToken, usage: DkyUsage) -> Result<()> {
+    let cv = t.cv();
     cv.check()?;
     match cv.class() {
         KeyClass::DkyGenKy { level: 0, usage: u } if u == usage || u == DkyUsage::DAll => {}
         _ => return Err(Error::CvViolation),
     }
-    if cv.key_form() != Some(KeyForm::Double) || k.key.len() != 16 {
+    if cv.key_form() != Some(KeyForm::Double) {
+        return Err(Error::CvViolation);
+    }
+    Ok(())
+}
+
+/// Control-vector checks of a PIN key: parity, reserved bits, IPINENC or OPINENC.
+fn check_pin_key_cv(t: &InternalToken) -> Result<KeyClass> {
+    let cv = t.cv();
+    cv.check()?;
+    match cv.class() {
+        c @ (KeyClass::IpinEnc | KeyClass::OpinEnc) => Ok(c),
+        _ => Err(Error::CvViolation),
+    }
+}
+
+/// An issuer master key must not have replicated halves (8/442).
+fn check_halves(k: &ResolvedKey) -> Result<()> {
+    if k.key.len() != 16 {
         return Err(Error::CvViolation);
     }
     if k.key.has_replicated_halves() {
         return Err(Error::ReplicatedHalves);
     }
     Ok(())
-}
-
-fn check_pin_key(k: &ResolvedKey) -> Result<KeyClass> {
-    let cv = k.token.cv();
-    cv.check()?;
-    match cv.class() {
-        c @ (KeyClass::IpinEnc | KeyClass::OpinEnc) => Ok(c),
-        _ => Err(Error::CvViolation),
-    }
 }
 
 fn acp_for_pin_key(acp: &AcpConfig, class: KeyClass) -> Result<()> {
@@ -280,20 +292,29 @@ pub fn process(cp: &Coprocessor, req: &Request, notes: &mut Notes) -> Result<Res
     if usize::try_from(req.output_capacity).map_or(true, |c| c < req.method.output_len()) {
         return Err(Error::OutputTooSmall);
     }
-    // Key identifiers.
+    // Key identifiers: all four resolved (label, token, TVV, MKVP) before any CV is looked at.
     let view: KeyView<'_> = cp.key_view();
-    let mac_mdk = view.key(&req.auth_key, notes)?;
-    let enc_mdk = view.key(&req.enc_key, notes)?;
-    let new_key = view.key(&req.new_pin.key, notes)?;
+    let mac_mdk = view.resolve(&req.auth_key, notes)?;
+    let enc_mdk = view.resolve(&req.enc_key, notes)?;
+    let new_key = view.resolve(&req.new_pin.key, notes)?;
     let cur_key = match &req.current_pin {
-        Some(c) => Some(view.key(&c.key, notes)?),
+        Some(c) => Some(view.resolve(&c.key, notes)?),
         None => None,
     };
-    // Control vectors and MDK halves.
-    check_mdk(&mac_mdk, DkyUsage::DMac)?;
-    check_mdk(&enc_mdk, DkyUsage::DMPin)?;
-    let new_class = check_pin_key(&new_key)?;
-    let cur_class = cur_key.as_deref().map(check_pin_key).transpose()?;
+    // Control vectors of all four, then the master keys' halves.
+    check_mdk_cv(mac_mdk.token(), DkyUsage::DMac)?;
+    check_mdk_cv(enc_mdk.token(), DkyUsage::DMPin)?;
+    let new_class = check_pin_key_cv(new_key.token())?;
+    let cur_class = cur_key
+        .as_ref()
+        .map(|k| check_pin_key_cv(k.token()))
+        .transpose()?;
+    let mac_mdk = view.unwrap(mac_mdk)?;
+    let enc_mdk = view.unwrap(enc_mdk)?;
+    let new_key = view.unwrap(new_key)?;
+    let cur_key = cur_key.map(|k| view.unwrap(k)).transpose()?;
+    check_halves(&mac_mdk)?;
+    check_halves(&enc_mdk)?;
     // Access control.
     let acp = cp.acp()?;
     if is_dall(&mac_mdk) || is_dall(&enc_mdk) {

@@ -165,6 +165,30 @@ fn key_identifiers() {
         &ControlVector::dkygenky(0, DkyUsage::DMac),
     );
     expect(with(&|x| x.auth = foreign), (8, 10004), "unknown MKVP");
+    // Order (DECISIONS #9): every key identifier is resolved before any control vector is
+    // checked, and all control vectors before the master keys' halves.
+    let mut bad_parity = ControlVector::dkygenky(0, DkyUsage::DMac);
+    bad_parity.left[2] ^= 0x01;
+    let bp = token(TEST_MK, &c.hex("mac_mdk"), &bad_parity);
+    expect(
+        with(&|x| {
+            x.auth = bp;
+            x.new_key = label("NO.SUCH.PIN.KEY");
+        }),
+        (8, 10012),
+        "label lookup before CV parity",
+    );
+    let mut half = c.hex("mac_mdk")[..8].to_vec();
+    half.extend_from_within(..8);
+    let replicated = token(TEST_MK, &half, &ControlVector::dkygenky(0, DkyUsage::DMac));
+    expect(
+        with(&|x| {
+            x.auth = replicated;
+            x.new_key = x.enc;
+        }),
+        (8, 39),
+        "every CV before the halves",
+    );
 }
 
 #[test]
@@ -210,11 +234,15 @@ fn control_vectors_halves_and_access_control() {
 
     let mut reserved = ControlVector::dkygenky(0, DkyUsage::DMPin);
     reserved.left[7] |= 0x10;
+    reserved.right[7] |= 0x10;
     softcca::cv::even_parity(&mut reserved.left);
+    softcca::cv::even_parity(&mut reserved.right);
     let rv = token(TEST_MK, &enc, &reserved);
     expect(with(&|x| x.enc = rv), (4, 166), "CV bits 59-62 not zero");
     let mut anti = ControlVector::dkygenky(0, DkyUsage::DMac);
+    anti.left[4] &= !0x02;
     anti.right[4] &= !0x02;
+    softcca::cv::even_parity(&mut anti.left);
     softcca::cv::even_parity(&mut anti.right);
     let av = token(TEST_MK, &mac, &anti);
     expect(

@@ -278,7 +278,12 @@ impl AcpFile {
     pub fn open(dir: &Path) -> Result<Self> {
         let path = dir.join("acp.conf");
         // create_new: never overwrite a file an administrator wrote meanwhile.
-        match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+        {
             Ok(mut f) => f
                 .write_all(AcpConfig::default_text().as_bytes())
                 .and_then(|()| f.sync_all())

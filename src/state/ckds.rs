@@ -45,7 +45,7 @@ impl Ckds {
     }
 
     /// The change counter of the CKDS file (see [`Db::change_counter`]).
-    pub fn change_counter(&self) -> u32 {
+    pub fn change_counter(&self) -> Option<u32> {
         self.db.change_counter()
     }
 
@@ -82,7 +82,13 @@ impl Ckds {
 
     /// Reads a record's token.
     pub fn read(&self, label: &Label) -> Result<[u8; 64]> {
-        let v: Option<Vec<u8>> = self.db.read(|tx| {
+        self.read_counted(label).map(|(t, _)| t)
+    }
+
+    /// Reads a record's token and the change counter of the snapshot it came from (see
+    /// [`Db::read_counted`]).
+    pub fn read_counted(&self, label: &Label) -> Result<([u8; 64], Option<u32>)> {
+        let (v, counter): (Option<Vec<u8>>, _) = self.db.read_counted(|tx| {
             tx.query_row(
                 "SELECT token FROM ckds WHERE label = ?1",
                 [label.as_str()],
@@ -91,7 +97,7 @@ impl Ckds {
             .optional()
             .map_err(|_| Error::KeyStorage)
         })?;
-        to_token(v.ok_or(Error::LabelNotFound)?)
+        Ok((to_token(v.ok_or(Error::LabelNotFound)?)?, counter))
     }
 
     /// Deletes a record.

@@ -59,14 +59,13 @@ impl Db {
         })
     }
 
-    /// SQLite's file change counter (header offset 24).
-    pub fn change_counter(&self) -> u32 {
+    /// SQLite's file change counter (header offset 24), read without any lock; `None` when it
+    /// cannot be read (then nothing may be cached).
+    pub fn change_counter(&self) -> Option<u32> {
         let mut b = [0u8; 4];
         match self.file.read_at(&mut b, 24) {
-            Ok(4) => u32::from_be_bytes(b),
-            // A read error or short read cannot be trusted: report a value that never
-            // matches a cached one (the counter is compared for equality only).
-            _ => u32::MAX,
+            Ok(4) => Some(u32::from_be_bytes(b)),
+            _ => None,
         }
     }
 
@@ -83,13 +82,29 @@ impl Db {
 
     /// Runs `f` in a read transaction (a consistent snapshot across its queries).
     pub fn read<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.read_counted(f).map(|(out, _)| out)
+    }
+
+    /// As [`Db::read`], and also the change counter of the snapshot `f` read: taken after
+    /// `f`'s queries, while the transaction still holds SQLite's SHARED lock, so no commit can
+    /// be half-written to the file at that moment and the value belongs to committed data. A
+    /// lock-free [`Db::change_counter`] can see a commit that later fails and rolls back; this
+    /// one cannot, which is what makes it safe to stamp cached data with.
+    pub fn read_counted<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<(T, Option<u32>)> {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Deferred)
             .map_err(|_| Error::KeyStorage)?;
+        // Take the SHARED lock even when `f` reads nothing.
+        tx.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+            .map_err(|_| Error::KeyStorage)?;
         let out = f(&tx)?;
+        let counter = self.change_counter();
         tx.finish().map_err(|_| Error::KeyStorage)?;
-        Ok(out)
+        Ok((out, counter))
     }
 }
 

@@ -81,13 +81,19 @@ impl MasterKeyStore {
     }
 
     /// The change counter of the register file (see [`Db::change_counter`]).
-    pub fn change_counter(&self) -> u32 {
+    pub fn change_counter(&self) -> Option<u32> {
         self.db.change_counter()
     }
 
     /// Reads all three registers.
     pub fn load(&self) -> Result<Registers> {
         self.db.read(load_in)
+    }
+
+    /// Reads all three registers and the change counter of that snapshot (see
+    /// [`Db::read_counted`]).
+    pub fn load_counted(&self) -> Result<(Registers, Option<u32>)> {
+        self.db.read_counted(load_in)
     }
 
     /// Reads the registers, lets `f` change them, and writes them back in one transaction.

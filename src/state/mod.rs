@@ -72,23 +72,131 @@ impl ActiveMasterKeys {
 
 #[derive(Default)]
 struct KeyCache {
-    stamp: (u32, u32),
+    stamp: Option<(u32, u32)>,
     keys: HashMap<[u8; 64], Arc<ResolvedKey>>,
 }
 
 /// The key cache as of one moment (see [`Coprocessor::key_view`]).
 pub struct KeyView<'a> {
     cp: &'a Coprocessor,
-    stamp: (u32, u32),
+    /// CKDS and master-key counters; `None` when one could not be read (nothing is cached).
+    stamp: Option<(u32, u32)>,
 }
 
 impl KeyView<'_> {
-    /// Resolves and unwraps the key of identifier `id` (token or label). Cached per process;
-    /// the cache is dropped whenever the CKDS or the master-key registers change. Notes a
-    /// warning when the token is under the old master key.
+    /// Resolves and unwraps the key of identifier `id` (token or label): [`KeyView::resolve`]
+    /// then [`KeyView::unwrap`].
     pub fn key(&self, id: &[u8; 64], notes: &mut Notes) -> Result<Arc<ResolvedKey>> {
-        self.cp.cached_key(id, self.stamp, notes)
+        let pending = self.resolve(id, notes)?;
+        self.unwrap(pending)
     }
+
+    /// The first half of key resolution, with the checks that come before any control-vector
+    /// check (DECISIONS #9): label syntax and lookup, token type, version, TVV, key present,
+    /// MKVP of the current or old master key. Served from the cache when the key is there.
+    /// Notes the old-master-key warning.
+    pub fn resolve(&self, id: &[u8; 64], notes: &mut Notes) -> Result<Pending> {
+        if self.stamp.is_some() {
+            let cache = self.cp.cache.read().unwrap_or_else(PoisonError::into_inner);
+            if cache.stamp == self.stamp {
+                if let Some(k) = cache.keys.get(id) {
+                    if k.under_old_master_key {
+                        notes.warn(Warning::OldMasterKey);
+                    }
+                    return Ok(Pending::Ready(Arc::clone(k)));
+                }
+            }
+        }
+        let (token, ckds_counter) = match KeyId::classify(id)? {
+            KeyId::Token(t) => (InternalToken::parse(t)?, None),
+            KeyId::Label(label) => {
+                let (t, c) = self.cp.ckds.read_counted(&label)?;
+                (InternalToken::parse(&t)?, Some(c))
+            }
+        };
+        if !token.has_key() {
+            return Err(Error::NullToken);
+        }
+        let (active, mk_counter) = self.cp.active_master_keys_counted()?;
+        let (_, old) = active.by_mkvp(&token.mkvp())?;
+        if old {
+            notes.warn(Warning::OldMasterKey);
+        }
+        Ok(Pending::Fresh(Box::new(FreshKey {
+            id: *id,
+            token,
+            active,
+            ckds_counter,
+            mk_counter,
+        })))
+    }
+
+    /// The second half: unwraps a resolved token (a no-op for a cached key) and caches it,
+    /// but only when the data it came from is exactly what this view's counters describe.
+    pub fn unwrap(&self, pending: Pending) -> Result<Arc<ResolvedKey>> {
+        let fresh = match pending {
+            Pending::Ready(k) => return Ok(k),
+            Pending::Fresh(f) => f,
+        };
+        let (mk, old) = fresh.active.by_mkvp(&fresh.token.mkvp())?;
+        let key = fresh.token.unwrap_key(&mk.key)?;
+        let cipher = Tdes::new(&key);
+        let resolved = Arc::new(ResolvedKey {
+            token: fresh.token,
+            key,
+            cipher,
+            under_old_master_key: old,
+        });
+        let cacheable = match self.stamp {
+            Some((c, m)) => {
+                fresh.mk_counter == Some(m) && fresh.ckds_counter.is_none_or(|k| k == Some(c))
+            }
+            None => false,
+        };
+        if cacheable {
+            let mut cache = self
+                .cp
+                .cache
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            if cache.stamp == self.stamp {
+                if cache.keys.len() >= KEY_CACHE_LIMIT {
+                    cache.keys.clear();
+                }
+                cache.keys.insert(fresh.id, Arc::clone(&resolved));
+            }
+        }
+        Ok(resolved)
+    }
+}
+
+/// A key identifier after [`KeyView::resolve`]: cached and ready, or a checked token still to
+/// be unwrapped.
+pub enum Pending {
+    /// From the cache, unwrapped.
+    Ready(Arc<ResolvedKey>),
+    /// Read and checked now; not unwrapped yet.
+    Fresh(Box<FreshKey>),
+}
+
+impl Pending {
+    /// The key's internal token.
+    pub fn token(&self) -> &InternalToken {
+        match self {
+            Pending::Ready(k) => &k.token,
+            Pending::Fresh(f) => &f.token,
+        }
+    }
+}
+
+/// A resolved but not yet unwrapped key (see [`Pending`]).
+pub struct FreshKey {
+    id: [u8; 64],
+    token: InternalToken,
+    active: Arc<ActiveMasterKeys>,
+    /// The CKDS counter of the snapshot the token came from; `None` for a token passed in.
+    ckds_counter: Option<Option<u32>>,
+    mk_counter: Option<u32>,
 }
 
 /// One state directory, opened.
@@ -145,20 +253,31 @@ impl Coprocessor {
 
     /// The current and old master keys, re-read when the register file changed.
     pub fn active_master_keys(&self) -> Result<Arc<ActiveMasterKeys>> {
+        self.active_master_keys_counted().map(|(k, _)| k)
+    }
+
+    /// The master keys and the register file's counter they belong to (`None`: unknown, do
+    /// not cache anything derived from them).
+    fn active_master_keys_counted(&self) -> Result<(Arc<ActiveMasterKeys>, Option<u32>)> {
         let counter = self.master_keys.change_counter();
-        if let Some((c, keys)) = &*self.active.read().unwrap_or_else(PoisonError::into_inner) {
-            if *c == counter {
-                return Ok(Arc::clone(keys));
+        if let (Some(now), Some((c, keys))) = (
+            counter,
+            &*self.active.read().unwrap_or_else(PoisonError::into_inner),
+        ) {
+            if *c == now {
+                return Ok((Arc::clone(keys), Some(now)));
             }
         }
-        let regs = self.master_keys.load()?;
+        let (regs, committed) = self.master_keys.load_counted()?;
         let keys = Arc::new(ActiveMasterKeys {
             current: regs.current,
             old: regs.old,
         });
-        *self.active.write().unwrap_or_else(PoisonError::into_inner) =
-            Some((counter, Arc::clone(&keys)));
-        Ok(keys)
+        if let Some(c) = committed {
+            *self.active.write().unwrap_or_else(PoisonError::into_inner) =
+                Some((c, Arc::clone(&keys)));
+        }
+        Ok((keys, committed))
     }
 
     /// Resolves a key identifier to an internal token: a token is parsed; a label is looked up
@@ -174,51 +293,35 @@ impl Coprocessor {
     }
 
     /// A view of the key cache for one call: the databases' change counters are read once
-    /// here, and every [`KeyView::key`] of the call is checked against them.
+    /// here (one `pread` each). When either moved since the cache was filled, the cache is
+    /// emptied now, its clear keys zeroized, before anything is used.
     pub fn key_view(&self) -> KeyView<'_> {
-        KeyView {
-            cp: self,
-            stamp: (
-                self.ckds.change_counter(),
-                self.master_keys.change_counter(),
-            ),
+        let stamp = match (
+            self.ckds.change_counter(),
+            self.master_keys.change_counter(),
+        ) {
+            (Some(c), Some(m)) => Some((c, m)),
+            _ => None,
+        };
+        let stale = self
+            .cache
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .stamp
+            != stamp;
+        if stale {
+            let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
+            if cache.stamp != stamp {
+                cache.keys.clear();
+                cache.stamp = stamp;
+            }
         }
+        KeyView { cp: self, stamp }
     }
 
     /// Resolves and unwraps the key of identifier `id` (see [`KeyView::key`]).
     pub fn key(&self, id: &[u8; 64], notes: &mut Notes) -> Result<Arc<ResolvedKey>> {
         self.key_view().key(id, notes)
-    }
-
-    fn cached_key(
-        &self,
-        id: &[u8; 64],
-        stamp: (u32, u32),
-        notes: &mut Notes,
-    ) -> Result<Arc<ResolvedKey>> {
-        {
-            let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
-            if cache.stamp == stamp {
-                if let Some(k) = cache.keys.get(id) {
-                    if k.under_old_master_key {
-                        notes.warn(Warning::OldMasterKey);
-                    }
-                    return Ok(Arc::clone(k));
-                }
-            }
-        }
-        let (token, _) = self.token_of(id)?;
-        let resolved = Arc::new(self.unwrap(&token)?);
-        if resolved.under_old_master_key {
-            notes.warn(Warning::OldMasterKey);
-        }
-        let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
-        if cache.stamp != stamp || cache.keys.len() >= KEY_CACHE_LIMIT {
-            cache.keys.clear();
-            cache.stamp = stamp;
-        }
-        cache.keys.insert(*id, Arc::clone(&resolved));
-        Ok(resolved)
     }
 
     /// Unwraps a parsed token under the master key its MKVP names.
