@@ -30,6 +30,7 @@ pub struct Db {
 impl Db {
     /// Opens (creating if needed, mode 0600) the database at `path` and runs `schema`.
     pub fn open(path: &Path, schema: &str) -> Result<Self> {
+        home::create_private(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE

@@ -5,7 +5,7 @@
 //! with mode 0700 and every file in it with mode 0600.
 
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -46,15 +46,37 @@ fn writable(dir: &Path) -> bool {
     }
 }
 
-/// Creates `dir` (and parents) with mode 0700 when missing.
+/// Creates `dir` (and parents) with mode 0700 when missing. An existing directory must not be
+/// open to the group or others (mode bits 0077 clear): it holds the clear master key, and a
+/// file opened there before its mode is tightened stays readable through that descriptor.
 pub fn ensure(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {
+            if m.permissions().mode() & 0o077 != 0 {
+                return Err(Error::StateDirectory);
+            }
+            Ok(())
+        }
+        Ok(_) => Err(Error::StateDirectory),
+        Err(_) => fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|_| Error::StateDirectory),
     }
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+}
+
+/// Creates `file` with mode 0600 if it does not exist, so no other user can open it in the
+/// moment between its creation and a `chmod`.
+pub fn create_private(file: &Path) -> Result<()> {
+    fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(file)
+        .map(|_| ())
         .map_err(|_| Error::StateDirectory)
 }
 
