@@ -61,5 +61,16 @@ pub(crate) unsafe fn guard(
 
 /// The process's coprocessor (state directory), opened on first use.
 pub(crate) fn coprocessor() -> Result<&'static Coprocessor> {
+    static ATFORK: std::sync::Once = std::sync::Once::new();
+    ATFORK.call_once(|| {
+        // SAFETY: registers a plain extern "C" function with no captured state; the child
+        // handler only stores an atomic flag (async-signal-safe), never allocates or locks.
+        unsafe { libc::pthread_atfork(None, None, Some(forked_child)) };
+    });
     Coprocessor::global()
+}
+
+/// `pthread_atfork` child handler: the child opens its own state connections on its next call.
+extern "C" fn forked_child() {
+    Coprocessor::note_fork();
 }

@@ -19,13 +19,14 @@
 //! opened) sets another interval, 0 meaning every call. The check costs about as much as the
 //! rest of a PIN Change/Unblock call's overhead, which is why it is not made on every call.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
 use crate::error::{Error, Result};
@@ -253,14 +254,32 @@ fn parse_offset(s: &str) -> Result<u16> {
     u16::from_str_radix(hex, 16).map_err(|_| Error::StateDirectory)
 }
 
-/// `acp.conf`, re-read when its size, mtime or inode change.
+/// `acp.conf`, re-read when its inode, size, mtime or ctime change; each thread looks at it at
+/// most once per re-check interval.
 pub struct AcpFile {
     path: PathBuf,
-    cached: RwLock<Option<(FileStamp, Arc<AcpConfig>)>>,
+    /// This file's number (see [`ThreadAcp::owner`]).
+    instance: u64,
     epoch: Instant,
-    /// Nanoseconds after `epoch` of the last look at the file (0: never).
-    checked_at: AtomicU64,
     recheck_ns: u64,
+}
+
+/// Numbers the `AcpFile`s a process opens.
+static INSTANCES: AtomicU64 = AtomicU64::new(1);
+
+/// What one thread last read from `acp.conf`.
+struct ThreadAcp {
+    /// The `AcpFile` it belongs to.
+    owner: u64,
+    /// Nanoseconds after the file's epoch of the last look at the file.
+    checked_at: u64,
+    stamp: FileStamp,
+    config: Arc<AcpConfig>,
+}
+
+thread_local! {
+    /// Per thread, so calls on different cores share no lock.
+    static THREAD_ACP: RefCell<Option<ThreadAcp>> = const { RefCell::new(None) };
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -297,32 +316,33 @@ impl AcpFile {
             .unwrap_or(DEFAULT_RECHECK_MS);
         Ok(AcpFile {
             path,
-            cached: RwLock::new(None),
+            instance: INSTANCES.fetch_add(1, Ordering::Relaxed),
             epoch: Instant::now(),
-            checked_at: AtomicU64::new(0),
             recheck_ns: recheck_ms.saturating_mul(1_000_000),
         })
     }
 
     /// The configuration as the file said at most the re-check interval ago.
     pub fn get(&self) -> Result<Arc<AcpConfig>> {
-        let now = u64::try_from(self.epoch.elapsed().as_nanos())
-            .unwrap_or(u64::MAX)
-            .max(1);
-        let last = self.checked_at.load(Ordering::Relaxed);
-        if last != 0 && now.saturating_sub(last) < self.recheck_ns {
-            if let Some((_, cfg)) = &*self.cached.read().unwrap_or_else(PoisonError::into_inner) {
-                return Ok(Arc::clone(cfg));
+        let now = u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let fresh = THREAD_ACP.with(|t| match &*t.borrow() {
+            Some(a)
+                if a.owner == self.instance
+                    && now.saturating_sub(a.checked_at) < self.recheck_ns =>
+            {
+                Some(Arc::clone(&a.config))
             }
+            _ => None,
+        });
+        if let Some(cfg) = fresh {
+            return Ok(cfg);
         }
-        let cfg = self.read_now()?;
-        self.checked_at.fetch_max(now, Ordering::Relaxed);
-        Ok(cfg)
+        self.read_now(now)
     }
 
     /// Looks at the file now; re-parses it when its stamp changed. A missing or unreadable
     /// file fails closed (12/197): deleting the role must not re-enable the defaults.
-    fn read_now(&self) -> Result<Arc<AcpConfig>> {
+    fn read_now(&self, now: u64) -> Result<Arc<AcpConfig>> {
         let m = fs::metadata(&self.path).map_err(|_| Error::StateDirectory)?;
         let stamp = FileStamp {
             ino: m.ino(),
@@ -334,16 +354,27 @@ impl AcpFile {
             ctime: m.ctime(),
             ctime_ns: m.ctime_nsec(),
         };
-        if let Some((s, cfg)) = &*self.cached.read().unwrap_or_else(PoisonError::into_inner) {
-            if *s == stamp {
-                return Ok(Arc::clone(cfg));
+        let unchanged = THREAD_ACP.with(|t| match &mut *t.borrow_mut() {
+            Some(a) if a.owner == self.instance && a.stamp == stamp => {
+                a.checked_at = now;
+                Some(Arc::clone(&a.config))
             }
+            _ => None,
+        });
+        if let Some(cfg) = unchanged {
+            return Ok(cfg);
         }
         let text = fs::read_to_string(&self.path).map_err(|_| Error::StateDirectory)?;
-        let cfg = Arc::new(AcpConfig::parse(&text)?);
-        *self.cached.write().unwrap_or_else(PoisonError::into_inner) =
-            Some((stamp, Arc::clone(&cfg)));
-        Ok(cfg)
+        let config = Arc::new(AcpConfig::parse(&text)?);
+        THREAD_ACP.with(|t| {
+            *t.borrow_mut() = Some(ThreadAcp {
+                owner: self.instance,
+                checked_at: now,
+                stamp,
+                config: Arc::clone(&config),
+            })
+        });
+        Ok(config)
     }
 }
 
@@ -358,6 +389,10 @@ mod tests {
         assert!(!d.enabled(points::DKYGENKY_DALL));
         assert!(d.enabled(points::ISO_NO_DIGIT_CHECK));
         assert_eq!(AcpConfig::parse(&AcpConfig::default_text()).unwrap(), d);
+        // A point the file does not list is off, whatever its default.
+        let listed_one = AcpConfig::parse("X'0290' off\n").unwrap();
+        assert!(!listed_one.enabled(points::PCU_OPINENC));
+        assert!(!listed_one.enabled(points::ISO_NO_DIGIT_CHECK));
         let c = AcpConfig::parse("X'0290' on\n0x00BD off # x\n032F on\nderived-key-parity raw\n")
             .unwrap();
         assert!(c.enabled(0x0290) && !c.enabled(0x00BD) && c.enabled(0x032F));
