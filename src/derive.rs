@@ -87,9 +87,10 @@ fn join_card_key(l: &[u8; 8], r: &[u8; 8], parity: Parity) -> ClearKey {
     key
 }
 
-fn auth_from_udk(mut u: [u8; 8], parity: Parity) -> [u8; 4] {
+fn auth_from_udk(udk: [u8; 8], parity: Parity) -> [u8; 4] {
+    let mut u = zeroize::Zeroizing::new(udk);
     if parity == Parity::Adjusted {
-        crate::crypto::parity::adjust_odd(&mut u);
+        crate::crypto::parity::adjust_odd(&mut u[..]);
     }
     [u[4], u[5], u[6], u[7]]
 }
@@ -134,8 +135,8 @@ pub fn diversify(generating: &Tdes, data: &[u8], direction: Direction) -> Option
 /// 8 bytes. With 8-byte D equal to PAN‖PSN this is EMV Book 2 A1.4.1 option A.
 pub fn card_key(mdk: &Tdes, d: &[u8], parity: Parity) -> ClearKey {
     let (l, r) = card_key_blocks(d);
-    let (el, er) = mdk.encrypt2(&l, &r);
-    join_card_key(&el, &er, parity)
+    let halves = zeroize::Zeroizing::new(mdk.encrypt2(&l, &r));
+    join_card_key(&halves.0, &halves.1, parity)
 }
 
 /// The 4-byte authentication code: the rightmost 4 bytes of `E_MAC-MDK(D[0:8])` (UDK-A),
@@ -153,8 +154,14 @@ pub fn auth_code_and_card_key(
     parity: Parity,
 ) -> ([u8; 4], ClearKey) {
     let (l, r) = card_key_blocks(d);
-    let [u, el, er] = Tdes::encrypt_lanes([mac_mdk, enc_mdk, enc_mdk], [&l, &l, &r]);
-    (auth_from_udk(u, parity), join_card_key(&el, &er, parity))
+    let out = zeroize::Zeroizing::new(Tdes::encrypt_lanes(
+        [mac_mdk, enc_mdk, enc_mdk],
+        [&l, &l, &r],
+    ));
+    (
+        auth_from_udk(out[0], parity),
+        join_card_key(&out[1], &out[2], parity),
+    )
 }
 
 /// Visa TDES-XOR session key: `SKL = IKL ⊕ (0…0‖ATC)`, `SKR = IKR ⊕ (0…0‖ATC⊕FFFF)`

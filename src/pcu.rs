@@ -153,6 +153,34 @@ impl Response {
     }
 }
 
+/// The length checks of CSNBPCU (after the rule array, before any key identifier is read):
+/// the three key-identifier lengths and, when the method uses it, the current PIN key's must be
+/// 64 (8/72); `output_PIN_data_length` must be 0 (8/715); the output capacity must hold the
+/// method's message (8/72). The C entry point runs them before it copies any identifier, so a
+/// short buffer declared with a wrong length is never read.
+pub fn check_lengths(
+    method: Method,
+    key_lengths: [i32; 3],
+    current_key_length: Option<i32>,
+    output_pin_data_length: i32,
+    output_capacity: i32,
+) -> Result<()> {
+    if key_lengths
+        .iter()
+        .chain(current_key_length.iter())
+        .any(|&l| l != 64)
+    {
+        return Err(Error::BadLength);
+    }
+    if output_pin_data_length != 0 {
+        return Err(Error::MustBeZero);
+    }
+    if usize::try_from(output_capacity).map_or(true, |c| c < method.output_len()) {
+        return Err(Error::OutputTooSmall);
+    }
+    Ok(())
+}
+
 /// Checks `key_generation_data_length` for the algorithm (TDES-XOR: 10 or 18; TDESEMVn: 10,
 /// 18, 26 or 34) and splits the data.
 pub fn key_generation_data(algorithm: Algorithm, kgd: &[u8]) -> Result<KeyGenerationData> {
@@ -271,27 +299,17 @@ fn recover_pin(
 
 /// CSNBPCU over copied inputs.
 pub fn process(cp: &Coprocessor, req: &Request, notes: &mut Notes) -> Result<Response> {
-    // Lengths.
-    for len in [
-        req.auth_key_length,
-        req.enc_key_length,
-        req.new_pin.key_length,
-    ] {
-        if len != 64 {
-            return Err(Error::BadLength);
-        }
-    }
-    if let Some(c) = &req.current_pin {
-        if c.key_length != 64 {
-            return Err(Error::BadLength);
-        }
-    }
-    if req.output_pin_data_length != 0 {
-        return Err(Error::MustBeZero);
-    }
-    if usize::try_from(req.output_capacity).map_or(true, |c| c < req.method.output_len()) {
-        return Err(Error::OutputTooSmall);
-    }
+    check_lengths(
+        req.method,
+        [
+            req.auth_key_length,
+            req.enc_key_length,
+            req.new_pin.key_length,
+        ],
+        req.current_pin.as_ref().map(|c| c.key_length),
+        req.output_pin_data_length,
+        req.output_capacity,
+    )?;
     // Key identifiers: all four resolved (label, token, TVV, MKVP) before any CV is looked at.
     let view: KeyView<'_> = cp.key_view();
     let mac_mdk = view.resolve(&req.auth_key, notes)?;

@@ -165,8 +165,8 @@ impl InternalToken {
         for (i, off) in [16usize, 24, 48].into_iter().enumerate().take(len / 8) {
             let mut part = [0u8; 8];
             part.copy_from_slice(&self.bytes[off..off + 8]);
-            let clear = part_cipher(master_key, &cv, i).decrypt(&part);
-            key.as_bytes_mut()[8 * i..8 * i + 8].copy_from_slice(&clear);
+            let clear = zeroize::Zeroizing::new(part_cipher(master_key, &cv, i).decrypt(&part));
+            key.as_bytes_mut()[8 * i..8 * i + 8].copy_from_slice(&clear[..]);
         }
         Ok(key)
     }
@@ -212,14 +212,11 @@ impl InternalToken {
 /// the CV half of that part in each of its three 8-byte words.
 fn part_cipher(master_key: &ClearKey, cv: &ControlVector, i: usize) -> Tdes {
     let half = if i == 1 { &cv.right } else { &cv.left };
-    let mut k = [0u8; 24];
-    k.copy_from_slice(&master_key.expand_to_triple());
+    let mut k = zeroize::Zeroizing::new(master_key.expand_to_triple());
     for (j, b) in k.iter_mut().enumerate() {
         *b ^= half[j % 8];
     }
-    let t = Tdes::from_triple(&k);
-    zeroize::Zeroize::zeroize(&mut k);
-    t
+    Tdes::from_triple(&k)
 }
 
 #[cfg(test)]

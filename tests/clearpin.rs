@@ -156,6 +156,15 @@ fn random_pins_and_errors() {
     let (c, o) = cpe(&tok, b"", "1234", &iso0, &pan, 0);
     e(c, o, (8, 90), "X'00AF' off");
     set_acp(&home, 0x00AF, true);
+    // X'0313' Enhanced PIN Security refuses a decimal pad digit for 3621/3624 output.
+    let (c, _) = cpe(&tok, b"", "1234", &profile("3624", Some("5")), &pan, 0);
+    assert_eq!(c, (0, 0), "decimal pad allowed without X'0313'");
+    set_acp(&home, 0x0313, true);
+    let (c, o) = cpe(&tok, b"", "1234", &profile("3624", Some("5")), &pan, 0);
+    e(c, o, (8, 108), "decimal pad under X'0313'");
+    let (c, _) = cpe(&tok, b"", "1234", &profile("3624", Some("F")), &pan, 0);
+    assert_eq!(c, (0, 0), "hex pad under X'0313'");
+    set_acp(&home, 0x0313, false);
     // NULL output.
     let (mut rc, mut rs) = (-1, -1);
     let (mut k, mut n, mut s) = (tok, 0, 0);

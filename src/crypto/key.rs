@@ -3,6 +3,7 @@
 use core::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use super::ct::ct_eq;
 use super::parity;
 
 /// Clear key material of a single (8), double (16) or triple (24) length DES key.
@@ -80,9 +81,11 @@ impl ClearKey {
     /// `true` for a double- or triple-length key whose 8-byte parts are all equal
     /// (single-DES strength).
     pub fn has_replicated_halves(&self) -> bool {
+        let (a, b, c) = (&self.bytes[..8], &self.bytes[8..16], &self.bytes[16..24]);
         match self.len() {
-            16 => self.bytes[..8] == self.bytes[8..16],
-            24 => self.bytes[..8] == self.bytes[8..16] && self.bytes[8..16] == self.bytes[16..24],
+            16 => ct_eq(a, b),
+            // Both comparisons always run: constant time in the key's value.
+            24 => ct_eq(a, b) & ct_eq(b, c),
             _ => false,
         }
     }

@@ -54,6 +54,21 @@ pub unsafe fn array<const N: usize>(p: *const u8) -> Result<[u8; N]> {
     Ok(out)
 }
 
+/// Copies `N` secret bytes (clear key parts, clear PINs) straight into a zeroizing buffer, so
+/// no plain stack copy is left behind.
+///
+/// # Safety
+/// As [`array`].
+pub unsafe fn secret_array<const N: usize>(p: *const u8) -> Result<zeroize::Zeroizing<[u8; N]>> {
+    if p.is_null() {
+        return Err(Error::NullPointer);
+    }
+    let mut out = zeroize::Zeroizing::new([0u8; N]);
+    // SAFETY: non-NULL, N readable bytes by contract; `out` is a distinct heap-free local.
+    unsafe { ptr::copy_nonoverlapping(p, out.as_mut_ptr(), N) };
+    Ok(out)
+}
+
 /// Borrows `len` bytes (for inputs too large to copy, such as MAC text).
 ///
 /// # Safety

@@ -37,7 +37,7 @@ pub unsafe extern "C" fn CSNBCPE(
         guard(return_code, reason_code, |notes| {
             let key = args::array::<64>(PIN_encrypting_key_identifier)?;
             let rules = args::rule_array(rule_array_count, rule_array, 0..=1)?;
-            let clear = zeroize::Zeroizing::new(args::array::<16>(clear_PIN)?);
+            let clear = args::secret_array::<16>(clear_PIN)?;
             let profile = args::array::<24>(PIN_profile)?;
             let pan = args::array::<12>(PAN_data)?;
             let seq = args::int(sequence_number)?;

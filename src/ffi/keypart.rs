@@ -1,7 +1,5 @@
 //! C entry point of Key Part Import (CSNBKPI).
 
-use zeroize::Zeroizing;
-
 use super::{args, coprocessor, guard};
 use crate::verbs::keypart;
 
@@ -34,7 +32,7 @@ pub unsafe extern "C" fn CSNBKPI(
     unsafe {
         guard(return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 1..=1)?;
-            let part = Zeroizing::new(args::array::<16>(key_part)?);
+            let part = args::secret_array::<16>(key_part)?;
             let id = args::array::<64>(key_identifier)?;
             let out = args::need(key_identifier)?;
             if let Some(token) = keypart::import(coprocessor()?, &rules, &part, &id, notes)? {

@@ -1,7 +1,5 @@
 //! C entry point of Key Test (CSNBKYT).
 
-use zeroize::Zeroizing;
-
 use super::{args, coprocessor, guard};
 use crate::verbs::keytest;
 
@@ -34,7 +32,7 @@ pub unsafe extern "C" fn CSNBKYT(
     unsafe {
         guard(return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 2..=4)?;
-            let id = Zeroizing::new(args::array::<64>(key_identifier)?);
+            let id = args::secret_array::<64>(key_identifier)?;
             let v1 = args::array::<8>(value_1)?;
             let v2 = args::array::<8>(value_2)?;
             let out_1 = args::need(value_1)?;

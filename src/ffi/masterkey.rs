@@ -27,7 +27,7 @@ pub unsafe extern "C" fn CSNBMKP(
     unsafe {
         guard(return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 1..=3)?;
-            let part = zeroize::Zeroizing::new(args::array::<24>(key_part)?);
+            let part = args::secret_array::<24>(key_part)?;
             masterkey::process(coprocessor()?, &rules, &part, notes)
         })
     }

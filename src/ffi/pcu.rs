@@ -70,14 +70,14 @@ unsafe fn pin_change_unblock(
                 args::len_in(key_generation_data_length, 0..=34, crate::Error::BadLength)?;
             let (kgd_bytes, n) = args::bytes_upto::<34>(key_generation_data, kgd_len)?;
             let kgd: KeyGenerationData = pcu::key_generation_data(algorithm, &kgd_bytes[..n])?;
-            let current_pin = if method.uses_current_pin() {
-                Some(pin_input(
-                    current_reference_PIN_key_length,
-                    current_reference_PIN_key_identifier,
-                    current_reference_PIN_block,
-                    current_reference_PIN_profile,
-                    current_reference_PIN_PAN_data,
-                )?)
+            // Every length before any identifier is copied.
+            let key_lengths = [
+                args::int(authentication_issuer_master_key_length)?,
+                args::int(encryption_issuer_master_key_length)?,
+                args::int(new_reference_PIN_key_length)?,
+            ];
+            let current_length = if method.uses_current_pin() {
+                Some(args::int(current_reference_PIN_key_length)?)
             } else {
                 // DECISIONS #16: the length must be 0 (NULL allowed); the rest is ignored.
                 if !current_reference_PIN_key_length.is_null()
@@ -87,12 +87,31 @@ unsafe fn pin_change_unblock(
                 }
                 None
             };
+            let output_pin_data_length = args::int(output_PIN_data_length)?;
+            let output_capacity = args::int(output_PIN_message_length)?;
+            pcu::check_lengths(
+                method,
+                key_lengths,
+                current_length,
+                output_pin_data_length,
+                output_capacity,
+            )?;
+            let current_pin = match current_length {
+                Some(_) => Some(pin_input(
+                    current_reference_PIN_key_length,
+                    current_reference_PIN_key_identifier,
+                    current_reference_PIN_block,
+                    current_reference_PIN_profile,
+                    current_reference_PIN_PAN_data,
+                )?),
+                None => None,
+            };
             let req = Request {
                 algorithm,
                 method,
-                auth_key_length: args::int(authentication_issuer_master_key_length)?,
+                auth_key_length: key_lengths[0],
                 auth_key: args::array::<64>(authentication_issuer_master_key_identifier)?,
-                enc_key_length: args::int(encryption_issuer_master_key_length)?,
+                enc_key_length: key_lengths[1],
                 enc_key: args::array::<64>(encryption_issuer_master_key_identifier)?,
                 kgd,
                 new_pin: pin_input(
@@ -103,9 +122,9 @@ unsafe fn pin_change_unblock(
                     new_reference_PIN_PAN_data,
                 )?,
                 current_pin,
-                output_pin_data_length: args::int(output_PIN_data_length)?,
+                output_pin_data_length,
                 output_profile: args::array::<24>(output_PIN_profile)?,
-                output_capacity: args::int(output_PIN_message_length)?,
+                output_capacity,
             };
             let out_msg = args::need(output_PIN_message)?;
             let resp = pcu::process(coprocessor()?, &req, notes)?;

@@ -79,6 +79,14 @@ pub fn encrypt(
     if profile.format.is_iso1() && acp.enabled(points::DISALLOW_ISO1) {
         return Err(Error::PinFormat);
     }
+    // Enhanced PIN Security (X'0313'): a 3621/3624 block formatted with a decimal pad digit
+    // would not decode unambiguously, so it is refused (cca-spec §6.2).
+    if acp.enabled(points::ENHANCED_PIN_SECURITY)
+        && profile.format.uses_pad()
+        && profile.pad.is_some_and(|d| d <= 9)
+    {
+        return Err(Error::PadDigit);
+    }
     let pan = if profile.format.uses_pan() {
         Some(pinblock::parse_pan(pan)?)
     } else {

@@ -22,6 +22,7 @@
 
 use zeroize::Zeroizing;
 
+use crate::crypto::ct::ct_eq;
 use crate::crypto::{ClearKey, rng, weak};
 use crate::cv::{ControlVector, templates};
 use crate::error::{Error, Result};
@@ -117,7 +118,7 @@ pub fn random_key(len: usize) -> Result<ClearKey> {
         let distinct = parts
             .iter()
             .enumerate()
-            .all(|(i, p)| parts[i + 1..].iter().all(|q| q != p));
+            .all(|(i, p)| parts[i + 1..].iter().all(|q| !ct_eq(q, p)));
         if distinct && !parts.iter().any(weak::is_weak) {
             return Ok(k);
         }

@@ -10,6 +10,7 @@
 //! without odd parity warns 0/702; a full key with two equal thirds warns 0/701.
 
 use crate::codes::{Notes, Warning};
+use crate::crypto::ct::ct_eq;
 use crate::crypto::{ClearKey, parity, rng, weak};
 use crate::error::{Error, Result};
 use crate::rule_array::{Group, Keyword, RuleArray, kw};
@@ -64,11 +65,14 @@ pub fn step(rules: &RuleArray) -> Result<Step> {
 }
 
 fn check_full_key(key: &ClearKey, notes: &mut Notes) -> Result<()> {
-    let parts = [key.part(0), key.part(1), key.part(2)];
-    if parts.iter().any(weak::is_weak) {
+    let parts = zeroize::Zeroizing::new([key.part(0), key.part(1), key.part(2)]);
+    if parts.iter().fold(false, |acc, p| acc | weak::is_weak(p)) {
         return Err(Error::WeakMasterKey);
     }
-    if parts[0] == parts[1] || parts[1] == parts[2] || parts[0] == parts[2] {
+    // Constant time in the key: all three comparisons always run.
+    let dup =
+        ct_eq(&parts[0], &parts[1]) | ct_eq(&parts[1], &parts[2]) | ct_eq(&parts[0], &parts[2]);
+    if dup {
         notes.warn(Warning::MasterKeyDuplicateThirds);
     }
     Ok(())
