@@ -41,13 +41,6 @@ impl KeyGenerationData {
     pub fn d(&self) -> &[u8] {
         &self.d[..self.d_len]
     }
-
-    /// The first 8 bytes of D.
-    pub fn d8(&self) -> [u8; 8] {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(&self.d[..8]);
-        x
-    }
 }
 
 /// Whether derived keys are odd-parity adjusted before use (DECISIONS #6).

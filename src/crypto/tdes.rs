@@ -108,21 +108,6 @@ impl Tdes {
             chunk.copy_from_slice(&self.encrypt(&b));
         }
     }
-
-    /// Encrypts `data` in place in CBC mode from `iv`; returns the last ciphertext block.
-    /// `data.len()` must be a multiple of 8.
-    pub fn encrypt_cbc(&self, iv: &[u8; 8], data: &mut [u8]) -> [u8; 8] {
-        debug_assert!(data.len() % 8 == 0);
-        let mut chain = *iv;
-        for chunk in data.chunks_exact_mut(8) {
-            for (c, x) in chain.iter_mut().zip(chunk.iter()) {
-                *c ^= x;
-            }
-            chain = self.encrypt(&chain);
-            chunk.copy_from_slice(&chain);
-        }
-        chain
-    }
 }
 
 #[cfg(test)]

@@ -49,7 +49,12 @@ pub(crate) unsafe fn guard(
     let (r, s) = match outcome {
         Ok(Ok(())) => notes.codes(),
         Ok(Err(e)) => codes::of(e),
-        Err(_) => codes::of(Error::Internal),
+        Err(payload) => {
+            // A payload whose Drop panicked again would abort the caller: leak it instead
+            // (a few bytes, and only after a bug).
+            std::mem::forget(payload);
+            codes::of(Error::Internal)
+        }
     };
     // SAFETY: the caller guarantees rc and rs are NULL or valid for a 4-byte write; NULL ones
     // are skipped (DECISIONS #10), and write_unaligned allows COBOL's packed fields.
