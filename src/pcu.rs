@@ -74,8 +74,14 @@ impl Method {
         }
     }
 
-    fn keyword(self) -> Keyword {
-        METHODS[self as usize]
+    /// The method's rule-array keyword (also what `output_PIN_profile` must name).
+    pub fn keyword(self) -> Keyword {
+        match self {
+            Method::VisaPcu1 => kw("VISAPCU1"),
+            Method::VisaPcu2 => kw("VISAPCU2"),
+            Method::AmexPcu1 => kw("AMEXPCU1"),
+            Method::AmexPcu2 => kw("AMEXPCU2"),
+        }
     }
 }
 
