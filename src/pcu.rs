@@ -451,3 +451,18 @@ pub fn vis_pin_block(a: &[u8; 4], new_pin: &Pin, current_pin: Option<&Pin>) -> [
     }
     pb
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_keywords_round_trip() {
+        for k in METHODS {
+            let ra = RuleArray::parse(&k.0).unwrap();
+            let (alg, m) = parse_rules(&ra).unwrap();
+            assert_eq!(alg, Algorithm::TdesXor);
+            assert_eq!(m.keyword(), *k);
+        }
+    }
+}
