@@ -6,6 +6,7 @@
 #   2. examples/c/pcu_demo.c       an EMV PIN change: keys from clear parts, labels, check
 #                                  values, Clear PIN Encrypt, CSNBPCU, published answer (C)
 #   3. examples/cobol/keysdemo.cob and pcudemo.cob: the same from GnuCOBOL
+#   4. examples/c/pin_change_script.c  the whole issuer script: CSNBPCU + CSNBDKG + CSNBMGN
 # Each program loads a DEMO ONLY master key (published test parts, never for real keys) into
 # its own state directory under the demo directory, so each starts from nothing.
 set -euo pipefail
@@ -62,21 +63,17 @@ else
 fi
 
 echo
+echo "== 4. C: the complete EMV PIN change issuer script (examples/c/pin_change_script.c)"
+echo "   CSNBPCU encrypts the PIN, CSNBDKG derives the card's MAC session key, CSNBMGN MACs the"
+echo "   command; the APDU is checked against pyemv in tests/script.rs (docs/pin-change-script.md)."
+"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
+  -o "$demo/bin/pin_change_script" "$root/examples/c/pin_change_script.c" \
+  -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
+echo "   run:   SOFTCCA_HOME=$demo/pin_change_script $demo/bin/pin_change_script"
+SOFTCCA_HOME="$demo/pin_change_script" "$demo/bin/pin_change_script"
+
+echo
 echo "== demo state directory $demo:"
 (cd "$demo" && find . -path ./bin -prune -o -type f -print 2>/dev/null | sed 's|^\./||' \
   | sort | sed 's/^/   /')
 echo "== demo finished"
-
-# ---------------------------------------------------------------------------------------------
-# EMV PIN change issuer script (examples/c/pin_change_script.c; docs/pin-change-script.md).
-# Appended by the emv branch: CSNBPCU + CSNBDKG + CSNBMGN, checked against pyemv in
-# tests/script.rs. Own state directory, DEMO ONLY keys.
-# ---------------------------------------------------------------------------------------------
-echo
-echo "== C example: examples/c/pin_change_script.c (Visa PIN change script)"
-"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
-  -o "$demo/bin/pin_change_script" "$root/examples/c/pin_change_script.c" \
-  -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
-echo "   run:   SOFTCCA_HOME=$demo/emv $demo/bin/pin_change_script"
-SOFTCCA_HOME="$demo/emv" "$demo/bin/pin_change_script"
-echo "== PIN change script demo finished"
