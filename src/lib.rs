@@ -29,3 +29,12 @@ pub mod rule_array;
 pub mod state;
 pub mod token;
 pub mod verbs;
+
+/// Hex decoding for the unit tests' literals.
+#[cfg(test)]
+pub(crate) fn test_hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}

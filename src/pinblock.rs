@@ -83,6 +83,18 @@ impl Format {
         matches!(self, Format::Iso1 | Format::Eci4)
     }
 
+    /// The control nibble of the ISO-layout formats (ISO-0/VISA-4: 0, ISO-1/ECI-4: 1, ISO-2: 2,
+    /// ISO-3: 3); `None` for the others.
+    pub fn iso_control(self) -> Option<u8> {
+        match self {
+            Format::Iso0 | Format::Visa4 => Some(0),
+            Format::Iso1 | Format::Eci4 => Some(1),
+            Format::Iso2 => Some(2),
+            Format::Iso3 => Some(3),
+            _ => None,
+        }
+    }
+
     /// `true` for the ISO formats, whose digit check ACP X'0055' turns off.
     pub fn is_iso(self) -> bool {
         matches!(
@@ -295,12 +307,7 @@ pub fn recover(
         | Format::Iso3
         | Format::Visa4
         | Format::Eci4 => {
-            let control = match profile.format {
-                Format::Iso0 | Format::Visa4 => 0,
-                Format::Iso1 | Format::Eci4 => 1,
-                Format::Iso2 => 2,
-                _ => 3,
-            };
+            let control = profile.format.iso_control().unwrap_or(0);
             consistent(s[0] == control)?;
             let l = s[1] as usize;
             len_ok(l, MIN_PIN, MAX_PIN)?;
@@ -393,12 +400,7 @@ pub fn format(
         | Format::Iso3
         | Format::Visa4
         | Format::Eci4 => {
-            s[0] = match profile.format {
-                Format::Iso0 | Format::Visa4 => 0,
-                Format::Iso1 | Format::Eci4 => 1,
-                Format::Iso2 => 2,
-                _ => 3,
-            };
+            s[0] = profile.format.iso_control().unwrap_or(0);
             s[1] = l as u8;
             s[2..2 + l].copy_from_slice(p);
             for (i, x) in s.iter_mut().enumerate().skip(2 + l) {

@@ -224,12 +224,7 @@ mod tests {
     use super::*;
     use crate::cv::{DkyUsage, templates};
 
-    fn h(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::test_hex as h;
 
     #[test]
     fn skeleton_round_trip() {

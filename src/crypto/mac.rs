@@ -172,12 +172,7 @@ pub fn mac(key: &MacKey, padding: Padding, data: &[u8]) -> [u8; 8] {
 mod tests {
     use super::*;
 
-    fn h(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::test_hex as h;
 
     #[test]
     fn segments_equal_one_piece() {

@@ -114,12 +114,7 @@ impl Tdes {
 mod tests {
     use super::*;
 
-    fn h(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::test_hex as h;
 
     #[test]
     fn fips81_single_des() {
