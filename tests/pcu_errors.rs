@@ -623,3 +623,28 @@ fn old_master_key_warning_then_refusal() {
     // Back to the test key for the other tests of this binary.
     load_master_key(TEST_MK);
 }
+
+#[test]
+fn enhanced_pin_security_for_3624() {
+    let _g = setup("pcu-errors");
+    load_master_key(TEST_MK);
+    acp_reset();
+    let c = cases("pcu.txt")
+        .into_iter()
+        .find(|c| c.opt("new_format_ascii") == Some("3624"))
+        .unwrap();
+    // The same PIN with a nibble after it that is not the pad digit: consistent only when
+    // X'0313' (PTR Enhanced PIN Security) relaxes 3624 to "decimal digits, length >= 4".
+    let mut clear: [u8; 8] = arr(&c.hex("new_clear"));
+    clear[7] = (clear[7] & 0xF0) | 0x01;
+    let key = softcca::crypto::ClearKey::from_slice(&c.hex("new_pin_key")).unwrap();
+    let block = softcca::crypto::Tdes::new(&key).encrypt(&clear);
+    let mut x = call_for(&c);
+    x.new_block = block;
+    expect(x.clone(), (8, 407), "3624 with a stray nibble");
+    acp_set("0313", true);
+    let mut ok = x.clone();
+    assert_eq!(ok.run(false), (0, 0), "accepted under X'0313'");
+    assert_eq!(ok.output(), c.text("out"), "same PIN, same message");
+    acp_reset();
+}
