@@ -63,16 +63,29 @@ vectors:
 	python3 -m pip install -q -r tests/vectors/requirements.txt
 	python3 tests/vectors/gen.py
 
+# Verbs exported by the library, from the header (for the COBOL dynamic-CALL links below).
+VERBS = $(shell grep -o 'void CS[NU][A-Z]*' include/softcca.h | cut -d' ' -f2)
+COBOLDIR ?= $(LIBDIR)/softcca/cobol
+
+# Installs the shared and static library (soname libsoftcca.so.1), the header, a pkg-config
+# file, and one `<VERB>.so` link per verb in $(COBOLDIR): put that directory on
+# COB_LIBRARY_PATH and GnuCOBOL's dynamic `CALL 'CSNBPCU'` finds the verb with no relinking.
 install: lib
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(COBOLDIR)
 	install -m 0755 $(RELEASE)/libsoftcca.so $(DESTDIR)$(LIBDIR)/libsoftcca.so.1.0.0
 	ln -sf libsoftcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsoftcca.so
 	install -m 0644 $(RELEASE)/libsoftcca.a $(DESTDIR)$(LIBDIR)/libsoftcca.a
 	install -m 0644 include/softcca.h $(DESTDIR)$(INCLUDEDIR)/softcca.h
+	printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: softcca\nDescription: ICSF/CCA-style callable services (PIN Change/Unblock, key management)\nVersion: %s\nLibs: -L$${libdir} -lsoftcca\nLibs.private: -lpthread -ldl -lm\nCflags: -I$${includedir}\n' \
+	  '$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)' \
+	  "$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)" > $(DESTDIR)$(LIBDIR)/pkgconfig/softcca.pc
+	for v in $(VERBS); do ln -sf $(LIBDIR)/$(SONAME) $(DESTDIR)$(COBOLDIR)/$$v.so; done
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libsoftcca.so* $(DESTDIR)$(LIBDIR)/libsoftcca.a $(DESTDIR)$(INCLUDEDIR)/softcca.h
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/softcca.pc
+	rm -rf $(DESTDIR)$(COBOLDIR)
 
 clean:
 	$(CARGO) clean
