@@ -15,7 +15,7 @@ LIBOUT := $(BUILD)/lib
 SONAME := libsoftcca.so.1
 RELEASE := $(CURDIR)/target/release
 
-.PHONY: all deps lib header header-check test test-rust test-c test-cobol demo bench install uninstall clean lint vectors
+.PHONY: all deps lib header header-check test test-rust test-c test-cobol demo bench fuzz install uninstall clean lint vectors
 
 all: lib
 
@@ -57,6 +57,11 @@ demo: deps lib
 
 bench: deps lib
 	@bash bench/run.sh $(LIBOUT)
+
+# 30 s of libFuzzer per target (needs `cargo install cargo-fuzz`; see fuzz/README.md).
+fuzz:
+	cd fuzz && for t in pin_block key_token rule_array csnbpcu; do \
+	    RUSTC_BOOTSTRAP=1 cargo fuzz run $$t -- -max_total_time=30 || exit 1; done
 
 # Regenerate the independent test vectors (needs the pinned Python packages).
 vectors:
