@@ -23,7 +23,7 @@ use crate::cv::{DkyUsage, KeyClass, KeyForm};
 use crate::derive::{self, KeyGenerationData, Parity};
 use crate::error::{Error, Result};
 use crate::pinblock::{self, Checks, Pin, Profile};
-use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::rule_array::{Keyword, RuleArray, Table, kw};
 use crate::state::acp::{AcpConfig, points};
 use crate::state::{Coprocessor, KeyView, ResolvedKey};
 use crate::token::InternalToken;
@@ -52,13 +52,17 @@ pub enum Method {
     AmexPcu2,
 }
 
-const ALGORITHMS: &[Keyword] = &[kw("TDES-XOR"), kw("TDESEMV2"), kw("TDESEMV4")];
-const METHODS: &[Keyword] = &[
-    kw("VISAPCU1"),
-    kw("VISAPCU2"),
-    kw("AMEXPCU1"),
-    kw("AMEXPCU2"),
-];
+static ALGORITHMS: Table<Algorithm, 3> = Table::new([
+    (kw("TDES-XOR"), Algorithm::TdesXor),
+    (kw("TDESEMV2"), Algorithm::TdesEmv2),
+    (kw("TDESEMV4"), Algorithm::TdesEmv4),
+]);
+static METHODS: Table<Method, 4> = Table::new([
+    (kw("VISAPCU1"), Method::VisaPcu1),
+    (kw("VISAPCU2"), Method::VisaPcu2),
+    (kw("AMEXPCU1"), Method::AmexPcu1),
+    (kw("AMEXPCU2"), Method::AmexPcu2),
+]);
 
 impl Method {
     /// `true` when the method folds in the current PIN.
@@ -76,30 +80,16 @@ impl Method {
 
     /// The method's rule-array keyword (also what `output_PIN_profile` must name).
     pub fn keyword(self) -> Keyword {
-        match self {
-            Method::VisaPcu1 => kw("VISAPCU1"),
-            Method::VisaPcu2 => kw("VISAPCU2"),
-            Method::AmexPcu1 => kw("AMEXPCU1"),
-            Method::AmexPcu2 => kw("AMEXPCU2"),
-        }
+        METHODS.keyword_of(self).unwrap_or(Keyword([b' '; 8]))
     }
 }
 
 /// Parses the rule array (count 1 or 2 is checked by the caller): at most one algorithm, exactly
 /// one method.
 pub fn parse_rules(rules: &RuleArray) -> Result<(Algorithm, Method)> {
-    let [alg, method] = rules.resolve(&[Group::optional(ALGORITHMS), Group::required(METHODS)])?;
-    let alg = match alg {
-        None | Some(0) => Algorithm::TdesXor,
-        Some(1) => Algorithm::TdesEmv2,
-        _ => Algorithm::TdesEmv4,
-    };
-    let method = match method {
-        Some(0) => Method::VisaPcu1,
-        Some(1) => Method::VisaPcu2,
-        Some(2) => Method::AmexPcu1,
-        _ => Method::AmexPcu2,
-    };
+    let [alg, method] = rules.resolve(&[ALGORITHMS.optional(), METHODS.required()])?;
+    let alg = ALGORITHMS.value(alg).unwrap_or(Algorithm::TdesXor);
+    let method = METHODS.value(method).ok_or(Error::MissingKeyword)?;
     Ok((alg, method))
 }
 
@@ -458,11 +448,11 @@ mod tests {
 
     #[test]
     fn method_keywords_round_trip() {
-        for k in METHODS {
+        for k in ["VISAPCU1", "VISAPCU2", "AMEXPCU1", "AMEXPCU2"].map(kw) {
             let ra = RuleArray::parse(&k.0).unwrap();
             let (alg, m) = parse_rules(&ra).unwrap();
             assert_eq!(alg, Algorithm::TdesXor);
-            assert_eq!(m.keyword(), *k);
+            assert_eq!(m.keyword(), k);
         }
     }
 }

@@ -83,6 +83,53 @@ impl Group {
     }
 }
 
+/// A group's keywords with the value each stands for, in the manual's order. `keywords` is
+/// derived from `entries` at compile time, so the two cannot disagree.
+#[derive(Debug)]
+pub struct Table<T: 'static, const N: usize> {
+    entries: [(Keyword, T); N],
+    keywords: [Keyword; N],
+}
+
+impl<T: Copy, const N: usize> Table<T, N> {
+    /// The table of `entries`.
+    pub const fn new(entries: [(Keyword, T); N]) -> Self {
+        let mut keywords = [Keyword([b' '; 8]); N];
+        let mut i = 0;
+        while i < N {
+            keywords[i] = entries[i].0;
+            i += 1;
+        }
+        Table { entries, keywords }
+    }
+
+    /// The group of which at most one keyword may be given.
+    pub const fn optional(&'static self) -> Group {
+        Group::optional(&self.keywords)
+    }
+
+    /// The group of which exactly one keyword must be given.
+    pub const fn required(&'static self) -> Group {
+        Group::required(&self.keywords)
+    }
+
+    /// The value of the keyword [`RuleArray::resolve`] found for this table's group.
+    pub fn value(&self, chosen: Option<usize>) -> Option<T> {
+        chosen.and_then(|i| self.entries.get(i)).map(|&(_, v)| v)
+    }
+
+    /// The keyword that stands for `value`.
+    pub fn keyword_of(&self, value: T) -> Option<Keyword>
+    where
+        T: PartialEq,
+    {
+        self.entries
+            .iter()
+            .find(|(_, v)| *v == value)
+            .map(|&(k, _)| k)
+    }
+}
+
 impl RuleArray {
     /// An empty rule array.
     pub const EMPTY: RuleArray = RuleArray {
@@ -171,6 +218,16 @@ mod tests {
         assert_eq!(r(b"VISAPCU1\0\0\0\0\0\0\0\0"), Err(Error::UnknownKeyword));
         assert_eq!(r(b"VISAPCU\0"), Err(Error::UnknownKeyword));
         assert_eq!(RuleArray::parse(b"abc").err(), Some(Error::RuleArrayCount));
+    }
+
+    #[test]
+    fn typed_tables() {
+        static T: Table<u8, 2> = Table::new([(kw("ONE"), 1), (kw("TWO"), 2)]);
+        let ra = RuleArray::parse(b"TWO     ").unwrap();
+        let [c] = ra.resolve(&[T.optional()]).unwrap();
+        assert_eq!(T.value(c), Some(2));
+        assert_eq!(T.value(None), None);
+        assert_eq!(T.keyword_of(1), Some(kw("ONE")));
     }
 
     #[test]

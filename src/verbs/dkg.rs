@@ -42,7 +42,7 @@ use crate::cv::{ControlVector, DkyUsage, KeyClass, KeyForm, templates};
 use crate::derive::{self, Direction, KeyGenerationData, Parity};
 use crate::error::{Error, Result};
 use crate::label::Label;
-use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::rule_array::{Group, Keyword, RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
 use crate::token::{self, InternalToken};
@@ -52,14 +52,14 @@ pub const MAX_RULES: usize = 2;
 /// Longest `data` any process takes (TDESEMVn with a 16-byte D and an IV).
 pub const MAX_DATA: usize = 34;
 
-const PROCESSES: &[Keyword] = &[
-    kw("TDES-ENC"),
-    kw("TDES-DEC"),
-    kw("TDES-XOR"),
-    kw("TDESEMV2"),
-    kw("TDESEMV4"),
-    kw("SESS-XOR"),
-];
+static PROCESSES: Table<Process, 6> = Table::new([
+    (kw("TDES-ENC"), Process::TdesEnc),
+    (kw("TDES-DEC"), Process::TdesDec),
+    (kw("TDES-XOR"), Process::TdesXor),
+    (kw("TDESEMV2"), Process::TdesEmv2),
+    (kw("TDESEMV4"), Process::TdesEmv4),
+    (kw("SESS-XOR"), Process::SessXor),
+]);
 const WRAPPING: &[Keyword] = &[kw("WRAP-ECB")];
 
 /// The process rule.
@@ -101,15 +101,8 @@ impl Process {
 
 /// Parses the rule array (count 1 or 2 checked by the caller).
 pub fn parse_rules(rules: &RuleArray) -> Result<Process> {
-    let [p, _wrap] = rules.resolve(&[Group::required(PROCESSES), Group::optional(WRAPPING)])?;
-    Ok(match p {
-        Some(0) => Process::TdesEnc,
-        Some(1) => Process::TdesDec,
-        Some(2) => Process::TdesXor,
-        Some(3) => Process::TdesEmv2,
-        Some(4) => Process::TdesEmv4,
-        _ => Process::SessXor,
-    })
+    let [p, _wrap] = rules.resolve(&[PROCESSES.required(), Group::optional(WRAPPING)])?;
+    PROCESSES.value(p).ok_or(Error::MissingKeyword)
 }
 
 /// One call's inputs.

@@ -26,17 +26,17 @@ use zeroize::Zeroizing;
 use crate::codes::{Notes, Warning};
 use crate::crypto::ClearKey;
 use crate::error::{Error, Result};
-use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::rule_array::{RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
 
-const PROCESS: &[Keyword] = &[
-    kw("FIRST"),
-    kw("ADD-PART"),
-    kw("MIDDLE"),
-    kw("LAST"),
-    kw("COMPLETE"),
-];
+static PROCESS: Table<Step, 5> = Table::new([
+    (kw("FIRST"), Step::First),
+    (kw("ADD-PART"), Step::AddPart),
+    (kw("MIDDLE"), Step::Middle),
+    (kw("LAST"), Step::Last),
+    (kw("COMPLETE"), Step::Complete),
+]);
 
 /// The processing step of one CSNBKPI call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,14 +55,8 @@ pub enum Step {
 
 /// Parses the rule array: exactly one process keyword.
 pub fn step(rules: &RuleArray) -> Result<Step> {
-    let [p] = rules.resolve(&[Group::required(PROCESS)])?;
-    Ok(match p {
-        Some(0) => Step::First,
-        Some(1) => Step::AddPart,
-        Some(2) => Step::Middle,
-        Some(3) => Step::Last,
-        _ => Step::Complete,
-    })
+    let [p] = rules.resolve(&[PROCESS.required()])?;
+    PROCESS.value(p).ok_or(Error::MissingKeyword)
 }
 
 /// CSNBKPI. Returns the new token when `id` held a token (the caller's buffer is updated);

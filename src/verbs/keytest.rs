@@ -33,21 +33,21 @@ use zeroize::Zeroizing;
 use crate::codes::Notes;
 use crate::crypto::{ClearKey, Tdes, ct, rng};
 use crate::error::{Error, Result};
-use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::rule_array::{Group, Keyword, RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
 use crate::state::masterkey::NewRegister;
 
 const PROCESS: &[Keyword] = &[kw("GENERATE"), kw("VERIFY")];
-const KEY: &[Keyword] = &[
-    kw("KEY-CLR"),
-    kw("KEY-CLRD"),
-    kw("KEY-ENC"),
-    kw("KEY-ENCD"),
-    kw("KEY-KM"),
-    kw("KEY-NKM"),
-    kw("KEY-OKM"),
-];
+static KEY: Table<Source, 7> = Table::new([
+    (kw("KEY-CLR"), Source::Clear(8)),
+    (kw("KEY-CLRD"), Source::Clear(16)),
+    (kw("KEY-ENC"), Source::Enciphered),
+    (kw("KEY-ENCD"), Source::Enciphered),
+    (kw("KEY-KM"), Source::Register(Register::Current)),
+    (kw("KEY-NKM"), Source::Register(Register::New)),
+    (kw("KEY-OKM"), Source::Register(Register::Old)),
+]);
 const MK_CLASS: &[Keyword] = &[kw("SYM-MK")];
 const METHOD: &[Keyword] = &[kw("ENC-ZERO"), kw("SHA-1")];
 
@@ -133,19 +133,12 @@ pub fn test(
 ) -> Result<Option<Values>> {
     let [process, key, class, method] = rules.resolve(&[
         Group::required(PROCESS),
-        Group::required(KEY),
+        KEY.required(),
         Group::optional(MK_CLASS),
         Group::optional(METHOD),
     ])?;
     let generate = process == Some(0);
-    let source = match key {
-        Some(0) => Source::Clear(8),
-        Some(1) => Source::Clear(16),
-        Some(2 | 3) => Source::Enciphered,
-        Some(4) => Source::Register(Register::Current),
-        Some(5) => Source::Register(Register::New),
-        _ => Source::Register(Register::Old),
-    };
+    let source = KEY.value(key).ok_or(Error::MissingKeyword)?;
     let is_register = matches!(source, Source::Register(_));
     let enc_zero_method = method == Some(0);
     // SYM-MK and SHA-1 go with the register keywords only, ENC-ZERO with the key keywords.

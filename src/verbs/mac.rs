@@ -64,7 +64,7 @@ use crate::crypto::ct::ct_eq;
 use crate::crypto::mac::{MacKey, MacState, Padding};
 use crate::cv::KeyClass;
 use crate::error::{Error, Result};
-use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::rule_array::{RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
 
@@ -79,21 +79,26 @@ pub const MAX_RULES: usize = 3;
 
 const CHAIN_MARKER: u8 = 0xC5;
 
-const METHODS: &[Keyword] = &[
-    kw("X9.9-1"),
-    kw("X9.19OPT"),
-    kw("TDES-MAC"),
-    kw("EMVMAC"),
-    kw("EMVMACD"),
-];
-const SEGMENTS: &[Keyword] = &[kw("ONLY"), kw("FIRST"), kw("MIDDLE"), kw("LAST")];
-const LENGTHS: &[Keyword] = &[
-    kw("MACLEN4"),
-    kw("MACLEN6"),
-    kw("MACLEN8"),
-    kw("HEX-8"),
-    kw("HEX-9"),
-];
+static METHODS: Table<Method, 5> = Table::new([
+    (kw("X9.9-1"), Method::X99),
+    (kw("X9.19OPT"), Method::X919Opt),
+    (kw("TDES-MAC"), Method::TdesMac),
+    (kw("EMVMAC"), Method::EmvMac),
+    (kw("EMVMACD"), Method::EmvMacD),
+]);
+static SEGMENTS: Table<Segment, 4> = Table::new([
+    (kw("ONLY"), Segment::Only),
+    (kw("FIRST"), Segment::First),
+    (kw("MIDDLE"), Segment::Middle),
+    (kw("LAST"), Segment::Last),
+]);
+static LENGTHS: Table<MacForm, 5> = Table::new([
+    (kw("MACLEN4"), MacForm::Binary(4)),
+    (kw("MACLEN6"), MacForm::Binary(6)),
+    (kw("MACLEN8"), MacForm::Binary(8)),
+    (kw("HEX-8"), MacForm::Hex8),
+    (kw("HEX-9"), MacForm::Hex9),
+]);
 
 /// MAC ciphering method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -238,31 +243,11 @@ pub struct Rules {
 
 /// Parses the rule array (its count, 0 to 3, is checked by the caller).
 pub fn parse_rules(rules: &RuleArray) -> Result<Rules> {
-    let [m, s, l] = rules.resolve(&[
-        Group::optional(METHODS),
-        Group::optional(SEGMENTS),
-        Group::optional(LENGTHS),
-    ])?;
-    let method = m.map(|i| match i {
-        0 => Method::X99,
-        1 => Method::X919Opt,
-        2 => Method::TdesMac,
-        3 => Method::EmvMac,
-        _ => Method::EmvMacD,
-    });
-    let segment = match s {
-        None | Some(0) => Segment::Only,
-        Some(1) => Segment::First,
-        Some(2) => Segment::Middle,
-        _ => Segment::Last,
-    };
-    let form = match l {
-        None | Some(0) => MacForm::Binary(4),
-        Some(1) => MacForm::Binary(6),
-        Some(2) => MacForm::Binary(8),
-        Some(3) => MacForm::Hex8,
-        _ => MacForm::Hex9,
-    };
+    let [m, s, l] =
+        rules.resolve(&[METHODS.optional(), SEGMENTS.optional(), LENGTHS.optional()])?;
+    let method = METHODS.value(m);
+    let segment = SEGMENTS.value(s).unwrap_or(Segment::Only);
+    let form = LENGTHS.value(l).unwrap_or(MacForm::Binary(4));
     Ok(Rules {
         method,
         segment,

@@ -13,21 +13,21 @@ use crate::codes::{Notes, Warning};
 use crate::crypto::ct::ct_eq;
 use crate::crypto::{ClearKey, parity, rng, weak};
 use crate::error::{Error, Result};
-use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::rule_array::{Group, Keyword, RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
 use crate::state::masterkey::{MasterKey, NewRegister, mkvp};
 
 const ADAPTER: &[Keyword] = &[kw("ADAPTER"), kw("ADAPTER1")];
 const CLASS: &[Keyword] = &[kw("SYM-MK")];
-const PROCESS: &[Keyword] = &[
-    kw("CLEAR"),
-    kw("FIRST"),
-    kw("MIDDLE"),
-    kw("LAST"),
-    kw("RANDOM"),
-    kw("SET"),
-];
+static PROCESS: Table<Step, 6> = Table::new([
+    (kw("CLEAR"), Step::Clear),
+    (kw("FIRST"), Step::First),
+    (kw("MIDDLE"), Step::Middle),
+    (kw("LAST"), Step::Last),
+    (kw("RANDOM"), Step::Random),
+    (kw("SET"), Step::Set),
+]);
 
 /// The processing step of one CSNBMKP call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,16 +52,9 @@ pub fn step(rules: &RuleArray) -> Result<Step> {
     let [_, _, p] = rules.resolve(&[
         Group::optional(ADAPTER),
         Group::optional(CLASS),
-        Group::required(PROCESS),
+        PROCESS.required(),
     ])?;
-    Ok(match p {
-        Some(0) => Step::Clear,
-        Some(1) => Step::First,
-        Some(2) => Step::Middle,
-        Some(3) => Step::Last,
-        Some(4) => Step::Random,
-        _ => Step::Set,
-    })
+    PROCESS.value(p).ok_or(Error::MissingKeyword)
 }
 
 fn check_full_key(key: &ClearKey, notes: &mut Notes) -> Result<()> {
