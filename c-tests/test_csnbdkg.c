@@ -428,16 +428,20 @@ static void dall_access(void **state)
     import_hex(g, "DKYGENKY", "DKYL0 DALL", cases[0].gk);
     const char *types[][2] = {{"MAC", "DOUBLE"}, {"SECMSG", "SMPIN"}, {"DATA", "DOUBLE"},
                               {"IPINENC", ""}};
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 3; i++) {
         skel(out, types[i][0], types[i][1]);
         DKG_ERROR("DALL without X'0290'", "TDES-XOR", g, kgd, 10, out, 8, 90);
     }
     sc_set_acp(0x0290, 1);
-    for (size_t i = 0; i < 4; i++) {
+    /* DALL permits the final types of the other usages ("all of the above", IBM CSNBDKG):
+       MAC, SMPIN, DATA, but not an IPINENC key. */
+    for (size_t i = 0; i < 3; i++) {
         skel(out, types[i][0], types[i][1]);
         expect_codes(dkg("TDES-XOR", g, kgd, 10, out), 0, 0);
         CHECK_KCV("DALL with X'0290'", out, cases[0].kcv);
     }
+    skel(out, types[3][0], types[3][1]);
+    DKG_ERROR("DALL -> IPINENC", "TDES-XOR", g, kgd, 10, out, 8, 39);
     /* DALL has no default type for a null token: 8/155. */
     unsigned char null_token[64] = {0}, d8[8];
     sc_hex(d8, 8, cases[find("enc8-0")].data);

@@ -417,9 +417,13 @@ static void key_types_rules(void **state)
     expect_codes(mgn(dbl, text, len, "EMVMAC", mac), 8, 39);
     expect_codes(mgn(ddata, text, len, "X9.19OPT", mac), 8, 39);
     expect_codes(mgn(ddata, text, len, "EMVMACD", mac), 8, 39);
-    expect_codes(mgn(ddata, text, len, "", mac), 8, 39);
     assert_true(sc_is_sentinel(mac, 16));
+    /* No method keyword: a double-length DATA key gets TDES-MAC, its only method. */
+    unsigned char by_default[16];
+    memcpy(by_default, mac, 16);
+    expect_codes(mgn(ddata, text, len, "", by_default), 0, 0);
     expect_codes(mgn(ddata, text, len, "TDES-MAC", mac), 0, 0);
+    assert_memory_equal(by_default, mac, 4);
 
     /* A label: the CKDS record's key. */
     unsigned char label[64];

@@ -5,6 +5,8 @@
 //! (CSNBDKG): CSNBDKG TDES-XOR is [`card_key`] then [`session_key_xor`], TDESEMVn is
 //! [`card_key`] then [`session_key_tree`], exactly the steps CSNBPCU takes for its session key.
 
+use zeroize::Zeroizing;
+
 use crate::crypto::{ClearKey, Tdes};
 
 /// The split `key_generation_data`: D (8 or 16 bytes), ATC, optional 16-byte IV.
@@ -81,7 +83,7 @@ fn join_card_key(l: &[u8; 8], r: &[u8; 8], parity: Parity) -> ClearKey {
 }
 
 fn auth_from_udk(udk: [u8; 8], parity: Parity) -> [u8; 4] {
-    let mut u = zeroize::Zeroizing::new(udk);
+    let mut u = Zeroizing::new(udk);
     if parity == Parity::Adjusted {
         crate::crypto::parity::adjust_odd(&mut u[..]);
     }
@@ -113,12 +115,11 @@ pub fn diversify(generating: &Tdes, data: &[u8], direction: Direction) -> Option
     {
         let mut b = [0u8; 8];
         b.copy_from_slice(block);
-        let r = match direction {
+        let r = Zeroizing::new(match direction {
             Direction::Encipher => generating.encrypt(&b),
             Direction::Decipher => generating.decrypt(&b),
-        };
-        out.copy_from_slice(&r);
-        zeroize::Zeroize::zeroize(&mut b);
+        });
+        out.copy_from_slice(&r[..]);
     }
     Some(key)
 }
@@ -128,7 +129,7 @@ pub fn diversify(generating: &Tdes, data: &[u8], direction: Direction) -> Option
 /// 8 bytes. With 8-byte D equal to PAN‖PSN this is EMV Book 2 A1.4.1 option A.
 pub fn card_key(mdk: &Tdes, d: &[u8], parity: Parity) -> ClearKey {
     let (l, r) = card_key_blocks(d);
-    let halves = zeroize::Zeroizing::new(mdk.encrypt2(&l, &r));
+    let halves = Zeroizing::new(mdk.encrypt2(&l, &r));
     join_card_key(&halves.0, &halves.1, parity)
 }
 
@@ -147,7 +148,7 @@ pub fn auth_code_and_card_key(
     parity: Parity,
 ) -> ([u8; 4], ClearKey) {
     let (l, r) = card_key_blocks(d);
-    let out = zeroize::Zeroizing::new(Tdes::encrypt_lanes(
+    let out = Zeroizing::new(Tdes::encrypt_lanes(
         [mac_mdk, enc_mdk, enc_mdk],
         [&l, &l, &r],
     ));
@@ -173,44 +174,42 @@ pub fn session_key_xor(ik: &ClearKey, atc: [u8; 2]) -> ClearKey {
 /// factor `b`, height `h`, IV `iv`, starting from the card key `ik` (already parity-adjusted
 /// as the caller chose). Intermediate keys are not parity adjusted.
 pub fn session_key_tree(ik: &ClearKey, atc: [u8; 2], b: u32, h: u32, iv: &[u8; 16]) -> ClearKey {
+    if h == 0 {
+        // No tree: the card key itself.
+        return ik.duplicate();
+    }
     let atc = u32::from(u16::from_be_bytes(atc));
     // IK(i-2, ·) and IK(i-1, ·) along the path to leaf ATC; IK(-1) = IV, IK(0) = card key.
-    let mut prev2 = *iv;
-    let mut prev1 = [0u8; 16];
+    // Every intermediate key is held in zeroizing storage and overwritten in place.
+    let mut prev2 = Zeroizing::new(*iv);
+    let mut prev1 = Zeroizing::new([0u8; 16]);
     prev1.copy_from_slice(ik.as_bytes());
+    let mut next = Zeroizing::new([0u8; 16]);
     for i in 1..=h {
         let j = atc / b.pow(h - i);
-        let next = tree_step(&prev1, &prev2, j % b);
-        if i == h {
-            let mut b = [0u8; 16];
-            for (o, (x, y)) in b.iter_mut().zip(next.iter().zip(&prev2)) {
-                *o = x ^ y;
-            }
-            let sk = ClearKey::double(&b);
-            zeroize::Zeroize::zeroize(&mut b);
-            zeroize::Zeroize::zeroize(&mut prev1);
-            zeroize::Zeroize::zeroize(&mut prev2);
-            return sk;
+        tree_step(&prev1, &prev2, j % b, &mut next);
+        if i < h {
+            *prev2 = *prev1;
+            *prev1 = *next;
         }
-        prev2 = prev1;
-        prev1 = next;
     }
-    // h = 0 is no tree: the card key itself.
-    ik.duplicate()
+    for (n, p) in next.iter_mut().zip(prev2.iter()) {
+        *n ^= p;
+    }
+    ClearKey::double(&next)
 }
 
-/// `F(X, Y, j) = E_X(YL ⊕ j) ‖ E_X(YR ⊕ j ⊕ F0)` with `j` as an 8-byte big-endian integer.
-fn tree_step(x: &[u8; 16], y: &[u8; 16], j: u32) -> [u8; 16] {
+/// `F(X, Y, j) = E_X(YL ⊕ j) ‖ E_X(YR ⊕ j ⊕ F0)` with `j` as an 8-byte big-endian integer,
+/// written into `out`.
+fn tree_step(x: &[u8; 16], y: &[u8; 16], j: u32, out: &mut [u8; 16]) {
     let k = Tdes::from_double(x);
-    let mut l = [0u8; 8];
-    let mut r = [0u8; 8];
+    let mut l = Zeroizing::new([0u8; 8]);
+    let mut r = Zeroizing::new([0u8; 8]);
     l.copy_from_slice(&y[..8]);
     r.copy_from_slice(&y[8..]);
     l[7] ^= j as u8;
     r[7] ^= (j as u8) ^ 0xF0;
-    let (el, er) = k.encrypt2(&l, &r);
-    let mut out = [0u8; 16];
-    out[..8].copy_from_slice(&el);
-    out[8..].copy_from_slice(&er);
-    out
+    let halves = Zeroizing::new(k.encrypt2(&l, &r));
+    out[..8].copy_from_slice(&halves.0);
+    out[8..].copy_from_slice(&halves.1);
 }

@@ -250,7 +250,7 @@ fn levels_types_labels() {
         );
     }
     set_acp(&home, 0x0290, true);
-    for c in [&mac, &smpin, &data, &ipin] {
+    for c in [&mac, &smpin, &data] {
         let mut o = skel(c);
         assert_eq!(
             dkg(&["TDES-XOR"], &dall, &kgd, &mut o),
@@ -258,6 +258,30 @@ fn levels_types_labels() {
             "DALL {c:?}"
         );
     }
+    // DALL permits "all of the above" usages' final types (IBM CSNBDKG), not an IPINENC key.
+    dkg_err(
+        &["TDES-XOR"],
+        &dall,
+        &kgd,
+        &skel(&ipin),
+        (8, 39),
+        "DALL -> IPINENC",
+    );
+    // A generated-key CV that no CCA key type has (here one whose halves are the byte X'A5'
+    // repeated, a pattern that once made a wrapping key equal to an internal key): refused
+    // for its anti-variant bit (4/166) before any derivation.
+    let odd = ControlVector {
+        left: [0xA5, 0xA5, 0xA5, 0xA5, 0xA5, 0xC5, 0xA5, 0xA5],
+        right: [0xA5; 8],
+    };
+    dkg_err(
+        &["TDES-ENC"],
+        &dall,
+        &d16,
+        &skel(&odd),
+        (4, 166),
+        "unrecognised CV",
+    );
     set_acp(&home, 0x0290, false);
 
     // The generated identifier may hold a key already (it is replaced) or be a label (the

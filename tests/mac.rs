@@ -294,9 +294,10 @@ fn defaults_labels_and_key_types() {
     for m in ["X9.19OPT", "EMVMACD"] {
         assert_eq!(mgn(&ddata, b"12345678", &[m]).0, (8, 39), "{m} double DATA");
     }
+    // With no method keyword a double-length DATA key gets TDES-MAC, its only method.
     assert_eq!(
-        mgn(&ddata, b"12345678", &[]).0,
-        (8, 39),
+        mgn(&ddata, b"12345678", &[]),
+        mgn(&ddata, b"12345678", &["TDES-MAC"]),
         "double DATA default"
     );
     assert_eq!(mgn(&ddata, b"12345678", &["TDES-MAC"]).0, (0, 0));

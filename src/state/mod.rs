@@ -28,6 +28,9 @@ use acp::{AcpConfig, AcpFile};
 use ckds::Ckds;
 use masterkey::{MasterKey, MasterKeyStore};
 
+/// The label of [`Coprocessor::context_cipher`]'s key derivation.
+const CONTEXT_LABEL: &[u8] = b"softcca/context-cipher/v1";
+
 /// Most unwrapped keys one thread keeps; past this its cache is emptied (and zeroized).
 const KEY_CACHE_LIMIT: usize = 4096;
 
@@ -438,30 +441,18 @@ impl Coprocessor {
     }
 
     /// A cipher that protects state a verb hands back to its caller between calls (the MAC
-    /// chaining vector), bound to `binding`: the double-length key
-    /// `E_W(binding[0:8]) ‖ E_W(binding[8:16])` with `W` = the current master key ⊕ X'A5' in
-    /// every byte. Without the master key the protected state cannot be read, and state made
-    /// for one binding decrypts to noise under another. State made before the master key
-    /// changed becomes noise too.
+    /// chaining vector), bound to `binding`: the double-length key made of the first 16 bytes
+    /// of HMAC-SHA-1(current master key, "softcca/context-cipher/v1" ‖ binding). A one-way
+    /// derivation, so no control vector can turn a key-wrapping key (master key ⊕ CV) into it;
+    /// without the master key the protected state cannot be read, state made for one binding
+    /// decrypts to noise under another, and so does state made before the master key changed.
     pub fn context_cipher(&self, binding: &[u8; 16]) -> Result<Tdes> {
         let active = self.active_master_keys()?;
         let mk = active.current()?;
-        let mut w = mk.key.expand_to_triple();
-        for b in w.iter_mut() {
-            *b ^= 0xA5;
-        }
-        let wc = Tdes::from_triple(&w);
-        zeroize::Zeroize::zeroize(&mut w);
-        let (mut l, mut r) = ([0u8; 8], [0u8; 8]);
-        l.copy_from_slice(&binding[..8]);
-        r.copy_from_slice(&binding[8..]);
-        let (el, er) = wc.encrypt2(&l, &r);
-        let mut k = [0u8; 16];
-        k[..8].copy_from_slice(&el);
-        k[8..].copy_from_slice(&er);
-        let t = Tdes::from_double(&k);
-        zeroize::Zeroize::zeroize(&mut k);
-        Ok(t)
+        let d = crate::crypto::kdf::hmac_sha1(mk.key.as_bytes(), &[CONTEXT_LABEL, binding]);
+        let mut k = zeroize::Zeroizing::new([0u8; 16]);
+        k.copy_from_slice(&d[..16]);
+        Ok(Tdes::from_double(&k))
     }
 
     /// Wraps `key` into `skeleton` under the current master key.

@@ -134,8 +134,41 @@ fn final_type_allowed(usage: DkyUsage, cv: &ControlVector) -> bool {
         DkyUsage::DExp => (main, sub) == (0b0100, 0b000),
         // PINVER: PIN-generating subtype with no generation bits 18-21.
         DkyUsage::DPvr => (main, sub) == (0b0010, 0b001) && !(18..=21).any(|b| cv.bit(b)),
-        DkyUsage::DAll => main != 0b0111,
+        // Any of the final types the other usages name (never an unrecognised control
+        // vector, never another key-generating key).
+        DkyUsage::DAll => [
+            DkyUsage::DData,
+            DkyUsage::DMac,
+            DkyUsage::DMv,
+            DkyUsage::DMPin,
+            DkyUsage::DMKey,
+            DkyUsage::DImp,
+            DkyUsage::DExp,
+            DkyUsage::DPvr,
+        ]
+        .into_iter()
+        .any(|u| final_type_allowed(u, cv)),
     }
+}
+
+/// `true` when `child` is `parent` with its level field (bits 12-14) set to `level`, ignoring
+/// parity and key-form bits.
+fn same_but_level(child: &ControlVector, parent: &ControlVector, level: u8) -> bool {
+    let mut want = parent.left;
+    want[1] = (want[1] & !0x0E) | (level << 1);
+    child
+        .left
+        .iter()
+        .zip(want.iter())
+        .enumerate()
+        .all(|(i, (c, w))| {
+            let mask = match i {
+                5 => 0x1E,
+                _ => 0xFE,
+            };
+            c & mask == w & mask
+        })
+        && child.key_form() == Some(KeyForm::Double)
 }
 
 /// The default control vector of a generated key when TDES-ENC/DEC gets a null token.
@@ -196,7 +229,7 @@ pub fn generate(
     let target = target(cp, &req.generated)?;
     // Control vectors.
     let gen_cv = gen_key.token.cv();
-    gen_cv.check_parity()?;
+    gen_cv.check()?;
     let class = gen_cv.class();
     let (skeleton, label) = if process == Process::SessXor {
         if !matches!(class, KeyClass::Data | KeyClass::Mac | KeyClass::MacVer) {
@@ -229,13 +262,11 @@ pub fn generate(
             Target::Token(t, label) => (t.without_key(), label),
         };
         let cv = skeleton.cv();
-        cv.check_parity()?;
+        cv.check()?;
         let allowed = if level > 0 {
-            cv.class()
-                == KeyClass::DkyGenKy {
-                    level: level - 1,
-                    usage,
-                }
+            // One level down and nothing else changed: a child cannot gain export or other
+            // bits its parent lacks.
+            same_but_level(&cv, &gen_cv, level - 1)
         } else {
             final_type_allowed(usage, &cv)
         };

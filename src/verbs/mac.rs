@@ -73,7 +73,7 @@ pub const CHAINING_VECTOR_LEN: usize = 18;
 /// Length of the MAC field CSNBMVR reads (M254 p=258: "nine bytes are always sent").
 pub const VERIFY_MAC_LEN: usize = 9;
 /// Largest `text_length` (M254 p=253: "less than 32MB - 8 bytes").
-pub const MAX_TEXT: usize = 32 * 1024 * 1024 - 8;
+pub const MAX_TEXT: usize = 32 * 1024 * 1024 - 9;
 /// Most keywords in the rule array.
 pub const MAX_RULES: usize = 3;
 
@@ -301,6 +301,9 @@ fn method_for(verb: Verb, class: KeyClass, len: usize, chosen: Option<Method>) -
     let method = match (chosen, len) {
         (Some(m), _) => m,
         (None, 8) => Method::X99,
+        // "The only available MAC algorithm for a 16-byte or 24-byte DATA key" (IBM CCA for
+        // Linux, wskc_r_mgnrestrictions): so it is that key's default too.
+        (None, _) if class == KeyClass::Data => Method::TdesMac,
         (None, _) => Method::X919Opt,
     };
     let ok = match method {
@@ -374,7 +377,7 @@ pub fn process(cp: &Coprocessor, req: &Request<'_>, notes: &mut Notes) -> Result
     // Key identifier and control vector.
     let key = cp.key_view().key(&req.key, notes)?;
     let cv = key.token.cv();
-    cv.check_parity()?;
+    cv.check()?;
     let method = method_for(req.verb, cv.class(), key.key.len(), chosen)?;
     if segment == Segment::Only && req.text.is_empty() && method.padding() == Padding::Zeros {
         return Err(Error::TextLength);
