@@ -24,6 +24,18 @@ fn permissions_and_no_master_key() {
     );
 
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    // Owned by another user (only root can arrange that here): refused too.
+    use std::os::unix::fs::MetadataExt;
+    let me = std::fs::metadata("/proc/self").unwrap().uid();
+    if me == 0 {
+        std::os::unix::fs::chown(&dir, Some(65534), None).unwrap();
+        assert_eq!(
+            krc(&label("A.KEY")),
+            (12, 197),
+            "state directory of another user"
+        );
+        std::os::unix::fs::chown(&dir, Some(0), None).unwrap();
+    }
     assert_eq!(krc(&label("A.KEY")), (0, 0));
     for f in ["masterkey.db", "ckds.db", "acp.conf"] {
         let mode = std::fs::metadata(dir.join(f)).unwrap().permissions().mode() & 0o777;

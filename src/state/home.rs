@@ -5,7 +5,7 @@
 //! with mode 0700 and every file in it with mode 0600.
 
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -48,11 +48,17 @@ fn writable(dir: &Path) -> bool {
 
 /// Creates `dir` (and parents) with mode 0700 when missing. An existing directory must not be
 /// open to the group or others (mode bits 0077 clear): it holds the clear master key, and a
-/// file opened there before its mode is tightened stays readable through that descriptor.
+/// file opened there before its mode is tightened stays readable through that descriptor. It
+/// must also belong to the user the process runs as: the owner of a directory can replace the
+/// files in it, master key included.
 pub fn ensure(dir: &Path) -> Result<()> {
     match fs::metadata(dir) {
         Ok(m) if m.is_dir() => {
             if m.permissions().mode() & 0o077 != 0 {
+                return Err(Error::StateDirectory);
+            }
+            // Owned by someone else, it could be given a master-key file of theirs.
+            if Some(m.uid()) != effective_uid() {
                 return Err(Error::StateDirectory);
             }
             Ok(())
@@ -64,6 +70,11 @@ pub fn ensure(dir: &Path) -> Result<()> {
             .create(dir)
             .map_err(|_| Error::StateDirectory),
     }
+}
+
+/// The effective user id of this process: the owner of `/proc/self` (no unsafe `geteuid`).
+fn effective_uid() -> Option<u32> {
+    fs::metadata("/proc/self").ok().map(|m| m.uid())
 }
 
 /// Creates `file` with mode 0600 if it does not exist, so no other user can open it in the
