@@ -20,6 +20,18 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS ckds (
     updated INTEGER NOT NULL
 );";
 
+/// One CKDS record.
+pub struct Record {
+    /// Its label.
+    pub label: Label,
+    /// Its key token (possibly a null token).
+    pub token: [u8; 64],
+    /// Creation time, Unix seconds.
+    pub created: i64,
+    /// Last update, Unix seconds.
+    pub updated: i64,
+}
+
 /// The key data set.
 pub struct Ckds {
     db: Db,
@@ -111,6 +123,38 @@ impl Ckds {
             } else {
                 Ok(())
             }
+        })
+    }
+
+    /// Every record whose label matches `pattern`, sorted by label, from one snapshot.
+    pub fn records(&self, pattern: &LabelPattern) -> Result<Vec<Record>> {
+        self.db.read(|tx| {
+            let mut st = tx
+                .prepare("SELECT label, token, created, updated FROM ckds ORDER BY label")
+                .map_err(|_| Error::KeyStorage)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                })
+                .map_err(|_| Error::KeyStorage)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (label, token, created, updated) = row.map_err(|_| Error::KeyStorage)?;
+                if pattern.matches(&label) {
+                    out.push(Record {
+                        label: Label::from_text(&label).map_err(|_| Error::KeyStorage)?,
+                        token: to_token(token)?,
+                        created,
+                        updated,
+                    });
+                }
+            }
+            Ok(out)
         })
     }
 

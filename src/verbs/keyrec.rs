@@ -101,12 +101,16 @@ pub const ENV_LIST_DIR: &str = "CSUDESLD";
 /// gives a file with zero detail records and 0/0.
 pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {
     let pattern = LabelPattern::parse(pattern)?;
-    let labels = cp.ckds().list(&pattern)?;
+    let records = cp.ckds().records(&pattern)?;
     let dir = std::env::var_os(ENV_LIST_DIR)
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| cp.dir().join("deslist"));
-    crate::state::home::ensure(&dir)?;
+    // The list directory holds no secret (labels, key types, two MKVP bytes): created 0700
+    // when missing, used as it is otherwise.
+    if !dir.is_dir() {
+        crate::state::home::ensure(&dir)?;
+    }
     let index_path = dir.join("kreclist.dat");
     let index = fs::read_to_string(&index_path)
         .ok()
@@ -118,12 +122,10 @@ pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {
     if name.len() > 64 {
         return Err(Error::OutputTooSmall);
     }
-    let mut out = Vec::with_capacity(154 * (labels.len() + 1));
-    out.extend_from_slice(&header(&pattern, labels.len()));
-    for label in &labels {
-        let l = Label::from_text(label)?;
-        let t = cp.ckds().read(&l)?;
-        out.extend_from_slice(&detail(&l, &t));
+    let mut out = Vec::with_capacity(154 * (records.len() + 1));
+    out.extend_from_slice(&header(&pattern, records.len()));
+    for r in &records {
+        out.extend_from_slice(&detail(r));
     }
     let tmp = dir.join(format!(".KYRLT{index:03}.tmp{}", std::process::id()));
     let mut f = fs::File::create(&tmp).map_err(|_| Error::KeyStorage)?;
@@ -171,9 +173,12 @@ fn header(pattern: &LabelPattern, n: usize) -> [u8; 154] {
     r
 }
 
-fn detail(label: &Label, t: &[u8; 64]) -> [u8; 154] {
+fn detail(rec: &crate::state::ckds::Record) -> [u8; 154] {
+    let t = &rec.token;
     let mut r = [b' '; 154];
-    put(&mut r, 3, label.as_str().as_bytes());
+    put(&mut r, 3, rec.label.as_str().as_bytes());
+    put(&mut r, 92, civil(rec.created).as_bytes());
+    put(&mut r, 113, civil(rec.updated).as_bytes());
     let (key_type, token_type, mkvp) = match t[0] {
         token::NULL => ("NO-KEY".to_string(), "NO-KEY", String::new()),
         _ => match InternalToken::parse(t) {
