@@ -92,6 +92,33 @@ impl Ckds {
         })
     }
 
+    /// Reads a record, lets `f` compute its new token, and writes it, in one write transaction:
+    /// a concurrent change to the same record cannot be lost between the read and the write.
+    /// `f` must not use the CKDS itself (its connection is held).
+    pub fn update(
+        &self,
+        label: &Label,
+        f: impl FnOnce(&[u8; 64]) -> Result<[u8; 64]>,
+    ) -> Result<()> {
+        self.db.write(|tx| {
+            let old: Option<Vec<u8>> = tx
+                .query_row(
+                    "SELECT token FROM ckds WHERE label = ?1",
+                    [label.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|_| Error::KeyStorage)?;
+            let new = f(&to_token(old.ok_or(Error::LabelNotFound)?)?)?;
+            tx.execute(
+                "UPDATE ckds SET token = ?2, updated = ?3 WHERE label = ?1",
+                rusqlite::params![label.as_str(), &new[..], now()],
+            )
+            .map_err(|_| Error::KeyStorage)?;
+            Ok(())
+        })
+    }
+
     /// Reads a record's token.
     pub fn read(&self, label: &Label) -> Result<[u8; 64]> {
         self.read_counted(label).map(|(t, _)| t)

@@ -26,9 +26,11 @@ use zeroize::Zeroizing;
 use crate::codes::{Notes, Warning};
 use crate::crypto::ClearKey;
 use crate::error::{Error, Result};
+use crate::label::KeyId;
 use crate::rule_array::{RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
+use crate::token::InternalToken;
 
 static PROCESS: Table<Step, 5> = Table::new([
     (kw("FIRST"), Step::First),
@@ -69,7 +71,31 @@ pub fn import(
     notes: &mut Notes,
 ) -> Result<Option<[u8; 64]>> {
     let step = step(rules)?;
-    let (token, label) = cp.token_of(id)?;
+    match KeyId::classify(id)? {
+        KeyId::Token(t) => {
+            let token = InternalToken::parse(t)?;
+            Ok(Some(*apply(cp, step, &token, key_part, notes)?.as_bytes()))
+        }
+        // Read, combine and write back in one CKDS transaction: a part another process adds
+        // to the same record at the same moment is not lost.
+        KeyId::Label(label) => {
+            cp.ckds().update(&label, |old| {
+                let token = InternalToken::parse(old)?;
+                Ok(*apply(cp, step, &token, key_part, notes)?.as_bytes())
+            })?;
+            Ok(None)
+        }
+    }
+}
+
+/// One Key Part Import step on a parsed token: the new token.
+fn apply(
+    cp: &Coprocessor,
+    step: Step,
+    token: &InternalToken,
+    key_part: &[u8; 16],
+    notes: &mut Notes,
+) -> Result<InternalToken> {
     let cv = token.cv();
     cv.check()?;
     let len = token.key_len().ok_or(Error::CvViolation)?;
@@ -114,11 +140,5 @@ pub fn import(
     if !key.has_odd_parity() {
         notes.warn(Warning::KeyParity);
     }
-    match label {
-        Some(label) => {
-            cp.ckds().write(&label, new.as_bytes())?;
-            Ok(None)
-        }
-        None => Ok(Some(*new.as_bytes())),
-    }
+    Ok(new)
 }
