@@ -123,7 +123,7 @@ fn apply(
         if !token.has_key() {
             return Err(Error::KeyCannotComplete);
         }
-        let mut key = cp.unwrap(&token)?.key;
+        let mut key = cp.unwrap(token)?.key;
         if step != Step::Complete {
             for (k, p) in key.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
                 *k ^= p;
