@@ -6,7 +6,8 @@
 //! `wskc_key_rec_list`. Labels follow DECISIONS #5; a new record holds a null key token.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -111,10 +112,22 @@ pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {
     if !dir.is_dir() {
         crate::state::home::ensure(&dir)?;
     }
-    let index_path = dir.join("kreclist.dat");
-    let index = fs::read_to_string(&index_path)
+    // kreclist.dat holds the next index; an exclusive lock on it makes choosing the number,
+    // writing the list file and advancing the index one step per process.
+    let mut index_file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dir.join("kreclist.dat"))
+        .map_err(|_| Error::KeyStorage)?;
+    index_file.lock().map_err(|_| Error::KeyStorage)?;
+    let mut text = String::new();
+    let _ = index_file.read_to_string(&mut text);
+    let index = text
+        .trim()
+        .parse::<u32>()
         .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
         .filter(|n| (1..=999).contains(n))
         .unwrap_or(1);
     let path = dir.join(format!("KYRLT{index:03}.LST"));
@@ -133,7 +146,11 @@ pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {
     f.sync_all().map_err(|_| Error::KeyStorage)?;
     fs::rename(&tmp, &path).map_err(|_| Error::KeyStorage)?;
     let next = if index >= 999 { 1 } else { index + 1 };
-    fs::write(&index_path, format!("{next:03}\n")).map_err(|_| Error::KeyStorage)?;
+    index_file.set_len(0).map_err(|_| Error::KeyStorage)?;
+    index_file
+        .write_all_at(format!("{next:03}\n").as_bytes(), 0)
+        .map_err(|_| Error::KeyStorage)?;
+    // The lock is released when `index_file` is closed.
     Ok(ListResult {
         data_set_name: name,
     })
