@@ -139,7 +139,7 @@ impl RuleArray {
 
     /// Parses `bytes` (a multiple of 8 bytes, at most [`MAX_KEYWORDS`] keywords).
     pub fn parse(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() % 8 != 0 || bytes.len() / 8 > MAX_KEYWORDS {
+        if !bytes.len().is_multiple_of(8) || bytes.len() / 8 > MAX_KEYWORDS {
             return Err(Error::RuleArrayCount);
         }
         let mut ra = RuleArray::EMPTY;

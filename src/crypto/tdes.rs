@@ -92,7 +92,7 @@ impl Tdes {
 
     /// Encrypts `data` in place in ECB mode. `data.len()` must be a multiple of 8.
     pub fn encrypt_ecb(&self, data: &mut [u8]) {
-        debug_assert!(data.len() % 8 == 0);
+        debug_assert!(data.len().is_multiple_of(8));
         let mut pairs = data.chunks_exact_mut(16);
         for pair in &mut pairs {
             let (mut a, mut b) = ([0u8; 8], [0u8; 8]);

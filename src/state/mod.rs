@@ -308,10 +308,10 @@ impl Coprocessor {
             GENERATION.fetch_add(1, Ordering::AcqRel);
         }
         let generation = GENERATION.load(Ordering::Acquire);
-        if let Some((g, cp)) = CURRENT.get() {
-            if g == generation {
-                return Ok(cp);
-            }
+        if let Some((g, cp)) = CURRENT.get()
+            && g == generation
+        {
+            return Ok(cp);
         }
         let cp = {
             let mut slot = GLOBAL.write().unwrap_or_else(PoisonError::into_inner);
@@ -367,10 +367,9 @@ impl Coprocessor {
         if let (Some(now), Some((c, keys))) = (
             counter,
             &*self.active.read().unwrap_or_else(PoisonError::into_inner),
-        ) {
-            if *c == now {
-                return Ok((Arc::clone(keys), Some(now)));
-            }
+        ) && *c == now
+        {
+            return Ok((Arc::clone(keys), Some(now)));
         }
         let (regs, committed) = self.master_keys.load_counted()?;
         let keys = Arc::new(ActiveMasterKeys {
