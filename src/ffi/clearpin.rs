@@ -34,7 +34,7 @@ pub unsafe extern "C" fn CSNBCPE(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |notes| {
+        guard("CSNBCPE", return_code, reason_code, |notes| {
             let key = args::array::<64>(PIN_encrypting_key_identifier)?;
             let rules = args::rule_array(rule_array_count, rule_array, 0..=1)?;
             let clear = args::secret_array::<16>(clear_PIN)?;

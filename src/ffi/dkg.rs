@@ -38,7 +38,7 @@ pub unsafe extern "C" fn CSNBDKG(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |notes| {
+        guard("CSNBDKG", return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 1..=MAX_RULES)?;
             let process = dkg::parse_rules(&rules)?;
             let n = args::len_in(data_length, 0..=MAX_DATA, crate::Error::BadLength)?;

@@ -32,7 +32,7 @@ pub unsafe extern "C" fn CSUACFQ(
     let _ = (exit_data_length, exit_data, verb_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |_| {
+        guard("CSUACFQ", return_code, reason_code, |_| {
             let rules = args::rule_array(rule_array_count, rule_array, 1..=2)?;
             let _ = args::int(verb_data_length)?;
             let count_out = args::need(rule_array_count)?;

@@ -50,7 +50,7 @@ pub unsafe extern "C" fn CSNBKTB(
     );
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |_| {
+        guard("CSNBKTB", return_code, reason_code, |_| {
             let rules = args::rule_array(rule_array_count, rule_array, 0..=MAX_RULES)?;
             let key_type = args::array::<8>(key_type)?;
             let key_value = args::array::<16>(key_value)?;

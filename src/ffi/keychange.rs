@@ -26,7 +26,7 @@ pub unsafe extern "C" fn CSNBKTC(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |_| {
+        guard("CSNBKTC", return_code, reason_code, |_| {
             let rules = args::rule_array(rule_array_count, rule_array, 1..=2)?;
             let id = args::array::<64>(key_identifier)?;
             let out = args::need(key_identifier)?;

@@ -32,7 +32,7 @@ pub unsafe extern "C" fn CSNBKGN(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |_| {
+        guard("CSNBKGN", return_code, reason_code, |_| {
             let key_form = args::array::<4>(key_form)?;
             let key_length = args::array::<8>(key_length)?;
             let key_type_1 = args::array::<8>(key_type_1)?;

@@ -30,7 +30,7 @@ pub unsafe extern "C" fn CSNBKPI(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |notes| {
+        guard("CSNBKPI", return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 1..=1)?;
             let part = args::secret_array::<16>(key_part)?;
             let id = args::array::<64>(key_identifier)?;

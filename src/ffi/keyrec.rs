@@ -21,7 +21,7 @@ pub unsafe extern "C" fn CSNBKRC(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |_| {
+        guard("CSNBKRC", return_code, reason_code, |_| {
             let label = args::array::<64>(key_label)?;
             keyrec::create(coprocessor()?, &label)
         })
@@ -45,7 +45,7 @@ pub unsafe extern "C" fn CSNBKRW(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |_| {
+        guard("CSNBKRW", return_code, reason_code, |_| {
             let token = args::array::<64>(key_token)?;
             let label = args::array::<64>(key_label)?;
             keyrec::write(coprocessor()?, &token, &label)
@@ -70,7 +70,7 @@ pub unsafe extern "C" fn CSNBKRR(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |notes| {
+        guard("CSNBKRR", return_code, reason_code, |notes| {
             let label = args::array::<64>(key_label)?;
             let out = args::need(key_token)?;
             let token = keyrec::read(coprocessor()?, &label, notes)?;
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn CSNBKRD(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |_| {
+        guard("CSNBKRD", return_code, reason_code, |_| {
             let rules = args::rule_array(rule_array_count, rule_array, 0..=1)?;
             let id = args::array::<64>(key_identifier)?;
             keyrec::delete(coprocessor()?, &rules, &id)
@@ -128,7 +128,7 @@ pub unsafe extern "C" fn CSNBKRL(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |_| {
+        guard("CSNBKRL", return_code, reason_code, |_| {
             let pattern = args::array::<64>(key_label)?;
             let len_out = args::need(data_set_name_length)?;
             let name_out = args::need(data_set_name)?;

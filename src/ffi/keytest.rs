@@ -30,7 +30,7 @@ pub unsafe extern "C" fn CSNBKYT(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |notes| {
+        guard("CSNBKYT", return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 2..=4)?;
             let id = args::secret_array::<64>(key_identifier)?;
             let v1 = args::array::<8>(value_1)?;

@@ -28,7 +28,11 @@ unsafe fn mac_verb(
 ) {
     // SAFETY: every pointer is read through `args` under the caller's contract.
     unsafe {
-        guard(return_code, reason_code, |notes| {
+        let name = match verb {
+            Verb::Generate => "CSNBMGN",
+            Verb::Verify => "CSNBMVR",
+        };
+        guard(name, return_code, reason_code, |notes| {
             let ra = args::rule_array(rule_array_count, rule_array, 0..=MAX_RULES)?;
             let rules: Rules = mac::parse_rules(&ra)?;
             let len = args::len_in(text_length, 0..=MAX_TEXT, Error::TextLength)?;

@@ -25,7 +25,7 @@ pub unsafe extern "C" fn CSNBMKP(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard(return_code, reason_code, |notes| {
+        guard("CSNBMKP", return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 1..=3)?;
             let part = args::secret_array::<24>(key_part)?;
             masterkey::process(coprocessor()?, &rules, &part, notes)

@@ -27,6 +27,7 @@ pub mod keytest;
 pub mod mac;
 pub mod masterkey;
 pub mod pcu;
+pub mod trace;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -40,22 +41,31 @@ use crate::state::Coprocessor;
 /// `rc` and `rs` must each be NULL or point to 4 writable bytes (any alignment). The body is
 /// responsible for its own pointer arguments (through [`args`]).
 pub(crate) unsafe fn guard(
+    verb: &'static str,
     rc: *mut i32,
     rs: *mut i32,
     body: impl FnOnce(&mut Notes) -> Result<()>,
 ) {
     let mut notes = Notes::default();
     let outcome = catch_unwind(AssertUnwindSafe(|| body(&mut notes)));
-    let (r, s) = match outcome {
-        Ok(Ok(())) => notes.codes(),
-        Ok(Err(e)) => codes::of(e),
+    let (r, s, error) = match outcome {
+        Ok(Ok(())) => {
+            let (r, s) = notes.codes();
+            (r, s, None)
+        }
+        Ok(Err(e)) => {
+            let (r, s) = codes::of(e);
+            (r, s, Some(e))
+        }
         Err(payload) => {
             // A payload whose Drop panicked again would abort the caller: leak it instead
             // (a few bytes, and only after a bug).
             std::mem::forget(payload);
-            codes::of(Error::Internal)
+            let (r, s) = codes::of(Error::Internal);
+            (r, s, Some(Error::Internal))
         }
     };
+    trace::call(verb, r, s, error);
     // SAFETY: the caller guarantees rc and rs are NULL or valid for a 4-byte write; NULL ones
     // are skipped (DECISIONS #10), and write_unaligned allows COBOL's packed fields.
     unsafe {

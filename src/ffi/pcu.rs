@@ -63,7 +63,7 @@ unsafe fn pin_change_unblock(
 ) {
     // SAFETY: every pointer is read through `args` under the caller's contract of CSNBPCU.
     unsafe {
-        guard(return_code, reason_code, |notes| {
+        guard("CSNBPCU", return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 1..=2)?;
             let (algorithm, method) = pcu::parse_rules(&rules)?;
             let kgd_len =
