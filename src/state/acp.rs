@@ -325,15 +325,19 @@ impl AcpFile {
     /// The configuration as the file said at most the re-check interval ago.
     pub fn get(&self) -> Result<Arc<AcpConfig>> {
         let now = u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        let fresh = THREAD_ACP.with(|t| match &*t.borrow() {
-            Some(a)
-                if a.owner == self.instance
-                    && now.saturating_sub(a.checked_at) < self.recheck_ns =>
-            {
-                Some(Arc::clone(&a.config))
-            }
-            _ => None,
-        });
+        // `try_with`: once this thread's storage is torn down the file is simply read again.
+        let fresh = THREAD_ACP
+            .try_with(|t| match &*t.borrow() {
+                Some(a)
+                    if a.owner == self.instance
+                        && now.saturating_sub(a.checked_at) < self.recheck_ns =>
+                {
+                    Some(Arc::clone(&a.config))
+                }
+                _ => None,
+            })
+            .ok()
+            .flatten();
         if let Some(cfg) = fresh {
             return Ok(cfg);
         }
@@ -354,19 +358,22 @@ impl AcpFile {
             ctime: m.ctime(),
             ctime_ns: m.ctime_nsec(),
         };
-        let unchanged = THREAD_ACP.with(|t| match &mut *t.borrow_mut() {
-            Some(a) if a.owner == self.instance && a.stamp == stamp => {
-                a.checked_at = now;
-                Some(Arc::clone(&a.config))
-            }
-            _ => None,
-        });
+        let unchanged = THREAD_ACP
+            .try_with(|t| match &mut *t.borrow_mut() {
+                Some(a) if a.owner == self.instance && a.stamp == stamp => {
+                    a.checked_at = now;
+                    Some(Arc::clone(&a.config))
+                }
+                _ => None,
+            })
+            .ok()
+            .flatten();
         if let Some(cfg) = unchanged {
             return Ok(cfg);
         }
         let text = fs::read_to_string(&self.path).map_err(|_| Error::StateDirectory)?;
         let config = Arc::new(AcpConfig::parse(&text)?);
-        THREAD_ACP.with(|t| {
+        let _ = THREAD_ACP.try_with(|t| {
             *t.borrow_mut() = Some(ThreadAcp {
                 owner: self.instance,
                 checked_at: now,

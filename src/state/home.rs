@@ -52,23 +52,29 @@ fn writable(dir: &Path) -> bool {
 /// must also belong to the user the process runs as: the owner of a directory can replace the
 /// files in it, master key included.
 pub fn ensure(dir: &Path) -> Result<()> {
+    if fs::symlink_metadata(dir).is_err() {
+        // Created 0700; then checked like any existing directory, so one that another user
+        // made at the same moment is not accepted unchecked.
+        let _ = fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir);
+    }
     match fs::metadata(dir) {
         Ok(m) if m.is_dir() => {
             if m.permissions().mode() & 0o077 != 0 {
                 return Err(Error::StateDirectory);
             }
-            // Owned by someone else, it could be given a master-key file of theirs.
-            if Some(m.uid()) != effective_uid() {
+            // Owned by someone else, it could be given a master-key file of theirs. (Without
+            // /proc the owner cannot be told and only the mode is checked.)
+            if let Some(me) = effective_uid()
+                && m.uid() != me
+            {
                 return Err(Error::StateDirectory);
             }
             Ok(())
         }
-        Ok(_) => Err(Error::StateDirectory),
-        Err(_) => fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|_| Error::StateDirectory),
+        _ => Err(Error::StateDirectory),
     }
 }
 

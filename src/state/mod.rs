@@ -16,7 +16,7 @@ pub mod masterkey;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::codes::{Notes, Warning};
@@ -151,14 +151,19 @@ impl KeyView<'_> {
     /// Notes the old-master-key warning.
     pub fn resolve(&self, id: &[u8; 64], notes: &mut Notes) -> Result<Pending> {
         if self.stamp.is_some() {
-            let hit = KEYS.with(|c| {
-                let c = c.borrow();
-                if c.owner == self.cp.instance && c.stamp == self.stamp {
-                    c.keys.get(id).cloned()
-                } else {
-                    None
-                }
-            });
+            // `try_with`: after this thread's storage is torn down (a verb called from an
+            // atexit handler) the call still works, uncached.
+            let hit = KEYS
+                .try_with(|c| {
+                    let c = c.borrow();
+                    if c.owner == self.cp.instance && c.stamp == self.stamp {
+                        c.keys.get(id).cloned()
+                    } else {
+                        None
+                    }
+                })
+                .ok()
+                .flatten();
             if let Some(k) = hit {
                 if k.under_old_master_key {
                     notes.warn(Warning::OldMasterKey);
@@ -213,7 +218,7 @@ impl KeyView<'_> {
             None => false,
         };
         if cacheable {
-            KEYS.with(|c| {
+            let _ = KEYS.try_with(|c| {
                 let mut c = c.borrow_mut();
                 if c.owner == self.cp.instance && c.stamp == self.stamp {
                     if c.keys.len() >= KEY_CACHE_LIMIT {
@@ -269,11 +274,10 @@ pub struct Coprocessor {
 
 /// The process's coprocessor. Leaked on purpose: it lives as long as the process, and after a
 /// `fork()` the child must not touch (or drop) the parent's SQLite connections.
-static GLOBAL: RwLock<Option<&'static Coprocessor>> = RwLock::new(None);
-/// Set in a forked child (by the `pthread_atfork` handler [`crate::ffi`] installs): the next
-/// call opens the state directory afresh instead of using the parent's connections.
-static FORKED: AtomicBool = AtomicBool::new(false);
-/// Bumped whenever [`GLOBAL`] is replaced (after a fork), so threads drop their copy.
+static GLOBAL: RwLock<Option<(u64, &'static Coprocessor)>> = RwLock::new(None);
+/// The process generation: bumped in a forked child by the `pthread_atfork` handler
+/// [`crate::ffi`] installs, so the child's next call opens the state directory afresh instead
+/// of using the parent's connections. Only read on the hot path.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
@@ -303,24 +307,28 @@ impl Coprocessor {
     /// Fork-safe: in a child process the first call opens its own connections (SQLite forbids
     /// using a connection across `fork()`); the parent's are left untouched.
     pub fn global() -> Result<&'static Coprocessor> {
-        if FORKED.swap(false, Ordering::AcqRel) {
-            *GLOBAL.write().unwrap_or_else(PoisonError::into_inner) = None;
-            GENERATION.fetch_add(1, Ordering::AcqRel);
-        }
         let generation = GENERATION.load(Ordering::Acquire);
         if let Some((g, cp)) = CURRENT.get()
             && g == generation
         {
             return Ok(cp);
         }
+        if let Some((g, cp)) = *GLOBAL.read().unwrap_or_else(PoisonError::into_inner)
+            && g == generation
+        {
+            CURRENT.set(Some((generation, cp)));
+            return Ok(cp);
+        }
+        // Opened without holding the lock (opening may wait on SQLite), published after.
+        let fresh = Box::new(Coprocessor::open(&home::resolve()?)?);
         let cp = {
             let mut slot = GLOBAL.write().unwrap_or_else(PoisonError::into_inner);
             match *slot {
-                Some(cp) => cp,
-                None => {
-                    let cp: &'static Coprocessor =
-                        Box::leak(Box::new(Coprocessor::open(&home::resolve()?)?));
-                    *slot = Some(cp);
+                // Another thread won the race: use its coprocessor, close ours.
+                Some((g, cp)) if g == generation => cp,
+                _ => {
+                    let cp: &'static Coprocessor = Box::leak(fresh);
+                    *slot = Some((generation, cp));
                     cp
                 }
             }
@@ -330,9 +338,9 @@ impl Coprocessor {
     }
 
     /// Records that this process is a freshly forked child (async-signal-safe: one atomic
-    /// store). Called from the `pthread_atfork` child handler.
+    /// add; no other thread exists yet). Called from the `pthread_atfork` child handler.
     pub fn note_fork() {
-        FORKED.store(true, Ordering::Release);
+        GENERATION.fetch_add(1, Ordering::AcqRel);
     }
 
     /// The state directory.
@@ -406,7 +414,7 @@ impl Coprocessor {
             (Some(c), Some(m)) => Some((c, m)),
             _ => None,
         };
-        KEYS.with(|c| {
+        let _ = KEYS.try_with(|c| {
             let mut c = c.borrow_mut();
             if c.owner != self.instance || c.stamp != stamp {
                 c.keys.clear();

@@ -7,7 +7,7 @@
 
 use std::fs;
 use std::io::{Read, Write};
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -107,11 +107,9 @@ pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| cp.dir().join("deslist"));
-    // The list directory holds no secret (labels, key types, two MKVP bytes): created 0700
-    // when missing, used as it is otherwise.
-    if !dir.is_dir() {
-        crate::state::home::ensure(&dir)?;
-    }
+    // Private like the state directory: softcca writes and truncates files here, so nobody
+    // else may be able to plant links in it.
+    crate::state::home::ensure(&dir)?;
     // kreclist.dat holds the next index; an exclusive lock on it makes choosing the number,
     // writing the list file and advancing the index one step per process.
     let mut index_file = fs::OpenOptions::new()
@@ -119,6 +117,8 @@ pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {
         .write(true)
         .create(true)
         .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(dir.join("kreclist.dat"))
         .map_err(|_| Error::KeyStorage)?;
     index_file.lock().map_err(|_| Error::KeyStorage)?;
@@ -140,8 +140,19 @@ pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {
     for r in &records {
         out.extend_from_slice(&detail(r));
     }
-    let tmp = dir.join(format!(".KYRLT{index:03}.tmp{}", std::process::id()));
-    let mut f = fs::File::create(&tmp).map_err(|_| Error::KeyStorage)?;
+    let mut nonce = [0u8; 8];
+    crate::crypto::rng::fill(&mut nonce)?;
+    let tmp = dir.join(format!(
+        ".KYRLT{index:03}.{:016x}",
+        u64::from_ne_bytes(nonce)
+    ));
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&tmp)
+        .map_err(|_| Error::KeyStorage)?;
     f.write_all(&out).map_err(|_| Error::KeyStorage)?;
     f.sync_all().map_err(|_| Error::KeyStorage)?;
     fs::rename(&tmp, &path).map_err(|_| Error::KeyStorage)?;
