@@ -1,7 +1,9 @@
 //! HMAC-SHA-1 (RFC 2104, FIPS 198-1) as a key-derivation function: keys that softcca derives
 //! from the master key for its own purposes (the MAC chaining vector's protection key) come
 //! from a one-way function with a label, never from the XOR variants CCA uses to bind control
-//! vectors, so no control vector can make a key-wrapping key equal to them.
+//! vectors, so no control vector can make a key-wrapping key equal to them. The SHA-1 states
+//! (which after absorbing the padded key are as good as the key) are wiped on drop by `sha1`'s
+//! `zeroize` feature; the pads and the inner digest are `Zeroizing`.
 
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
