@@ -8,7 +8,7 @@
 //! parse, TVV, MKVP); control vectors and MDK halves; the access-control points the key
 //! types call for; PIN profiles and PAN data; PIN recovery; then the computation:
 //!
-//! 1. A = rightmost 4 bytes of E_MAC-MDK(D[0:8]) (odd-adjusted first, DECISIONS #6);
+//! 1. A = rightmost 4 bytes of E_MAC-MDK(D\[0:8\]) (odd-adjusted first, DECISIONS #6);
 //! 2. IK = TDES-ENC of D under the ENC-MDK (odd-adjusted, DECISIONS #6);
 //! 3. SK = TDES-XOR(IK, ATC) or the EMV2000 tree (b = 2, H = 16 / b = 4, H = 8, DECISIONS #7);
 //! 4. PB = (00000000‖A) ⊕ (0 L P…P F…F) ⊕ (current PIN, 0-filled);

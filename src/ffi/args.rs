@@ -58,7 +58,7 @@ pub unsafe fn array<const N: usize>(p: *const u8) -> Result<[u8; N]> {
 /// no plain stack copy is left behind.
 ///
 /// # Safety
-/// As [`array`].
+/// As [`array()`].
 pub unsafe fn secret_array<const N: usize>(p: *const u8) -> Result<zeroize::Zeroizing<[u8; N]>> {
     if p.is_null() {
         return Err(Error::NullPointer);

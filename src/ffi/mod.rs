@@ -2,13 +2,13 @@
 //!
 //! Every exported verb follows the ICSF calling convention (DECISIONS #1, #2): every parameter
 //! by reference, integers as `int32_t` fullwords read and written unaligned, `void` return.
-//! Every entry point runs its body through [`guard`]:
+//! Every entry point runs its body through `guard`:
 //!
 //! 1. the body reads all inputs through [`args`] first: NULL pointers, counts and lengths are
 //!    checked before any work, and inputs are copied into owned values;
 //! 2. the safe verb core computes the complete result;
 //! 3. outputs are written only when the core succeeded;
-//! 4. [`guard`] catches any panic (`panic = "unwind"`) and maps the outcome through the one
+//! 4. `guard` catches any panic (`panic = "unwind"`) and maps the outcome through the one
 //!    table in [`crate::codes`], writing `return_code` and `reason_code` only when they are not
 //!    NULL.
 #![allow(unsafe_code)]
