@@ -342,7 +342,15 @@ pub fn generate(
     let token = cp.wrap(&skeleton, &key)?;
     match label {
         Some(label) => {
-            cp.ckds().write(&label, token.as_bytes())?;
+            // One transaction, and only onto a record that still holds a token of the
+            // control vector the key was made for (another process may have rewritten it).
+            let used = skeleton.cv();
+            cp.ckds().update(&label, |current| {
+                if InternalToken::parse(current)?.cv() != used {
+                    return Err(Error::CvViolation);
+                }
+                Ok(*token.as_bytes())
+            })?;
             Ok(None)
         }
         None => Ok(Some(*token.as_bytes())),
