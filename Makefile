@@ -68,6 +68,9 @@ fuzz:
 vectors:
 	python3 -m pip install -q -r tests/vectors/requirements.txt
 	python3 tests/vectors/gen.py
+	python3 tests/vectors/gen_emv.py
+	python3 tests/vectors/gen_script.py
+	python3 tests/vectors/kyt_default.py
 
 # Verbs exported by the library, from the header (for the COBOL dynamic-CALL links below).
 VERBS = $(shell grep -o 'void CS[NU][A-Z]*' include/softcca.h | cut -d' ' -f2)
