@@ -267,6 +267,15 @@ impl Nibbles {
     }
 }
 
+/// 8/100 unless a PIN of `l` digits fits `lo..=hi`.
+fn pin_length(l: usize, lo: usize, hi: usize) -> Result<()> {
+    if (lo..=hi).contains(&l) {
+        Ok(())
+    } else {
+        Err(Error::PinLength)
+    }
+}
+
 fn consistent(ok: bool) -> Result<()> {
     if ok {
         Ok(())
@@ -293,13 +302,6 @@ pub fn recover(
         n.xor_pan(pan.ok_or(Error::PanData)?);
     }
     let s = &n.0;
-    let len_ok = |l: usize, lo: usize, hi: usize| {
-        if (lo..=hi).contains(&l) {
-            Ok(())
-        } else {
-            Err(Error::PinLength)
-        }
-    };
     let pin = match profile.format {
         Format::Iso0
         | Format::Iso1
@@ -310,7 +312,7 @@ pub fn recover(
             let control = profile.format.iso_control().unwrap_or(0);
             consistent(s[0] == control)?;
             let l = s[1] as usize;
-            len_ok(l, MIN_PIN, MAX_PIN)?;
+            pin_length(l, MIN_PIN, MAX_PIN)?;
             let fill = &s[2 + l..];
             match control {
                 0 | 2 => consistent(fill.iter().all(|&x| x == 0xF))?,
@@ -323,7 +325,7 @@ pub fn recover(
         }
         Format::Visa2 | Format::Eci3 => {
             let l = s[0] as usize;
-            len_ok(l, 4, 6)?;
+            pin_length(l, 4, 6)?;
             consistent(decimal(&s[1..1 + l]))?;
             consistent(s[1 + l..7].iter().all(|&x| x == 0))?;
             if profile.format == Format::Visa2 {
@@ -336,7 +338,7 @@ pub fn recover(
                 .iter()
                 .position(|&x| x == 0xF)
                 .ok_or(Error::PinBlockConsistency)?;
-            len_ok(l, MIN_PIN, MAX_PIN)?;
+            pin_length(l, MIN_PIN, MAX_PIN)?;
             consistent(decimal(&s[..l]))?;
             Pin::from_nibbles(&s[..l])
         }
@@ -349,7 +351,7 @@ pub fn recover(
             let pad = profile.pad.ok_or(Error::PadDigit)?;
             let body = &s[start..];
             let l = body.iter().position(|&x| x == pad).unwrap_or(body.len());
-            len_ok(l, MIN_PIN, MAX_PIN)?;
+            pin_length(l, MIN_PIN, MAX_PIN)?;
             consistent(decimal(&body[..l]))?;
             if !checks.enhanced_pin_security {
                 consistent(body[l..].iter().all(|&x| x == pad))?;
@@ -362,7 +364,7 @@ pub fn recover(
         }
         Format::Ibm4704Epp => {
             let l = s[0] as usize;
-            len_ok(l, MIN_PIN, MAX_PIN)?;
+            pin_length(l, MIN_PIN, MAX_PIN)?;
             consistent(decimal(&s[1..1 + l]))?;
             consistent(s[1 + l..14].iter().all(|&x| x == 0xF))?;
             Pin::from_nibbles(&s[1..1 + l])
@@ -386,13 +388,6 @@ pub fn format(
     rng::fill(&mut random)?;
     let mut n = Nibbles([0u8; 16]);
     let s = &mut n.0;
-    let limit = |lo: usize, hi: usize| {
-        if (lo..=hi).contains(&l) {
-            Ok(())
-        } else {
-            Err(Error::PinLength)
-        }
-    };
     match profile.format {
         Format::Iso0
         | Format::Iso1
@@ -415,7 +410,7 @@ pub fn format(
             }
         }
         Format::Visa2 | Format::Eci3 => {
-            limit(4, 6)?;
+            pin_length(l, 4, 6)?;
             s[0] = l as u8;
             s[1..1 + l].copy_from_slice(p);
             for (i, x) in s.iter_mut().enumerate().skip(7) {
@@ -455,7 +450,7 @@ pub fn format(
             s[start + l..].fill(pad);
         }
         Format::Eci2 => {
-            limit(4, 4)?;
+            pin_length(l, 4, 4)?;
             s[..4].copy_from_slice(p);
             for (i, x) in s.iter_mut().enumerate().skip(4) {
                 *x = random[i] & 0x0F;
