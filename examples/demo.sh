@@ -4,7 +4,7 @@
 # Makes a fresh demo state directory, then builds and runs against the library in LIBDIR:
 #   1. examples/c/keys_demo.c      master key, CKDS records, list file (C)
 #   2. examples/c/pcu_demo.c       an EMV PIN change: keys from clear parts, labels, check
-#                                  values, Clear PIN Encrypt, CSNBPCU, published answer (C)
+#                                  values, an IPINENC PIN key, CSNBPCU, published answer (C)
 #   3. examples/cobol/keysdemo.cob and pcudemo.cob: the same from GnuCOBOL
 #   4. examples/c/pin_change_script.c  the whole issuer script: CSNBPCU + CSNBDKG + CSNBMGN
 # Each program loads a DEMO ONLY master key (published test parts, never for real keys) into

@@ -266,11 +266,21 @@ fn control_vectors_halves_and_access_control() {
     let mut with_opin = call.clone();
     with_opin.new_key = token(TEST_MK, &c.hex("new_pin_key"), &opin);
     with_opin.cur_key = token(TEST_MK, &c.hex("cur_pin_key"), &opin);
+    // X'00BC' is off by default (docs/CSNBPCU.md "PIN-guessing oracles"): an OPINENC PIN key
+    // is refused, with the point named, and nothing is written.
+    expect(
+        with_opin.clone(),
+        (8, 90),
+        "OPINENC with the default X'00BC' off",
+    );
+    acp_set("00BC", true);
     let mut ok = with_opin.clone();
-    assert_eq!(ok.run(false), (0, 0), "OPINENC");
-    acp_set("00BC", false);
-    expect(with_opin, (8, 90), "OPINENC without X'00BC'");
+    assert_eq!(ok.run(false), (0, 0), "OPINENC with X'00BC' on");
+    // The output depends only on the recovered PINs: the same message as with IPINENC keys
+    // (tests/data/pcu.txt, pyemv).
+    assert_eq!(ok.output(), c.text("out"), "OPINENC output");
     acp_reset();
+    expect(with_opin, (8, 90), "OPINENC after X'00BC' is off again");
 }
 
 #[test]

@@ -121,7 +121,7 @@ pub mod points {
         (CLEAR_PIN_ENCRYPT, true, "Clear PIN Encrypt"),
         (
             PCU_OPINENC,
-            true,
+            false,
             "PIN Change/Unblock - change EMV PIN with OPINENC",
         ),
         (
@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn defaults_and_parse() {
         let d = AcpConfig::default();
-        assert!(d.enabled(points::PCU_IPINENC) && d.enabled(points::PCU_OPINENC));
+        assert!(d.enabled(points::PCU_IPINENC) && !d.enabled(points::PCU_OPINENC));
         assert!(!d.enabled(points::DKYGENKY_DALL));
         assert!(d.enabled(points::ISO_NO_DIGIT_CHECK));
         assert_eq!(AcpConfig::parse(&AcpConfig::default_text()).unwrap(), d);
