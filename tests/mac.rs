@@ -338,9 +338,9 @@ fn errors_and_outputs_untouched() {
     );
     assert_eq!((r, mac), ((8, 35), [0xEE; 9]));
 
-    // Text lengths: negative or over 32 MB - 8: 8/25; zero with zero padding: 8/25; zero with
+    // Text lengths: negative or 32 MiB - 8 and more: 8/25; zero with zero padding: 8/25; zero with
     // EMV padding: a MAC; FIRST/MIDDLE under 8 bytes: 8/60.
-    for bad in [-1, 32 * 1024 * 1024 - 7, i32::MIN] {
+    for bad in [-1, 32 * 1024 * 1024 - 8, 32 * 1024 * 1024 - 7, i32::MIN] {
         let mut len = bad;
         let mut n = 0;
         let r = raw(
@@ -648,4 +648,48 @@ fn errors_and_outputs_untouched() {
     );
     assert_eq!(to_hex(&m[..8]), "A1C72E74EA3FA9B6");
     assert_eq!(read_misaligned(&b1), text.len() as i32);
+}
+
+/// IBM (CCA 2.54 p. 6-11, MAC_Generate restrictions): `text_length` must be "less than 32MB - 8
+/// bytes". So 32 MiB - 9 bytes is the longest text (CSNBMGN and CSNBMVR), and exactly
+/// 32 MiB - 8 is 8/25 with nothing written. The MAC at the limit is checked against X9.9-1
+/// computed here with the `des` crate (a second DES implementation).
+#[test]
+fn text_length_limit_both_sides() {
+    use des::cipher::{Array, BlockCipherEncrypt, KeyInit};
+    let _g = setup("mac");
+    load_master_key(TEST_MK);
+    let key = hex("0123456789ABCDEF");
+    let t = token(TEST_MK, &key, &mac_cv("MAC", false));
+    let limit = 32 * 1024 * 1024 - 9;
+    assert_eq!(limit, softcca::verbs::mac::MAX_TEXT);
+    let mut text: Vec<u8> = (0..limit + 1).map(|i| (i % 251) as u8).collect();
+
+    // Over the limit: 8/25, MAC field untouched, for both verbs.
+    let over = mgn(&t, &text, &["X9.9-1"]);
+    assert_eq!(over, ((8, 25), [0xEE; 9]), "text_length 32 MiB - 8");
+    assert_eq!(mvr(&t, &text, &["X9.9-1"], &[0; 9]), (8, 25));
+
+    // At the limit: the X9.9-1 MAC (zero padding, leftmost 4 bytes of the last CBC block).
+    text.truncate(limit);
+    let (codes, mac) = mgn(&t, &text, &["X9.9-1"]);
+    assert_eq!(codes, (0, 0), "text_length 32 MiB - 9");
+    let cipher = des::Des::new_from_slice(&key).unwrap();
+    let mut chain = [0u8; 8];
+    for block in text.chunks(8) {
+        let mut b = [0u8; 8];
+        b[..block.len()].copy_from_slice(block);
+        for (x, c) in b.iter_mut().zip(&chain) {
+            *x ^= c;
+        }
+        let mut a = Array::from(b);
+        cipher.encrypt_block(&mut a);
+        chain.copy_from_slice(&a);
+    }
+    assert_eq!(to_hex(&mac[..4]), to_hex(&chain[..4]), "MAC at the limit");
+    assert_eq!(
+        mvr(&t, &text, &["X9.9-1"], &mac),
+        (0, 0),
+        "CSNBMVR at the limit"
+    );
 }

@@ -302,12 +302,7 @@ fn altered_pan_data_tells_the_pin_length() {
                 }
             }
             // What the attacker reads off: the first fill position, hence L.
-            assert_eq!(
-                first_failure.map(|j| j + 2),
-                Some(pin.len()),
-                "{}",
-                v.id()
-            );
+            assert_eq!(first_failure.map(|j| j + 2), Some(pin.len()), "{}", v.id());
             checked += 1;
         }
         if let Some(a) = acp {

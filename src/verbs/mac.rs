@@ -28,9 +28,9 @@
 //! p=253/257; DATAM/DATAMV are not offered by this library). ACPs: X'0010' MAC Generate,
 //! X'0011' MAC Verify.
 //!
-//! `text_length` lies in 0 to 32 MB - 8 (M254 p=253), else 8/25; a FIRST or MIDDLE segment
-//! must have at least 8 bytes (8/60); with zero padding a whole message of 0 bytes has no MAC
-//! (8/25). The MAC is the leftmost 4, 6 or 8 bytes of the last block; `HEX-8` gives the
+//! `text_length` lies in 0 to 32 MiB - 9 (M254 p=253: "less than 32MB - 8 bytes"), else 8/25;
+//! a FIRST or MIDDLE segment must have at least 8 bytes (8/60); with zero padding a whole
+//! message of 0 bytes has no MAC (8/25). The MAC is the leftmost 4, 6 or 8 bytes of the last block; `HEX-8` gives the
 //! leftmost 4 bytes as 8 upper-case hexadecimal characters, `HEX-9` as two groups of 4
 //! separated by a space. CSNBMVR reads 9 bytes of `MAC` and compares, in constant time, only
 //! as many as the length keyword names; a mismatch is 4/8004 and says nothing about how much
@@ -72,7 +72,7 @@ use crate::state::acp::points;
 pub const CHAINING_VECTOR_LEN: usize = 18;
 /// Length of the MAC field CSNBMVR reads (M254 p=258: "nine bytes are always sent").
 pub const VERIFY_MAC_LEN: usize = 9;
-/// Largest `text_length` (M254 p=253: "less than 32MB - 8 bytes").
+/// Largest `text_length`, 33,554,423 (M254 p=253: "less than 32MB - 8 bytes").
 pub const MAX_TEXT: usize = 32 * 1024 * 1024 - 9;
 /// Most keywords in the rule array.
 pub const MAX_RULES: usize = 3;
