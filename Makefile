@@ -2,7 +2,7 @@
 #
 #   make            library (release) + header check
 #   make demo       end-to-end demo on a fresh demo state directory
-#   make test       every test: Rust, header, C (cmocka), COBOL
+#   make test       every test: Rust (with the C examples), header, C (cmocka), COBOL, lint
 #   make bench      CSNBPCU calls per second beside pyemv+psec
 #   make install    PREFIX=/usr/local DESTDIR=
 SHELL := /bin/bash
@@ -41,8 +41,11 @@ lint:
 	$(CARGO) clippy --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet
 
-test-rust:
-	$(CARGO) test
+# `lib` first: tests/script.rs and tests/c_examples.rs compile examples/c/pin_change_script.c
+# and pcu_demo.c against the library just built (SOFTCCA_C_LIB) and run them; with CI set they
+# fail, not skip, when they cannot run.
+test-rust: lib
+	SOFTCCA_C_LIB=$(LIBOUT) $(CARGO) test
 
 test-c: lib
 	$(MAKE) -C c-tests test LIBDIR=$(LIBOUT)

@@ -1,0 +1,118 @@
+//! Building and running the C examples against the library `make test` has just built.
+//!
+//! `make test` builds the release library (`make lib`) first and passes its directory in
+//! `SOFTCCA_C_LIB`; without it the tests look in `build/lib`. The library must be newer than
+//! every source file, so a stale one is never tested. A test that cannot run (no library, a
+//! stale one, no C compiler) fails when the environment variable `CI` is set (CI runs
+//! `bash .ci/run` with `CI=true`) and otherwise says "NOT RUN" on standard error.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `true` when running in CI (`CI` set, not empty, not `false`/`0`).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A test that cannot run: a failure in CI, a loud "NOT RUN" elsewhere. Returns `None`.
+pub fn cannot_run<T>(test: &str, why: &str) -> Option<T> {
+    if in_ci() {
+        panic!("{test} cannot run in CI: {why}");
+    }
+    eprintln!("NOT RUN: {test}: {why} (`make test` builds and passes the library)");
+    None
+}
+
+fn newest_source(dir: &Path, newest: &mut SystemTime) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            newest_source(&p, newest);
+        } else if let Ok(t) = e.metadata().and_then(|m| m.modified()) {
+            *newest = (*newest).max(t);
+        }
+    }
+}
+
+/// The directory holding a `libsoftcca.so` built from the current sources.
+pub fn library_dir(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("SOFTCCA_C_LIB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("build/lib"));
+    let lib = dir.join("libsoftcca.so");
+    let Ok(built) = std::fs::metadata(&lib).and_then(|m| m.modified()) else {
+        return cannot_run(test, &format!("no {}", lib.display()));
+    };
+    let mut newest = SystemTime::UNIX_EPOCH;
+    newest_source(&root().join("src"), &mut newest);
+    for f in ["Cargo.toml", "Cargo.lock", "build.rs"] {
+        if let Ok(t) = std::fs::metadata(root().join(f)).and_then(|m| m.modified()) {
+            newest = newest.max(t);
+        }
+    }
+    if built < newest {
+        return cannot_run(
+            test,
+            &format!("{} is older than the sources (run make lib)", lib.display()),
+        );
+    }
+    Some(dir)
+}
+
+/// Compiles examples/c/`name`.c with the strict flags against the current library into a
+/// fresh directory; returns the executable.
+pub fn compile_example(test: &str, name: &str) -> Option<PathBuf> {
+    let lib = library_dir(test)?;
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    if Command::new(&cc).arg("--version").output().is_err() {
+        return cannot_run(test, &format!("no C compiler ({cc})"));
+    }
+    let dir = super::temp_state(&format!("cexample-{name}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = dir.join(name);
+    let out = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
+        .arg(root().join("include"))
+        .arg("-o")
+        .arg(&exe)
+        .arg(root().join(format!("examples/c/{name}.c")))
+        .arg(format!("-L{}", lib.display()))
+        .arg("-lsoftcca")
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cc {name}.c: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(exe)
+}
+
+/// Runs a compiled example on a fresh state directory next to it; returns its standard
+/// output, after checking it exited 0.
+pub fn run_example(exe: &Path) -> String {
+    let home = exe.with_extension("home");
+    let _ = std::fs::remove_dir_all(&home);
+    let run = Command::new(exe)
+        .env("SOFTCCA_HOME", &home)
+        .env_remove("CSUDESLD")
+        .env_remove("SOFTCCA_TRACE")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(
+        run.status.success(),
+        "{} failed:\n{stdout}\n{}",
+        exe.display(),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let _ = std::fs::remove_dir_all(exe.parent().unwrap());
+    stdout
+}
