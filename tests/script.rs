@@ -193,8 +193,8 @@ fn the_built_c_example_prints_the_pyemv_apdu() {
     assert_eq!(line("MAC input: "), c.text("mac_input"));
     assert_eq!(line("APDU: "), c.text("apdu"));
     assert!(
-        stdout.contains(&c.text("enc")),
+        stdout.contains(c.text("enc")),
         "encrypted PIN data:\n{stdout}"
     );
-    assert!(stdout.contains(&c.text("mac")), "script MAC:\n{stdout}");
+    assert!(stdout.contains(c.text("mac")), "script MAC:\n{stdout}");
 }

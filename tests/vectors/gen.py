@@ -412,6 +412,27 @@ PB_SOURCES = {
 }
 
 
+def cpe_template_checked(fmt, pin, pan12, clear, pad, seq):
+    """model.cpe_template, checked against the independent block of the same case."""
+    tpl = model.cpe_template(fmt, pin, pad, seq)
+    assert len(tpl) == 16, (fmt, tpl)
+    plain = xor(clear, h("0000" + pan12)) if fmt in model.PAN_FORMATS else clear
+    if fmt == "VISA-3":  # "any pad": the vector's pad is random, CSNBCPE's the profile's
+        assert plain.hex().upper()[:len(pin) + 1] == tpl[:len(pin) + 1], (fmt, tpl)
+    else:
+        assert model.matches_template(plain, tpl), (fmt, plain.hex(), tpl)
+    # Any block the template allows holds the PIN (first and last member of each class).
+    for pick in (0, -1):
+        b = "".join(model.RANDOM_CLASSES[t][pick] if t in model.RANDOM_CLASSES else t for t in tpl)
+        blk = h(b)
+        if fmt in model.PAN_FORMATS:
+            blk = xor(blk, h("0000" + pan12))
+        assert model.decode_pinblock(fmt, blk, pan12, pad) == pin, (fmt, b)
+        if fmt == "ISO-3":
+            assert psec.pinblock.decode_pinblock_iso_3(blk, "0000" + pan12 + "0") == pin
+    return tpl
+
+
 def gen_pinblocks():
     out = Out("pinblocks.txt", "Clear and encrypted 8-byte PIN blocks for every CSNBPCU input format (cca-spec §6.2)",
               PB_SOURCES, fields=[
@@ -423,7 +444,14 @@ def gen_pinblocks():
                   "fill_ascii: informational, the hex nibbles used for random/pad positions",
                   "seq_ascii: informational, the sequence number nibbles (3621: 4, 4704-EPP: 2)",
                   "clear_block: 8 bytes", "pin_key: 16-byte PIN key (clear)",
-                  "enc_block: TDES-EDE2-ECB(clear_block) under pin_key (cryptography)"],
+                  "enc_block: TDES-EDE2-ECB(clear_block) under pin_key (cryptography)",
+                  "cpe_ascii: what CSNBCPE must produce for pin_ascii with this case's profile (pad only for",
+                  "  3621/3624) and sequence number, BEFORE the PAN XOR for ISO-0/ISO-3/VISA-4: 16 nibbles,",
+                  "  a hex digit is fixed, r = random any hex digit, a = random X'A'-X'F', d = random decimal",
+                  "  (model.cpe_template from the cca-spec §6.2 layouts). Its fixed part is asserted equal to",
+                  "  clear_block's (for ISO-3 that is psec's block, for ISO-0/ISO-2 psec's too) and its",
+                  "  random nibbles to lie in their class; VISA-3 is the exception: its 'any pad' is the",
+                  "  profile's pad digit (X'F' with a blank profile) in cpe_ascii, random in clear_block"],
               notes=["Deterministic: random.Random(404) for PANs, keys, fills, pads and sequences.",
                      "ISO-1 = ECI-4 (same layout, cca-spec §6.2); both keywords are covered."])
     rng = random.Random(404)
@@ -433,8 +461,9 @@ def gen_pinblocks():
         c = psec.pinblock.encode_pinblock_iso_0(pin, "1234567890123456")
         assert_eq(c, want_c, cid)
         assert_eq(E(S9_PIN_KEY, c), want_e, cid)
+        tpl = cpe_template_checked("ISO-0", pin, S9_PAN12, c, None, None)
         out.add(cid, "s9", format_ascii="ISO-0", pin_ascii=pin, pan_ascii=S9_PAN12, clear_block=c,
-                pin_key=S9_PIN_KEY, enc_block=E(S9_PIN_KEY, c))
+                pin_key=S9_PIN_KEY, enc_block=E(S9_PIN_KEY, c), cpe_ascii=tpl)
     for fmt in model.FORMATS:
         lens = pin_lengths(fmt)
         while len(lens) < 3:  # >= 3 cases per format (ECI-2: PIN is always 4 digits)
@@ -445,9 +474,10 @@ def gen_pinblocks():
             key = rand_key(rng, 16)
             enc = E(key, r["clear"])
             assert D(key, enc) == r["clear"]
+            tpl = cpe_template_checked(fmt, pin, r["pan12"], r["clear"], r["pad"], r["seq"])
             out.add(f"{fmt.lower()}-{i}", r["src"], format_ascii=fmt, pin_ascii=pin, pan_ascii=r["pan12"],
                     pad=r["pad"], fill_ascii=r["fill"], seq_ascii=r["seq"], clear_block=r["clear"],
-                    pin_key=key, enc_block=enc)
+                    pin_key=key, enc_block=enc, cpe_ascii=tpl)
     return out
 
 

@@ -13,7 +13,9 @@ Contents
     encode_pinblock() builds a clear block from the PIN plus caller-chosen
     (deterministic) fill / pad / sequence; decode_pinblock() applies the
     consistency checks listed in cca-spec §6.2 and §1.4 and raises
-    PinBlockError on any violation.
+    PinBlockError on any violation. cpe_template() gives the block Clear PIN
+    Encrypt must produce, its random nibbles as classes (r any hex, a A-F,
+    d decimal).
   * The CSNBPCU computation of cca-spec §2 (auth code, card key, TDES-XOR and
     EMV2000-tree session keys, VIS PIN block, VISA framing) -- a second,
     independent implementation used to cross-check pyemv.
@@ -32,7 +34,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, modes
 __all__ = [
     "PinBlockError", "FORMATS", "PAN_FORMATS", "PAD_FORMATS", "PIN_LIMITS",
     "tdes_ecb_encrypt", "tdes_ecb_decrypt", "odd_parity", "xor",
-    "encode_pinblock", "decode_pinblock",
+    "encode_pinblock", "decode_pinblock", "RANDOM_CLASSES", "cpe_template", "matches_template",
     "auth_code", "card_key", "sk_tdes_xor", "sk_emv_tree", "vis_pin_block",
     "visa_message", "amex_message",
     "mkvp", "tvv", "wrap_ecb", "internal_token",
@@ -182,6 +184,53 @@ def encode_pinblock(fmt: str, pin: str, pan12: str = None, pad: str = None,
         # LPPPPffffffffFSS: L, PIN, F fill (f = P or F), X'F', 2-nibble sequence.
         return bytes.fromhex(L + pin + "F" * (13 - n) + _need(seq or "", 2, _HEX, "sequence"))
     raise ValueError(f"unknown format {fmt}")
+
+
+# Classes of random nibbles in a CSNBCPE template (cpe_template): any hex digit, X'A'-X'F',
+# decimal. Every other character of a template is a fixed hex nibble.
+RANDOM_CLASSES = {"r": _HEX, "a": "ABCDEF", "d": _DEC}
+
+
+def cpe_template(fmt: str, pin: str, pad: str = None, seq: str = None) -> str:
+    """The 16-nibble clear block Clear PIN Encrypt must produce, before the PAN XOR.
+
+    From the layouts of cca-spec §6.2 with the notation of its heading: R/r random (any hex
+    digit) -> "r"; ISO-3's fill "random X'A'-X'F'" -> "a"; VISA-2's D "decimal pad" -> the
+    profile's pad digit when it is decimal, else random decimal "d"; F and f -> "F"; z -> "0";
+    x/X (3621, 3624, and VISA-3's "any pad") -> the profile's pad digit (§6.1), X'F' for VISA-3
+    when the profile has none; S -> the sequence number's decimal digits.
+    """
+    n = len(pin)
+    L = _HEX[n]
+    p = (pad or "").upper()
+    if fmt in ("ISO-0", "VISA-4", "ISO-2"):
+        return {"ISO-2": "2"}.get(fmt, "0") + L + pin + "F" * (14 - n)
+    if fmt in ("ISO-1", "ECI-4"):
+        return "1" + L + pin + "r" * (14 - n)
+    if fmt == "ISO-3":
+        return "3" + L + pin + "a" * (14 - n)
+    if fmt == "VISA-2":
+        return L + pin + "0" * (6 - n) + (p * 9 if p in _DEC and p else "d" * 9)
+    if fmt == "ECI-3":
+        return L + pin + "0" * (6 - n) + "r" * 9
+    if fmt == "VISA-3":
+        return pin + "F" + (p or "F") * (15 - n)
+    if fmt == "3624":
+        return pin + p * (16 - n)
+    if fmt == "3621":
+        return seq + pin + p * (12 - n)
+    if fmt == "ECI-2":
+        return pin + "r" * 12
+    if fmt == "4704-EPP":
+        return L + pin + "F" * (13 - n) + seq
+    raise ValueError(f"unknown format {fmt}")
+
+
+def matches_template(block: bytes, template: str) -> bool:
+    """True when the clear block (before any PAN XOR) fits the template's fixed nibbles and
+    random classes."""
+    return all(c == t if t not in RANDOM_CLASSES else c in RANDOM_CLASSES[t]
+               for c, t in zip(block.hex().upper(), template))
 
 
 def decode_pinblock(fmt: str, block: bytes, pan12: str = None, pad: str = None,
