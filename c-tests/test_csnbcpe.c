@@ -202,7 +202,12 @@ static void error_rows(void **state)
     base(&c, s9_opinenc, "", "1234", "ISO-0", NULL, pan, 0);
     EXPECT_ERROR("ACP X'00AF' off", &c, 8, 90);
     sc_set_acp(0x00AF, 1);
+    /* On again: the §9 set-1 new-PIN block (pinblocks.txt s9-new, psec + cryptography). */
+    unsigned char want[8];
+    sc_hex(want, 8, "278CE4308BF9844D");
+    base(&c, s9_opinenc, "", "9999", "ISO-0", NULL, pan, 99999);
     expect_codes(run(&c), 0, 0);
+    assert_memory_equal(c.block, want, 8);
 }
 
 /* NULL pointers 8/184; misaligned count and sequence number; NULL rc/rs tolerated. */

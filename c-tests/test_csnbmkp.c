@@ -1,6 +1,7 @@
 /*
  * CSNBMKP (Master Key Process): register steps, state errors, rule-array checks, keyword
- * case, NULL pointers, parity and weak-key checks.
+ * case, NULL pointers, parity and weak-key checks. The success paths load master keys of
+ * tests/data/mkvp.txt and compare the current register's pattern with it (Python hashlib).
  *
  * Seeds passed to sc_part() are distinct in every test, so no test loads a master key that
  * an earlier test made current (which SET rejects with 8/704).
@@ -11,31 +12,68 @@
 
 static const unsigned char zero_part[24];
 
+/* tests/data/mkvp.txt (Python hashlib: SHA-1(X'01' || MK)[0:8]): the master keys the success
+ * paths below load, and their verification patterns. */
+static const struct {
+    const char *mk, *mkvp;
+} MKVP_TXT[] = {
+    {"9DC1DAA48531DF675279206D76BFB6D5B5A808853EC14073", "5C7B5AA6558C6527"}, /* rnd-1 */
+    {"79DFDC7F45F70BEFE52CDFA1C419086143022C37EA321F5B", "3E0891F3B670E7C8"}, /* rnd-2 */
+    {"20E038B0CBA7326EFB3D4FE5A758314C4A57DC75FEC43EF8", "57A3B48CDEF6F2DF"}, /* rnd-3 */
+    {"58C40E9D31CB626485C292585868293D8FE058E3581CF832", "26E7E5DDC142CA08"}, /* rnd-4 */
+};
+
+/* The last part that makes the XOR of `first` (the other parts) equal mkvp.txt case i. */
+static void last_part_for(unsigned char out[24], const unsigned char first[24], size_t i)
+{
+    unsigned char mk[24];
+    sc_hex(mk, 24, MKVP_TXT[i].mk);
+    sc_part_for(out, first, mk);
+}
+
+/* The current master key's verification pattern (CSUACFQ STATMKVP elements 4-5) is
+ * mkvp.txt case i's. */
+static void expect_current(size_t i)
+{
+    sc_codes r = {-1, -1};
+    int32_t count = 1, vdl = 0;
+    unsigned char rules[7 * 8];
+    sc_rules(rules, sizeof rules, "STATMKVP");
+    CSUACFQ(&r.rc, &r.rs, NULL, NULL, &count, rules, &vdl, NULL);
+    sc_check_codes("CSUACFQ STATMKVP", r, 0, 0, __FILE__, __LINE__);
+    assert_int_equal(count, 7);
+    assert_memory_equal(rules + 24, MKVP_TXT[i].mkvp, 16);
+}
+
 /* CLEAR, FIRST, LAST, SET: a two-part master key becomes current. */
 static void two_parts_then_set(void **state)
 {
     (void)state;
     unsigned char p1[24], p2[24];
     sc_part(p1, 100);
-    sc_part(p2, 101);
+    last_part_for(p2, p1, 0);
     expect_codes(sc_mkp("CLEAR", zero_part), 0, 0);
     expect_codes(sc_mkp("FIRST", p1), 0, 0);
     expect_codes(sc_mkp("LAST", p2), 0, 0);
     expect_codes(sc_mkp("SET", zero_part), 0, 0);
+    expect_current(0);
 }
 
 /* FIRST, MIDDLE, MIDDLE, LAST: any number of middle parts. */
 static void middle_parts(void **state)
 {
     (void)state;
-    unsigned char p[4][24];
-    for (unsigned i = 0; i < 4; i++) sc_part(p[i], 110 + i);
+    unsigned char p[4][24], x[24];
+    for (unsigned i = 0; i < 3; i++) sc_part(p[i], 110 + i);
+    for (size_t b = 0; b < 24; b++) x[b] = (unsigned char)(p[0][b] ^ p[1][b] ^ p[2][b]);
+    last_part_for(p[3], x, 1);
     expect_codes(sc_mkp("CLEAR", zero_part), 0, 0);
     expect_codes(sc_mkp("FIRST", p[0]), 0, 0);
     expect_codes(sc_mkp("MIDDLE", p[1]), 0, 0);
     expect_codes(sc_mkp("MIDDLE", p[2]), 0, 0);
     expect_codes(sc_mkp("LAST", p[3]), 0, 0);
     expect_codes(sc_mkp("SET", zero_part), 0, 0);
+    expect_current(1);
 }
 
 /* RANDOM fills an empty new register; SET makes it current. */
@@ -45,6 +83,15 @@ static void random_then_set(void **state)
     expect_codes(sc_mkp("CLEAR", zero_part), 0, 0);
     expect_codes(sc_mkp("RANDOM", zero_part), 0, 0);
     expect_codes(sc_mkp("SET", zero_part), 0, 0);
+    /* A new key became current: its pattern is no longer middle_parts' key's. */
+    sc_codes r = {-1, -1};
+    int32_t count = 1, vdl = 0;
+    unsigned char rules[7 * 8];
+    sc_rules(rules, sizeof rules, "STATMKVP");
+    CSUACFQ(&r.rc, &r.rs, NULL, NULL, &count, rules, &vdl, NULL);
+    sc_check_codes("CSUACFQ STATMKVP", r, 0, 0, __FILE__, __LINE__);
+    assert_true(memcmp(rules + 24, MKVP_TXT[1].mkvp, 16) != 0);
+    assert_true(memcmp(rules + 40, MKVP_TXT[1].mkvp, 16) == 0); /* now the old register */
 }
 
 /* Optional ADAPTER and SYM-MK keywords, in any order, up to three keywords. */
@@ -53,24 +100,27 @@ static void optional_keywords(void **state)
     (void)state;
     unsigned char p1[24], p2[24];
     sc_part(p1, 120);
-    sc_part(p2, 121);
+    last_part_for(p2, p1, 2);
     expect_codes(sc_mkp("ADAPTER SYM-MK CLEAR", zero_part), 0, 0);
     expect_codes(sc_mkp("SYM-MK FIRST", p1), 0, 0);
     expect_codes(sc_mkp("LAST ADAPTER1", p2), 0, 0);
     expect_codes(sc_mkp("SET SYM-MK ADAPTER", zero_part), 0, 0);
+    expect_current(2);
 }
 
-/* Keywords are folded to upper case (DECISIONS #3). */
+/* Keywords are folded to upper case (DECISIONS #3): the same master key as upper case
+ * would load. */
 static void lower_case_keywords(void **state)
 {
     (void)state;
     unsigned char p1[24], p2[24];
     sc_part(p1, 130);
-    sc_part(p2, 131);
+    last_part_for(p2, p1, 3);
     expect_codes(sc_mkp("clear", zero_part), 0, 0);
     expect_codes(sc_mkp("Sym-Mk first", p1), 0, 0);
     expect_codes(sc_mkp("lAsT", p2), 0, 0);
     expect_codes(sc_mkp("set", zero_part), 0, 0);
+    expect_current(3);
 }
 
 /* A step the registers are not ready for: 8/707, and nothing changes. */

@@ -137,7 +137,7 @@ fn formats_against_independent_blocks() {
         let text: String = pin.digits().iter().map(|d| char::from(b'0' + d)).collect();
         assert_eq!(text, c.text("pin_ascii"), "{}", c.id());
     }
-    assert_eq!((exact, random), (23, 18));
+    assert_eq!((exact, random), (24, 18));
 }
 
 /// Random fill really is random: for every format with random nibbles (ISO-1, ISO-3, VISA-2
@@ -278,14 +278,43 @@ fn random_pins_and_errors() {
     let (c, o) = cpe(&tok, b"", "1234", &iso0, &pan, 0);
     e(c, o, (8, 90), "X'00AF' off");
     set_acp(&home, 0x00AF, true);
-    // X'0313' Enhanced PIN Security refuses a decimal pad digit for 3621/3624 output.
-    let (c, _) = cpe(&tok, b"", "1234", &profile("3624", Some("5")), &pan, 0);
+    // X'0313' Enhanced PIN Security refuses a decimal pad digit for 3621/3624 output. Without
+    // it the block is the model's (pinblocks.txt 3624-decpad: 1234555555555555 under the
+    // §9 PIN key, encrypted by `cryptography`).
+    let all = cases("pinblocks.txt");
+    let case = |id: &str| all.iter().find(|c| c.id() == id).unwrap();
+    let dec = case("3624-decpad");
+    assert_eq!(dec.hex("pin_key"), key);
+    let (c, o) = cpe(
+        &tok,
+        b"",
+        dec.text("pin_ascii"),
+        &profile("3624", Some("5")),
+        &pan,
+        0,
+    );
     assert_eq!(c, (0, 0), "decimal pad allowed without X'0313'");
+    assert_eq!(to_hex(&o), dec.text("enc_block"), "decimal pad block");
     set_acp(&home, 0x0313, true);
     let (c, o) = cpe(&tok, b"", "1234", &profile("3624", Some("5")), &pan, 0);
     e(c, o, (8, 108), "decimal pad under X'0313'");
-    let (c, _) = cpe(&tok, b"", "1234", &profile("3624", Some("F")), &pan, 0);
+    let hexpad = case("3624-0");
+    assert_eq!(hexpad.opt("pad"), Some("F"));
+    let t = token(TEST_MK, &hexpad.hex("pin_key"), &opinenc());
+    let (c, o) = cpe(
+        &t,
+        b"",
+        hexpad.text("pin_ascii"),
+        &profile("3624", Some("F")),
+        &pan,
+        0,
+    );
     assert_eq!(c, (0, 0), "hex pad under X'0313'");
+    assert_eq!(
+        to_hex(&o),
+        hexpad.text("enc_block"),
+        "hex pad block under X'0313'"
+    );
     set_acp(&home, 0x0313, false);
     // NULL output.
     let (mut rc, mut rs) = (-1, -1);

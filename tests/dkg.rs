@@ -566,6 +566,26 @@ fn errors() {
         set_acp(&home, acp, true);
         let mut o = mac;
         assert_eq!(dkg(&[p], &g, &d, &mut o), (0, 0), "{p} with the ACP on");
+        // The session-key processes on xor-0's key and data: dkg.txt's pyemv keys.
+        let want = match p {
+            "TDES-XOR" => Some("xor-0"),
+            "TDESEMV2" => Some("emv2-0"),
+            "TDESEMV4" => Some("emv4-0"),
+            _ => None,
+        };
+        if let Some(id) = want {
+            let v = cases("dkg.txt").into_iter().find(|v| v.id() == id).unwrap();
+            assert_eq!(
+                (v.hex("gk"), v.hex("data")),
+                (mdk.clone(), d.clone()),
+                "{id}"
+            );
+            assert_eq!(
+                to_hex(&open(&o).0),
+                v.text("key"),
+                "{p} with the ACP on: key"
+            );
+        }
     }
     set_acp(&home, 0x0043, false);
     dkg_err(

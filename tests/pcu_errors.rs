@@ -56,9 +56,10 @@ fn acp_reset() {
 fn rule_array_and_lengths() {
     let _g = setup("pcu-errors");
     load_master_key(TEST_MK);
-    let (call, _) = base();
+    let (call, case) = base();
     let mut ok = call.clone();
     assert_eq!(ok.run(false), (0, 0));
+    assert_eq!(ok.output(), case.text("out"));
 
     let with = |f: &dyn Fn(&mut Call)| {
         let mut c = call.clone();
@@ -93,11 +94,10 @@ fn rule_array_and_lengths() {
         (8, 33),
         "NUL-padded keyword",
     );
-    expect(
-        with(&|c| c.rules = b"tdes-xorvisapcu2".to_vec()),
-        (0, 0),
-        "lower case folds",
-    );
+    // Lower case folds: the same message as the upper-case call (tests/data/pcu.txt, pyemv).
+    let mut lower = with(&|c| c.rules = b"tdes-xorvisapcu2".to_vec());
+    assert_eq!(lower.run(false), (0, 0), "lower case folds");
+    assert_eq!(lower.output(), case.text("out"), "lower case folds: output");
     expect(with(&|c| c.auth_len = 63), (8, 72), "auth length 63");
     expect(with(&|c| c.enc_len = -64), (8, 72), "enc length negative");
     expect(with(&|c| c.new_len = 0), (8, 72), "new key length 0");
@@ -340,6 +340,7 @@ fn profiles_pan_and_pin_blocks() {
         .unwrap();
     let mut ok = call_for(&iso1);
     assert_eq!(ok.run(false), (0, 0));
+    assert_eq!(ok.output(), iso1.text("out"), "ISO-1 allowed by default");
     acp_set("032F", true);
     expect(call_for(&iso1), (8, 106), "ISO-1 disallowed");
     acp_reset();

@@ -478,6 +478,11 @@ def gen_pinblocks():
             out.add(f"{fmt.lower()}-{i}", r["src"], format_ascii=fmt, pin_ascii=pin, pan_ascii=r["pan12"],
                     pad=r["pad"], fill_ascii=r["fill"], seq_ascii=r["seq"], clear_block=r["clear"],
                     pin_key=key, enc_block=enc, cpe_ascii=tpl)
+    # 3624 with a decimal pad digit: CSNBCPE formats it unless ACP X'0313' is on (cca-spec §6.2).
+    r = make_pinblock(rng, "3624", "1234", pad="5")
+    tpl = cpe_template_checked("3624", "1234", r["pan12"], r["clear"], r["pad"], None)
+    out.add("3624-decpad", "model", format_ascii="3624", pin_ascii="1234", pan_ascii=r["pan12"], pad="5",
+            clear_block=r["clear"], pin_key=S9_PIN_KEY, enc_block=E(S9_PIN_KEY, r["clear"]), cpe_ascii=tpl)
     return out
 
 
