@@ -327,7 +327,7 @@ void CSNBKYT(int32_t *return_code,
  *
  * # Safety
  * `key_identifier`: 64 readable bytes (token or label). `text_length`: 4 readable bytes
- * (0 to 32 MB - 8). `text`: `text_length` readable bytes. `rule_array_count`: 4 readable
+ * (0 to 32 MiB - 9). `text`: `text_length` readable bytes. `rule_array_count`: 4 readable
  * bytes (0 to 3); `rule_array`: 8 × count readable bytes. `chaining_vector`: 18 bytes,
  * readable for MIDDLE and LAST, writable for FIRST and MIDDLE; not used (may be NULL) for
  * ONLY. `MAC`: writable for the MAC's length (4, 6, 8, or 8/9 characters for HEX-8/HEX-9) for
