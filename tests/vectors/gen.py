@@ -494,7 +494,12 @@ def gen_pinblocks_bad():
                "reason_ascii: what is wrong",
                "cond_ascii: always = must fail in every configuration; X0055-off = fails only when ACP",
                "  X'0055' 'ISO PIN blocks do not check PIN digits' is OFF (it is ON by default, cca-spec",
-               "  §6.2 and DECISIONS #11, so with the default the block is ACCEPTED)"],
+               "  §6.2 and DECISIONS #11, so with the default the block is ACCEPTED)",
+               "pcu_out (X0055-off cases only): the CSNBPCU message when the block is accepted as the new",
+               "  PIN of cca-spec §9 set 1's VISAPCU2 TDES-XOR call (pcu.txt s9-set1-pcu2-ffff: its MDKs,",
+               "  key generation data and current PIN 8888), the non-decimal PIN digits taken as they are:",
+               f"  pyemv {V_PYEMV} (sm.format_vis_pin_block, sm.encrypt_command_data) via pcu_compute,",
+               "  cross-checked with model.py"],
         notes=["For PAN formats clear_block is the block as encrypted (i.e. after the PAN XOR).",
                "pin_key: random.Random(505)."])
     rng = random.Random(505)
@@ -566,8 +571,13 @@ def gen_pinblocks_bad():
             except ValueError as e:
                 assert "accepted" not in str(e), e
         key = rand_key(rng, 16)
+        pcu_out = None
+        if cond == "X0055-off":
+            pin = model.decode_pinblock(fmt, c, pan, pad, check_iso_digits=False)
+            pcu_out = pcu_compute("TDES-XOR", "VISAPCU2", S9_MAC_MDK, S9_ENC_MDK, S9_D, h("FFFF"), None, pin,
+                                  "8888")["out"]
         out.add(cid, "model-bad", format_ascii=fmt, pan_ascii=pan, pad=pad, clear_block=c, pin_key=key,
-                enc_block=E(key, c), reason_ascii=reason, cond_ascii=cond)
+                enc_block=E(key, c), reason_ascii=reason, cond_ascii=cond, pcu_out=pcu_out)
     return out
 
 
