@@ -15,6 +15,7 @@ use crate::pinblock::{self, Pin, Profile};
 use crate::rule_array::{Group, Keyword, RuleArray, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
+use crate::token::KeyUse;
 
 const SOURCE: &[Keyword] = &[kw("ENCRYPT"), kw("RANDOM")];
 
@@ -69,7 +70,7 @@ pub fn encrypt(
     let [source] = rules.resolve(&[Group::optional(SOURCE)])?;
     let key = cp.key(key_id, notes)?;
     let cv = key.token.cv();
-    cv.check()?;
+    key.token.check_cv(KeyUse::Operational)?;
     if cv.class() != KeyClass::OpinEnc || !cv.bit(18) {
         return Err(Error::CvViolation);
     }

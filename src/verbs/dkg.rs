@@ -45,7 +45,7 @@ use crate::label::Label;
 use crate::rule_array::{Group, Keyword, RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
-use crate::token::{self, InternalToken};
+use crate::token::{self, InternalToken, KeyUse};
 
 /// Most keywords in the rule array.
 pub const MAX_RULES: usize = 2;
@@ -224,12 +224,15 @@ pub fn generate(
     if req.data_decrypting[0] != token::NULL {
         return Err(Error::NullTokenRequired);
     }
-    // Key identifiers.
-    let gen_key = cp.key_view().key(&req.generating, notes)?;
+    // Key identifiers: both resolved before any control vector is looked at.
+    let view = cp.key_view();
+    let gen_pending = view.resolve(&req.generating, notes)?;
     let target = target(cp, &req.generated)?;
-    // Control vectors.
+    // Control vectors: the generating key's form, key-part bit and wrapped parts first, then
+    // it is unwrapped.
+    gen_pending.token().check_cv(KeyUse::Operational)?;
+    let gen_key = view.unwrap(gen_pending)?;
     let gen_cv = gen_key.token.cv();
-    gen_cv.check()?;
     let class = gen_cv.class();
     let (skeleton, label) = if process == Process::SessXor {
         if !matches!(class, KeyClass::Data | KeyClass::Mac | KeyClass::MacVer) {

@@ -30,7 +30,7 @@ use crate::label::KeyId;
 use crate::rule_array::{RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
-use crate::token::InternalToken;
+use crate::token::{InternalToken, KeyUse};
 
 static PROCESS: Table<Step, 5> = Table::new([
     (kw("FIRST"), Step::First),
@@ -97,8 +97,7 @@ fn apply(
     notes: &mut Notes,
 ) -> Result<InternalToken> {
     let cv = token.cv();
-    cv.check()?;
-    let len = token.key_len().ok_or(Error::CvViolation)?;
+    let len = token.check_cv(KeyUse::KeyPart)?;
     if len > key_part.len() {
         return Err(Error::CvViolation);
     }
@@ -123,7 +122,7 @@ fn apply(
         if !token.has_key() {
             return Err(Error::KeyCannotComplete);
         }
-        let mut key = cp.unwrap(token)?.key;
+        let mut key = cp.unwrap(token, KeyUse::KeyPart)?.key;
         if step != Step::Complete {
             for (k, p) in key.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
                 *k ^= p;

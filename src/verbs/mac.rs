@@ -67,6 +67,7 @@ use crate::error::{Error, Result};
 use crate::rule_array::{RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
+use crate::token::KeyUse;
 
 /// Length of the chaining vector.
 pub const CHAINING_VECTOR_LEN: usize = 18;
@@ -377,7 +378,7 @@ pub fn process(cp: &Coprocessor, req: &Request<'_>, notes: &mut Notes) -> Result
     // Key identifier and control vector.
     let key = cp.key_view().key(&req.key, notes)?;
     let cv = key.token.cv();
-    cv.check()?;
+    key.token.check_cv(KeyUse::Operational)?;
     let method = method_for(req.verb, cv.class(), key.key.len(), chosen)?;
     if segment == Segment::Only && req.text.is_empty() && method.padding() == Padding::Zeros {
         return Err(Error::TextLength);
