@@ -22,18 +22,17 @@ use crate::token::{self, InternalToken, KeyUse};
 const METHOD: &[Keyword] = &[kw("RTCMK")];
 const ALGORITHM: &[Keyword] = &[kw("DES")];
 
-/// Re-enciphers one token: `None` when it is already under the current master key. The
-/// control vector is checked either way (8/340, 4/166, 8/39, 8/442); an incomplete key part
-/// is re-enciphered too (IBM: "The partial key can be passed to the Key Token Change verb for
-/// re-encipherment").
+/// Re-enciphers one token: `None` when it is already under the current master key. The key is
+/// unwrapped either way, so every check of [`InternalToken::unwrap_key`] applies (8/340,
+/// 4/166, 8/39, 8/442) to a token left as it is too; an incomplete key part is re-enciphered
+/// (IBM: "The partial key can be passed to the Key Token Change verb for re-encipherment").
 fn rewrap(cp: &Coprocessor, t: &InternalToken) -> Result<Option<InternalToken>> {
-    t.check_cv(KeyUse::KeyPart)?;
     let active = cp.active_master_keys()?;
     let (mk, old) = active.by_mkvp(&t.mkvp())?;
+    let key = t.unwrap_key(&mk.key, KeyUse::KeyPart)?;
     if !old {
         return Ok(None);
     }
-    let key = t.unwrap_key(&mk.key, KeyUse::KeyPart)?;
     cp.wrap(&t.without_key(), &key).map(Some)
 }
 
