@@ -11,6 +11,11 @@
 //! | 32, 40 | control vector left, right |
 //! | 60 | token validation value (TVV) |
 //!
+//! Keys are single (8 bytes, key form B'000') or double length (16 bytes, B'010'/B'001' or
+//! B'110'/B'101'): the key length always comes from a control vector whose halves carry their
+//! own key-form bits, and [`InternalToken::unwrap_key`], the one function that decrypts a key,
+//! checks it first ([`InternalToken::check_cv`]).
+//!
 //! Wrapping (WRAP-ECB, DECISIONS #13): part x becomes E_K3(D_K2(E_K1(x))) with
 //! K1‖K2‖K3 = master key ⊕ (CV half ‖ CV half ‖ CV half); parts A and C use the left CV half,
 //! part B the right one.

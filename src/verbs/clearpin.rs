@@ -3,7 +3,7 @@
 //!
 //! IBM CCA for Linux "Clear PIN Encrypt (CSNBCPE)" (`wskc_r_cpe`, `wskc_r_cpeparameters`) and
 //! CCA 2.54 pp. 8-19..8-21: the key's control vector must be OPINENC with the CPINENC bit (18)
-//! on; `clear_PIN` is 16 bytes, the PIN left-aligned and blank padded (`RANDOM`: as many
+//! on and the key complete (an incomplete key part, KEY-PART bit on, is 8/39); `clear_PIN` is 16 bytes, the PIN left-aligned and blank padded (`RANDOM`: as many
 //! leading `0` characters as the PIN is long); `sequence_number` feeds the 3621 (4 digits) and
 //! 4704-EPP (2 digits) formats, where 99999 means none (0).
 

@@ -28,7 +28,7 @@
 //! (8/181): no process takes encrypted data.
 //!
 //! Errors: count 8/35; keywords 8/33, 8/34; `data_length` 8/72; generating key or generated
-//! CV not as above 8/39; a generated identifier that must (not) be null 8/155; ACPs 8/90:
+//! CV not as above 8/39 (an incomplete generating key part, KEY-PART bit on, included); a generated identifier that must (not) be null 8/155; ACPs 8/90:
 //! X'0041' TDES-ENC, X'0042' TDES-DEC, X'0043' SESS-XOR, X'0045' TDES-XOR, X'0046' TDESEMVn,
 //! X'0290' DALL.
 //!

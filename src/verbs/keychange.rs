@@ -11,6 +11,13 @@
 //! token or a skeleton without key are skipped; when a pattern (or an exact label) leaves no
 //! key processed the result is 4/158. A null or skeleton token passed directly is 8/154.
 //! Rule array: `RTCMK`, optionally `DES`. ACP X'0090'.
+//!
+//! Every key is unwrapped, even one already under the current master key, so the checks of
+//! [`crate::token::InternalToken::unwrap_key`] apply (8/340, 4/166, 8/39, 8/442); a pattern
+//! matching a record that fails them changes nothing. A partial key (KEY-PART bit on) is
+//! re-enciphered, as IBM allows. An exact label is read, re-enciphered and written back in one
+//! CKDS transaction: a Key Record Write of the label by another thread or process is never
+//! reverted.
 
 use crate::error::{Error, Result};
 use crate::label::{KeyId, Label, LabelPattern};

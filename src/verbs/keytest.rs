@@ -26,6 +26,11 @@
 //!
 //! A VERIFY mismatch is 4/1. An empty current register is 12/764; an empty or partial new
 //! register, or an empty old one, 8/707. ACP X'001D'.
+//!
+//! An enciphered key's control vector is checked like every other verb checks it, before the
+//! key is unwrapped: parity 8/340, anti-variant and reserved bits 4/166, a key form that gives
+//! each wrapped part its own CV half (8/39), wrapped parts A ≠ B (8/442). A partial key
+//! (KEY-PART bit on) may be tested, as IBM allows.
 
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
