@@ -653,6 +653,94 @@ fn spliced_and_replicated_tokens_are_refused_by_every_verb() {
     assert!(refused > 400, "only {refused} attack calls");
 }
 
+/// CSNBKPI on spliced and replicated key-part tokens (after FIRST): ADD-PART, LAST and
+/// COMPLETE refuse them, as a token and as a label, and change nothing.
+#[test]
+fn key_part_import_refuses_spliced_key_parts() {
+    let _g = setup("splice");
+    load_master_key(TEST_MK);
+    let mut label_no = 2000;
+    let mut refused = 0;
+    for kind in KINDS {
+        let clear = kind.clear();
+        let part = first_part(kind, &clear);
+        for a in attacks_for(&part, &clear) {
+            let unique = a.name.starts_with("unique");
+            for (step, p) in [
+                ("ADD-PART", [0x03; 16]),
+                ("LAST", [0x03; 16]),
+                ("COMPLETE", [0; 16]),
+            ] {
+                // A part may have equal halves until the key is completed.
+                if unique && step == "ADD-PART" {
+                    continue;
+                }
+                let what = format!("CSNBKPI {step} {kind:?} {}", a.name);
+                let mut t = a.token;
+                assert_eq!(kpi(step, &p, &mut t), a.want, "{what} (token)");
+                assert_eq!(t, a.token, "{what}: token changed on error");
+                label_no += 1;
+                let name = format!("SPLICE.K{label_no}");
+                store(&name, &a.token);
+                let mut l = label(&name);
+                assert_eq!(kpi(step, &p, &mut l), a.want, "{what} (label)");
+                assert_eq!(
+                    krr(&label(&name)),
+                    a.token,
+                    "{what}: record changed on error"
+                );
+                refused += 2;
+            }
+        }
+    }
+    assert!(refused > 250, "{refused}");
+}
+
+/// CSNBKTB with `KEY` will not make a token whose wrapped parts A and B are equal (8/442).
+#[test]
+fn key_token_build_refuses_equal_wrapped_parts() {
+    let _g = setup("splice");
+    let build = |value: &[u8; 16]| {
+        let (mut rc, mut rs) = (-1, -1);
+        let mut out = [0u8; 64];
+        let mut kt = kw8("IPINENC");
+        let mut n = 2;
+        let mut ra = rules(&["INTERNAL", "KEY"]);
+        let mut v = *value;
+        let mut r1 = [0u8; 4];
+        let mut cv = [0u8; 16];
+        let mut mkvp = hex(common::S9_MKVP);
+        unsafe {
+            softcca::ffi::keybuild::CSNBKTB(
+                &mut rc,
+                &mut rs,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                out.as_mut_ptr(),
+                kt.as_mut_ptr(),
+                &mut n,
+                ra.as_mut_ptr(),
+                v.as_mut_ptr(),
+                r1.as_mut_ptr().cast(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                cv.as_mut_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                mkvp.as_mut_ptr(),
+            )
+        };
+        ((rc, rs), out)
+    };
+    let mut distinct = [0x11u8; 16];
+    distinct[8..].fill(0x22);
+    assert_eq!(build(&distinct).0, (0, 0), "harness");
+    let (codes, out) = build(&[0x11; 16]);
+    assert_eq!(codes, (8, 442));
+    assert_eq!(out, [0u8; 64], "token written on error");
+}
+
 /// The attack as it worked before the fix: CSNBKYT ENC-ZERO on the spliced token answered
 /// DES_KL(0), single DES under the left half, so KL fell to a 2^56 search. Expected value from
 /// the `des` crate and the clear key imported with CSNBKPI.
@@ -744,10 +832,12 @@ fn incomplete_key_parts_are_refused_by_every_operational_verb() {
             for id in ids {
                 let what = format!("{} {:?} after {step}", slot.verb, slot.kind);
                 let (codes, unchanged) = (slot.run)(&id);
-                let key_management =
-                    slot.template || slot.verb == "CSNBKYT" || slot.verb == "CSNBKTC";
+                let key_management = slot.verb == "CSNBKGN template"
+                    || slot.verb == "CSNBKYT"
+                    || slot.verb == "CSNBKTC";
                 if key_management {
-                    // Key Test, Key Token Change and templates take a partial key (IBM).
+                    // Key Test, Key Token Change and Key Generate's template take a partial
+                    // key (IBM); a derived key never goes into a key-part token.
                     assert_eq!(codes, (0, 0), "{what}");
                 } else {
                     assert_eq!(codes, (8, 39), "{what}");

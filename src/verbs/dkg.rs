@@ -28,7 +28,8 @@
 //! (8/181): no process takes encrypted data.
 //!
 //! Errors: count 8/35; keywords 8/33, 8/34; `data_length` 8/72; generating key or generated
-//! CV not as above 8/39 (an incomplete generating key part, KEY-PART bit on, included); a generated identifier that must (not) be null 8/155; ACPs 8/90:
+//! CV not as above 8/39 (an incomplete generating key part, KEY-PART bit on, or a generated
+//! token with the KEY-PART bit, included); a generated identifier that must (not) be null 8/155; ACPs 8/90:
 //! X'0041' TDES-ENC, X'0042' TDES-DEC, X'0043' SESS-XOR, X'0045' TDES-XOR, X'0046' TDESEMVn,
 //! X'0290' DALL.
 //!
@@ -266,6 +267,11 @@ pub fn generate(
         };
         let cv = skeleton.cv();
         cv.check()?;
+        // A derived key is complete: it does not go into a key-part token, where a custodian
+        // could XOR parts of their choosing into it with CSNBKPI.
+        if cv.is_key_part() {
+            return Err(Error::CvViolation);
+        }
         let allowed = if level > 0 {
             // One level down and nothing else changed: a child cannot gain export or other
             // bits its parent lacks.
