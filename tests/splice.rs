@@ -700,39 +700,8 @@ fn key_part_import_refuses_spliced_key_parts() {
 #[test]
 fn key_token_build_refuses_equal_wrapped_parts() {
     let _g = setup("splice");
-    let build = |value: &[u8; 16]| {
-        let (mut rc, mut rs) = (-1, -1);
-        let mut out = [0u8; 64];
-        let mut kt = kw8("IPINENC");
-        let mut n = 2;
-        let mut ra = rules(&["INTERNAL", "KEY"]);
-        let mut v = *value;
-        let mut r1 = [0u8; 4];
-        let mut cv = [0u8; 16];
-        let mut mkvp = hex(common::S9_MKVP);
-        unsafe {
-            softcca::ffi::keybuild::CSNBKTB(
-                &mut rc,
-                &mut rs,
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                out.as_mut_ptr(),
-                kt.as_mut_ptr(),
-                &mut n,
-                ra.as_mut_ptr(),
-                v.as_mut_ptr(),
-                r1.as_mut_ptr().cast(),
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                cv.as_mut_ptr(),
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                mkvp.as_mut_ptr(),
-            )
-        };
-        ((rc, rs), out)
-    };
+    let mkvp: [u8; 8] = arr(&hex(common::S9_MKVP));
+    let build = |value: &[u8; 16]| ktb("IPINENC", &["INTERNAL", "KEY"], value, &[0; 16], &mkvp);
     let mut distinct = [0x11u8; 16];
     distinct[8..].fill(0x22);
     assert_eq!(build(&distinct).0, (0, 0), "harness");
