@@ -67,6 +67,9 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::CvViolation => (RC_FAILED, 39),
         Error::CvReservedBits => (RC_WARNING, 166),
         Error::ReplicatedHalves => (RC_FAILED, 442),
+        // CCA 8/39 (X'027') "A control vector violation occurred": the KEY-PART bit is a control
+        // vector bit, and IBM documents no code of its own for using a partial key.
+        Error::IncompleteKey => (RC_FAILED, 39),
         Error::AccessDenied(_) => (RC_FAILED, 90),
         Error::KeyAlreadyComplete => (RC_FAILED, 441),
         Error::KeyCannotComplete => (RC_FAILED, 439),

@@ -7,15 +7,17 @@
 
 use crate::error::{Error, Result};
 
-/// Key form of a control vector (bits 40-42 of the left half).
+/// Key form of a control vector (bits 40-42 of the left half, 104-106 of the right).
+///
+/// Only forms in which every wrapped key part has a control-vector half of its own are
+/// accepted: a triple-length key (B'011') would wrap two of its three parts under the same
+/// half, so they could be swapped or replicated in the token; softcca refuses it (8/39).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyForm {
-    /// B'000': single-length key.
+    /// B'000': single-length key (right half all zero).
     Single,
     /// B'010' left / B'001' right (or B'110'/B'101', halves guaranteed unique): double length.
     Double,
-    /// B'011': triple-length key.
-    Triple,
 }
 
 /// Final key type a DKYGENKY key may generate (bits 19-22; ICSF APG CV bit map, cca-spec §3).
@@ -175,19 +177,27 @@ impl ControlVector {
         self.left[n / 8] & (0x80 >> (n % 8)) != 0
     }
 
-    /// Key form from bits 40-42 (and the right half's), or `None` when inconsistent: a double
-    /// length key's halves must be B'010'/B'001' or B'110'/B'101' (halves guaranteed unique),
-    /// and the right half must equal the left one in every other bit (M254 p. C-11), so the
-    /// halves of two different control vectors cannot be spliced into one token.
+    /// Key form from bits 40-42 (and the right half's), or `None` when inconsistent: a single
+    /// length key has form B'000' and an all-zero right half; a double length key's halves
+    /// must be B'010'/B'001' or B'110'/B'101' (halves guaranteed unique), and the right half
+    /// must equal the left one in every other bit (M254 p. C-11), so the halves of two
+    /// different control vectors cannot be spliced into one token, and a token whose two
+    /// halves carry the same control vector (the same wrapping key for both key parts) is
+    /// refused. Any other form, triple length B'011' included, is `None`.
     pub fn key_form(&self) -> Option<KeyForm> {
         let l = self.left[5] & FORM_MASK;
         let r = self.right[5] & FORM_MASK;
         match (l, r, self.is_double()) {
             (0x00, _, false) => Some(KeyForm::Single),
             (0x40, 0x20, true) | (0xC0, 0xA0, true) if self.halves_match() => Some(KeyForm::Double),
-            (0x60, _, false) => Some(KeyForm::Triple),
             _ => None,
         }
+    }
+
+    /// `true` for the double-length forms B'110'/B'101' ("halves guaranteed unique"): such a
+    /// key never has two equal halves (8/442).
+    pub fn unique_halves(&self) -> bool {
+        self.key_form() == Some(KeyForm::Double) && self.left[5] & FORM_MASK == 0xC0
     }
 
     /// `true` when the right half equals the left apart from the key-form bits and the parity
@@ -473,6 +483,20 @@ mod tests {
         let mut spliced = ControlVector::dkygenky(0, DkyUsage::DMac);
         spliced.right = ControlVector::from_template(templates::IPINENC, true).right;
         assert_eq!(spliced.key_form(), None);
+        // Both halves the left half's CV (one wrapping key for both key parts): refused.
+        let dmac = ControlVector::dkygenky(0, DkyUsage::DMac);
+        let same = ControlVector {
+            left: dmac.left,
+            right: dmac.left,
+        };
+        assert_eq!(same.key_form(), None, "010/010");
+        assert!(unique.unique_halves());
+        assert!(!dmac.unique_halves());
+        // Triple length (B'011'): two parts would share a CV half.
+        let mut triple = ControlVector::from_template(templates::DATA, false);
+        triple.left[5] |= 0x60;
+        even_parity(&mut triple.left);
+        assert_eq!(triple.key_form(), None, "011");
     }
 
     #[test]

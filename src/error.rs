@@ -59,8 +59,12 @@ pub enum Error {
     CvViolation,
     /// A control vector sets reserved or anti-variant bits wrongly (warning class).
     CvReservedBits,
-    /// A double-length key has two equal halves where that is not allowed.
+    /// A double-length key has two equal halves where that is not allowed, or a token's wrapped
+    /// key parts A and B are equal (a spliced token).
     ReplicatedHalves,
+    /// The key is an incomplete key part (KEY-PART bit on): only Key Part Import, Key Test,
+    /// Key Token Change and the key-record verbs take it.
+    IncompleteKey,
     /// The access-control point with this offset is disabled.
     AccessDenied(AcpOffset),
     /// Key Part Import: a part cannot be added because the key is complete (KEY-PART bit off).
@@ -154,6 +158,7 @@ impl fmt::Display for Error {
             Error::CvViolation => "the control vector does not permit this use of the key",
             Error::CvReservedBits => "reserved control vector bits are set",
             Error::ReplicatedHalves => "key halves are replicated",
+            Error::IncompleteKey => "the key is an incomplete key part (KEY-PART bit on)",
             Error::AccessDenied(_) => "an access control point is disabled",
             Error::KeyAlreadyComplete => "key part cannot be added because the key is complete",
             Error::KeyCannotComplete => "the key cannot be completed",

@@ -26,7 +26,7 @@ use crate::pinblock::{self, Checks, Pin, Profile};
 use crate::rule_array::{Keyword, RuleArray, Table, kw};
 use crate::state::acp::{AcpConfig, points};
 use crate::state::{Coprocessor, KeyView, ResolvedKey};
-use crate::token::InternalToken;
+use crate::token::{InternalToken, KeyUse};
 
 /// Session-key derivation selected by the rule array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,7 +194,7 @@ pub fn key_generation_data(algorithm: Algorithm, kgd: &[u8]) -> Result<KeyGenera
 /// `usage` or DALL, double length.
 fn check_mdk_cv(t: &InternalToken, usage: DkyUsage) -> Result<()> {
     let cv = t.cv();
-    cv.check()?;
+    t.check_cv(KeyUse::Operational)?;
     match cv.class() {
         KeyClass::DkyGenKy { level: 0, usage: u } if u == usage || u == DkyUsage::DAll => {}
         _ => return Err(Error::CvViolation),
@@ -208,7 +208,7 @@ fn check_mdk_cv(t: &InternalToken, usage: DkyUsage) -> Result<()> {
 /// Control-vector checks of a PIN key: parity, reserved bits, IPINENC or OPINENC.
 fn check_pin_key_cv(t: &InternalToken) -> Result<KeyClass> {
     let cv = t.cv();
-    cv.check()?;
+    t.check_cv(KeyUse::Operational)?;
     match cv.class() {
         c @ (KeyClass::IpinEnc | KeyClass::OpinEnc) => Ok(c),
         _ => Err(Error::CvViolation),

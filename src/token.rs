@@ -11,6 +11,11 @@
 //! | 32, 40 | control vector left, right |
 //! | 60 | token validation value (TVV) |
 //!
+//! Keys are single (8 bytes, key form B'000') or double length (16 bytes, B'010'/B'001' or
+//! B'110'/B'101'): the key length always comes from a control vector whose halves carry their
+//! own key-form bits, and [`InternalToken::unwrap_key`], the one function that decrypts a key,
+//! checks it first ([`InternalToken::check_cv`]).
+//!
 //! Wrapping (WRAP-ECB, DECISIONS #13): part x becomes E_K3(D_K2(E_K1(x))) with
 //! K1‖K2‖K3 = master key ⊕ (CV half ‖ CV half ‖ CV half); parts A and C use the left CV half,
 //! part B the right one.
@@ -37,6 +42,17 @@ pub fn tvv(bytes: &[u8; 64]) -> u32 {
         .chunks_exact(4)
         .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
         .fold(0u32, u32::wrapping_add)
+}
+
+/// What the caller of [`InternalToken::unwrap_key`] will do with the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyUse {
+    /// A cryptographic operation (PIN, MAC, derivation): the key must be complete, its
+    /// KEY-PART bit off (8/39 otherwise).
+    Operational,
+    /// Key management that IBM allows on a partial key: Key Part Import adding to it, Key Test
+    /// checking it, Key Token Change re-enciphering it.
+    KeyPart,
 }
 
 /// A structurally valid internal DES key token (type, version, TVV checked).
@@ -118,30 +134,56 @@ impl InternalToken {
         ControlVector { left, right }
     }
 
-    /// Key length in bytes (8, 16, 24) from the control vector's key form, or from byte 59 for
-    /// a version X'01' token; `None` when the form is inconsistent.
+    /// Key length in bytes (8 or 16) from the control vector's key form; `None` when the form
+    /// is not one softcca accepts (see [`ControlVector::key_form`]) or, for a version X'01'
+    /// token, when byte 59 does not say X'10' (double length) for a double-length control
+    /// vector. The length always comes from the control vector, whose halves the key parts
+    /// are wrapped under, never from byte 59 alone: a token claiming double length with one
+    /// control-vector half for both parts could otherwise unwrap to `KL ‖ KL`.
     pub fn key_len(&self) -> Option<usize> {
-        if self.bytes[4] == 0x01 {
-            return match self.bytes[59] {
-                0x10 => Some(16),
-                0x20 => Some(24),
-                _ => None,
-            };
+        let len = match self.cv().key_form()? {
+            KeyForm::Single => 8,
+            KeyForm::Double => 16,
+        };
+        if self.bytes[4] == 0x01 && (len != 16 || self.bytes[59] != 0x10) {
+            return None;
         }
-        match self.cv().key_form()? {
-            KeyForm::Single => Some(8),
-            KeyForm::Double => Some(16),
-            KeyForm::Triple => Some(24),
+        Some(len)
+    }
+
+    /// The control-vector checks every use of a key starts with, in this order: parity
+    /// (8/340), anti-variant and reserved bits (4/166), key form consistent with the key
+    /// length and the token version (8/39), the KEY-PART bit off unless `use_` is
+    /// [`KeyUse::KeyPart`] (8/39, [`Error::IncompleteKey`]), and, for a token holding a
+    /// double-length key, wrapped parts A and B that differ (8/442): equal wrapped parts under
+    /// the two distinct control-vector halves are the mark of a spliced token. Returns the
+    /// key length.
+    pub fn check_cv(&self, use_: KeyUse) -> Result<usize> {
+        let cv = self.cv();
+        cv.check()?;
+        let len = self.key_len().ok_or(Error::CvViolation)?;
+        if use_ == KeyUse::Operational && cv.is_key_part() {
+            return Err(Error::IncompleteKey);
         }
+        if self.has_key() && len == 16 && self.bytes[16..24] == self.bytes[24..32] {
+            return Err(Error::ReplicatedHalves);
+        }
+        Ok(len)
     }
 
     /// The same token holding `key` wrapped under `master_key` (24 bytes) whose MKVP is
     /// `mkvp`. `key` must have the token's key length.
+    ///
+    /// A complete key (KEY-PART bit off) with equal halves is refused (8/442) when the control
+    /// vector says its halves are guaranteed unique.
     pub fn with_key(&self, key: &ClearKey, master_key: &ClearKey, mkvp: &[u8; 8]) -> Result<Self> {
         if self.key_len() != Some(key.len()) {
             return Err(Error::CvViolation);
         }
         let cv = self.cv();
+        if cv.unique_halves() && !cv.is_key_part() && key.has_replicated_halves() {
+            return Err(Error::ReplicatedHalves);
+        }
         let mut b = self.bytes;
         b[6] |= FLAG_KEY_PRESENT | FLAG_CV;
         b[7] &= !WRAP_METHOD_MASK;
@@ -157,9 +199,18 @@ impl InternalToken {
         Ok(Self::seal(b))
     }
 
-    /// Unwraps the key under `master_key` (the register whose MKVP matched).
-    pub fn unwrap_key(&self, master_key: &ClearKey) -> Result<ClearKey> {
-        let len = self.key_len().ok_or(Error::CvViolation)?;
+    /// Unwraps the key under `master_key` (the register whose MKVP matched), for `use_`.
+    ///
+    /// The one place a wrapped key is decrypted: it first makes the checks of
+    /// [`InternalToken::check_cv`], so a token whose control vector does not give each key part
+    /// its own half, or an incomplete key part for an operational use, never yields a key.
+    /// A complete key whose control vector guarantees unique halves but whose halves are equal
+    /// is refused too (8/442).
+    pub fn unwrap_key(&self, master_key: &ClearKey, use_: KeyUse) -> Result<ClearKey> {
+        if !self.has_key() {
+            return Err(Error::NullToken);
+        }
+        let len = self.check_cv(use_)?;
         let cv = self.cv();
         let mut key = ClearKey::zeroed(len).ok_or(Error::CvViolation)?;
         for (i, off) in [16usize, 24, 48].into_iter().enumerate().take(len / 8) {
@@ -167,6 +218,9 @@ impl InternalToken {
             part.copy_from_slice(&self.bytes[off..off + 8]);
             let clear = zeroize::Zeroizing::new(part_cipher(master_key, &cv, i).decrypt(&part));
             key.as_bytes_mut()[8 * i..8 * i + 8].copy_from_slice(&clear[..]);
+        }
+        if cv.unique_halves() && !cv.is_key_part() && key.has_replicated_halves() {
+            return Err(Error::ReplicatedHalves);
         }
         Ok(key)
     }
@@ -184,10 +238,15 @@ impl InternalToken {
     /// wrapped under a master key) and the MKVP `mkvp`, as Key Token Build `KEY` makes it.
     /// The token's key length decides how many parts are copied; the rest must be supplied
     /// by the caller as zeros and is ignored.
+    /// Equal wrapped parts A and B of a double-length key are refused (8/442, see
+    /// [`InternalToken::check_cv`]).
     pub fn with_wrapped_key(&self, wrapped: &[u8], mkvp: &[u8; 8]) -> Result<Self> {
         let len = self.key_len().ok_or(Error::CvViolation)?;
         if wrapped.len() < len {
             return Err(Error::BadLength);
+        }
+        if len == 16 && wrapped[..8] == wrapped[8..16] {
+            return Err(Error::ReplicatedHalves);
         }
         let mut b = self.bytes;
         b[6] |= FLAG_KEY_PRESENT | FLAG_CV;
@@ -253,6 +312,9 @@ mod tests {
             .with_key(&key, &mk, &[7; 8])
             .unwrap();
         assert!(t.has_key());
-        assert_eq!(t.unwrap_key(&mk).unwrap().as_bytes(), key.as_bytes());
+        assert_eq!(
+            t.unwrap_key(&mk, KeyUse::Operational).unwrap().as_bytes(),
+            key.as_bytes()
+        );
     }
 }

@@ -31,6 +31,7 @@ fn error_by_name(name: &str) -> Option<Error> {
         "CvViolation" => Error::CvViolation,
         "CvReservedBits" => Error::CvReservedBits,
         "ReplicatedHalves" => Error::ReplicatedHalves,
+        "IncompleteKey" => Error::IncompleteKey,
         "AccessDenied" => Error::AccessDenied(0),
         "KeyAlreadyComplete" => Error::KeyAlreadyComplete,
         "KeyCannotComplete" => Error::KeyCannotComplete,

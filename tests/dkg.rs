@@ -84,7 +84,13 @@ fn mk() -> ClearKey {
 /// The clear key and CV of a generated token.
 fn open(t: &[u8; 64]) -> (Vec<u8>, ControlVector) {
     let tok = InternalToken::parse(t).unwrap();
-    (tok.unwrap_key(&mk()).unwrap().as_bytes().to_vec(), tok.cv())
+    (
+        tok.unwrap_key(&mk(), softcca::token::KeyUse::Operational)
+            .unwrap()
+            .as_bytes()
+            .to_vec(),
+        tok.cv(),
+    )
 }
 
 fn cv(t: [u8; 8], double: bool) -> ControlVector {

@@ -53,7 +53,9 @@ fn check(t: &[u8; 64], len: usize, cv_hex: &str) -> Vec<u8> {
     assert_eq!(to_hex(&tok.mkvp()), S9_MKVP);
     assert_eq!(to_hex(&t[32..32 + cv_hex.len() / 2]), cv_hex);
     let mk = ClearKey::from_slice(&hex(S9_MK)).unwrap();
-    let k = tok.unwrap_key(&mk).unwrap();
+    let k = tok
+        .unwrap_key(&mk, softcca::token::KeyUse::Operational)
+        .unwrap();
     assert_eq!(k.len(), len);
     assert!(k.has_odd_parity());
     if len == 16 {

@@ -44,7 +44,7 @@ fn key_under(t: &[u8; 64], mk: &str) -> Vec<u8> {
     let mk = ClearKey::from_slice(&hex(mk)).unwrap();
     InternalToken::parse(t)
         .unwrap()
-        .unwrap_key(&mk)
+        .unwrap_key(&mk, softcca::token::KeyUse::KeyPart)
         .unwrap()
         .as_bytes()
         .to_vec()

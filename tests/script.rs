@@ -127,7 +127,10 @@ fn script_through_the_c_entry_points_equals_pyemv() {
     assert_eq!((rc, rs), (0, 0), "CSNBDKG");
     let tok = softcca::token::InternalToken::parse(&mac_key).unwrap();
     let clear = tok
-        .unwrap_key(&softcca::crypto::ClearKey::from_slice(&hex(TEST_MK)).unwrap())
+        .unwrap_key(
+            &softcca::crypto::ClearKey::from_slice(&hex(TEST_MK)).unwrap(),
+            softcca::token::KeyUse::Operational,
+        )
         .unwrap();
     assert_eq!(
         to_hex(clear.as_bytes()),

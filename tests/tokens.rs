@@ -7,7 +7,7 @@ use common::*;
 use softcca::crypto::{ClearKey, Tdes};
 use softcca::cv::ControlVector;
 use softcca::state::masterkey::mkvp;
-use softcca::token::InternalToken;
+use softcca::token::{InternalToken, KeyUse};
 
 #[test]
 fn mkvp_vectors() {
@@ -38,9 +38,21 @@ fn token_vectors_wrap_and_unwrap() {
         let mk = ClearKey::from_slice(&c.hex("mk")).unwrap();
         let key = ClearKey::from_slice(&c.hex("key")).unwrap();
         let parsed = InternalToken::parse(&expected).unwrap_or_else(|e| panic!("{}: {e}", c.id()));
+        // A zero control vector (CCA's version X'01' DATA tokens, and single-length ones) gives
+        // no key part a control-vector half of its own: softcca refuses to unwrap it (its
+        // anti-variant bits are wrong, 4/166), so the halves cannot be swapped or replicated.
+        if c.hex("cv").iter().all(|&b| b == 0) {
+            assert_eq!(
+                parsed.unwrap_key(&mk, KeyUse::KeyPart).err(),
+                Some(softcca::Error::CvReservedBits),
+                "{}",
+                c.id()
+            );
+            continue;
+        }
         // Unwrap the independently built token with our code...
         assert_eq!(
-            parsed.unwrap_key(&mk).unwrap().as_bytes(),
+            parsed.unwrap_key(&mk, KeyUse::KeyPart).unwrap().as_bytes(),
             key.as_bytes(),
             "{}",
             c.id()

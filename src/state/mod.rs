@@ -23,7 +23,7 @@ use crate::codes::{Notes, Warning};
 use crate::crypto::{ClearKey, Tdes};
 use crate::error::{Error, Result};
 use crate::label::{KeyId, Label};
-use crate::token::InternalToken;
+use crate::token::{InternalToken, KeyUse};
 use acp::{AcpConfig, AcpFile};
 use ckds::Ckds;
 use masterkey::{MasterKey, MasterKeyStore};
@@ -138,11 +138,21 @@ pub struct KeyView<'a> {
 }
 
 impl KeyView<'_> {
-    /// Resolves and unwraps the key of identifier `id` (token or label): [`KeyView::resolve`]
-    /// then [`KeyView::unwrap`].
+    /// Resolves and unwraps the key of identifier `id` (token or label) for a cryptographic
+    /// operation: [`KeyView::resolve`] then [`KeyView::unwrap`].
     pub fn key(&self, id: &[u8; 64], notes: &mut Notes) -> Result<Arc<ResolvedKey>> {
+        self.key_for(id, KeyUse::Operational, notes)
+    }
+
+    /// As [`KeyView::key`], for `use_`.
+    pub fn key_for(
+        &self,
+        id: &[u8; 64],
+        use_: KeyUse,
+        notes: &mut Notes,
+    ) -> Result<Arc<ResolvedKey>> {
         let pending = self.resolve(id, notes)?;
-        self.unwrap(pending)
+        self.unwrap_for(pending, use_)
     }
 
     /// The first half of key resolution, with the checks that come before any control-vector
@@ -195,15 +205,27 @@ impl KeyView<'_> {
         })))
     }
 
-    /// The second half: unwraps a resolved token (a no-op for a cached key) and caches it,
-    /// but only when the data it came from is exactly what this view's counters describe.
+    /// The second half, for a cryptographic operation: unwraps a resolved token (a no-op for
+    /// a cached key) and caches it, but only when the data it came from is exactly what this
+    /// view's counters describe. The control-vector checks of
+    /// [`InternalToken::unwrap_key`] come first; an incomplete key part is refused.
     pub fn unwrap(&self, pending: Pending) -> Result<Arc<ResolvedKey>> {
+        self.unwrap_for(pending, KeyUse::Operational)
+    }
+
+    /// As [`KeyView::unwrap`], for `use_`. Incomplete key parts are never cached.
+    pub fn unwrap_for(&self, pending: Pending, use_: KeyUse) -> Result<Arc<ResolvedKey>> {
         let fresh = match pending {
-            Pending::Ready(k) => return Ok(k),
+            // Only keys that passed every check of `unwrap_key` for an operational use are
+            // cached; the check below keeps that true whatever the cache holds.
+            Pending::Ready(k) => {
+                k.token.check_cv(use_)?;
+                return Ok(k);
+            }
             Pending::Fresh(f) => f,
         };
         let (mk, old) = fresh.active.by_mkvp(&fresh.token.mkvp())?;
-        let key = fresh.token.unwrap_key(&mk.key)?;
+        let key = fresh.token.unwrap_key(&mk.key, use_)?;
         let cipher = Tdes::new(&key);
         let resolved = Arc::new(ResolvedKey {
             token: fresh.token,
@@ -211,12 +233,13 @@ impl KeyView<'_> {
             cipher,
             under_old_master_key: old,
         });
-        let cacheable = match self.stamp {
-            Some((c, m)) => {
-                fresh.mk_counter == Some(m) && fresh.ckds_counter.is_none_or(|k| k == Some(c))
-            }
-            None => false,
-        };
+        let cacheable = !resolved.token.cv().is_key_part()
+            && match self.stamp {
+                Some((c, m)) => {
+                    fresh.mk_counter == Some(m) && fresh.ckds_counter.is_none_or(|k| k == Some(c))
+                }
+                None => false,
+            };
         if cacheable {
             let _ = KEYS.try_with(|c| {
                 let mut c = c.borrow_mut();
@@ -430,14 +453,25 @@ impl Coprocessor {
         self.key_view().key(id, notes)
     }
 
-    /// Unwraps a parsed token under the master key its MKVP names.
-    pub fn unwrap(&self, token: &InternalToken) -> Result<ResolvedKey> {
+    /// Resolves and unwraps the key of identifier `id` for `use_` (see [`KeyView::key_for`]).
+    pub fn key_for(
+        &self,
+        id: &[u8; 64],
+        use_: KeyUse,
+        notes: &mut Notes,
+    ) -> Result<Arc<ResolvedKey>> {
+        self.key_view().key_for(id, use_, notes)
+    }
+
+    /// Unwraps a parsed token for `use_` under the master key its MKVP names (the checks of
+    /// [`InternalToken::unwrap_key`] included).
+    pub fn unwrap(&self, token: &InternalToken, use_: KeyUse) -> Result<ResolvedKey> {
         if !token.has_key() {
             return Err(Error::NullToken);
         }
         let active = self.active_master_keys()?;
         let (mk, old) = active.by_mkvp(&token.mkvp())?;
-        let key = token.unwrap_key(&mk.key)?;
+        let key = token.unwrap_key(&mk.key, use_)?;
         let cipher = Tdes::new(&key);
         Ok(ResolvedKey {
             token: *token,

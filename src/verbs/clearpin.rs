@@ -3,7 +3,7 @@
 //!
 //! IBM CCA for Linux "Clear PIN Encrypt (CSNBCPE)" (`wskc_r_cpe`, `wskc_r_cpeparameters`) and
 //! CCA 2.54 pp. 8-19..8-21: the key's control vector must be OPINENC with the CPINENC bit (18)
-//! on; `clear_PIN` is 16 bytes, the PIN left-aligned and blank padded (`RANDOM`: as many
+//! on and the key complete (an incomplete key part, KEY-PART bit on, is 8/39); `clear_PIN` is 16 bytes, the PIN left-aligned and blank padded (`RANDOM`: as many
 //! leading `0` characters as the PIN is long); `sequence_number` feeds the 3621 (4 digits) and
 //! 4704-EPP (2 digits) formats, where 99999 means none (0).
 
@@ -15,6 +15,7 @@ use crate::pinblock::{self, Pin, Profile};
 use crate::rule_array::{Group, Keyword, RuleArray, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
+use crate::token::KeyUse;
 
 const SOURCE: &[Keyword] = &[kw("ENCRYPT"), kw("RANDOM")];
 
@@ -69,7 +70,7 @@ pub fn encrypt(
     let [source] = rules.resolve(&[Group::optional(SOURCE)])?;
     let key = cp.key(key_id, notes)?;
     let cv = key.token.cv();
-    cv.check()?;
+    key.token.check_cv(KeyUse::Operational)?;
     if cv.class() != KeyClass::OpinEnc || !cv.bit(18) {
         return Err(Error::CvViolation);
     }

@@ -28,7 +28,8 @@
 //! (8/181): no process takes encrypted data.
 //!
 //! Errors: count 8/35; keywords 8/33, 8/34; `data_length` 8/72; generating key or generated
-//! CV not as above 8/39; a generated identifier that must (not) be null 8/155; ACPs 8/90:
+//! CV not as above 8/39 (an incomplete generating key part, KEY-PART bit on, or a generated
+//! token with the KEY-PART bit, included); a generated identifier that must (not) be null 8/155; ACPs 8/90:
 //! X'0041' TDES-ENC, X'0042' TDES-DEC, X'0043' SESS-XOR, X'0045' TDES-XOR, X'0046' TDESEMVn,
 //! X'0290' DALL.
 //!
@@ -45,7 +46,7 @@ use crate::label::Label;
 use crate::rule_array::{Group, Keyword, RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
-use crate::token::{self, InternalToken};
+use crate::token::{self, InternalToken, KeyUse};
 
 /// Most keywords in the rule array.
 pub const MAX_RULES: usize = 2;
@@ -224,12 +225,15 @@ pub fn generate(
     if req.data_decrypting[0] != token::NULL {
         return Err(Error::NullTokenRequired);
     }
-    // Key identifiers.
-    let gen_key = cp.key_view().key(&req.generating, notes)?;
+    // Key identifiers: both resolved before any control vector is looked at.
+    let view = cp.key_view();
+    let gen_pending = view.resolve(&req.generating, notes)?;
     let target = target(cp, &req.generated)?;
-    // Control vectors.
+    // Control vectors: the generating key's form, key-part bit and wrapped parts first, then
+    // it is unwrapped.
+    gen_pending.token().check_cv(KeyUse::Operational)?;
+    let gen_key = view.unwrap(gen_pending)?;
     let gen_cv = gen_key.token.cv();
-    gen_cv.check()?;
     let class = gen_cv.class();
     let (skeleton, label) = if process == Process::SessXor {
         if !matches!(class, KeyClass::Data | KeyClass::Mac | KeyClass::MacVer) {
@@ -263,6 +267,11 @@ pub fn generate(
         };
         let cv = skeleton.cv();
         cv.check()?;
+        // A derived key is complete: it does not go into a key-part token, where a custodian
+        // could XOR parts of their choosing into it with CSNBKPI.
+        if cv.is_key_part() {
+            return Err(Error::CvViolation);
+        }
         let allowed = if level > 0 {
             // One level down and nothing else changed: a child cannot gain export or other
             // bits its parent lacks.

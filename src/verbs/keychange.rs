@@ -11,25 +11,35 @@
 //! token or a skeleton without key are skipped; when a pattern (or an exact label) leaves no
 //! key processed the result is 4/158. A null or skeleton token passed directly is 8/154.
 //! Rule array: `RTCMK`, optionally `DES`. ACP X'0090'.
+//!
+//! Every key is unwrapped, even one already under the current master key, so the checks of
+//! [`crate::token::InternalToken::unwrap_key`] apply (8/340, 4/166, 8/39, 8/442); a pattern
+//! matching a record that fails them changes nothing. A partial key (KEY-PART bit on) is
+//! re-enciphered, as IBM allows. An exact label is read, re-enciphered and written back in one
+//! CKDS transaction: a Key Record Write of the label by another thread or process is never
+//! reverted.
 
 use crate::error::{Error, Result};
 use crate::label::{KeyId, Label, LabelPattern};
 use crate::rule_array::{Group, Keyword, RuleArray, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
-use crate::token::{self, InternalToken};
+use crate::token::{self, InternalToken, KeyUse};
 
 const METHOD: &[Keyword] = &[kw("RTCMK")];
 const ALGORITHM: &[Keyword] = &[kw("DES")];
 
-/// Re-enciphers one token: `None` when it is already under the current master key.
+/// Re-enciphers one token: `None` when it is already under the current master key. The key is
+/// unwrapped either way, so every check of [`InternalToken::unwrap_key`] applies (8/340,
+/// 4/166, 8/39, 8/442) to a token left as it is too; an incomplete key part is re-enciphered
+/// (IBM: "The partial key can be passed to the Key Token Change verb for re-encipherment").
 fn rewrap(cp: &Coprocessor, t: &InternalToken) -> Result<Option<InternalToken>> {
     let active = cp.active_master_keys()?;
     let (mk, old) = active.by_mkvp(&t.mkvp())?;
+    let key = t.unwrap_key(&mk.key, KeyUse::KeyPart)?;
     if !old {
         return Ok(None);
     }
-    let key = t.unwrap_key(&mk.key)?;
     cp.wrap(&t.without_key(), &key).map(Some)
 }
 
@@ -73,26 +83,43 @@ pub fn change(cp: &Coprocessor, rules: &RuleArray, id: &[u8; 64]) -> Result<Opti
             if !t.has_key() {
                 return Err(Error::NullToken);
             }
+            cp.active_master_keys()?.by_mkvp(&t.mkvp())?;
+            t.check_cv(KeyUse::KeyPart)?;
             cp.acp()?.require(points::RTCMK)?;
             Ok(Some(*rewrap(cp, &t)?.unwrap_or(t).as_bytes()))
         }
-        KeyId::Label(label) => {
-            let stored = cp.ckds().read(&label)?;
-            exact(cp, &label, &stored)?;
-            Ok(None)
-        }
+        KeyId::Label(label) => exact(cp, &label).map(|()| None),
     }
 }
 
-fn exact(cp: &Coprocessor, label: &Label, stored: &[u8; 64]) -> Result<()> {
-    // Check the token before access control (DECISIONS #9), then process.
-    if stored[0] == token::INTERNAL {
-        InternalToken::parse(stored)?;
-    }
-    cp.acp()?.require(points::RTCMK)?;
-    match record(cp, stored)? {
-        None => Err(Error::NoRecordProcessed),
-        Some(None) => Ok(()),
-        Some(Some(new)) => cp.ckds().write(label, new.as_bytes()),
+/// One record by its exact label: read, checked, re-enciphered and written back in one CKDS
+/// transaction, so a Key Record Write of the same label by another thread or process lands
+/// either before (and is re-enciphered) or after (and stays), never in between to be reverted.
+fn exact(cp: &Coprocessor, label: &Label) -> Result<()> {
+    let mut unchanged = false;
+    let result = cp.ckds().update(label, |stored| {
+        // Check the token before access control (DECISIONS #9), then process.
+        if stored[0] == token::INTERNAL {
+            let t = InternalToken::parse(stored)?;
+            if t.has_key() {
+                cp.active_master_keys()?.by_mkvp(&t.mkvp())?;
+                t.check_cv(KeyUse::KeyPart)?;
+            }
+        }
+        cp.acp()?.require(points::RTCMK)?;
+        match record(cp, stored)? {
+            None => Err(Error::NoRecordProcessed),
+            Some(Some(new)) => Ok(*new.as_bytes()),
+            // Already under the current master key: nothing to write; leave the transaction
+            // without changing the record (or its change counter).
+            Some(None) => {
+                unchanged = true;
+                Err(Error::NoRecordProcessed)
+            }
+        }
+    });
+    match result {
+        Err(Error::NoRecordProcessed) if unchanged => Ok(()),
+        other => other,
     }
 }

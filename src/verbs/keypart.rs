@@ -16,7 +16,9 @@
 //! COMPLETE 8/439 (cannot be completed). ADD-PART, MIDDLE, LAST and COMPLETE on a token with
 //! no key accumulated (a skeleton) are 8/439. A double-length key with equal halves is
 //! refused with 8/442 at LAST and COMPLETE unless ACP X'027A' (Key Part Import -
-//! Unrestricted) is on. A result that does not have odd parity in every byte is returned
+//! Unrestricted) is on, and always when the control vector says the halves are guaranteed
+//! unique (key form B'110'/B'101'). A token whose control vector does not give each wrapped
+//! part its own half is 8/39 at every step. A result that does not have odd parity in every byte is returned
 //! with the parity warning (ICSF 0/4). The result is always wrapped under the current master
 //! key (a key under the old master key is re-enciphered, without the old-key warning). The
 //! 16-byte `key_part` carries a single-length part in its first 8 bytes.
@@ -30,7 +32,7 @@ use crate::label::KeyId;
 use crate::rule_array::{RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
-use crate::token::InternalToken;
+use crate::token::{InternalToken, KeyUse};
 
 static PROCESS: Table<Step, 5> = Table::new([
     (kw("FIRST"), Step::First),
@@ -97,8 +99,7 @@ fn apply(
     notes: &mut Notes,
 ) -> Result<InternalToken> {
     let cv = token.cv();
-    cv.check()?;
-    let len = token.key_len().ok_or(Error::CvViolation)?;
+    let len = token.check_cv(KeyUse::KeyPart)?;
     if len > key_part.len() {
         return Err(Error::CvViolation);
     }
@@ -123,7 +124,7 @@ fn apply(
         if !token.has_key() {
             return Err(Error::KeyCannotComplete);
         }
-        let mut key = cp.unwrap(token)?.key;
+        let mut key = cp.unwrap(token, KeyUse::KeyPart)?.key;
         if step != Step::Complete {
             for (k, p) in key.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
                 *k ^= p;

@@ -26,6 +26,11 @@
 //!
 //! A VERIFY mismatch is 4/1. An empty current register is 12/764; an empty or partial new
 //! register, or an empty old one, 8/707. ACP X'001D'.
+//!
+//! An enciphered key's control vector is checked like every other verb checks it, before the
+//! key is unwrapped: parity 8/340, anti-variant and reserved bits 4/166, a key form that gives
+//! each wrapped part its own CV half (8/39), wrapped parts A ≠ B (8/442). A partial key
+//! (KEY-PART bit on) may be tested, as IBM allows.
 
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
@@ -37,6 +42,7 @@ use crate::rule_array::{Group, Keyword, RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
 use crate::state::masterkey::NewRegister;
+use crate::token::KeyUse;
 
 const PROCESS: &[Keyword] = &[kw("GENERATE"), kw("VERIFY")];
 static KEY: Table<Source, 7> = Table::new([
@@ -149,7 +155,10 @@ pub fn test(
     let key: ClearKey = match source {
         Source::Clear(len) => ClearKey::from_slice(&id[..len]).ok_or(Error::Internal)?,
         Source::Enciphered => {
-            let resolved = cp.key(id, notes)?;
+            // Parity, reserved bits and key form are checked on the way (8/340, 4/166,
+            // 8/39); a partial key may be tested (IBM: "Partial keys can also be passed to
+            // the Key Test ... verbs").
+            let resolved = cp.key_for(id, KeyUse::KeyPart, notes)?;
             ClearKey::from_slice(resolved.key.as_bytes()).ok_or(Error::Internal)?
         }
         Source::Register(r) => {

@@ -26,7 +26,9 @@
 //!
 //! Key types: CSNBMGN takes MAC and DATA keys, CSNBMVR MAC, MACVER and DATA keys (M254
 //! p=253/257; DATAM/DATAMV are not offered by this library). ACPs: X'0010' MAC Generate,
-//! X'0011' MAC Verify.
+//! X'0011' MAC Verify. The key must be complete (an incomplete key part, KEY-PART bit on, is
+//! 8/39) and its control vector must give each wrapped part its own half (8/39; equal wrapped
+//! parts 8/442), so no token can make either verb compute single DES under one key half.
 //!
 //! `text_length` lies in 0 to 32 MiB - 9 (M254 p=253: "less than 32MB - 8 bytes"), else 8/25;
 //! a FIRST or MIDDLE segment must have at least 8 bytes (8/60); with zero padding a whole
@@ -67,6 +69,7 @@ use crate::error::{Error, Result};
 use crate::rule_array::{RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
+use crate::token::KeyUse;
 
 /// Length of the chaining vector.
 pub const CHAINING_VECTOR_LEN: usize = 18;
@@ -377,7 +380,7 @@ pub fn process(cp: &Coprocessor, req: &Request<'_>, notes: &mut Notes) -> Result
     // Key identifier and control vector.
     let key = cp.key_view().key(&req.key, notes)?;
     let cv = key.token.cv();
-    cv.check()?;
+    key.token.check_cv(KeyUse::Operational)?;
     let method = method_for(req.verb, cv.class(), key.key.len(), chosen)?;
     if segment == Segment::Only && req.text.is_empty() && method.padding() == Padding::Zeros {
         return Err(Error::TextLength);

@@ -188,14 +188,21 @@ pub fn read_misaligned(buf: &[u8; 8]) -> i32 {
     i32::from_ne_bytes([buf[1], buf[2], buf[3], buf[4]])
 }
 
-/// A CSNBKTB skeleton (asserts 0/0).
-pub fn skeleton(key_type: &str, words: &[&str]) -> [u8; 64] {
+/// Calls CSNBKTB with `key_value`, `control_vector` and MKVP; returns the codes and the token
+/// field.
+pub fn ktb(
+    key_type: &str,
+    words: &[&str],
+    key_value: &[u8; 16],
+    control_vector: &[u8; 16],
+    mkvp: &[u8; 8],
+) -> ((i32, i32), [u8; 64]) {
     let (mut rc, mut rs) = (-1, -1);
     let mut out = [0u8; 64];
     let mut kt = kw8(key_type);
     let mut n = words.len() as i32;
     let mut ra = rules(words);
-    let mut z = [0u8; 16];
+    let (mut v, mut cv, mut m) = (*key_value, *control_vector, *mkvp);
     let mut r1 = [0u8; 4];
     unsafe {
         softcca::ffi::keybuild::CSNBKTB(
@@ -207,18 +214,24 @@ pub fn skeleton(key_type: &str, words: &[&str]) -> [u8; 64] {
             kt.as_mut_ptr(),
             &mut n,
             ra.as_mut_ptr(),
-            z.as_mut_ptr(),
+            v.as_mut_ptr(),
             r1.as_mut_ptr().cast(),
             std::ptr::null_mut(),
             std::ptr::null_mut(),
-            z.as_mut_ptr(),
+            cv.as_mut_ptr(),
             std::ptr::null_mut(),
             std::ptr::null_mut(),
             std::ptr::null_mut(),
-            z.as_mut_ptr(),
+            m.as_mut_ptr(),
         )
     };
-    assert_eq!((rc, rs), (0, 0), "CSNBKTB {key_type} {words:?}");
+    ((rc, rs), out)
+}
+
+/// A CSNBKTB skeleton (asserts 0/0).
+pub fn skeleton(key_type: &str, words: &[&str]) -> [u8; 64] {
+    let (codes, out) = ktb(key_type, words, &[0; 16], &[0; 16], &[0; 8]);
+    assert_eq!(codes, (0, 0), "CSNBKTB {key_type} {words:?}");
     out
 }
 
