@@ -83,6 +83,7 @@ pub fn label(s: &str) -> [u8; 64] {
 }
 
 /// A fresh, empty state directory under the system temp dir.
+pub mod child;
 pub mod pcu_call;
 pub mod verbs;
 
