@@ -50,7 +50,16 @@ pub struct DbFile {
 pub fn prepare(dir: &StateDir, dbs: &[DbFile], acp_defaults: &str) -> Result<Option<[u8; 16]>> {
     let _lock = dir.lock()?;
     match dir.entry(ID_FILE)? {
-        Entry::File => return read_id(dir).map(Some),
+        Entry::File => {
+            let id = read_id(dir)?;
+            if dir.writable() {
+                // What a process killed after the commit point left.
+                for name in [STAGING, UPGRADE] {
+                    Stage { dir, name }.clear()?;
+                }
+            }
+            return Ok(Some(id));
+        }
         Entry::Other => return Err(Error::StateFileNotRegular),
         Entry::Missing => {}
     }

@@ -73,6 +73,20 @@ pub fn run_command(cmd: &str) -> (i32, i32) {
             }
             r
         }
+        // Stores the VISAPCU1 case's authentication MDK under `arg` (for `pcu`).
+        "store-pcu-mdk" => {
+            let cs = cases("pcu.txt");
+            let c = cs
+                .iter()
+                .find(|c| c.text("method_ascii") == "VISAPCU1")
+                .unwrap();
+            let l = label(arg);
+            let created = krc(&l);
+            if created != (0, 0) {
+                return created;
+            }
+            krw(&call_for(c).auth, &l)
+        }
         "wait" => {
             while !Path::new(arg).exists() {
                 std::thread::sleep(std::time::Duration::from_millis(2));
