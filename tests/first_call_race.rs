@@ -95,22 +95,11 @@ fn child_witness() {
     while !std::path::Path::new(&stop).exists() && failures < 20 {
         let l = label(&format!("WITNESS.N{n}"));
         let (c, w) = (krc(&l), krw(&value(u32::MAX, n), &l));
-        let (mut rc, mut rs, mut got) = (-1, -1, [0u8; 64]);
-        let mut ll = l;
-        unsafe {
-            softcca::ffi::keyrec::CSNBKRR(
-                &mut rc,
-                &mut rs,
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                ll.as_mut_ptr(),
-                got.as_mut_ptr(),
-            )
-        };
-        if c == (0, 0) && w == (0, 0) && (rc, rs) == (0, 0) && got == value(u32::MAX, n) {
+        let (r, got) = krr_codes(&l);
+        if c == (0, 0) && w == (0, 0) && r == (0, 0) && got == value(u32::MAX, n) {
             committed.push(n.to_string());
         } else {
-            eprintln!("witness record {n}: KRC {c:?} KRW {w:?} KRR {:?}", (rc, rs));
+            eprintln!("witness record {n}: KRC {c:?} KRW {w:?} KRR {r:?}");
             failures += 1;
         }
         n += 1;
@@ -176,20 +165,8 @@ fn racing_first_calls_lose_no_lock_and_no_write() {
     let mut lost_racers = 0;
     for p in (0..PROCESSES as u32).filter(|p| !failed.contains(&(*p as usize))) {
         for t in 0..THREADS as u32 {
-            let (mut rc, mut rs) = (-1, -1);
-            let mut l = label(&format!("RACE.P{p}.T{t}"));
-            let mut got = [0u8; 64];
-            unsafe {
-                softcca::ffi::keyrec::CSNBKRR(
-                    &mut rc,
-                    &mut rs,
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    l.as_mut_ptr(),
-                    got.as_mut_ptr(),
-                )
-            };
-            if (rc, rs) != (0, 0) || got != value(p, t) {
+            let (r, got) = krr_codes(&label(&format!("RACE.P{p}.T{t}")));
+            if r != (0, 0) || got != value(p, t) {
                 lost_racers += 1;
             }
         }

@@ -16,8 +16,27 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use super::dir::StateDir;
 use crate::error::{Error, Result};
 
-/// How long a writer waits for another process's transaction before giving up.
+/// How long a writer waits for another process's transaction before giving up (about: the
+/// count of [`BUSY_POLL`]s).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a waiting connection sleeps between two tries of SQLite's lock.
+const BUSY_POLL: Duration = Duration::from_millis(1);
+
+/// SQLite's busy handler: sleeps [`BUSY_POLL`] and tries again, up to [`BUSY_TIMEOUT`].
+///
+/// SQLite's own `busy_timeout` handler sleeps longer and longer (up to 100 ms) between tries,
+/// so under steady contention a writer that has waited long looks rarely and loses every race
+/// to newcomers: it starved for the whole 10 s and failed (12/197) in the first-call race of
+/// `tests/first_call_race.rs`. Trying at a constant short interval gives every waiter the same
+/// chance at each release.
+fn busy(tries: i32) -> bool {
+    let limit = BUSY_TIMEOUT.as_micros() / BUSY_POLL.as_micros();
+    if u128::try_from(tries).unwrap_or(u128::MAX) >= limit {
+        return false;
+    }
+    std::thread::sleep(BUSY_POLL);
+    true
+}
 
 /// One database file: a connection for queries and the descriptor the change counter is read
 /// through.
@@ -53,10 +72,10 @@ impl Db {
         };
         let conn = Connection::open_with_flags(
             dir.sqlite_path(name),
-            access | OpenFlags::SQLITE_OPEN_NOFOLLOW | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            access | dir.sqlite_flags() | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|_| Error::StateFileDamaged)?;
-        conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| damaged_or(e, Error::KeyStorage))?;
+        conn.busy_handler(Some(busy))
             .map_err(|_| Error::KeyStorage)?;
         if writable {
             // DELETE journal: the header change counter moves on every commit; FULL sync: a

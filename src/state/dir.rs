@@ -138,6 +138,18 @@ impl StateDir {
         self.via_fd.as_ref().unwrap_or(&self.path).join(name)
     }
 
+    /// The SQLite open flags that go with [`StateDir::sqlite_path`]: `SQLITE_OPEN_NOFOLLOW`
+    /// (no symbolic link anywhere in the name) when the name goes through the descriptor.
+    /// By path, the directory's path may hold symbolic links (`/var/lib` → …); SQLite still
+    /// opens the file itself with `O_NOFOLLOW`, and it was checked through the descriptor.
+    pub fn sqlite_flags(&self) -> rusqlite::OpenFlags {
+        if self.via_fd.is_some() {
+            rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW
+        } else {
+            rusqlite::OpenFlags::empty()
+        }
+    }
+
     /// What `name` is, without following a symbolic link.
     pub fn entry(&self, name: &str) -> Result<Entry> {
         match rfs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {

@@ -204,7 +204,7 @@ impl<'a> Stage<'a> {
         let conn = Connection::open_with_flags(
             self.dir.sqlite_path(&file),
             OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_NOFOLLOW
+                | self.dir.sqlite_flags()
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|_| Error::StateDirectory)?;

@@ -40,23 +40,11 @@ pub fn run_command(cmd: &str) -> (i32, i32) {
         "krc" => krc(&label(arg)),
         "krw" => krw(&test_token(), &label(arg)),
         "krr" => {
-            let (mut rc, mut rs) = (-1, -1);
-            let mut l = label(arg);
-            let mut t = [0u8; 64];
-            unsafe {
-                softcca::ffi::keyrec::CSNBKRR(
-                    &mut rc,
-                    &mut rs,
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    l.as_mut_ptr(),
-                    t.as_mut_ptr(),
-                )
-            };
-            if (rc, rs) == (0, 0) && t != test_token() {
+            let (codes, t) = krr_codes(&label(arg));
+            if codes == (0, 0) && t != test_token() {
                 return (-2, -2);
             }
-            (rc, rs)
+            codes
         }
         // A verb that consults access control (X'0032') and writes the registers.
         "mkp-clear" => mkp(&["CLEAR"], &[0; 24]),
