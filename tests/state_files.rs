@@ -247,6 +247,22 @@ fn symlinked_state_files_are_refused_and_their_targets_untouched() {
             "{file}: the link's target was chmodded"
         );
     }
+    // A state file of another user (only root can arrange that here).
+    use std::os::unix::fs::MetadataExt;
+    if std::fs::metadata("/proc/self").unwrap().uid() == 0 {
+        for file in ["masterkey.db", "ckds.db", "acp.conf"] {
+            let home = initialised(&format!("owner-{file}"));
+            std::os::unix::fs::chown(home.join(file), Some(65534), None).unwrap();
+            let (codes, trace) = run(&home, "krr A.KEY; mkp-clear");
+            let expect = if file == "acp.conf" {
+                [(0, 0), (12, 197)]
+            } else {
+                [(12, 197), (12, 197)]
+            };
+            assert_eq!(codes, expect, "{file} of another user: {trace}");
+            assert!(trace.contains(NOT_REGULAR), "{file}: {trace}");
+        }
+    }
     // The state directory itself as a symbolic link to a private directory.
     let home = initialised("link-dir");
     let link = home.with_file_name("link");
