@@ -333,18 +333,7 @@ fn a_running_process_keeps_its_directory_after_a_swap() {
     let moved = home.with_file_name("moved");
     std::fs::rename(&home, &moved).unwrap();
     std::fs::rename(&impostor, &home).unwrap();
-    let snapshot = || {
-        let mut v: Vec<_> = std::fs::read_dir(&home)
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (e.file_name(), std::fs::read(e.path()).unwrap())
-            })
-            .collect();
-        v.sort();
-        v
-    };
-    let before = snapshot();
+    let before = child::snapshot(&home);
     std::fs::write(&go, b"").unwrap();
     let out = victim.wait_with_output().unwrap();
     let (codes, trace) = child::parse(&out.stdout, &out.stderr);
@@ -363,7 +352,10 @@ fn a_running_process_keeps_its_directory_after_a_swap() {
         ],
         "{trace}"
     );
-    assert!(snapshot() == before, "the impostor directory was changed");
+    assert!(
+        child::snapshot(&home) == before,
+        "the impostor directory was changed"
+    );
     // The write went to the victim's own (moved) CKDS.
     assert_eq!(run(&moved, "krr AFTER.SWAP").0, [(0, 0)]);
     assert_eq!(run(&moved, "krr IMPOSTOR.KEY").0, [(8, 10012)]);

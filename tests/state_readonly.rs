@@ -43,21 +43,9 @@ fn set_modes(home: &Path, dir: u32, file: u32) {
     std::fs::set_permissions(home, std::fs::Permissions::from_mode(dir)).unwrap();
 }
 
-fn snapshot(home: &Path) -> Vec<(std::ffi::OsString, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(home)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (e.file_name(), std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 /// The readers work, the writers get 12/197, nothing changes.
 fn check(home: &Path, wrap: &[&str], how: &str) {
-    let before = snapshot(home);
+    let before = child::snapshot(home);
     let (codes, trace) = run_wrapped(
         home,
         "krr A.KEY; pcu RO.MDK; pcu RO.MDK; krw A.KEY; krc NEW.KEY; mkp-clear",
@@ -69,7 +57,10 @@ fn check(home: &Path, wrap: &[&str], how: &str) {
         "{how}: {trace}"
     );
     assert!(trace.contains(READ_ONLY), "{how}: {trace}");
-    assert!(snapshot(home) == before, "{how}: the directory changed");
+    assert!(
+        child::snapshot(home) == before,
+        "{how}: the directory changed"
+    );
 }
 
 fn euid() -> u32 {

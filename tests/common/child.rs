@@ -163,3 +163,16 @@ pub fn parse(stdout: &[u8], stderr: &[u8]) -> (Vec<(i32, i32)>, String) {
         .collect();
     (codes, String::from_utf8_lossy(stderr).into_owned())
 }
+
+/// Every file of `dir` with its contents, sorted by name.
+pub fn snapshot(dir: &Path) -> Vec<(std::ffi::OsString, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name(), std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
