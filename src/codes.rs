@@ -104,6 +104,11 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::NoRecordProcessed => (RC_WARNING, 158),
         Error::KeyStorage => (RC_NOT_READY, 197),
         Error::StateDirectory => (RC_NOT_READY, 197),
+        Error::StateFileMissing => (RC_NOT_READY, 197),
+        Error::StateFileNotRegular => (RC_NOT_READY, 197),
+        Error::StateFileDamaged => (RC_NOT_READY, 197),
+        Error::AcpConfigSyntax => (RC_NOT_READY, 197),
+        Error::StateReadOnly => (RC_NOT_READY, 197),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -124,8 +124,22 @@ pub enum Error {
     VerificationMismatch,
     /// The key-storage database could not be read or written.
     KeyStorage,
-    /// The state directory could not be set up or read.
+    /// The state directory could not be set up or read: missing and not creatable, a symbolic
+    /// link, open to others, owned by another user, or in a parent another user could rename
+    /// it in.
     StateDirectory,
+    /// A state file of an initialised state directory is missing (`masterkey.db`, `ckds.db`,
+    /// `acp.conf`): never re-created with defaults.
+    StateFileMissing,
+    /// A state file is a symbolic link or not a regular file, or belongs to another user.
+    StateFileNotRegular,
+    /// A state file is truncated or foreign: an empty, non-SQLite or foreign-schema database,
+    /// an empty `acp.conf`, or a `softcca.id` that is not 32 hexadecimal digits.
+    StateFileDamaged,
+    /// `acp.conf` has a line softcca cannot read (access control fails closed).
+    AcpConfigSyntax,
+    /// A verb that writes state was called on a state directory this process may only read.
+    StateReadOnly,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (DECISIONS #15).
@@ -188,6 +202,13 @@ impl fmt::Display for Error {
             Error::VerificationMismatch => "the key verification pattern does not match",
             Error::KeyStorage => "key storage could not be read or written",
             Error::StateDirectory => "the state directory is not usable",
+            Error::StateFileMissing => "a file of the initialised state directory is missing",
+            Error::StateFileNotRegular => {
+                "a state file is a symbolic link, not a regular file, or not owned by this user"
+            }
+            Error::StateFileDamaged => "a state file is truncated or not a softcca file",
+            Error::AcpConfigSyntax => "acp.conf has a line that cannot be read",
+            Error::StateReadOnly => "the state directory is read-only for this process",
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };

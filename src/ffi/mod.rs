@@ -27,6 +27,7 @@ pub mod keytest;
 pub mod mac;
 pub mod masterkey;
 pub mod pcu;
+pub mod sqlite;
 pub mod trace;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

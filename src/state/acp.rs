@@ -12,7 +12,8 @@
 //!
 //! Offsets are hexadecimal, with or without `X'…'` or `0x`. A line that cannot be read makes
 //! every verb that consults access control fail (rc 12): a typo must not silently fall back to
-//! a default.
+//! a default. So does a missing, empty or symlinked file: the defaults are written only when
+//! the state directory is initialised ([`super::init`]).
 //!
 //! A process looks at the file (one `statx`) at most every 50 ms, so an edit takes effect
 //! within 50 ms in every process; `SOFTCCA_ACP_RECHECK_MS` (read when the state directory is
@@ -21,14 +22,12 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::Write;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use super::dir::StateDir;
+use super::init::ACP_FILE;
 use crate::error::{Error, Result};
 
 /// ACP offsets this library consults, with their CCA names.
@@ -202,20 +201,20 @@ impl AcpConfig {
             }
             let mut words = line.split_whitespace();
             let (Some(name), Some(value), None) = (words.next(), words.next(), words.next()) else {
-                return Err(Error::StateDirectory);
+                return Err(Error::AcpConfigSyntax);
             };
             if name == SETTING_PARITY {
                 cfg.adjust_derived_parity = match value {
                     "odd" => true,
                     "raw" => false,
-                    _ => return Err(Error::StateDirectory),
+                    _ => return Err(Error::AcpConfigSyntax),
                 };
                 continue;
             }
             let on = match value {
                 "on" => true,
                 "off" => false,
-                _ => return Err(Error::StateDirectory),
+                _ => return Err(Error::AcpConfigSyntax),
             };
             cfg.points.insert(parse_offset(name)?, on);
         }
@@ -249,15 +248,16 @@ fn parse_offset(s: &str) -> Result<u16> {
         .or_else(|| s.strip_prefix("0x"))
         .unwrap_or(s);
     if hex.is_empty() || hex.len() > 4 {
-        return Err(Error::StateDirectory);
+        return Err(Error::AcpConfigSyntax);
     }
-    u16::from_str_radix(hex, 16).map_err(|_| Error::StateDirectory)
+    u16::from_str_radix(hex, 16).map_err(|_| Error::AcpConfigSyntax)
 }
 
-/// `acp.conf`, re-read when its inode, size, mtime or ctime change; each thread looks at it at
-/// most once per re-check interval.
+/// `acp.conf`, read relative to the kept state-directory descriptor (never by path), re-read
+/// when its inode, size, mtime or ctime change; each thread looks at it at most once per
+/// re-check interval.
 pub struct AcpFile {
-    path: PathBuf,
+    dir: Arc<StateDir>,
     /// This file's number (see [`ThreadAcp::owner`]).
     instance: u64,
     epoch: Instant,
@@ -292,34 +292,37 @@ struct FileStamp {
     ctime_ns: i64,
 }
 
-impl AcpFile {
-    /// The file in `dir`; writes the default file when there is none.
-    pub fn open(dir: &Path) -> Result<Self> {
-        let path = dir.join("acp.conf");
-        // create_new: never overwrite a file an administrator wrote meanwhile.
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-        {
-            Ok(mut f) => f
-                .write_all(AcpConfig::default_text().as_bytes())
-                .and_then(|()| f.sync_all())
-                .map_err(|_| Error::StateDirectory)?,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(_) => return Err(Error::StateDirectory),
+impl FileStamp {
+    // The `stat` field types differ between architectures.
+    #[allow(clippy::unnecessary_cast)]
+    fn of(m: &rustix::fs::Stat) -> Self {
+        FileStamp {
+            ino: m.st_ino as u64,
+            size: m.st_size as u64,
+            mtime: m.st_mtime as i64,
+            mtime_ns: m.st_mtime_nsec as i64,
+            // ctime cannot be set by `touch -r` or `cp -p`, so an edit that restores the
+            // modification time is still seen.
+            ctime: m.st_ctime as i64,
+            ctime_ns: m.st_ctime_nsec as i64,
         }
+    }
+}
+
+impl AcpFile {
+    /// The file of `dir`. Nothing is written: the defaults are written only when the directory
+    /// is initialised ([`super::init`]).
+    pub fn open(dir: Arc<StateDir>) -> Self {
         let recheck_ms = std::env::var(ENV_RECHECK_MS)
             .ok()
             .and_then(|v| v.trim().parse::<u64>().ok())
             .unwrap_or(DEFAULT_RECHECK_MS);
-        Ok(AcpFile {
-            path,
+        AcpFile {
+            dir,
             instance: INSTANCES.fetch_add(1, Ordering::Relaxed),
             epoch: Instant::now(),
             recheck_ns: recheck_ms.saturating_mul(1_000_000),
-        })
+        }
     }
 
     /// The configuration as the file said at most the re-check interval ago.
@@ -344,20 +347,20 @@ impl AcpFile {
         self.read_now(now)
     }
 
-    /// Looks at the file now; re-parses it when its stamp changed. A missing or unreadable
-    /// file fails closed (12/197): deleting the role must not re-enable the defaults.
+    /// Looks at the file now (one `fstatat` relative to the directory descriptor, not
+    /// following a symbolic link); re-parses it when its stamp changed. A missing, symlinked,
+    /// empty or unreadable file fails closed (12/197): deleting the role must not re-enable
+    /// the defaults.
     fn read_now(&self, now: u64) -> Result<Arc<AcpConfig>> {
-        let m = fs::metadata(&self.path).map_err(|_| Error::StateDirectory)?;
-        let stamp = FileStamp {
-            ino: m.ino(),
-            size: m.size(),
-            mtime: m.mtime(),
-            mtime_ns: m.mtime_nsec(),
-            // ctime cannot be set by `touch -r` or `cp -p`, so an edit that restores the
-            // modification time is still seen.
-            ctime: m.ctime(),
-            ctime_ns: m.ctime_nsec(),
+        let m = match self.dir.stat(ACP_FILE) {
+            Ok(m) => m,
+            Err(rustix::io::Errno::NOENT) => return Err(Error::StateFileMissing),
+            Err(_) => return Err(Error::StateDirectory),
         };
+        if rustix::fs::FileType::from_raw_mode(m.st_mode) != rustix::fs::FileType::RegularFile {
+            return Err(Error::StateFileNotRegular);
+        }
+        let stamp = FileStamp::of(&m);
         let unchanged = THREAD_ACP
             .try_with(|t| match &mut *t.borrow_mut() {
                 Some(a) if a.owner == self.instance && a.stamp == stamp => {
@@ -371,13 +374,20 @@ impl AcpFile {
         if let Some(cfg) = unchanged {
             return Ok(cfg);
         }
-        let text = fs::read_to_string(&self.path).map_err(|_| Error::StateDirectory)?;
+        let (bytes, read) = self.dir.read_file(ACP_FILE)?;
+        // An empty file is a truncated one (the file written at initialisation is never empty;
+        // a role that permits nothing says so in a comment line).
+        if bytes.is_empty() {
+            return Err(Error::StateFileDamaged);
+        }
+        let text = String::from_utf8(bytes).map_err(|_| Error::AcpConfigSyntax)?;
         let config = Arc::new(AcpConfig::parse(&text)?);
         let _ = THREAD_ACP.try_with(|t| {
             *t.borrow_mut() = Some(ThreadAcp {
                 owner: self.instance,
                 checked_at: now,
-                stamp,
+                // The stamp of the descriptor the text was read through.
+                stamp: FileStamp::of(&read),
                 config: Arc::clone(&config),
             })
         });
@@ -413,7 +423,7 @@ mod tests {
             "12345 on",
             "derived-key-parity even",
         ] {
-            assert_eq!(AcpConfig::parse(bad), Err(Error::StateDirectory), "{bad}");
+            assert_eq!(AcpConfig::parse(bad), Err(Error::AcpConfigSyntax), "{bad}");
         }
     }
 }

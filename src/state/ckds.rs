@@ -4,16 +4,22 @@
 //! every change is one transaction, so concurrent processes never lose a write and a process
 //! killed mid-write leaves the previous record whole.
 
-use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::OptionalExtension;
 
 use super::db::Db;
+use super::dir::StateDir;
 use crate::error::{Error, Result};
 use crate::label::{Label, LabelPattern};
 
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS ckds (
+/// The CKDS file and its schema (created once, when the state directory is initialised).
+pub const FILE: super::init::DbFile = super::init::DbFile {
+    name: "ckds.db",
+    schema: SCHEMA,
+};
+
+const SCHEMA: &str = "CREATE TABLE ckds (
     label   TEXT PRIMARY KEY,
     token   BLOB NOT NULL CHECK (length(token) = 64),
     created INTEGER NOT NULL,
@@ -50,9 +56,9 @@ fn to_token(v: Vec<u8>) -> Result<[u8; 64]> {
 
 impl Ckds {
     /// Opens `ckds.db` in `dir`.
-    pub fn open(dir: &Path) -> Result<Self> {
+    pub fn open(dir: &StateDir) -> Result<Self> {
         Ok(Ckds {
-            db: Db::open(&dir.join("ckds.db"), SCHEMA)?,
+            db: Db::open(dir, FILE.name, "ckds")?,
         })
     }
 

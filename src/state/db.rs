@@ -7,56 +7,103 @@
 //! what it cached. A commit in progress holds SQLite's exclusive lock, so a reader that sees
 //! the new counter and then reads through SQLite waits for the commit and sees its data.
 
-use std::fs::File;
-use std::os::unix::fs::FileExt;
-use std::path::Path;
+use std::os::fd::OwnedFd;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::home;
+use super::dir::StateDir;
 use crate::error::{Error, Result};
 
-/// How long a writer waits for another process's transaction before giving up.
+/// How long a writer waits for another process's transaction before giving up (about: the
+/// count of [`BUSY_POLL`]s).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a waiting connection sleeps between two tries of SQLite's lock.
+const BUSY_POLL: Duration = Duration::from_millis(1);
 
-/// One database file: a connection for queries and a plain handle for the change counter.
+/// SQLite's busy handler: sleeps [`BUSY_POLL`] and tries again, up to [`BUSY_TIMEOUT`].
+///
+/// SQLite's own `busy_timeout` handler sleeps longer and longer (up to 100 ms) between tries,
+/// so under steady contention a writer that has waited long looks rarely and loses every race
+/// to newcomers: it starved for the whole 10 s and failed (12/197) in the first-call race of
+/// `tests/first_call_race.rs`. Trying at a constant short interval gives every waiter the same
+/// chance at each release.
+fn busy(tries: i32) -> bool {
+    let limit = BUSY_TIMEOUT.as_micros() / BUSY_POLL.as_micros();
+    if u128::try_from(tries).unwrap_or(u128::MAX) >= limit {
+        return false;
+    }
+    std::thread::sleep(BUSY_POLL);
+    true
+}
+
+/// One database file: a connection for queries and the descriptor the change counter is read
+/// through.
+///
+/// On Linux, closing *any* descriptor of a file releases every POSIX lock the process holds on
+/// it, SQLite's included. So a `Db` is opened once per process (see
+/// [`super::Coprocessor::global`]) and never dropped while in use: `file` is the one descriptor
+/// of the file besides SQLite's, opened before SQLite's and kept as long as it.
 pub struct Db {
     conn: Mutex<Connection>,
-    file: File,
+    file: OwnedFd,
+    writable: bool,
 }
 
 impl Db {
-    /// Opens (creating if needed, mode 0600) the database at `path` and runs `schema`.
-    pub fn open(path: &Path, schema: &str) -> Result<Self> {
-        home::create_private(path)?;
-        let conn = Connection::open_with_flags(
-            path,
+    /// Opens the existing database `name` of `dir`, whose schema must hold `table`: a missing
+    /// file is [`Error::StateFileMissing`], an empty, non-SQLite or foreign one
+    /// [`Error::StateFileDamaged`]. Read-only when this process may not write the file or the
+    /// directory.
+    pub fn open(dir: &StateDir, name: &str, table: &str) -> Result<Self> {
+        let (file, writable) = dir.open_file(name, true)?;
+        let size = rustix::fs::fstat(&file)
+            .map_err(|_| Error::StateDirectory)?
+            .st_size;
+        // SQLite takes an empty file for an empty database: here it is a truncated one.
+        if size == 0 {
+            return Err(Error::StateFileDamaged);
+        }
+        let access = if writable {
             OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        };
+        let conn = Connection::open_with_flags(
+            dir.sqlite_path(name),
+            access | dir.sqlite_flags() | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|_| Error::KeyStorage)?;
-        home::restrict(path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| damaged_or(e, Error::KeyStorage))?;
+        conn.busy_handler(Some(busy))
             .map_err(|_| Error::KeyStorage)?;
-        // DELETE journal: the header change counter moves on every commit; FULL sync: a commit
-        // survives power loss; a crash mid-transaction rolls back from the hot journal.
-        conn.pragma_update(None, "journal_mode", "DELETE")
-            .map_err(|_| Error::KeyStorage)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(|_| Error::KeyStorage)?;
-        // Overwrite deleted content, so a replaced key or register leaves no copy in free pages.
-        conn.pragma_update(None, "secure_delete", "ON")
-            .map_err(|_| Error::KeyStorage)?;
-        with_immediate(&conn, |tx| {
-            tx.execute_batch(schema).map_err(|_| Error::KeyStorage)
-        })?;
-        let file = File::open(path).map_err(|_| Error::KeyStorage)?;
+        if writable {
+            // DELETE journal: the header change counter moves on every commit; FULL sync: a
+            // commit survives power loss; a crash mid-transaction rolls back from the hot
+            // journal.
+            conn.pragma_update(None, "journal_mode", "DELETE")
+                .map_err(|e| damaged_or(e, Error::KeyStorage))?;
+            conn.pragma_update(None, "synchronous", "FULL")
+                .map_err(|_| Error::KeyStorage)?;
+            // Overwrite deleted content, so a replaced key or register leaves no copy in free
+            // pages.
+            conn.pragma_update(None, "secure_delete", "ON")
+                .map_err(|_| Error::KeyStorage)?;
+        }
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .map_err(|e| damaged_or(e, Error::KeyStorage))?;
+        if tables != 1 {
+            return Err(Error::StateFileDamaged);
+        }
         Ok(Db {
             conn: Mutex::new(conn),
             file,
+            writable,
         })
     }
 
@@ -64,7 +111,7 @@ impl Db {
     /// cannot be read (then nothing may be cached).
     pub fn change_counter(&self) -> Option<u32> {
         let mut b = [0u8; 4];
-        match self.file.read_at(&mut b, 24) {
+        match rustix::io::pread(&self.file, &mut b, 24) {
             Ok(4) => Some(u32::from_be_bytes(b)),
             _ => None,
         }
@@ -76,8 +123,12 @@ impl Db {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `f` in a write transaction (BEGIN IMMEDIATE); commits when it returns `Ok`.
+    /// Runs `f` in a write transaction (BEGIN IMMEDIATE); commits when it returns `Ok`. On a
+    /// database this process may only read: [`Error::StateReadOnly`].
     pub fn write<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        if !self.writable {
+            return Err(Error::StateReadOnly);
+        }
         with_immediate(&self.conn(), f)
     }
 
@@ -118,4 +169,34 @@ fn with_immediate<T>(
     let out = f(&tx)?;
     tx.commit().map_err(|_| Error::KeyStorage)?;
     Ok(out)
+}
+
+/// `StateFileDamaged` for SQLite's "not a database" and "corrupt", else `other`.
+fn damaged_or(e: rusqlite::Error, other: Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+            Error::StateFileDamaged
+        }
+        _ => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SQLite keeps the `/proc/self/fd/<dirfd>/…` name (its journals are named after it), so
+    /// the database and journals are reached through the kept directory descriptor.
+    #[test]
+    fn sqlite_keeps_the_descriptor_path() {
+        let base = std::env::temp_dir().join(format!("softcca-unit-db-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let dir = StateDir::open(&base.join("state")).unwrap();
+        super::super::init::prepare(&dir, &[super::super::ckds::FILE], "X'0032' on\n").unwrap();
+        let db = Db::open(&dir, "ckds.db", "ckds").unwrap();
+        let path = db.conn().path().unwrap().to_string();
+        assert!(path.starts_with("/proc/self/fd/"), "{path}");
+        assert!(path.ends_with("/ckds.db"), "{path}");
+        let _ = std::fs::remove_dir_all(&base);
+    }
 }

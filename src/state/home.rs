@@ -1,11 +1,11 @@
 //! Where the state directory is (DECISIONS #14) and how it is created.
 //!
 //! `SOFTCCA_HOME` when set; otherwise `/var/lib/softcca` when it exists and is writable;
-//! otherwise `$XDG_DATA_HOME/softcca`, or `~/.local/share/softcca`. The directory is created
-//! with mode 0700 and every file in it with mode 0600.
+//! otherwise `$XDG_DATA_HOME/softcca`, or `~/.local/share/softcca`. The state directory itself
+//! is opened and checked by [`super::dir`]; [`ensure`] checks the Key Record List directory.
 
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -65,8 +65,7 @@ pub fn ensure(dir: &Path) -> Result<()> {
             if m.permissions().mode() & 0o077 != 0 {
                 return Err(Error::StateDirectory);
             }
-            // Owned by someone else, it could be given a master-key file of theirs. (Without
-            // /proc the owner cannot be told and only the mode is checked.)
+            // Owned by someone else, it could be given a master-key file of theirs.
             if let Some(me) = effective_uid()
                 && m.uid() != me
             {
@@ -78,26 +77,7 @@ pub fn ensure(dir: &Path) -> Result<()> {
     }
 }
 
-/// The effective user id of this process: the owner of `/proc/self` (no unsafe `geteuid`).
+/// The effective user id of this process.
 fn effective_uid() -> Option<u32> {
-    fs::metadata("/proc/self").ok().map(|m| m.uid())
-}
-
-/// Creates `file` with mode 0600 if it does not exist, so no other user can open it in the
-/// moment between its creation and a `chmod`.
-pub fn create_private(file: &Path) -> Result<()> {
-    fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(file)
-        .map(|_| ())
-        .map_err(|_| Error::StateDirectory)
-}
-
-/// Restricts `file` to its owner (mode 0600).
-pub fn restrict(file: &Path) -> Result<()> {
-    fs::set_permissions(file, fs::Permissions::from_mode(0o600)).map_err(|_| Error::StateDirectory)
+    Some(rustix::process::geteuid().as_raw())
 }

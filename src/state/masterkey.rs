@@ -8,13 +8,19 @@
 
 use rusqlite::OptionalExtension;
 use sha1::{Digest, Sha1};
-use std::path::Path;
 
 use super::db::Db;
+use super::dir::StateDir;
 use crate::crypto::ClearKey;
 use crate::error::{Error, Result};
 
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS register (
+/// The register file and its schema (created once, when the state directory is initialised).
+pub const FILE: super::init::DbFile = super::init::DbFile {
+    name: "masterkey.db",
+    schema: SCHEMA,
+};
+
+const SCHEMA: &str = "CREATE TABLE register (
     name  TEXT PRIMARY KEY CHECK (name IN ('new', 'current', 'old')),
     state TEXT NOT NULL CHECK (state IN ('partial', 'full')),
     key   BLOB NOT NULL CHECK (length(key) = 24)
@@ -74,9 +80,9 @@ pub struct MasterKeyStore {
 
 impl MasterKeyStore {
     /// Opens `masterkey.db` in `dir`.
-    pub fn open(dir: &Path) -> Result<Self> {
+    pub fn open(dir: &StateDir) -> Result<Self> {
         Ok(MasterKeyStore {
-            db: Db::open(&dir.join("masterkey.db"), SCHEMA)?,
+            db: Db::open(dir, FILE.name, "register")?,
         })
     }
 

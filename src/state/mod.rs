@@ -10,14 +10,16 @@
 pub mod acp;
 pub mod ckds;
 pub mod db;
+pub mod dir;
 pub mod home;
+pub mod init;
 pub mod masterkey;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use crate::codes::{Notes, Warning};
 use crate::crypto::{ClearKey, Tdes};
@@ -26,6 +28,7 @@ use crate::label::{KeyId, Label};
 use crate::token::{InternalToken, KeyUse};
 use acp::{AcpConfig, AcpFile};
 use ckds::Ckds;
+use dir::StateDir;
 use masterkey::{MasterKey, MasterKeyStore};
 
 /// The label of [`Coprocessor::context_cipher`]'s key derivation.
@@ -286,7 +289,8 @@ pub struct FreshKey {
 
 /// One state directory, opened.
 pub struct Coprocessor {
-    dir: PathBuf,
+    dir: Arc<StateDir>,
+    id: Option<[u8; 16]>,
     master_keys: MasterKeyStore,
     ckds: Ckds,
     acp: AcpFile,
@@ -298,6 +302,11 @@ pub struct Coprocessor {
 /// The process's coprocessor. Leaked on purpose: it lives as long as the process, and after a
 /// `fork()` the child must not touch (or drop) the parent's SQLite connections.
 static GLOBAL: RwLock<Option<(u64, &'static Coprocessor)>> = RwLock::new(None);
+/// Held while a thread opens the process's coprocessor, so that exactly one opening is made
+/// per process generation: an opening made and then dropped would close descriptors of
+/// database files that the published one's SQLite holds POSIX locks on, and on Linux closing
+/// any descriptor of a file releases all of the process's locks on it.
+static OPENING: Mutex<()> = Mutex::new(());
 /// The process generation: bumped in a forked child by the `pthread_atfork` handler
 /// [`crate::ffi`] installs, so the child's next call opens the state directory afresh instead
 /// of using the parent's connections. Only read on the hot path.
@@ -311,24 +320,36 @@ thread_local! {
 }
 
 impl Coprocessor {
-    /// Opens (creating when needed) the state directory `dir`.
-    pub fn open(dir: &Path) -> Result<Self> {
-        home::ensure(dir)?;
+    /// Opens the state directory `path`, initialising it when it is new (see [`init`]).
+    ///
+    /// Every state file is opened relative to one directory descriptor kept for the
+    /// coprocessor's life ([`dir`]). Dropping a `Coprocessor` closes its database
+    /// descriptors: only do so when no other `Coprocessor` of this process has the same
+    /// directory open (see [`Coprocessor::global`]).
+    pub fn open(path: &Path) -> Result<Self> {
+        let dir = Arc::new(StateDir::open(path)?);
+        let id = init::prepare(
+            &dir,
+            &[masterkey::FILE, ckds::FILE],
+            &AcpConfig::default_text(),
+        )?;
         Ok(Coprocessor {
-            dir: dir.to_path_buf(),
-            master_keys: MasterKeyStore::open(dir)?,
-            ckds: Ckds::open(dir)?,
-            acp: AcpFile::open(dir)?,
+            master_keys: MasterKeyStore::open(&dir)?,
+            ckds: Ckds::open(&dir)?,
+            acp: AcpFile::open(Arc::clone(&dir)),
+            dir,
+            id,
             active: RwLock::new(None),
             instance: INSTANCES.fetch_add(1, Ordering::Relaxed),
         })
     }
 
     /// The process's coprocessor: the state directory of [`home::resolve`], opened on first
-    /// use.
+    /// use, once per process: threads racing their first call wait for the one opening (a
+    /// failed opening is not kept, and the next call tries again).
     ///
     /// Fork-safe: in a child process the first call opens its own connections (SQLite forbids
-    /// using a connection across `fork()`); the parent's are left untouched.
+    /// using a connection across `fork()`); the parent's are left untouched, never closed.
     pub fn global() -> Result<&'static Coprocessor> {
         let generation = GENERATION.load(Ordering::Acquire);
         if let Some((g, cp)) = CURRENT.get()
@@ -336,23 +357,23 @@ impl Coprocessor {
         {
             return Ok(cp);
         }
-        if let Some((g, cp)) = *GLOBAL.read().unwrap_or_else(PoisonError::into_inner)
-            && g == generation
-        {
-            CURRENT.set(Some((generation, cp)));
-            return Ok(cp);
-        }
-        // Opened without holding the lock (opening may wait on SQLite), published after.
-        let fresh = Box::new(Coprocessor::open(&home::resolve()?)?);
-        let cp = {
-            let mut slot = GLOBAL.write().unwrap_or_else(PoisonError::into_inner);
-            match *slot {
-                // Another thread won the race: use its coprocessor, close ours.
-                Some((g, cp)) if g == generation => cp,
-                _ => {
-                    let cp: &'static Coprocessor = Box::leak(fresh);
-                    *slot = Some((generation, cp));
-                    cp
+        let published = || match *GLOBAL.read().unwrap_or_else(PoisonError::into_inner) {
+            Some((g, cp)) if g == generation => Some(cp),
+            _ => None,
+        };
+        let cp = match published() {
+            Some(cp) => cp,
+            None => {
+                let _opening = OPENING.lock().unwrap_or_else(PoisonError::into_inner);
+                match published() {
+                    Some(cp) => cp,
+                    None => {
+                        let cp: &'static Coprocessor =
+                            Box::leak(Box::new(Coprocessor::open(&home::resolve()?)?));
+                        *GLOBAL.write().unwrap_or_else(PoisonError::into_inner) =
+                            Some((generation, cp));
+                        cp
+                    }
                 }
             }
         };
@@ -366,9 +387,16 @@ impl Coprocessor {
         GENERATION.fetch_add(1, Ordering::AcqRel);
     }
 
-    /// The state directory.
+    /// The state directory's path.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.dir.path()
+    }
+
+    /// The state directory's id (`softcca.id`, DECISIONS #21): 16 random bytes drawn when the
+    /// directory was initialised. `None` only for a read-only directory of a release before
+    /// the id.
+    pub fn directory_id(&self) -> Option<[u8; 16]> {
+        self.id
     }
 
     /// The CKDS.

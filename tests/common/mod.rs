@@ -84,6 +84,7 @@ pub fn label(s: &str) -> [u8; 64] {
 
 /// A fresh, empty state directory under the system temp dir.
 pub mod c_build;
+pub mod child;
 pub mod pcu_call;
 pub mod verbs;
 
@@ -269,6 +270,13 @@ pub fn krw(token: &[u8; 64], label_field: &[u8; 64]) -> (i32, i32) {
 }
 
 pub fn krr(label_field: &[u8; 64]) -> [u8; 64] {
+    let (codes, t) = krr_codes(label_field);
+    assert_eq!(codes.0, 0, "CSNBKRR");
+    t
+}
+
+/// Calls CSNBKRR; returns (rc, rs) and the token.
+pub fn krr_codes(label_field: &[u8; 64]) -> ((i32, i32), [u8; 64]) {
     let (mut rc, mut rs) = (-1, -1);
     let mut t = [0u8; 64];
     let mut l = *label_field;
@@ -282,6 +290,5 @@ pub fn krr(label_field: &[u8; 64]) -> [u8; 64] {
             t.as_mut_ptr(),
         )
     };
-    assert_eq!(rc, 0, "CSNBKRR");
-    t
+    ((rc, rs), t)
 }
