@@ -26,7 +26,7 @@
 //! wrapped halves of two tokens of the same control vector and master key could be recombined
 //! into a token that unwraps to `K1L ‖ K2R`, and the TVV is an unkeyed sum anyone can reseal.
 //! Every token that [`InternalToken::with_key`] makes therefore carries a token authentication
-//! code in bytes 48-55 ([`tac`]): 8 bytes of HMAC-SHA-256, under a key derived one-way from
+//! code in bytes 48-55 (module `tac`): 8 bytes of HMAC-SHA-256, under a key derived one-way from
 //! the master key, over bytes 0-47 and 56-59. [`InternalToken::unwrap_key`] verifies it in
 //! constant time, after the control-vector checks and before it decrypts anything, for every
 //! use; a token without a valid TAC (spliced, re-typed, given another control vector or
