@@ -334,15 +334,24 @@ mod tests {
         assert_eq!(InternalToken::parse(&bad), Err(Error::NullToken));
     }
 
-    #[test]
-    fn wrap_unwrap() {
-        let mk =
-            ClearKey::from_slice(&h("0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123")).unwrap();
+    fn test_mk() -> ClearKey {
+        ClearKey::from_slice(&h("0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123")).unwrap()
+    }
+
+    /// A DMAC key wrapped under [`test_mk`]: `(master key, key, control vector, token)`.
+    fn wrapped_dmac() -> (ClearKey, ClearKey, ControlVector, InternalToken) {
+        let mk = test_mk();
         let key = ClearKey::from_slice(&h("FEDCBA98765432100123456789ABCDEF")).unwrap();
         let cv = ControlVector::dkygenky(0, DkyUsage::DMac);
         let t = InternalToken::skeleton(&cv)
             .with_key(&key, &mk, &[7; 8])
             .unwrap();
+        (mk, key, cv, t)
+    }
+
+    #[test]
+    fn wrap_unwrap() {
+        let (mk, key, _, t) = wrapped_dmac();
         assert!(t.has_key());
         assert_eq!(
             t.unwrap_key(&mk, KeyUse::Operational).unwrap().as_bytes(),
@@ -374,8 +383,7 @@ mod tests {
     fn equal_clear_halves_refused_after_the_tac() {
         // The token authentication code stops every such token made outside softcca; the
         // check of the clear halves stays behind it as a second line.
-        let mk =
-            ClearKey::from_slice(&h("0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123")).unwrap();
+        let mk = test_mk();
         let t = authentic_unique_halves_kl_kl(&mk);
         assert_eq!(
             t.unwrap_key(&mk, KeyUse::Operational).err(),
@@ -385,13 +393,7 @@ mod tests {
 
     #[test]
     fn tac_binds_every_meaningful_byte() {
-        let mk =
-            ClearKey::from_slice(&h("0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123")).unwrap();
-        let key = ClearKey::from_slice(&h("FEDCBA98765432100123456789ABCDEF")).unwrap();
-        let cv = ControlVector::dkygenky(0, DkyUsage::DMac);
-        let t = InternalToken::skeleton(&cv)
-            .with_key(&key, &mk, &[7; 8])
-            .unwrap();
+        let (mk, _, cv, t) = wrapped_dmac();
         // Every bit of bytes 0-59 except the TVV: flipped (TVV resealed), the token is either
         // refused by the structural and control-vector checks or by the TAC, never unwrapped.
         for byte in 0..60 {

@@ -360,3 +360,30 @@ fn master_key_change_keeps_tokens_authenticated() {
     reseal(&mut moved);
     assert_eq!(enc_zero(&moved).0, REFUSED, "new token, old TAC");
 }
+
+/// Every verb that wraps a key writes a TAC that verifies: Key Generate's and Diversified Key
+/// Generate's outputs (Key Part Import's and Key Token Change's are used above) test with
+/// CSNBKYT, and with any bit of the TAC changed (TVV resealed) they are refused.
+#[test]
+fn every_wrapping_verb_writes_a_valid_tac() {
+    let _g = setup("token-auth");
+    load_master_key(TEST_MK);
+    let mut generated = skeleton("MAC", &["DOUBLE"]);
+    assert_eq!(kgn(&mut generated), (0, 0), "CSNBKGN");
+    let mut derived = skeleton("MAC", &["DOUBLE"]);
+    assert_eq!(
+        dkg("TDES-ENC", &import(Kind::DMac), &mut derived),
+        (0, 0),
+        "CSNBDKG"
+    );
+    for (verb, t) in [("CSNBKGN", generated), ("CSNBDKG", derived)] {
+        assert_ne!(t[48..56], [0; 8], "{verb}: no TAC");
+        assert_eq!(enc_zero(&t).0, (0, 0), "{verb}");
+        for bit in 0..64 {
+            let mut bad = t;
+            bad[48 + bit / 8] ^= 1 << (bit % 8);
+            reseal(&mut bad);
+            assert_eq!(enc_zero(&bad).0, REFUSED, "{verb}: TAC bit {bit}");
+        }
+    }
+}
