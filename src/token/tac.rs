@@ -17,6 +17,8 @@
 //! `zeroize` feature: the HMAC states, as good as the key, are wiped on drop; `KT` is
 //! `Zeroizing`. It is derived on demand: a token is unwrapped only on a key-cache miss.
 
+use hmac::digest::FixedOutput;
+use hmac::digest::array::Array;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -38,7 +40,12 @@ fn hmac(key: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
     for p in parts {
         m.update(p);
     }
-    Zeroizing::new(m.finalize().into_bytes().into())
+    // Written in place: no copy of the output (the TAC key, for the first call) is left behind.
+    let mut out = Zeroizing::new([0u8; 32]);
+    // 32 bytes is SHA-256's output size: the conversion cannot fail.
+    let array: &mut Array<u8, _> = (&mut out[..]).try_into().unwrap_or_else(|_| unreachable!());
+    m.finalize_into(array);
+    out
 }
 
 /// The TAC of `token` (its bytes 48-55 and 60-63 are not read) under `master_key`.
