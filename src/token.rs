@@ -50,6 +50,9 @@ pub const EXTERNAL: u8 = 0x02;
 const FLAG_KEY_PRESENT: u8 = 0x80;
 const FLAG_CV: u8 = 0x40;
 const WRAP_METHOD_MASK: u8 = 0xE0;
+/// Offsets of wrapped key parts A and B. IBM's part C (offset 48) holds the token
+/// authentication code: softcca takes single and double-length keys only.
+const KEY_PART_OFFSETS: [usize; 2] = [16, 24];
 
 /// Token validation value: the 32-bit sum, carries ignored, of the 15 big-endian words at
 /// offsets 0, 4, …, 56 (M254 p. B-11).
@@ -207,11 +210,7 @@ impl InternalToken {
         b[6] |= FLAG_KEY_PRESENT | FLAG_CV;
         b[7] &= !WRAP_METHOD_MASK;
         b[8..16].copy_from_slice(mkvp);
-        for (i, off) in [16usize, 24, 48]
-            .into_iter()
-            .enumerate()
-            .take(key.len() / 8)
-        {
+        for (i, off) in KEY_PART_OFFSETS.into_iter().enumerate().take(key.len() / 8) {
             let wrapped = part_cipher(master_key, &cv, i).encrypt(&key.part(i));
             b[off..off + 8].copy_from_slice(&wrapped);
         }
@@ -241,7 +240,7 @@ impl InternalToken {
         }
         let cv = self.cv();
         let mut key = ClearKey::zeroed(len).ok_or(Error::CvViolation)?;
-        for (i, off) in [16usize, 24, 48].into_iter().enumerate().take(len / 8) {
+        for (i, off) in KEY_PART_OFFSETS.into_iter().enumerate().take(len / 8) {
             let mut part = [0u8; 8];
             part.copy_from_slice(&self.bytes[off..off + 8]);
             let clear = zeroize::Zeroizing::new(part_cipher(master_key, &cv, i).decrypt(&part));
@@ -284,7 +283,7 @@ impl InternalToken {
         b[6] |= FLAG_KEY_PRESENT | FLAG_CV;
         b[7] &= !WRAP_METHOD_MASK;
         b[8..16].copy_from_slice(mkvp);
-        for (i, off) in [16usize, 24, 48].into_iter().enumerate().take(len / 8) {
+        for (i, off) in KEY_PART_OFFSETS.into_iter().enumerate().take(len / 8) {
             b[off..off + 8].copy_from_slice(&wrapped[8 * i..8 * i + 8]);
         }
         Ok(Self::seal(b))
