@@ -84,7 +84,7 @@ static void no_master_key(void **state)
     unsigned char t[64];
     sc_hex(t, 64,
            "010000000000C00023FB12BC983BE87AA1432750ABE4C00D5DAE36510C63438F"
-           "00215F000341000000215F00032100000000000000000000000000007B15DA73"); /* s9-ipinenc */
+           "00215F000341000000215F0003210000CCB94C2250796C6500000000984892FA"); /* s9-ipinenc */
     KTC_ERROR("no master key", t, 12, 764);
     sc_load_master_key_hex(SC_S9_MK);
     for (size_t i = 0; i < NKEYS; i++) {

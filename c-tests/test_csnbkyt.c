@@ -235,7 +235,7 @@ static void master_key_registers(void **state)
     unsigned char token[64];
     sc_hex(token, 64,
            "010000000000C00023FB12BC983BE87AA1432750ABE4C00D5DAE36510C63438F"
-           "00215F000341000000215F00032100000000000000000000000000007B15DA73"); /* s9-ipinenc */
+           "00215F000341000000215F0003210000CCB94C2250796C6500000000984892FA"); /* s9-ipinenc */
     expect_codes(sc_kyt("GENERATE KEY-ENCD ENC-ZERO", token, v1, v2), 0, 10001);
     sc_hex(w1, 4, "08D7B4FB");
     assert_memory_equal(v2, w1, 4);

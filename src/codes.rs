@@ -57,6 +57,7 @@ pub const fn of(error: Error) -> (i32, i32) {
         // ICSF 8/12 for any token (CCA 8/29 for internal tokens).
         Error::TokenTvv => (RC_FAILED, 12),
         Error::WrapMethod => (RC_FAILED, 47),
+        Error::TokenAuthentication => (RC_FAILED, 12),
         // ICSF 8/10004 (CCA 8/48).
         Error::MkvpMismatch => (RC_FAILED, 10004),
         Error::MasterKeyNotLoaded => (RC_NOT_READY, 764),

@@ -46,6 +46,10 @@ pub enum Error {
     TokenTvv,
     /// The token's wrapping method is not WRAP-ECB.
     WrapMethod,
+    /// The token's authentication code (bytes 48-55) is not the one the master key that
+    /// wrapped it gives: a spliced, re-typed or otherwise altered token, one assembled by Key
+    /// Token Build from wrapped parts, or one made before softcca authenticated its tokens.
+    TokenAuthentication,
     /// The token's master-key verification pattern matches neither the current nor the old
     /// master key.
     MkvpMismatch,
@@ -165,6 +169,7 @@ impl fmt::Display for Error {
             Error::TokenVersion => "the key token version is not valid",
             Error::TokenTvv => "the key token validation value is not valid",
             Error::WrapMethod => "the key token wrapping method is not supported",
+            Error::TokenAuthentication => "the key token authentication code is not valid",
             Error::MkvpMismatch => "the key token's master key verification pattern is unknown",
             Error::MasterKeyNotLoaded => "the master key is not loaded",
             Error::MasterKeyRegisterState => "a master key register is in the wrong state",

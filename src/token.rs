@@ -7,8 +7,10 @@
 //! | 6 | flag 1: X'80' key and MKVP present, X'40' control vector applied |
 //! | 7 | flag 2: bits 0-2 wrapping method, B'000' = WRAP-ECB |
 //! | 8 | MKVP |
-//! | 16, 24, 48 | key parts A, B, C wrapped under the master key |
+//! | 16, 24 | key parts A, B wrapped under the master key |
 //! | 32, 40 | control vector left, right |
+//! | 48 | token authentication code (TAC; IBM: part C of a triple-length key) |
+//! | 56 | reserved; byte 59 the zero-CV DATA length marker |
 //! | 60 | token validation value (TVV) |
 //!
 //! Keys are single (8 bytes, key form B'000') or double length (16 bytes, B'010'/B'001' or
@@ -19,6 +21,20 @@
 //! Wrapping (WRAP-ECB, DECISIONS #13): part x becomes E_K3(D_K2(E_K1(x))) with
 //! K1‖K2‖K3 = master key ⊕ (CV half ‖ CV half ‖ CV half); parts A and C use the left CV half,
 //! part B the right one.
+//!
+//! **Token integrity** (docs/decisions.md D25). WRAP-ECB wraps each part on its own, so the
+//! wrapped halves of two tokens of the same control vector and master key could be recombined
+//! into a token that unwraps to `K1L ‖ K2R`, and the TVV is an unkeyed sum anyone can reseal.
+//! Every token that [`InternalToken::with_key`] makes therefore carries a token authentication
+//! code in bytes 48-55 (module `tac`): 8 bytes of HMAC-SHA-256, under a key derived one-way from
+//! the master key, over bytes 0-47 and 56-59. [`InternalToken::unwrap_key`] verifies it in
+//! constant time, after the control-vector checks and before it decrypts anything, for every
+//! use; a token without a valid TAC (spliced, re-typed, given another control vector or
+//! MKVP, built by Key Token Build from caller-supplied wrapped parts, or made by a softcca
+//! build older than the TAC) is refused with 8/12, [`Error::TokenAuthentication`]. There is
+//! no migration path: such a key must be imported again (Key Part Import).
+
+mod tac;
 
 use crate::crypto::{ClearKey, Tdes};
 use crate::cv::{ControlVector, KeyForm};
@@ -34,6 +50,9 @@ pub const EXTERNAL: u8 = 0x02;
 const FLAG_KEY_PRESENT: u8 = 0x80;
 const FLAG_CV: u8 = 0x40;
 const WRAP_METHOD_MASK: u8 = 0xE0;
+/// Offsets of wrapped key parts A and B. IBM's part C (offset 48) holds the token
+/// authentication code: softcca takes single and double-length keys only.
+const KEY_PART_OFFSETS: [usize; 2] = [16, 24];
 
 /// Token validation value: the 32-bit sum, carries ignored, of the 15 big-endian words at
 /// offsets 0, 4, …, 56 (M254 p. B-11).
@@ -176,6 +195,9 @@ impl InternalToken {
     ///
     /// A complete key (KEY-PART bit off) with equal halves is refused (8/442) when the control
     /// vector says its halves are guaranteed unique.
+    ///
+    /// The token gets its token authentication code under `master_key` (bytes 48-55, see the
+    /// module docs), then its TVV.
     pub fn with_key(&self, key: &ClearKey, master_key: &ClearKey, mkvp: &[u8; 8]) -> Result<Self> {
         if self.key_len() != Some(key.len()) {
             return Err(Error::CvViolation);
@@ -188,14 +210,12 @@ impl InternalToken {
         b[6] |= FLAG_KEY_PRESENT | FLAG_CV;
         b[7] &= !WRAP_METHOD_MASK;
         b[8..16].copy_from_slice(mkvp);
-        for (i, off) in [16usize, 24, 48]
-            .into_iter()
-            .enumerate()
-            .take(key.len() / 8)
-        {
+        for (i, off) in KEY_PART_OFFSETS.into_iter().enumerate().take(key.len() / 8) {
             let wrapped = part_cipher(master_key, &cv, i).encrypt(&key.part(i));
             b[off..off + 8].copy_from_slice(&wrapped);
         }
+        let tac = tac::compute(master_key, &b);
+        b[tac::RANGE].copy_from_slice(&tac);
         Ok(Self::seal(b))
     }
 
@@ -204,6 +224,10 @@ impl InternalToken {
     /// The one place a wrapped key is decrypted: it first makes the checks of
     /// [`InternalToken::check_cv`], so a token whose control vector does not give each key part
     /// its own half, or an incomplete key part for an operational use, never yields a key.
+    /// Then, before anything is decrypted, it verifies the token authentication code under
+    /// `master_key` in constant time (8/12, [`Error::TokenAuthentication`]), whatever `use_`:
+    /// a spliced, re-typed or re-enciphered-by-hand token, or one that Key Token Build
+    /// assembled from wrapped parts, never yields a key.
     /// A complete key whose control vector guarantees unique halves but whose halves are equal
     /// is refused too (8/442).
     pub fn unwrap_key(&self, master_key: &ClearKey, use_: KeyUse) -> Result<ClearKey> {
@@ -211,9 +235,12 @@ impl InternalToken {
             return Err(Error::NullToken);
         }
         let len = self.check_cv(use_)?;
+        if !tac::verify(master_key, &self.bytes) {
+            return Err(Error::TokenAuthentication);
+        }
         let cv = self.cv();
         let mut key = ClearKey::zeroed(len).ok_or(Error::CvViolation)?;
-        for (i, off) in [16usize, 24, 48].into_iter().enumerate().take(len / 8) {
+        for (i, off) in KEY_PART_OFFSETS.into_iter().enumerate().take(len / 8) {
             let mut part = [0u8; 8];
             part.copy_from_slice(&self.bytes[off..off + 8]);
             let clear = zeroize::Zeroizing::new(part_cipher(master_key, &cv, i).decrypt(&part));
@@ -238,6 +265,10 @@ impl InternalToken {
     /// wrapped under a master key) and the MKVP `mkvp`, as Key Token Build `KEY` makes it.
     /// The token's key length decides how many parts are copied; the rest must be supplied
     /// by the caller as zeros and is ignored.
+    ///
+    /// The token gets **no** token authentication code (bytes 48-55 stay zero): computing one
+    /// over caller-chosen wrapped parts would make Key Token Build an oracle that
+    /// authenticates spliced tokens. [`InternalToken::unwrap_key`] refuses it (8/12).
     /// Equal wrapped parts A and B of a double-length key are refused (8/442, see
     /// [`InternalToken::check_cv`]).
     pub fn with_wrapped_key(&self, wrapped: &[u8], mkvp: &[u8; 8]) -> Result<Self> {
@@ -252,14 +283,14 @@ impl InternalToken {
         b[6] |= FLAG_KEY_PRESENT | FLAG_CV;
         b[7] &= !WRAP_METHOD_MASK;
         b[8..16].copy_from_slice(mkvp);
-        for (i, off) in [16usize, 24, 48].into_iter().enumerate().take(len / 8) {
+        for (i, off) in KEY_PART_OFFSETS.into_iter().enumerate().take(len / 8) {
             b[off..off + 8].copy_from_slice(&wrapped[8 * i..8 * i + 8]);
         }
         Ok(Self::seal(b))
     }
 
-    /// The same token with control vector `cv` (key kept as wrapped; use only when the key is
-    /// re-wrapped afterwards).
+    /// The same token with control vector `cv` (key kept as wrapped, its token authentication
+    /// code no longer valid; use only when the key is re-wrapped afterwards).
     pub fn with_cv(&self, cv: &ControlVector) -> Self {
         let mut b = self.bytes;
         b[32..48].copy_from_slice(&cv.to_bytes());
@@ -302,19 +333,97 @@ mod tests {
         assert_eq!(InternalToken::parse(&bad), Err(Error::NullToken));
     }
 
-    #[test]
-    fn wrap_unwrap() {
-        let mk =
-            ClearKey::from_slice(&h("0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123")).unwrap();
+    fn test_mk() -> ClearKey {
+        ClearKey::from_slice(&h("0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123")).unwrap()
+    }
+
+    /// A DMAC key wrapped under [`test_mk`]: `(master key, key, control vector, token)`.
+    fn wrapped_dmac() -> (ClearKey, ClearKey, ControlVector, InternalToken) {
+        let mk = test_mk();
         let key = ClearKey::from_slice(&h("FEDCBA98765432100123456789ABCDEF")).unwrap();
         let cv = ControlVector::dkygenky(0, DkyUsage::DMac);
         let t = InternalToken::skeleton(&cv)
             .with_key(&key, &mk, &[7; 8])
             .unwrap();
+        (mk, key, cv, t)
+    }
+
+    #[test]
+    fn wrap_unwrap() {
+        let (mk, key, _, t) = wrapped_dmac();
         assert!(t.has_key());
         assert_eq!(
             t.unwrap_key(&mk, KeyUse::Operational).unwrap().as_bytes(),
             key.as_bytes()
+        );
+    }
+
+    /// A token carrying every mark of softcca's own, wrapped around `kl ‖ kl` under a
+    /// "halves guaranteed unique" control vector (no verb makes one: `with_key` refuses).
+    fn authentic_unique_halves_kl_kl(mk: &ClearKey) -> InternalToken {
+        let mut cv = ControlVector::dkygenky(0, DkyUsage::DMac);
+        cv.left[5] |= 0x80;
+        cv.right[5] |= 0x80;
+        crate::cv::even_parity(&mut cv.left);
+        crate::cv::even_parity(&mut cv.right);
+        assert!(cv.unique_halves());
+        let kl = [0x13u8, 0x4C, 0x79, 0xB5, 0x2A, 0xE0, 0x5D, 0x91];
+        let mut b = *InternalToken::skeleton(&cv).as_bytes();
+        b[6] |= FLAG_KEY_PRESENT;
+        b[8..16].copy_from_slice(&[7; 8]);
+        b[16..24].copy_from_slice(&part_cipher(mk, &cv, 0).encrypt(&kl));
+        b[24..32].copy_from_slice(&part_cipher(mk, &cv, 1).encrypt(&kl));
+        let tac = tac::compute(mk, &b);
+        b[tac::RANGE].copy_from_slice(&tac);
+        InternalToken::seal(b)
+    }
+
+    #[test]
+    fn equal_clear_halves_refused_after_the_tac() {
+        // The token authentication code stops every such token made outside softcca; the
+        // check of the clear halves stays behind it as a second line.
+        let mk = test_mk();
+        let t = authentic_unique_halves_kl_kl(&mk);
+        assert_eq!(
+            t.unwrap_key(&mk, KeyUse::Operational).err(),
+            Some(Error::ReplicatedHalves)
+        );
+    }
+
+    #[test]
+    fn tac_binds_every_meaningful_byte() {
+        let (mk, _, cv, t) = wrapped_dmac();
+        // Every bit of bytes 0-59 except the TVV: flipped (TVV resealed), the token is either
+        // refused by the structural and control-vector checks or by the TAC, never unwrapped.
+        for byte in 0..60 {
+            for bit in 0..8 {
+                let mut b = *t.as_bytes();
+                b[byte] ^= 1 << bit;
+                let sealed = InternalToken::seal(b);
+                let Ok(p) = InternalToken::parse(sealed.as_bytes()) else {
+                    continue;
+                };
+                if !p.has_key() {
+                    continue;
+                }
+                let r = p.unwrap_key(&mk, KeyUse::KeyPart);
+                assert!(r.is_err(), "byte {byte} bit {bit} unwrapped");
+                if p.check_cv(KeyUse::KeyPart).is_ok() {
+                    assert_eq!(r.err(), Some(Error::TokenAuthentication), "{byte}/{bit}");
+                }
+            }
+        }
+        // Key Token Build's assembly of the same wrapped parts is not authenticated.
+        let mut wrapped = [0u8; 16];
+        wrapped.copy_from_slice(&t.as_bytes()[16..32]);
+        let built = InternalToken::skeleton(&cv)
+            .with_wrapped_key(&wrapped, &[7; 8])
+            .unwrap();
+        assert_eq!(built.as_bytes()[..48], t.as_bytes()[..48]);
+        assert_eq!(built.as_bytes()[48..56], [0; 8]);
+        assert_eq!(
+            built.unwrap_key(&mk, KeyUse::KeyPart).err(),
+            Some(Error::TokenAuthentication)
         );
     }
 }

@@ -22,6 +22,7 @@ fn error_by_name(name: &str) -> Option<Error> {
         "TokenVersion" => Error::TokenVersion,
         "TokenTvv" => Error::TokenTvv,
         "WrapMethod" => Error::WrapMethod,
+        "TokenAuthentication" => Error::TokenAuthentication,
         "MkvpMismatch" => Error::MkvpMismatch,
         "MasterKeyNotLoaded" => Error::MasterKeyNotLoaded,
         "MasterKeyRegisterState" => Error::MasterKeyRegisterState,

@@ -114,7 +114,13 @@ fn key_token_build() {
         reseal(&mut resealed);
         assert_eq!(resealed, t, "{}: TVV", c.id());
 
-        // KEY: the already-wrapped parts and MKVP give the model's token exactly.
+        // KEY: the already-wrapped parts and MKVP give the model's token in bytes 0-47, with
+        // no token authentication code (bytes 48-55 zero, TVV over them): Key Token Build
+        // must not authenticate caller-supplied parts (decisions D25), so such a token is
+        // refused when used (tests/token_auth.rs).
+        let mut unauthenticated = expected;
+        unauthenticated[48..56].fill(0);
+        reseal(&mut unauthenticated);
         let mut words_key = words.clone();
         words_key.push("KEY");
         let mut call = Call::new(kt, &words_key);
@@ -122,7 +128,7 @@ fn key_token_build() {
         call.mkvp.copy_from_slice(&expected[8..16]);
         let (rc, rs, t) = call.run();
         assert_eq!((rc, rs), (0, 0));
-        assert_eq!(to_hex(&t), c.text("token"), "{} KEY", c.id());
+        assert_eq!(t, unauthenticated, "{} KEY", c.id());
 
         // USE-CV + CV + KEY gives the same token.
         let mut call = Call::new("USE-CV", &["CV", "KEY"]);
@@ -131,7 +137,7 @@ fn key_token_build() {
         call.mkvp.copy_from_slice(&expected[8..16]);
         let (rc, rs, t) = call.run();
         assert_eq!((rc, rs), (0, 0));
-        assert_eq!(to_hex(&t), c.text("token"), "{} USE-CV", c.id());
+        assert_eq!(t, unauthenticated, "{} USE-CV", c.id());
         n += 1;
     }
     assert!(n >= 17, "only {n} token cases");

@@ -25,7 +25,11 @@
 //! keywords with another key type, or length and export keywords with `USE-CV`, are 8/34.
 //! With `KEY`, `key_value` holds the key parts already wrapped under the master key whose
 //! pattern is `master_key_verification_pattern` (left-justified, zero padded for single
-//! length); both are copied as given.
+//! length); both are copied as given. Such a token carries **no token authentication code**
+//! (bytes 48-55 stay zero; docs/decisions.md D25): Key Token Build has no way to know that the
+//! parts belong together, and authenticating caller-supplied parts would let any caller turn
+//! a splice into a usable token. Every verb that unwraps a key refuses it (8/12); a key from
+//! elsewhere is brought in with Key Part Import.
 
 use crate::cv::{ControlVector, DkyUsage, templates};
 use crate::error::{Error, Result};

@@ -13,7 +13,9 @@
 //! Rule array: `RTCMK`, optionally `DES`. ACP X'0090'.
 //!
 //! Every key is unwrapped, even one already under the current master key, so the checks of
-//! [`crate::token::InternalToken::unwrap_key`] apply (8/340, 4/166, 8/39, 8/442); a pattern
+//! [`crate::token::InternalToken::unwrap_key`] apply (8/340, 4/166, 8/39, 8/442, and the token
+//! authentication code under the master key that wrapped it, 8/12: a spliced or assembled
+//! token is never re-enciphered into an authenticated one); a pattern
 //! matching a record that fails them changes nothing. A partial key (KEY-PART bit on) is
 //! re-enciphered, as IBM allows. An exact label is read, re-enciphered and written back in one
 //! CKDS transaction: a Key Record Write of the label by another thread or process is never
@@ -31,7 +33,7 @@ const ALGORITHM: &[Keyword] = &[kw("DES")];
 
 /// Re-enciphers one token: `None` when it is already under the current master key. The key is
 /// unwrapped either way, so every check of [`InternalToken::unwrap_key`] applies (8/340,
-/// 4/166, 8/39, 8/442) to a token left as it is too; an incomplete key part is re-enciphered
+/// 4/166, 8/39, 8/442, 8/12) to a token left as it is too; an incomplete key part is re-enciphered
 /// (IBM: "The partial key can be passed to the Key Token Change verb for re-encipherment").
 fn rewrap(cp: &Coprocessor, t: &InternalToken) -> Result<Option<InternalToken>> {
     let active = cp.active_master_keys()?;

@@ -18,7 +18,9 @@
 //! refused with 8/442 at LAST and COMPLETE unless ACP X'027A' (Key Part Import -
 //! Unrestricted) is on, and always when the control vector says the halves are guaranteed
 //! unique (key form B'110'/B'101'). A token whose control vector does not give each wrapped
-//! part its own half is 8/39 at every step. A result that does not have odd parity in every byte is returned
+//! part its own half is 8/39 at every step, and so is a token without a valid token
+//! authentication code 8/12 (ADD-PART, MIDDLE, LAST, COMPLETE: a part cannot be added to a
+//! spliced or Key-Token-Build-assembled token to make an authenticated one). A result that does not have odd parity in every byte is returned
 //! with the parity warning (ICSF 0/4). The result is always wrapped under the current master
 //! key (a key under the old master key is re-enciphered, without the old-key warning). The
 //! 16-byte `key_part` carries a single-length part in its first 8 bytes.

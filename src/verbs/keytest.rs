@@ -29,8 +29,9 @@
 //!
 //! An enciphered key's control vector is checked like every other verb checks it, before the
 //! key is unwrapped: parity 8/340, anti-variant and reserved bits 4/166, a key form that gives
-//! each wrapped part its own CV half (8/39), wrapped parts A ≠ B (8/442). A partial key
-//! (KEY-PART bit on) may be tested, as IBM allows.
+//! each wrapped part its own CV half (8/39), wrapped parts A ≠ B (8/442), then the token
+//! authentication code (8/12): a token spliced from the halves of two keys gets no check
+//! value. A partial key (KEY-PART bit on) may be tested, as IBM allows.
 
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;

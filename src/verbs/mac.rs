@@ -28,7 +28,8 @@
 //! p=253/257; DATAM/DATAMV are not offered by this library). ACPs: X'0010' MAC Generate,
 //! X'0011' MAC Verify. The key must be complete (an incomplete key part, KEY-PART bit on, is
 //! 8/39) and its control vector must give each wrapped part its own half (8/39; equal wrapped
-//! parts 8/442), so no token can make either verb compute single DES under one key half.
+//! parts 8/442) and the token its authentication code (8/12), so no token can make either
+//! verb compute single DES under one key half or under halves spliced from two keys.
 //!
 //! `text_length` lies in 0 to 32 MiB - 9 (M254 p=253: "less than 32MB - 8 bytes"), else 8/25;
 //! a FIRST or MIDDLE segment must have at least 8 bytes (8/60); with zero padding a whole

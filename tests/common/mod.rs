@@ -85,6 +85,7 @@ pub fn label(s: &str) -> [u8; 64] {
 /// A fresh, empty state directory under the system temp dir.
 pub mod c_build;
 pub mod child;
+pub mod key_slots;
 pub mod pcu_call;
 pub mod verbs;
 

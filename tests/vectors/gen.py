@@ -269,16 +269,24 @@ def gen_mkvp():
 def gen_tokens():
     out = Out("tokens.txt", "CCA internal DES key tokens, 64 bytes, WRAP-ECB (cca-spec §5.1, DECISIONS #13)", {
         "model-s9": "model.internal_token (tests/vectors/model.py; wrap = cryptography TripleDES EDE3 "
-                    "under MK xor (CV half x3), TVV, MKVP via hashlib); token asserted equal to cca-spec §9",
+                    "under MK xor (CV half x3), TVV, MKVP via hashlib, TAC via hmac/hashlib); ibm_token "
+                    "asserted equal to cca-spec §9, token equal to it in bytes 0-47 and 56-59",
         "model": "model.internal_token, as above (no external anchor beyond the §9 tokens)",
     }, fields=[
         "mk: 24-byte master key (clear)", "key: clear key, 8 or 16 bytes", "cv: control vector, 8 or 16 bytes",
-        "cv_ascii: name of the CV (cca-spec §4.2 row or note)", "mkvp: 8 bytes", "token: 64 bytes"],
+        "cv_ascii: name of the CV (cca-spec §4.2 row or note)", "mkvp: 8 bytes",
+        "tac: 8 bytes, softcca's token authentication code (token bytes 48-55)",
+        "token: 64 bytes, as softcca makes it (with the TAC)",
+        "ibm_token: s9 cases only, the cca-spec §9 token as published (no TAC, part-C slot zero)"],
         notes=[
             "Layout: byte0 X'01', 1-3 zero, 4 version, 5 zero, 6 flag1 X'C0', 7 flag2 X'00', 8-15 MKVP,",
             "16-23 left half wrapped, 24-31 right half wrapped (zero if single), 32-39 CV left,",
-            "40-47 CV right (zero if single), 48-58 zero, 59 zero-CV-DATA length marker, 60-63 TVV",
-            "(32-bit sum of the 15 big-endian words at offsets 0..56, carry ignored).",
+            "40-47 CV right (zero if single), 48-55 TAC, 56-58 zero, 59 zero-CV-DATA length marker,",
+            "60-63 TVV (32-bit sum of the 15 big-endian words at offsets 0..56, carry ignored, so over",
+            "the TAC).",
+            "TAC (softcca, docs/decisions.md D25; the part-C slot, unused by single and double keys):",
+            "KT = HMAC-SHA-256(MK, 'softcca/token-auth/v1'); TAC = HMAC-SHA-256(KT, token[0:48] ||",
+            "token[56:60])[0:8]. IBM's published tokens have zeros there (ibm_token).",
             "Wrap: part x -> E_K3(D_K2(E_K1(x))), K1|K2|K3 = MK xor (CV half repeated 3x);",
             "left half with CV left, right half with CV right.",
             "Every CV byte is asserted to have even parity (cca-spec §4.1).",
@@ -292,6 +300,17 @@ def gen_tokens():
             "Random MKs/keys: random.Random(303), odd parity, halves distinct.",
         ])
     rng = random.Random(303)
+
+    def tac_crypto(mk, token):
+        # Second implementation of the TAC, with `cryptography`'s HMAC instead of Python's.
+        from cryptography.hazmat.primitives import hashes, hmac as chmac
+        m = chmac.HMAC(mk, hashes.SHA256())
+        m.update(model.TAC_LABEL)
+        kt = m.finalize()
+        m = chmac.HMAC(kt, hashes.SHA256())
+        m.update(token[:48] + token[56:60])
+        return m.finalize()[:8]
+
     # §9 tokens (anchored)
     s9 = [("s9-mac-mdk", S9_MAC_MDK, "DKYGENKY-DMAC", "DMAC"),
           ("s9-enc-mdk", S9_ENC_MDK, "DKYGENKY-DMPIN", "DMPIN"),
@@ -299,9 +318,14 @@ def gen_tokens():
     for cid, key, cvn, tk in s9:
         cv = h(CVS[cvn][0] + CVS[cvn][1])
         check_cv(cv)
+        ibm = model.internal_token(S9_MK, key, cv, authenticated=False)
+        assert_eq(ibm, S9_TOKENS[tk], cid)
         t = model.internal_token(S9_MK, key, cv)
-        assert_eq(t, S9_TOKENS[tk], cid)
-        out.add(cid, "model-s9", mk=S9_MK, key=key, cv=cv, cv_ascii=cvn, mkvp=model.mkvp(S9_MK), token=t)
+        # The authenticated token keeps IBM's bytes 0-47 (WRAP-ECB parts, CV, MKVP) exactly.
+        assert t[:48] == ibm[:48] and t[56:60] == ibm[56:60] and t[48:56] != bytes(8), cid
+        assert t[48:56] == model.tac(S9_MK, ibm) == tac_crypto(S9_MK, ibm), cid
+        out.add(cid, "model-s9", mk=S9_MK, key=key, cv=cv, cv_ascii=cvn, mkvp=model.mkvp(S9_MK),
+                tac=t[48:56], token=t, ibm_token=ibm)
     mk2 = rand_key(rng, 24)
     for i, (cvn, (l, r, _why)) in enumerate(CVS.items()):
         cv = h(l + r)
@@ -309,7 +333,9 @@ def gen_tokens():
         mk = S9_MK if i % 2 == 0 else mk2
         key = rand_key(rng, 16)
         t = model.internal_token(mk, key, cv)
-        out.add(f"cv-{cvn.lower()}", "model", mk=mk, key=key, cv=cv, cv_ascii=cvn, mkvp=model.mkvp(mk), token=t)
+        assert t[48:56] == tac_crypto(mk, t), cvn
+        out.add(f"cv-{cvn.lower()}", "model", mk=mk, key=key, cv=cv, cv_ascii=cvn, mkvp=model.mkvp(mk),
+                tac=t[48:56], token=t)
     # single-length
     for cid, cvh, cvn in [("data1-zcv", "0000000000000000", "DATA-single-zeroCV"),
                           ("mac1", "00054D0003000000", "MAC-single"),
@@ -320,7 +346,8 @@ def gen_tokens():
             key = rand_key(rng, 8)
             t = model.internal_token(mk, key, cv)
             assert t[24:32] == bytes(8) and t[40:48] == bytes(8)
-            out.add(f"{cid}-{j}", "model", mk=mk, key=key, cv=cv, cv_ascii=cvn, mkvp=model.mkvp(mk), token=t)
+            out.add(f"{cid}-{j}", "model", mk=mk, key=key, cv=cv, cv_ascii=cvn, mkvp=model.mkvp(mk),
+                    tac=t[48:56], token=t)
     # double DATA, zero CV (cca-spec §5.1: version X'01', byte 59 X'10')
     for j, mk in enumerate((S9_MK, mk2)):
         key = rand_key(rng, 16)
@@ -328,7 +355,7 @@ def gen_tokens():
         t = model.internal_token(mk, key, cv, version=0x01, byte59=0x10)
         assert t[16:32] == E(mk, key[:8]) + E(mk, key[8:])
         out.add(f"data2-zcv-{j}", "model", mk=mk, key=key, cv=cv, cv_ascii="DATA-double-zeroCV",
-                mkvp=model.mkvp(mk), token=t)
+                mkvp=model.mkvp(mk), tac=t[48:56], token=t)
     return out
 
 

@@ -22,10 +22,13 @@ Contents
   * AMEXPCU1/AMEXPCU2 output per DECISIONS #8 (UNVERIFIED against IBM
     hardware: no public source gives the layout).
   * CCA internal DES key tokens, WRAP-ECB, TVV and MKVP per cca-spec §5.1 and
-    DECISIONS #13.
+    DECISIONS #13, and softcca's token authentication code in bytes 48-55
+    (written from the design in docs/decisions.md D25: HMAC-SHA-256 with
+    Python's hmac/hashlib, not from the Rust code).
 """
 
 import hashlib
+import hmac
 import warnings
 
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
@@ -37,7 +40,7 @@ __all__ = [
     "encode_pinblock", "decode_pinblock", "RANDOM_CLASSES", "cpe_template", "matches_template",
     "auth_code", "card_key", "sk_tdes_xor", "sk_emv_tree", "vis_pin_block",
     "visa_message", "amex_message",
-    "mkvp", "tvv", "wrap_ecb", "internal_token",
+    "mkvp", "tvv", "wrap_ecb", "TAC_LABEL", "tac", "internal_token",
 ]
 
 # ---------------------------------------------------------------------------
@@ -401,8 +404,22 @@ def wrap_ecb(mk: bytes, key: bytes, cv: bytes) -> bytes:
     return out
 
 
+TAC_LABEL = b"softcca/token-auth/v1"
+
+
+def tac(mk: bytes, token: bytes) -> bytes:
+    # docs/decisions.md D25: TAC key KT = HMAC-SHA-256(MK, "softcca/token-auth/v1");
+    # TAC = HMAC-SHA-256(KT, token[0:48] ‖ token[56:60])[0:8] (bytes 48-55, the TAC
+    # itself, and 60-63, the TVV, are not covered).
+    assert len(mk) == 24 and len(token) == 64
+    kt = hmac.new(mk, TAC_LABEL, hashlib.sha256).digest()
+    return hmac.new(kt, token[0:48] + token[56:60], hashlib.sha256).digest()[:8]
+
+
 def internal_token(mk: bytes, key: bytes, cv: bytes, version: int = 0,
-                   byte59: int = 0, flag1: int = 0xC0) -> bytes:
+                   byte59: int = 0, flag1: int = 0xC0, authenticated: bool = True) -> bytes:
+    # authenticated=False gives the plain IBM layout (part C slot zero), as cca-spec §9
+    # publishes it and as Key Token Build KEY assembles a token from wrapped parts.
     # cca-spec §5.1 table (offsets below).
     assert len(key) in (8, 16) and len(cv) == len(key)
     t = bytearray(64)
@@ -415,5 +432,7 @@ def internal_token(mk: bytes, key: bytes, cv: bytes, version: int = 0,
     t[16:16 + len(w)] = w            # left / right half (zeros if single)
     t[32:32 + len(cv)] = cv          # CV left / right (zeros if single)
     t[59] = byte59                   # zero-CV DATA length marker
-    t[60:64] = tvv(bytes(t))
+    if authenticated:
+        t[48:56] = tac(mk, bytes(t))  # softcca TAC in the part-C slot (unused for 8/16 bytes)
+    t[60:64] = tvv(bytes(t))         # TVV last, over the TAC
     return bytes(t)
