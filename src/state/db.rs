@@ -30,6 +30,8 @@ pub struct Db {
 impl Db {
     /// Opens (creating if needed, mode 0600) the database at `path` and runs `schema`.
     pub fn open(path: &Path, schema: &str) -> Result<Self> {
+        // Before the process's first connection: SQLite's freed memory is wiped from now on.
+        crate::ffi::sqlite_memory::install();
         home::create_private(path)?;
         let conn = Connection::open_with_flags(
             path,
@@ -74,6 +76,13 @@ impl Db {
     /// connection in a torn state: SQLite rolls back an unfinished transaction).
     pub fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Frees every page SQLite caches for this connection that no statement is using (with
+    /// [`crate::ffi::sqlite_memory`] installed the freed pages are wiped): called after the
+    /// master-key registers were read or written, so the page cache keeps no copy of them.
+    pub fn release_memory(&self) {
+        let _ = self.conn().release_memory();
     }
 
     /// Runs `f` in a write transaction (BEGIN IMMEDIATE); commits when it returns `Ok`.
