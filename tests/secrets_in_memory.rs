@@ -16,7 +16,8 @@
 //!   is locked (`Locked:` > 0) and excluded from core dumps (`VmFlags` `dd`); its parts zero
 //!   times.
 //! * `key_parts_gone`: two clear parts imported with CSNBKPI FIRST/LAST: zero copies of
-//!   either part and of the combined key (16 bytes and each 8-byte half).
+//!   either part and of the combined key (16 bytes and each 8-byte half); and a clear PIN
+//!   encrypted with CSNBCPE: zero copies of its digits, in ASCII or packed as in a PIN block.
 
 mod common;
 use common::*;
@@ -318,16 +319,31 @@ fn key_parts_gone() {
     let p1 = random::<16>();
     let p2 = random::<16>();
     let key = xor(&p1, &p2);
+    // A random 12-digit clear PIN for CSNBCPE, as its 16-byte field (blank padded) and as the
+    // packed digits that every PIN block format before encryption holds.
+    let digits: Vec<u8> = random::<12>().iter().map(|b| b'0' + b % 10).collect();
+    let mut field = [b' '; 16];
+    field[..12].copy_from_slice(&digits);
+    let packed: Vec<u8> = digits
+        .chunks(2)
+        .map(|d| ((d[0] - b'0') << 4) | (d[1] - b'0'))
+        .collect();
     let mut input = Vec::new();
     input.extend_from_slice(&p1);
     input.extend_from_slice(&p2);
+    input.extend_from_slice(&field);
     let child = Child::start("kpi", &input);
     let mut needles = with_thirds("part 1", &p1);
     needles.extend(with_thirds("part 2", &p2));
     needles.extend(with_thirds("combined key", &key));
+    needles.push(("clear PIN".into(), digits.clone()));
+    needles.push(("packed PIN".into(), packed));
     let (counts, report, _) = count(child.pid(), &needles);
     eprintln!("{report}");
-    assert_eq!(counts, [0; 9], "no key part, no combined key:\n{report}");
+    assert_eq!(
+        counts, [0; 11],
+        "no key part, no combined key, no clear PIN:\n{report}"
+    );
     child.finish();
 }
 
@@ -525,7 +541,8 @@ fn child_kpi() {
     if !is_child("kpi") {
         return;
     }
-    let mut parts = Box::new([0u8; 32]);
+    // P1 ‖ P2 ‖ the clear PIN field.
+    let mut parts = Box::new([0u8; 48]);
     read_raw(&mut parts[..]);
     let zero = Box::into_raw(Box::new([0u8; 24])).cast::<u8>();
     // A random master key: the test never sees it.
@@ -534,6 +551,32 @@ fn child_kpi() {
     let mut id = skeleton("IPINENC", &["KEY-PART"]);
     assert_eq!(kpi_at("FIRST", parts.as_mut_ptr(), &mut id).0, 0);
     assert_eq!(kpi_at("LAST", parts[16..].as_mut_ptr(), &mut id).0, 0);
+    // CSNBCPE of the clear PIN under an OPINENC key.
+    let mut opin = kgn_op("OPINENC");
+    let (mut rc, mut rs) = (-1, -1);
+    let mut n = 1;
+    let mut ra = rules(&["ENCRYPT"]);
+    let mut profile = pcu_call::profile("ISO-0", None);
+    let mut pan = *b"123456789012";
+    let mut seq = 0;
+    let mut block = [0u8; 8];
+    unsafe {
+        softcca::ffi::clearpin::CSNBCPE(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            opin.as_mut_ptr(),
+            &mut n,
+            ra.as_mut_ptr(),
+            parts[32..].as_mut_ptr(),
+            profile.as_mut_ptr(),
+            pan.as_mut_ptr(),
+            &mut seq,
+            block.as_mut_ptr(),
+        )
+    };
+    assert_eq!((rc, rs), (0, 0), "CSNBCPE");
     wipe(&mut parts[..]);
     // The imported key is complete and usable; used in a thread of its own, whose cache of
     // unwrapped keys is wiped when it ends (a running thread's cache keeps the key, by

@@ -3,7 +3,7 @@
 //! `mlock`/`munlock` (libsodium's `sodium_mlock`/`sodium_munlock`, which also wipe the page
 //! before unlocking it).
 //!
-//! The key is built in place (zeros first, then filled through [`LockedKey::as_bytes_mut`]),
+//! The key is built in place (zeros first, then filled through [`ClearKey::as_bytes_mut`]),
 //! never moved: moving a `LockedKey` moves a pointer, so no stack or heap copy of the key is
 //! left behind by the moves of the values that hold it. Where the kernel refuses the lock
 //! (RLIMIT_MEMLOCK reached, an unprivileged process in a container), the page is still used and
