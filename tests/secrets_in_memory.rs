@@ -14,7 +14,8 @@
 //!   then used by CSNBKGN, CSNBKYT and CSNBPCU in four threads (still alive during the scan)
 //!   must occur exactly once (its 24 bytes and each of its 8-byte thirds), in a mapping that
 //!   is locked (`Locked:` > 0) and excluded from core dumps (`VmFlags` `dd`); its parts zero
-//!   times.
+//!   times. `master_key_once_unlocked`: the same in a child that cannot lock memory
+//!   (RLIMIT_MEMLOCK 0, CAP_IPC_LOCK dropped): still once and `dd`, not locked.
 //! * `key_parts_gone`: two clear parts imported with CSNBKPI FIRST/LAST: zero copies of
 //!   either part and of the combined key (16 bytes and each 8-byte half); and a clear PIN
 //!   encrypted with CSNBCPE: zero copies of its digits, in ASCII or packed as in a PIN block.
@@ -155,7 +156,7 @@ impl Child {
         let home = temp_state(&format!("secrets-{which}"));
         let mut proc = Command::new(std::env::current_exe().unwrap())
             .args([
-                &format!("child_{which}"),
+                &format!("child_{}", which.replace('-', "_")),
                 "--exact",
                 "--ignored",
                 "--nocapture",
@@ -269,6 +270,17 @@ fn pcu_tokens(mk: &[u8; 24]) -> (usize, [[u8; 64]; 4]) {
 
 #[test]
 fn master_key_once() {
+    master_key_in("mk", true);
+}
+
+/// The same where the lock is refused (RLIMIT_MEMLOCK 0 and, for root, CAP_IPC_LOCK dropped):
+/// still one copy, still excluded from core dumps, only not locked.
+#[test]
+fn master_key_once_unlocked() {
+    master_key_in("mk-nolock", false);
+}
+
+fn master_key_in(which: &str, expect_locked: bool) {
     // A master key with odd parity and three distinct, non-weak thirds, so that LAST's parity
     // adjustment leaves it as it is (the register before and after adjustment is one value)
     // and no warning is involved; its parts P1 (random) and P2 = MK xor P1.
@@ -290,7 +302,7 @@ fn master_key_once() {
     for t in &tokens {
         input.extend_from_slice(t);
     }
-    let child = Child::start("mk", &input);
+    let child = Child::start(which, &input);
     let mut needles = with_thirds("master key", &mk);
     needles.extend(with_thirds("part 1", &p1));
     needles.extend(with_thirds("part 2", &p2));
@@ -307,9 +319,10 @@ fn master_key_once() {
         flags.contains(&"dd"),
         "master key mapping not excluded from core dumps: {flags:?}"
     );
-    assert!(
-        locked > 0 && flags.contains(&"lo"),
-        "master key mapping not locked (Locked: {locked} kB, {flags:?})"
+    assert_eq!(
+        (locked > 0, flags.contains(&"lo")),
+        (expect_locked, expect_locked),
+        "master key mapping locked? (Locked: {locked} kB, {flags:?})"
     );
     child.finish();
 }
@@ -471,9 +484,61 @@ fn kyt(words: &[&str], id: &[u8; 64], v1: &mut [u8; 8], v2: &mut [u8; 8]) -> (i3
 #[test]
 #[ignore = "child process of master_key_once"]
 fn child_mk() {
-    if !is_child("mk") {
-        return;
+    if is_child("mk") {
+        use_master_key();
     }
+}
+
+#[test]
+#[ignore = "child process of master_key_once_unlocked"]
+fn child_mk_nolock() {
+    if is_child("mk-nolock") {
+        refuse_mlock();
+        use_master_key();
+    }
+}
+
+/// Makes every later `mlock` of this process fail: RLIMIT_MEMLOCK 0, and CAP_IPC_LOCK (which
+/// overrides the limit) dropped from the effective and permitted sets.
+fn refuse_mlock() {
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy, Default)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    const CAP_IPC_LOCK: u32 = 14;
+    let mut h = Header {
+        version: 0x2008_0522,
+        pid: 0,
+    };
+    let mut d = [Data::default(); 2];
+    unsafe {
+        assert_eq!(libc::syscall(libc::SYS_capget, &mut h, d.as_mut_ptr()), 0);
+        d[0].effective &= !(1 << CAP_IPC_LOCK);
+        d[0].permitted &= !(1 << CAP_IPC_LOCK);
+        assert_eq!(libc::syscall(libc::SYS_capset, &mut h, d.as_ptr()), 0);
+        let zero = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        assert_eq!(libc::setrlimit(libc::RLIMIT_MEMLOCK, &zero), 0);
+        let mut page = vec![0u8; 8192];
+        assert_ne!(
+            libc::mlock(page.as_mut_ptr().cast(), 4096),
+            0,
+            "mlock still works"
+        );
+    }
+}
+
+fn use_master_key() {
     // P1 ‖ P2 ‖ case ‖ four tokens; the parts land in this one buffer and nowhere else.
     let mut parts = Box::new([0u8; 48]);
     read_raw(&mut parts[..]);

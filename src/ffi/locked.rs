@@ -6,9 +6,9 @@
 //! The key is built in place (zeros first, then filled through [`ClearKey::as_bytes_mut`]),
 //! never moved: moving a `LockedKey` moves a pointer, so no stack or heap copy of the key is
 //! left behind by the moves of the values that hold it. Where the kernel refuses the lock
-//! (RLIMIT_MEMLOCK reached, an unprivileged process in a container), the page is still used and
-//! still wiped on drop; only the swap and core-dump protection are missing
-//! ([`LockedKey::is_locked`] says which).
+//! (RLIMIT_MEMLOCK reached, an unprivileged process in a container), the page is still used,
+//! still excluded from core dumps (`madvise` needs no privilege) and still wiped on drop; only the
+//! protection from swap is missing ([`LockedKey::is_locked`] says which).
 
 use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
@@ -75,8 +75,8 @@ impl LockedKey {
         Some(k)
     }
 
-    /// `true` when the page is locked in RAM and excluded from core dumps; `false` when the
-    /// kernel refused the lock (the key is still wiped when dropped).
+    /// `true` when the page is locked in RAM; `false` when the kernel refused the lock (the
+    /// page is still excluded from core dumps where `madvise` allows, and wiped when dropped).
     pub fn is_locked(&self) -> bool {
         self.locked
     }
@@ -106,13 +106,10 @@ impl Drop for LockedKey {
         let p = self.key.as_ptr().cast::<u8>();
         // SAFETY: `p` is the page allocated in `zeroed` with `layout`, owned by this value and
         // no longer referenced. memsec's munlock wipes the range (volatile writes), clears
-        // MADV_DONTDUMP and unlocks it; for a page that was never locked it only wipes.
+        // MADV_DONTDUMP (set even when the lock was refused) and unlocks it (a no-op for a
+        // page that was never locked).
         unsafe {
-            if self.locked {
-                memsec::munlock(p, layout.size());
-            } else {
-                memsec::memzero(p, layout.size());
-            }
+            memsec::munlock(p, layout.size());
             dealloc(p, layout);
         }
     }
