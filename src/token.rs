@@ -151,7 +151,9 @@ impl InternalToken {
             .enumerate()
             .take(key.len() / 8)
         {
-            let wrapped = part_cipher(master_key, &cv, i).encrypt(&key.part(i));
+            let mut part = zeroize::Zeroizing::new([0u8; 8]);
+            part.copy_from_slice(&key.as_bytes()[8 * i..8 * i + 8]);
+            let wrapped = part_cipher(master_key, &cv, i).encrypt(&part);
             b[off..off + 8].copy_from_slice(&wrapped);
         }
         Ok(Self::seal(b))

@@ -111,7 +111,8 @@ pub fn register_pattern(mk: &ClearKey) -> Values {
     let mut h = Sha1::new();
     h.update([0x01]);
     h.update(mk.as_bytes());
-    let d = h.finalize();
+    // In place: finalising by value would copy the buffered key bytes.
+    let d = h.finalize_reset();
     let mut v = Values {
         value_1: [0; 8],
         value_2: [0; 8],
