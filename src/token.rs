@@ -211,7 +211,9 @@ impl InternalToken {
         b[7] &= !WRAP_METHOD_MASK;
         b[8..16].copy_from_slice(mkvp);
         for (i, off) in KEY_PART_OFFSETS.into_iter().enumerate().take(key.len() / 8) {
-            let wrapped = part_cipher(master_key, &cv, i).encrypt(&key.part(i));
+            let mut part = zeroize::Zeroizing::new([0u8; 8]);
+            part.copy_from_slice(&key.as_bytes()[8 * i..8 * i + 8]);
+            let wrapped = part_cipher(master_key, &cv, i).encrypt(&part);
             b[off..off + 8].copy_from_slice(&wrapped);
         }
         let tac = tac::compute(master_key, &b);
@@ -302,9 +304,11 @@ impl InternalToken {
 /// the CV half of that part in each of its three 8-byte words.
 fn part_cipher(master_key: &ClearKey, cv: &ControlVector, i: usize) -> Tdes {
     let half = if i == 1 { &cv.right } else { &cv.left };
-    let mut k = zeroize::Zeroizing::new(master_key.expand_to_triple());
+    // Built in place from the register's bytes: no by-value copy of the master key.
+    let mk = master_key.as_bytes();
+    let mut k = zeroize::Zeroizing::new([0u8; 24]);
     for (j, b) in k.iter_mut().enumerate() {
-        *b ^= half[j % 8];
+        *b = mk[j % mk.len()] ^ half[j % 8];
     }
     Tdes::from_triple(&k)
 }

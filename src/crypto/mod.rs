@@ -8,8 +8,10 @@ pub mod key;
 pub mod mac;
 pub mod parity;
 pub mod rng;
+pub mod scrub;
 pub mod tdes;
 pub mod weak;
 
+pub use crate::ffi::locked::LockedKey;
 pub use key::ClearKey;
 pub use tdes::Tdes;

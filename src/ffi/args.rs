@@ -63,6 +63,7 @@ pub unsafe fn secret_array<const N: usize>(p: *const u8) -> Result<zeroize::Zero
     if p.is_null() {
         return Err(Error::NullPointer);
     }
+    crate::crypto::scrub::note_secret();
     let mut out = zeroize::Zeroizing::new([0u8; N]);
     // SAFETY: non-NULL, N readable bytes by contract; `out` is a distinct heap-free local.
     unsafe { ptr::copy_nonoverlapping(p, out.as_mut_ptr(), N) };

@@ -24,10 +24,12 @@ pub mod keygen;
 pub mod keypart;
 pub mod keyrec;
 pub mod keytest;
+pub mod locked;
 pub mod mac;
 pub mod masterkey;
 pub mod pcu;
 pub mod sqlite;
+pub mod sqlite_memory;
 pub mod trace;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -49,6 +51,9 @@ pub(crate) unsafe fn guard(
 ) {
     let mut notes = Notes::default();
     let outcome = catch_unwind(AssertUnwindSafe(|| body(&mut notes)));
+    // The body's frames are gone: wipe them when it handled a clear secret (a caller's key
+    // part or PIN, the master key), so no spilled copy outlives the call.
+    crate::crypto::scrub::after_call();
     let (r, s, error) = match outcome {
         Ok(Ok(())) => {
             let (r, s) = notes.codes();

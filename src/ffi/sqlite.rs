@@ -46,6 +46,9 @@ pub fn keep_fd_links() -> bool {
     static INSTALL: Once = Once::new();
     static INSTALLED: AtomicBool = AtomicBool::new(false);
     INSTALL.call_once(|| {
+        // `sqlite3_vfs_find` initialises SQLite, after which its allocator can no longer be
+        // configured: the zeroing allocator goes in first.
+        super::sqlite_memory::install();
         // SAFETY: `sqlite3_vfs_find(NULL)` returns the default VFS (or NULL); its
         // `xSetSystemCall` takes a NUL-terminated name and a function with the signature of
         // the call it replaces. Called once (under `Once`) before any connection is opened, as

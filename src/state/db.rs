@@ -57,6 +57,8 @@ impl Db {
     /// [`Error::StateFileDamaged`]. Read-only when this process may not write the file or the
     /// directory.
     pub fn open(dir: &StateDir, name: &str, table: &str) -> Result<Self> {
+        // Before the process's first connection: SQLite's freed memory is wiped from now on.
+        crate::ffi::sqlite_memory::install();
         let (file, writable) = dir.open_file(name, true)?;
         let size = rustix::fs::fstat(&file)
             .map_err(|_| Error::StateDirectory)?
@@ -121,6 +123,13 @@ impl Db {
     /// connection in a torn state: SQLite rolls back an unfinished transaction).
     pub fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Frees every page SQLite caches for this connection that no statement is using (with
+    /// [`crate::ffi::sqlite_memory`] installed the freed pages are wiped): called after the
+    /// master-key registers were read or written, so the page cache keeps no copy of them.
+    pub fn release_memory(&self) {
+        let _ = self.conn().release_memory();
     }
 
     /// Runs `f` in a write transaction (BEGIN IMMEDIATE); commits when it returns `Ok`. On a

@@ -25,10 +25,8 @@
 //! key (a key under the old master key is re-enciphered, without the old-key warning). The
 //! 16-byte `key_part` carries a single-length part in its first 8 bytes.
 
-use zeroize::Zeroizing;
-
 use crate::codes::{Notes, Warning};
-use crate::crypto::ClearKey;
+use crate::crypto::LockedKey;
 use crate::error::{Error, Result};
 use crate::label::KeyId;
 use crate::rule_array::{RuleArray, Table, kw};
@@ -119,14 +117,17 @@ fn apply(
         Step::Middle | Step::Last => points::KPI_COMBINE,
         Step::Complete => points::KPI_COMPLETE,
     })?;
-    let part = ClearKey::from_slice(&Zeroizing::new(*key_part)[..len]).ok_or(Error::Internal)?;
+    // The part and the key it combines into live in locked pages, filled in place: no
+    // by-value copy of either (what the compiler still spills, the C boundary scrubs).
+    let part = LockedKey::from_slice(&key_part[..len]).ok_or(Error::Internal)?;
     let key = if step == Step::First {
         part
     } else {
         if !token.has_key() {
             return Err(Error::KeyCannotComplete);
         }
-        let mut key = cp.unwrap(token, KeyUse::KeyPart)?.key;
+        let mut key = LockedKey::from_slice(cp.unwrap(token, KeyUse::KeyPart)?.key.as_bytes())
+            .ok_or(Error::Internal)?;
         if step != Step::Complete {
             for (k, p) in key.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
                 *k ^= p;

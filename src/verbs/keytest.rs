@@ -118,7 +118,8 @@ pub fn register_pattern(mk: &ClearKey) -> Values {
     let mut h = Sha1::new();
     h.update([0x01]);
     h.update(mk.as_bytes());
-    let d = h.finalize();
+    // In place: finalising by value would copy the buffered key bytes.
+    let d = h.finalize_reset();
     let mut v = Values {
         value_1: [0; 8],
         value_2: [0; 8],
@@ -153,33 +154,39 @@ pub fn test(
     if (register_only && !is_register) || (enc_zero_method && is_register) {
         return Err(Error::ConflictingKeywords);
     }
-    let key: ClearKey = match source {
-        Source::Clear(len) => ClearKey::from_slice(&id[..len]).ok_or(Error::Internal)?,
+    // Borrowed where it lives (the caller's clear key, the thread's key cache, the register's
+    // locked page): no copy of a master key or an operational key on this frame.
+    let (clear, resolved, regs);
+    let key: &ClearKey = match source {
+        Source::Clear(len) => {
+            clear = ClearKey::from_slice(&id[..len]).ok_or(Error::Internal)?;
+            &clear
+        }
         Source::Enciphered => {
             // Parity, reserved bits and key form are checked on the way (8/340, 4/166,
             // 8/39); a partial key may be tested (IBM: "Partial keys can also be passed to
             // the Key Test ... verbs").
-            let resolved = cp.key_for(id, KeyUse::KeyPart, notes)?;
-            ClearKey::from_slice(resolved.key.as_bytes()).ok_or(Error::Internal)?
+            resolved = cp.key_for(id, KeyUse::KeyPart, notes)?;
+            &resolved.key
         }
         Source::Register(r) => {
-            let regs = cp.master_key_store().load()?;
+            regs = cp.master_key_store().load()?;
             let mk = match r {
-                Register::Current => regs.current.ok_or(Error::MasterKeyNotLoaded)?,
-                Register::Old => regs.old.ok_or(Error::MasterKeyRegisterState)?,
-                Register::New => match regs.new {
+                Register::Current => regs.current.as_ref().ok_or(Error::MasterKeyNotLoaded)?,
+                Register::Old => regs.old.as_ref().ok_or(Error::MasterKeyRegisterState)?,
+                Register::New => match &regs.new {
                     NewRegister::Full(m) => m,
                     _ => return Err(Error::MasterKeyRegisterState),
                 },
             };
-            ClearKey::from_slice(mk.key.as_bytes()).ok_or(Error::Internal)?
+            &mk.key
         }
     };
     cp.acp()?.require(points::KEY_TEST)?;
     let (computed, compare): (Values, usize) = if is_register {
-        (register_pattern(&key), 16)
+        (register_pattern(key), 16)
     } else if enc_zero_method {
-        let z = enc_zero(&key);
+        let z = enc_zero(key);
         let mut v2 = *value_2;
         v2[..4].copy_from_slice(&z[..4]);
         (
@@ -194,7 +201,7 @@ pub fn test(
         if generate {
             rng::fill(&mut rn)?;
         }
-        let vp = cca_pattern(&key, &rn)?;
+        let vp = cca_pattern(key, &rn)?;
         (
             Values {
                 value_1: rn,

@@ -11,12 +11,12 @@
 
 use crate::codes::{Notes, Warning};
 use crate::crypto::ct::ct_eq;
-use crate::crypto::{ClearKey, parity, rng, weak};
+use crate::crypto::{ClearKey, LockedKey, parity, rng, weak};
 use crate::error::{Error, Result};
 use crate::rule_array::{Group, Keyword, RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
-use crate::state::masterkey::{MasterKey, NewRegister, mkvp};
+use crate::state::masterkey::{MasterKey, NewRegister};
 
 const ADAPTER: &[Keyword] = &[kw("ADAPTER"), kw("ADAPTER1")];
 const CLASS: &[Keyword] = &[kw("SYM-MK")];
@@ -90,7 +90,8 @@ pub fn process(
     if matches!(step, Step::First | Step::Middle | Step::Last) && !parity::is_odd(key_part) {
         notes.warn(Warning::MasterKeyPartParity);
     }
-    let part = ClearKey::from_slice(key_part).ok_or(Error::BadLength)?;
+    // Straight into a locked page: FIRST keeps it as the partial register.
+    let part = LockedKey::from_slice(key_part).ok_or(Error::BadLength)?;
     cp.master_key_store().update(|regs| {
         match step {
             Step::Clear => regs.new = NewRegister::Empty,
@@ -106,13 +107,10 @@ pub fn process(
                     *a ^= p;
                 }
                 if step == Step::Last {
-                    let mut full = ClearKey::from_slice(acc.as_bytes()).ok_or(Error::Internal)?;
+                    let mut full = LockedKey::from_slice(acc.as_bytes()).ok_or(Error::Internal)?;
                     full.adjust_parity();
                     check_full_key(&full, notes)?;
-                    regs.new = NewRegister::Full(MasterKey {
-                        mkvp: mkvp(&full),
-                        key: full,
-                    });
+                    regs.new = NewRegister::Full(MasterKey::new(full));
                 }
             }
             Step::Random => {
@@ -120,7 +118,7 @@ pub fn process(
                     return Err(Error::MasterKeyRegisterState);
                 }
                 let key = loop {
-                    let mut k = ClearKey::zeroed(24).ok_or(Error::Internal)?;
+                    let mut k = LockedKey::zeroed(24).ok_or(Error::Internal)?;
                     rng::fill(k.as_bytes_mut())?;
                     k.adjust_parity();
                     let mut scratch = Notes::default();
@@ -128,10 +126,7 @@ pub fn process(
                         break k;
                     }
                 };
-                regs.new = NewRegister::Full(MasterKey {
-                    mkvp: mkvp(&key),
-                    key,
-                });
+                regs.new = NewRegister::Full(MasterKey::new(key));
             }
             Step::Set => {
                 let NewRegister::Full(new) = core::mem::replace(&mut regs.new, NewRegister::Empty)
