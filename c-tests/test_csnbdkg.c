@@ -247,6 +247,9 @@ static void known_answers(void **state)
 {
     (void)state;
     sc_load_master_key_hex(SC_S9_MK);
+    /* The single-length TDES-ENC/TDES-DEC cases need softcca's point X'F001' (off by default:
+     * single_length_needs_its_point below). */
+    sc_set_acp(0xF001, 1);
     for (size_t i = 0; i < NCASES; i++) {
         unsigned char g[64], out[64], data[MAX_DATA];
         size_t n = strlen(cases[i].data) / 2;
@@ -275,6 +278,30 @@ static void known_answers(void **state)
         expect_codes(dkg(cases[i].process, g, data, (int32_t)n, again), 0, 0);
         assert_memory_equal(again, out, 64);
     }
+    sc_set_acp(0xF001, 0);
+}
+
+/* A single-length key from a double-length generating key (TDES-ENC/TDES-DEC, 8 bytes) is one
+ * half of a key the same generating key derives: refused (8/90) unless softcca's point X'F001'
+ * is on; a double-length result (16 bytes) does not need it. */
+static void single_length_needs_its_point(void **state)
+{
+    (void)state;
+    unsigned char g[64], out[64], data[16];
+    memset(data, 0x5A, 8);
+    memset(data + 8, 0xA5, 8);
+    generating_key(g, find("enc8-0"));
+    skel(out, "MAC", "");
+    DKG_ERROR("TDES-ENC single", "TDES-ENC", g, data, 8, out, 8, 90);
+    DKG_ERROR("TDES-DEC single", "TDES-DEC", g, data, 8, out, 8, 90);
+    memset(out, 0, 64);
+    DKG_ERROR("TDES-ENC null token (single default)", "TDES-ENC", g, data, 8, out, 8, 90);
+    skel(out, "MAC", "DOUBLE");
+    expect_codes(dkg("TDES-ENC", g, data, 16, out), 0, 0);
+    sc_set_acp(0xF001, 1);
+    skel(out, "MAC", "");
+    expect_codes(dkg("TDES-ENC", g, data, 8, out), 0, 0);
+    sc_set_acp(0xF001, 0);
 }
 
 /* WRAP-ECB is accepted beside the process; a generated identifier that already holds a key
@@ -721,6 +748,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(known_answers), /* loads the master key: must stay first */
         cmocka_unit_test(wrap_ecb_replace_and_labels),
+        cmocka_unit_test(single_length_needs_its_point),
         cmocka_unit_test(levels),
         cmocka_unit_test(final_types),
         cmocka_unit_test(dall_access),

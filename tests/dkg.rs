@@ -105,6 +105,10 @@ fn skel(c: &ControlVector) -> [u8; 64] {
 fn known_answers_every_process() {
     let _g = setup("dkg");
     load_master_key(TEST_MK);
+    // The single-length TDES-ENC/TDES-DEC cases need softcca's point X'F001' (off by
+    // default: `single_length_keys_need_their_point` below).
+    let home = std::path::PathBuf::from(std::env::var_os("SOFTCCA_HOME").unwrap());
+    set_acp(&home, 0xF001, true);
     let mut seen = std::collections::BTreeMap::new();
     for c in cases("dkg.txt") {
         let process = c.text("process_ascii");
@@ -534,10 +538,21 @@ fn errors() {
     let mut bad = mac;
     bad[63] ^= 1;
     dkg_err(&["TDES-XOR"], &g, &kgd, &bad, (8, 12), "generated TVV");
-    // TDES-ENC with a null token and a DMAC level-0 key: the default MAC CV; DALL: no default.
+    // TDES-ENC with a null token and a DMAC level-0 key: the default MAC CV (single length for
+    // 8 bytes, which needs X'F001'); DALL: no default.
     let mut o = [0u8; 64];
+    dkg_err(
+        &["TDES-ENC"],
+        &g,
+        &[5; 8],
+        &o,
+        (8, 90),
+        "single length without X'F001'",
+    );
+    set_acp(&home, 0xF001, true);
     assert_eq!(dkg(&["TDES-ENC"], &g, &[5; 8], &mut o), (0, 0));
     assert_eq!(open(&o).1, cv(templates::MAC, false));
+    set_acp(&home, 0xF001, false);
     set_acp(&home, 0x0290, true);
     let dall = token(TEST_MK, &mdk, &ControlVector::dkygenky(0, DkyUsage::DAll));
     dkg_err(

@@ -88,6 +88,12 @@ pub mod points {
     pub const DISALLOW_ISO1: u16 = 0x032F;
     /// General ISO PIN Error Security.
     pub const GENERAL_ISO_PIN_ERROR: u16 = 0x039F;
+    /// softcca's own point (offsets X'F000' and up are softcca's, not IBM's): Diversified Key
+    /// Generate may make a single-length key (TDES-ENC / TDES-DEC with 8 bytes of data) from a
+    /// double-length generating key. Off: such a key is one half of a double-length key the
+    /// generating key derives (E_MDK(PAN‖PSN) is the left half of the card key), and a
+    /// single-length key falls to one 2^56 search (docs/decisions.md D26).
+    pub const DKG_SINGLE_LENGTH: u16 = 0xF001;
 
     /// Every point above with its default state (DECISIONS #11) and name, in offset order.
     pub const DEFAULTS: &[(u16, bool, &str)] = &[
@@ -142,6 +148,11 @@ pub mod points {
             GENERAL_ISO_PIN_ERROR,
             false,
             "General ISO PIN Error Security",
+        ),
+        (
+            DKG_SINGLE_LENGTH,
+            false,
+            "softcca: Diversified Key Generate - single-length key from a double-length key",
         ),
     ];
 }

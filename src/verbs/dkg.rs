@@ -31,7 +31,7 @@
 //! CV not as above 8/39 (an incomplete generating key part, KEY-PART bit on, or a generated
 //! token with the KEY-PART bit, included); a generated identifier that must (not) be null 8/155; ACPs 8/90:
 //! X'0041' TDES-ENC, X'0042' TDES-DEC, X'0043' SESS-XOR, X'0045' TDES-XOR, X'0046' TDESEMVn,
-//! X'0290' DALL.
+//! X'0290' DALL, X'F001' (softcca's) a single-length key from TDES-ENC/TDES-DEC with 8 bytes.
 //!
 //! The result is wrapped under the current master key into the generated identifier's token
 //! (its CV kept, any key it held replaced). When the generated identifier is a label, the
@@ -303,6 +303,14 @@ pub fn generate(
     // Access control.
     let acp = cp.acp()?;
     acp.require(process.acp())?;
+    // A single-length result of a double-length generating key is one half of a key the same
+    // generating key derives (TDES-ENC of PAN‖PSN is the card key's left half): one 2^56
+    // search away, so only with softcca's point X'F001' (off by default; decisions D26).
+    if matches!(process, Process::TdesEnc | Process::TdesDec)
+        && skeleton.cv().key_form() == Some(KeyForm::Single)
+    {
+        acp.require(points::DKG_SINGLE_LENGTH)?;
+    }
     if matches!(
         class,
         KeyClass::DkyGenKy {
