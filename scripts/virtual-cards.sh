@@ -21,6 +21,7 @@
 #
 # Clients get, exported by `run` and written to $VCARDS_DIR/env by `start`:
 #   PCSCLITE_CSOCK_NAME  the pcscd socket      SOFTCCA_VCARDS_DIR  this directory
+#   SOFTCCA_VCARD_BIN    the card program (tests restart killed cards with it)
 # and $VCARDS_DIR/cards.tsv lists: index, port, reader name, CSN, pid, state file.
 set -euo pipefail
 
@@ -86,8 +87,9 @@ start() {
   done
   if [ "$isolate" = auto ]; then
     isolate=0
-    if [ -s /run/pcscd/pcscd.pid ] && kill -0 "$(tr -d '\0' < /run/pcscd/pcscd.pid)" 2>/dev/null; then
-      log "a pcscd we did not start owns /run/pcscd: isolating ours in a private mount namespace"
+    # Someone else's pcscd (or systemd's socket for one) owns /run/pcscd: leave it alone.
+    if [ -S "$SYS_SOCK" ] || { [ -s /run/pcscd/pcscd.pid ] && kill -0 "$(tr -d '\0' < /run/pcscd/pcscd.pid)" 2>/dev/null; }; then
+      log "$SYS_SOCK is taken: isolating our pcscd in a private mount namespace"
       isolate=1
     fi
   fi
@@ -100,11 +102,11 @@ start() {
       "$DIR/run" "$DIR/reader.conf.d" > "$DIR/pcscd.log" 2>&1 < /dev/null &
   else
     SOCK="$SYS_SOCK"
-    rm -f "$SYS_SOCK" /run/pcscd/pcscd.pid   # no live pcscd owns them (checked above)
+    rm -f /run/pcscd/pcscd.pid   # a stale pid file of a dead pcscd (checked above)
     setsid pcscd --foreground -c "$DIR/reader.conf.d" > "$DIR/pcscd.log" 2>&1 < /dev/null &
   fi
   record_pid pcscd $!
-  printf 'PCSCLITE_CSOCK_NAME=%s\nSOFTCCA_VCARDS_DIR=%s\n' "$SOCK" "$DIR" > "$DIR/env"
+  printf 'PCSCLITE_CSOCK_NAME=%s\nSOFTCCA_VCARDS_DIR=%s\nSOFTCCA_VCARD_BIN=%s\n' "$SOCK" "$DIR" "$BIN" > "$DIR/env"
   export PCSCLITE_CSOCK_NAME=$SOCK
   local deadline=$(( $(date +%s) + TIMEOUT ))
   for (( i = 0; i < 2 * nentries; i++ )); do   # a card exits at once if its port does not listen
@@ -172,7 +174,7 @@ case "$cmd" in
          cleanup() { stop; [ -n "${VCARDS_DIR:-}" ] || rm -rf "$DIR"; }
          trap cleanup EXIT; trap 'exit 130' INT TERM
          start "$k"
-         export SOFTCCA_VCARDS_DIR=$DIR
+         export SOFTCCA_VCARDS_DIR=$DIR SOFTCCA_VCARD_BIN=$BIN
          set +e; "$@"; status=$?; set -e
          exit "$status" ;;
   *) die "usage: $0 start N | stop | run N CMD..." ;;
