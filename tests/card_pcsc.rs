@@ -425,3 +425,21 @@ fn opensc_tool_drives_the_card_from_the_profile_alone() {
         "the label after VERIFY:\n{text}"
     );
 }
+
+/// The attack: a second client connects after a PIN-verified session and, without SELECT or
+/// VERIFY, asks for the label. The session's closing card reset must have cleared both the
+/// selection and the verification (a card leaves its security state alone otherwise).
+#[test]
+fn no_pin_stays_verified_for_the_next_client() {
+    let Some(c) = vcard(6) else { return };
+    let p = pcsc();
+    on_card(&p, &c, |card| {
+        card.verify(&pin("12345678"))?;
+        card.put_label(b"SECRET-LABEL")
+    })
+    .unwrap();
+    let raw = p
+        .session(&c.reader, |t| t.transmit(&[0x00, 0xCA, 0x01, 0x01, 0x00]))
+        .unwrap();
+    assert_eq!(raw[..], [0x69, 0x85], "the next client read the label without the PIN");
+}
