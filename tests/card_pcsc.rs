@@ -1,5 +1,5 @@
 //! Operator cards through the real PC/SC stack: pcscd, vsmartcard's vpcd driver and softcca's
-//! virtual cards (`scripts/virtual-cards.sh run 7 cargo test`, which `make test` does).
+//! virtual cards (`scripts/virtual-cards.sh run 9 cargo test`, which `make test` does).
 //!
 //! The script exports `SOFTCCA_VCARDS_DIR` (its directory, with `cards.tsv`). Without it the
 //! tests skip, except when `CI` is set: then they fail, so CI can never pass without pcscd.
@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 use softcca::card::pcsc::Pcsc;
 use softcca::card::{CardError, CardPin, Content, ContentKind, OperatorCard, PinStatus, SetInfo};
 
-/// Cards the script starts; slot 7 (the second slot of the fourth reader entry) stays empty.
-const CARDS: usize = 7;
+/// Cards the script starts; slot 9 (the second slot of the fifth reader entry) stays empty.
+const CARDS: usize = 9;
+/// The reader of the empty slot.
+const EMPTY_SLOT: &str = "Virtual PCD #4 00 01";
 
 struct VCard {
     dir: PathBuf,
@@ -89,6 +91,12 @@ impl VCard {
     /// Starts the card process again on the same port and state file (`extra` arguments
     /// appended), records it for the script's stop, and waits until pcscd shows the card.
     fn restart(&mut self, extra: &[&str]) {
+        self.spawn(extra);
+        wait_presence(&self.reader, true);
+    }
+
+    /// Starts the card process again and records it for the script's stop (no waiting).
+    fn spawn(&mut self, extra: &[&str]) {
         let bin = std::env::var("SOFTCCA_VCARD_BIN").expect("SOFTCCA_VCARD_BIN");
         let log = std::fs::File::create(self.dir.join(format!("card-{}.log", self.index))).unwrap();
         let child = Command::new(bin)
@@ -115,7 +123,6 @@ impl VCard {
         )
         .unwrap();
         std::mem::forget(child); // stopped by the script (pid file), also when a test fails
-        wait_presence(&self.reader, true);
     }
 }
 
@@ -176,8 +183,8 @@ fn measure(p: &Pcsc, c: &VCard, label: &str) {
 fn readers_show_the_cards_and_the_empty_slot() {
     let Some(c0) = vcard(0) else { return };
     let readers = pcsc().readers().unwrap();
-    for i in [0, 1, 2, 5, 6] {
-        // (cards 3 and 4 are killed and restarted by other tests running in parallel)
+    for i in [0, 1, 2, 5, 6, 8] {
+        // (cards 3, 4 and 7 are killed and restarted by other tests running in parallel)
         let c = vcard(i).unwrap();
         assert!(
             readers.iter().any(|r| r.name == c.reader && r.card_present),
@@ -185,7 +192,7 @@ fn readers_show_the_cards_and_the_empty_slot() {
             c.reader
         );
     }
-    let empty = "Virtual PCD #3 00 01";
+    let empty = EMPTY_SLOT;
     assert!(
         readers.iter().any(|r| r.name == empty && !r.card_present),
         "{readers:?}"
@@ -358,9 +365,6 @@ fn killed_card_fails_cleanly_keeps_old_or_new_state_and_reconnects() {
         ),
         "{err:?}"
     );
-    // pcscd needs a presence poll (400 ms) after the failed session's reset before vpcd
-    // accepts the replacement card's connection.
-    std::thread::sleep(Duration::from_millis(1000));
     c.restart(&[]);
     let label = on_card(&p, &c, |card| {
         card.verify(&pin("12345678"))?;
@@ -441,5 +445,36 @@ fn no_pin_stays_verified_for_the_next_client() {
     let raw = p
         .session(&c.reader, |t| t.transmit(&[0x00, 0xCA, 0x01, 0x01, 0x00]))
         .unwrap();
-    assert_eq!(raw[..], [0x69, 0x85], "the next client read the label without the PIN");
+    assert_eq!(
+        raw[..],
+        [0x69, 0x85],
+        "the next client read the label without the PIN"
+    );
+}
+
+/// A card pulled and replaced faster than pcscd's presence poll (400 ms): the first command of
+/// the next session meets the dead connection (SCARD_W_RESET_CARD / REMOVED_CARD /
+/// E_NOT_TRANSACTED). The session must reconnect and start over by itself, not fail.
+#[test]
+fn a_replaced_card_is_reached_by_the_next_session() {
+    let Some(mut c) = vcard(7) else { return };
+    let p = pcsc();
+    for round in 0..5 {
+        on_card(&p, &c, |card| card.card_data()).unwrap();
+        Command::new("kill")
+            .args(["-KILL", &c.pid.to_string()])
+            .status()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        c.spawn(&[]);
+        match on_card(&p, &c, |card| card.card_data()) {
+            Ok(d) => assert_eq!(d.csn, c.csn),
+            // pcscd has not seen the new card yet: it must appear within its polls.
+            Err(CardError::NoCard) => {
+                wait_presence(&c.reader, true);
+                assert_eq!(on_card(&p, &c, |card| card.card_data()).unwrap().csn, c.csn);
+            }
+            Err(e) => panic!("round {round}: {e:?}: the session did not reconnect"),
+        }
+    }
 }

@@ -9,7 +9,8 @@
 //! must give the same serial) and answers vpcd's messages: every message is a big-endian u16
 //! length and a payload; a 1-byte payload is a control byte (00 power off, 01 power on,
 //! 02 reset, 04 send the ATR), anything longer is a command APDU answered in the same framing.
-//! Exits 0 when pcscd closes the connection. `TCP_QUICKACK` is set before every read: vpcd
+//! Exits 0 when pcscd closes the connection. A fresh connection that gets nothing but ATR polls
+//! for [`UNSEEN_POLLS`] polls is closed and made again (see there). `TCP_QUICKACK` is set before every read: vpcd
 //! sends each message in two writes, and without the quick ACK Nagle's algorithm on pcscd's
 //! side waits for the card's delayed ACK, ~40-50 ms per APDU. `--no-quickack` turns that off
 //! (only to measure it).
@@ -132,12 +133,36 @@ fn read_frame(s: &mut TcpStream, o: &Options) -> io::Result<Option<Vec<u8>>> {
     Ok(Some(msg))
 }
 
-fn serve(o: &Options, card: &mut Card<FileStore>) -> io::Result<()> {
+/// ATR polls without any power-up, reset or APDU after which a fresh connection is made again.
+///
+/// When a card is replaced within one of pcscd's presence polls (400 ms), pcscd may never see
+/// the slot empty: observed, it powers the new card off (finishing the old card's removal),
+/// then keeps polling its ATR but never powers it up and reports no card, for good. Closing the
+/// connection makes one poll see an empty slot; the new connection is then powered up like any
+/// inserted card.
+const UNSEEN_POLLS: u32 = 5;
+
+/// Why [`serve`] returned.
+enum End {
+    /// pcscd closed the connection.
+    Closed,
+    /// pcscd never took the card up on this connection.
+    Unseen,
+}
+
+fn serve(o: &Options, card: &mut Card<FileStore>) -> io::Result<End> {
     let mut s = connect(o)?;
     s.set_nodelay(true)?;
+    let mut seen = false;
+    let mut polls = 0;
     while let Some(msg) = read_frame(&mut s, o)? {
+        seen |= !matches!(msg.as_slice(), [0x04] | [0x00]);
         let out = match msg.as_slice() {
-            [0x04] => zeroize::Zeroizing::new(ATR.to_vec()),
+            [0x04] if !seen && polls + 1 >= UNSEEN_POLLS => return Ok(End::Unseen),
+            [0x04] => {
+                polls += 1;
+                zeroize::Zeroizing::new(ATR.to_vec())
+            }
             [0x00] | [0x01] | [0x02] => {
                 card.reset();
                 continue;
@@ -152,7 +177,7 @@ fn serve(o: &Options, card: &mut Card<FileStore>) -> io::Result<()> {
         s.write_all(&frame)?;
         zeroize::Zeroize::zeroize(&mut frame);
     }
-    Ok(())
+    Ok(End::Closed)
 }
 
 fn main() -> ExitCode {
@@ -174,11 +199,18 @@ fn main() -> ExitCode {
         }
     };
     eprintln!("softcca-vcard: card {} on {}:{}", o.csn, o.host, o.port);
-    match serve(&o, &mut card) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("softcca-vcard: {e}");
-            ExitCode::FAILURE
+    loop {
+        match serve(&o, &mut card) {
+            Ok(End::Closed) => return ExitCode::SUCCESS,
+            Ok(End::Unseen) => {
+                eprintln!("softcca-vcard: pcscd polls but never powers the card up: reconnecting");
+                card.reset();
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Err(e) => {
+                eprintln!("softcca-vcard: {e}");
+                return ExitCode::FAILURE;
+            }
         }
     }
 }
