@@ -167,15 +167,20 @@ fn measure(p: &Pcsc, c: &VCard, label: &str) {
     let verify_session = median_ms(20, || {
         on_card(p, c, |card| card.verify(&pin("12345678"))).unwrap();
     });
-    let mut verify_apdu = 0.0;
-    on_card(p, c, |card| {
+    let (mut select_get, mut verify_apdu) = (0.0, 0.0);
+    p.session(&c.reader, |t| {
+        select_get = median_ms(20, || {
+            OperatorCard::select(t).unwrap().card_data().unwrap();
+        });
+        let mut card = OperatorCard::select(t)?;
         verify_apdu = median_ms(20, || card.verify(&pin("12345678")).unwrap());
         Ok(())
     })
     .unwrap();
     println!(
-        "latency {label}: Inspect session {inspect:.2} ms (target < 20), VERIFY session \
-         {verify_session:.2} ms, VERIFY APDU {verify_apdu:.2} ms (target < 10)"
+        "latency {label}: Inspect session (connect, SELECT, GET DATA, reset) {inspect:.2} ms \
+         (target < 20); SELECT + GET DATA {select_get:.2} ms; VERIFY session {verify_session:.2} \
+         ms; VERIFY APDU {verify_apdu:.2} ms (target < 10)"
     );
 }
 
