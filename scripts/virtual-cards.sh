@@ -33,7 +33,7 @@ VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
 SYS_SOCK=/run/pcscd/pcscd.comm
 
 die() { echo "virtual-cards: $*" >&2; exit 1; }
-log() { echo "virtual-cards: $*" >&2; }
+log() { echo "virtual-cards: $*" >&2 || true; }   # never fatal: stderr may be a dead pipe
 
 # A NAME.pid is trusted only with NAME.start (the process start time from /proc/PID/stat), so a
 # recycled pid is never signalled.
@@ -61,6 +61,7 @@ start_card() {  # start_card INDEX
   setsid "$BIN" --port $(( BASE + i )) --state "$DIR/card-$i.state" --csn "$(csn_of "$i")" \
     ${VCARDS_CARD_ARGS:-} > "$DIR/card-$i.log" 2>&1 < /dev/null &
   record_pid "card-$i" $!
+  disown   # tests kill cards on purpose: no job report from bash
 }
 
 start() {
@@ -171,8 +172,11 @@ case "$cmd" in
   stop)  DIR=${VCARDS_DIR:-/tmp/softcca-vcards}; stop ;;
   run)   k=${1:-}; shift || true; (( $# )) || die "usage: run N CMD..."
          DIR=${VCARDS_DIR:-$(mktemp -d /tmp/softcca-vcards.XXXXXX)}; mkdir -p "$DIR"; DIR=$(cd "$DIR" && pwd)
-         cleanup() { stop; [ -n "${VCARDS_DIR:-}" ] || rm -rf "$DIR"; }
-         trap cleanup EXIT; trap 'exit 130' INT TERM
+         # SIGPIPE ignored: when a signal ends CMD and also the readers of our output, bash's own
+         # "Terminated" report would otherwise kill it before the cleanup (observed).
+         trap '' PIPE
+         cleanup() { trap '' INT TERM HUP; set +e; stop; [ -n "${VCARDS_DIR:-}" ] || rm -rf "$DIR"; }
+         trap cleanup EXIT; trap 'exit 130' INT TERM HUP
          start "$k"
          export SOFTCCA_VCARDS_DIR=$DIR SOFTCCA_VCARD_BIN=$BIN
          set +e; "$@"; status=$?; set -e

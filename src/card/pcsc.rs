@@ -1,7 +1,11 @@
 //! The PC/SC transport: the only module that names the `pcsc` crate.
 //!
-//! A session is one connection in shared mode, one transaction around the whole operation, and
-//! a disconnect with `ResetCard`, so no PIN stays verified for the next client. When the very
+//! A session is one connection in shared mode and one transaction around the whole operation,
+//! ended with a card reset *inside* the transaction (`SCardEndTransaction(SCARD_RESET_CARD)`),
+//! so no PIN stays verified for the next client. (A reset left to `SCardDisconnect` comes after
+//! the lock is released: pcscd then lets another client's transaction run first, on the still
+//! verified card, and only resets after it.) Only when ending the transaction fails does the
+//! disconnect reset. When the very
 //! first command of a session fails because the card was reset, removed or replaced (a card
 //! re-inserted while pcscd still held the old connection), the session reconnects and starts
 //! over, at most [`ATTEMPTS`] times; nothing reached the card then. A failure after the first
@@ -147,11 +151,12 @@ impl Pcsc {
                 return (Err(err), err == CardError::CardRemoved);
             }
         };
-        let (result, retry) = match card.transaction2() {
+        let (result, retry, reset_done) = match card.transaction2() {
             Ok(txn) => {
                 let atr = match txn.status2_owned() {
                     Ok(s) => s.atr().to_vec(),
                     Err(e) => {
+                        // Nothing was sent; dropping the handle disconnects with a reset.
                         let err = card_error(e);
                         return (Err(err), err == CardError::CardRemoved);
                     }
@@ -164,18 +169,21 @@ impl Pcsc {
                 };
                 let result = op(&mut ch);
                 let retry = ch.first_failed;
-                // Ending the transaction fails when the card went away; the reset below (or the
-                // drop of the card handle) still ends the session.
-                let _ = txn.end(Disposition::LeaveCard);
-                (result, retry)
+                let reset_done = txn.end(Disposition::ResetCard).is_ok();
+                (result, retry, reset_done)
             }
             Err((_, e)) => {
                 let err = card_error(e);
-                (Err(err), err == CardError::CardRemoved)
+                (Err(err), err == CardError::CardRemoved, false)
             }
         };
-        // Reset so that no PIN stays verified; on failure the handle's drop resets again.
-        let _ = card.disconnect(Disposition::ResetCard);
+        let disposition = if reset_done {
+            Disposition::LeaveCard
+        } else {
+            Disposition::ResetCard
+        };
+        // On failure the handle is dropped, and its drop disconnects with a reset.
+        let _ = card.disconnect(disposition);
         (result, retry)
     }
 }
