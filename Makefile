@@ -38,14 +38,17 @@ header-check:
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
 
 # `lib` first: tests/script.rs and tests/c_examples.rs compile examples/c/pin_change_script.c
 # and pcu_demo.c against the library just built (SOFTCCA_C_LIB) and run them; with CI set they
-# fail, not skip, when they cannot run.
+# fail, not skip, when they cannot run. The whole workspace's tests run under
+# scripts/virtual-cards.sh: pcscd and 9 virtual operator cards (tests/card_pcsc.rs), stopped by
+# its trap however the tests end.
 test-rust: lib
-	SOFTCCA_C_LIB=$(LIBOUT) $(CARGO) test
+	$(CARGO) build -p softcca-vcard
+	SOFTCCA_C_LIB=$(LIBOUT) bash scripts/virtual-cards.sh run 9 $(CARGO) test --workspace
 
 test-c: lib
 	$(MAKE) -C c-tests test LIBDIR=$(LIBOUT)

@@ -3,7 +3,10 @@
 # apt-get when a package is missing. Uses sudo when not root.
 set -euo pipefail
 # make, gcc and libc6-dev: C tests and examples (present on most Rust images, listed for bare ones).
-packages=(libpcsclite-dev pcscd pkg-config gnucobol3 libcmocka-dev python3 make gcc libc6-dev)
+# pcscd, vsmartcard-vpcd, pcsc-tools, opensc, iproute2 (ss): the operator-card tests run through
+# the real PC/SC stack with virtual cards (scripts/virtual-cards.sh), opensc-tool as a second client.
+packages=(libpcsclite-dev pcscd pkg-config gnucobol3 libcmocka-dev python3 make gcc libc6-dev
+  vsmartcard-vpcd pcsc-tools opensc iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

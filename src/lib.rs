@@ -40,6 +40,7 @@ pub mod crypto;
 pub mod error;
 
 pub use error::{Error, Result};
+pub mod card;
 pub mod cv;
 pub mod derive;
 pub mod ffi;
