@@ -5,11 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${BENCH_SECONDS:-3}"
 cargo build --release --quiet --example bench_pcu
-if ! python3 -c 'import pyemv, psec' 2>/dev/null; then
-  python3 -m pip install --quiet -r tests/vectors/requirements.txt
+# The Python peers go into a virtual environment of the build tree, never the system Python.
+venv=target/bench-venv
+if ! "$venv/bin/python" -c 'import pyemv, psec' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet -r tests/vectors/requirements.txt
 fi
 ours=$(./target/release/examples/bench_pcu "$secs")
-peer=$(python3 bench/pyemv_pcu.py "$secs")
+peer=$("$venv/bin/python" bench/pyemv_pcu.py "$secs")
 echo "$ours"
 echo "$peer"
 echo
@@ -22,4 +25,3 @@ for alg in TDES-XOR TDESEMV4; do
   awk -v a="$alg" -v s1="$s1" -v sn="$sn" -v p1="$p1" -v pn="$pn" \
     'BEGIN { printf "  %-8s %6.1fx (1 thread)   %6.1fx (all cores)   softcca scaling %.2fx\n", a, s1/p1, sn/pn, sn/s1 }'
 done
-echo "(peers.md quotes pyemv+psec at ~9,500 VISAPCU2 calls/s on its reference machine.)"

@@ -5,7 +5,7 @@ set -euo pipefail
 # make, gcc and libc6-dev: C tests and examples (present on most Rust images, listed for bare ones).
 # pcscd, vsmartcard-vpcd, pcsc-tools, opensc, iproute2 (ss): the operator-card tests run through
 # the real PC/SC stack with virtual cards (scripts/virtual-cards.sh), opensc-tool as a second client.
-packages=(libpcsclite-dev pcscd pkg-config gnucobol3 libcmocka-dev python3 make gcc libc6-dev
+packages=(libpcsclite-dev pcscd pkg-config gnucobol3 libcmocka-dev python3 python3-venv make gcc libc6-dev
   vsmartcard-vpcd pcsc-tools opensc iproute2)
 missing=()
 for p in "${packages[@]}"; do
