@@ -10,7 +10,7 @@ use common::*;
 use common::pcu_call::*;
 use softcca::crypto::{ClearKey, Tdes};
 use softcca::derive::{KeyGenerationData, Parity};
-use softcca::pcu::{self, Algorithm, Method};
+use softcca::verbs::pcu::{self, Algorithm, Method};
 use softcca::pinblock::Pin;
 
 #[test]

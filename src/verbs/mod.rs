@@ -13,3 +13,4 @@ pub mod keyrec;
 pub mod keytest;
 pub mod mac;
 pub mod masterkey;
+pub mod pcu;
