@@ -44,11 +44,11 @@ lint:
 # `lib` first: tests/script.rs and tests/c_examples.rs compile examples/c/pin_change_script.c
 # and pcu_demo.c against the library just built (SOFTCCA_C_LIB) and run them; with CI set they
 # fail, not skip, when they cannot run. The whole workspace's tests run under
-# scripts/virtual-cards.sh: pcscd and 9 virtual operator cards (tests/card_pcsc.rs), stopped by
+# scripts/virtual-cards.sh: pcscd and 15 virtual operator cards (tests/card_pcsc.rs, tests/card_verbs.rs), stopped by
 # its trap however the tests end.
 test-rust: lib
 	$(CARGO) build -p softcca-vcard
-	SOFTCCA_C_LIB=$(LIBOUT) bash scripts/virtual-cards.sh run 9 $(CARGO) test --workspace
+	SOFTCCA_C_LIB=$(LIBOUT) bash scripts/virtual-cards.sh run 15 $(CARGO) test --workspace
 
 test-c: lib
 	$(MAKE) -C c-tests test LIBDIR=$(LIBOUT)
