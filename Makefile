@@ -50,11 +50,16 @@ test-rust: lib
 	$(CARGO) build -p softcca-vcard
 	SOFTCCA_C_LIB=$(LIBOUT) bash scripts/virtual-cards.sh run 15 $(CARGO) test --workspace
 
+# The C and COBOL suites run under their own scripts/virtual-cards.sh (3 cards, slot 3 empty):
+# c-tests/test_csucins.c uses card 0, examples/cobol/carddemo.cob card 1; the script's trap
+# stops exactly the pcscd and cards it started, also when a test fails.
 test-c: lib
-	$(MAKE) -C c-tests test LIBDIR=$(LIBOUT)
+	$(CARGO) build -p softcca-vcard
+	bash scripts/virtual-cards.sh run 3 $(MAKE) -C c-tests test LIBDIR=$(LIBOUT)
 
 test-cobol: lib
-	$(MAKE) -C examples/cobol test LIBDIR=$(LIBOUT)
+	$(CARGO) build -p softcca-vcard
+	bash scripts/virtual-cards.sh run 3 $(MAKE) -C examples/cobol test LIBDIR=$(LIBOUT)
 
 test: deps lint test-rust test-c test-cobol
 	@echo "make test: all suites passed"
