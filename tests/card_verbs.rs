@@ -668,3 +668,46 @@ fn null_length_and_keyword_errors_write_nothing() {
     // None of it touched the card.
     assert_eq!(state(&c, None).1, "00");
 }
+
+/// The trace names the card verbs and their codes and never a PIN: a child process with
+/// `SOFTCCA_TRACE=all` makes a good call, a refused new PIN and a call on an empty reader.
+#[test]
+fn trace_shows_codes_and_never_a_pin() {
+    let Some(c) = vcard(14) else { return };
+    if std::env::var_os("SOFTCCA_CARD_TRACE_CHILD").is_some() {
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "trace_child", "--nocapture"])
+        .env("SOFTCCA_CARD_TRACE_CHILD", &c.reader)
+        .env("SOFTCCA_TRACE", "all")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("softcca: ")).collect();
+    assert_eq!(
+        lines,
+        [
+            "softcca: CSUCGLB rc=0 rs=0",
+            "softcca: CSUCCPN rc=8 rs=61697 (the card PIN is not 8 digits after mapping)",
+            "softcca: CSUCGLB rc=8 rs=61728 (no card in the reader)",
+        ]
+    );
+    for pin in ["12345678", "4815162", "48151623", "3132333435363738"] {
+        assert!(!err.contains(pin), "{pin} in the trace");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(pin));
+    }
+}
+
+#[test]
+#[ignore]
+fn trace_child() {
+    let Some(reader) = std::env::var_os("SOFTCCA_CARD_TRACE_CHILD") else {
+        return;
+    };
+    let reader = reader.into_string().unwrap();
+    assert_eq!(get_label(&reader, "12345678").0, 0);
+    assert_eq!(change_pin(&reader, "12345678", "4815162").1, PIN_SYNTAX);
+    assert_eq!(get_label(EMPTY_SLOT, "48151623").1, NO_CARD);
+}
