@@ -475,6 +475,54 @@ fn a_card_removed_mid_operation_fails_cleanly_and_keeps_a_whole_state() {
     c.restart(&[]);
     let s = state(&c, Some("12345678"));
     assert_eq!((s.1.as_str(), s.4.as_str()), ("00", "KEEP"));
+
+    // Writes: Change PIN and Erase in turn while the card is killed. Afterwards the card is
+    // wholly before or after the interrupted write: sealed with the new PIN, or unsealed with
+    // the transport PIN (and erased, no label), never sealed with the old PIN.
+    let reader = c.reader.clone();
+    let writer = std::thread::spawn(move || {
+        let start = Instant::now();
+        let mut failures = Vec::new();
+        while start.elapsed().as_secs() < 3 {
+            for r in [
+                change_pin(&reader, "12345678", "48151623"),
+                erase(&reader, "48151623"),
+            ] {
+                if r != (0, 0) {
+                    failures.push(r);
+                }
+            }
+        }
+        failures
+    });
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    c.kill();
+    let failures = writer.join().unwrap();
+    assert!(!failures.is_empty(), "no call saw the card gone");
+    for f in &failures {
+        // Besides the removal codes: a write whose card was killed after it was done makes the
+        // next step of the loop meet the other state (sealed, or the PIN already changed).
+        assert!(
+            [
+                (F, NO_CARD),
+                (F, REMOVED),
+                (12, TRANSPORT),
+                (F, CHANGE_USED),
+                (F, wrong_pin(6)),
+            ]
+            .contains(f),
+            "{f:?}"
+        );
+    }
+    c.restart(&[]);
+    let s = state(&c, None);
+    match s.0.as_str() {
+        "yes" => assert_eq!(get_label(&c.reader, "48151623").0, 0),
+        _ => {
+            assert_eq!(s.0, PIN_UNLOCKED_TEXT);
+            assert_eq!(get_label(&c.reader, "12345678").0, 0);
+        }
+    }
 }
 
 #[test]
