@@ -44,17 +44,22 @@ lint:
 # `lib` first: tests/script.rs and tests/c_examples.rs compile examples/c/pin_change_script.c
 # and pcu_demo.c against the library just built (SOFTCCA_C_LIB) and run them; with CI set they
 # fail, not skip, when they cannot run. The whole workspace's tests run under
-# scripts/virtual-cards.sh: pcscd and 9 virtual operator cards (tests/card_pcsc.rs), stopped by
+# scripts/virtual-cards.sh: pcscd and 15 virtual operator cards (tests/card_pcsc.rs, tests/card_verbs.rs), stopped by
 # its trap however the tests end.
 test-rust: lib
 	$(CARGO) build -p softcca-vcard
-	SOFTCCA_C_LIB=$(LIBOUT) bash scripts/virtual-cards.sh run 9 $(CARGO) test --workspace
+	SOFTCCA_C_LIB=$(LIBOUT) bash scripts/virtual-cards.sh run 15 $(CARGO) test --workspace
 
+# The C and COBOL suites run under their own scripts/virtual-cards.sh (3 cards, slot 3 empty):
+# c-tests/test_csucins.c uses card 0, examples/cobol/carddemo.cob card 1; the script's trap
+# stops exactly the pcscd and cards it started, also when a test fails.
 test-c: lib
-	$(MAKE) -C c-tests test LIBDIR=$(LIBOUT)
+	$(CARGO) build -p softcca-vcard
+	bash scripts/virtual-cards.sh run 3 $(MAKE) -C c-tests test LIBDIR=$(LIBOUT)
 
 test-cobol: lib
-	$(MAKE) -C examples/cobol test LIBDIR=$(LIBOUT)
+	$(CARGO) build -p softcca-vcard
+	bash scripts/virtual-cards.sh run 3 $(MAKE) -C examples/cobol test LIBDIR=$(LIBOUT)
 
 test: deps lint test-rust test-c test-cobol
 	@echo "make test: all suites passed"

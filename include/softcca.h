@@ -30,6 +30,118 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * List readers (docs/CSUCRDL.md): every PC/SC reader and whether it holds a card.
+ *
+ * Rule array: 0 or 1 keyword, `ALL` (default) or `PRESENT` (only readers holding a card).
+ * On input `reader_count` is the number of [`cards::READER_ENTRY_LEN`]-byte (136) entries
+ * `reader_list` has room for; on success it is set to the number written. Each entry: the
+ * reader name blank-padded to 128 bytes, then `PRESENT ` or `EMPTY   `.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes; `rule_array`: 8 × count readable bytes (NULL when 0).
+ * `reader_count`: 4 readable and writable bytes; `reader_list`: 136 × `*reader_count`
+ * writable bytes. `return_code`, `reason_code`: NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUCRDL(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             int32_t *reader_count,
+             uint8_t *reader_list);
+
+/**
+ * Inspect (docs/CSUCINS.md): every field of the card's Inspect screen in the fixed
+ * [`INSPECT_LEN`]-byte (364) layout of [`cards::Inspection::layout`]; the label too when a PIN
+ * is given (`pin_length` 0: no PIN, the label is not read).
+ *
+ * `inspect_data_length`: on input the room in `inspect_data` (at least 364, else 8/72), set to
+ * 364 on success.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 0); `reader_name`: 128 readable bytes;
+ * `pin_length`: 4 readable bytes; `pin`: `*pin_length` readable bytes (NULL when 0);
+ * `inspect_data_length`: 4 readable and writable bytes; `inspect_data`: `*inspect_data_length`
+ * writable bytes. `return_code`, `reason_code`: NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUCINS(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *inspect_data_length,
+             uint8_t *inspect_data);
+
+/**
+ * Get Label (docs/CSUCGLB.md): verifies the PIN, then returns the card's label.
+ *
+ * `label_length`: on input the room in `label` (at least 64, else 8/72); on success the
+ * label's length (0..=64). `label` receives 64 bytes: the label, blank padded.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 0); `reader_name`: 128 readable bytes;
+ * `pin_length`: 4 readable bytes; `pin`: `*pin_length` readable bytes; `label_length`: 4
+ * readable and writable bytes; `label`: 64 writable bytes. `return_code`, `reason_code`: NULL
+ * or 4 writable bytes; exit data ignored.
+ */
+void CSUCGLB(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *label_length,
+             uint8_t *label);
+
+/**
+ * Change PIN (docs/CSUCCPN.md): the card's one PIN change; the old PIN is presented (a wrong
+ * one counts), the new one must be exactly 8 digits after mapping. Then the PIN is sealed.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 0); `reader_name`: 128 readable bytes;
+ * `old_pin_length`, `new_pin_length`: 4 readable bytes each; `old_pin`, `new_pin`: that many
+ * readable bytes. `return_code`, `reason_code`: NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUCCPN(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *old_pin_length,
+             uint8_t *old_pin,
+             int32_t *new_pin_length,
+             uint8_t *new_pin);
+
+/**
+ * Erase (docs/CSUCERA.md): verifies the PIN, then returns the card to its post-format state
+ * (transport PIN, one PIN change allowed, no label, no content).
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 0); `reader_name`: 128 readable bytes;
+ * `pin_length`: 4 readable bytes; `pin`: `*pin_length` readable bytes. `return_code`,
+ * `reason_code`: NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUCERA(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin);
+
+/**
  * Clear PIN Encrypt: formats `clear_PIN` in the format of `PIN_profile` and encrypts the block
  * under the OPINENC key `PIN_encrypting_key_identifier` (CPINENC bit on).
  *

@@ -110,6 +110,27 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::StateFileDamaged => (RC_NOT_READY, 197),
         Error::AcpConfigSyntax => (RC_NOT_READY, 197),
         Error::StateReadOnly => (RC_NOT_READY, 197),
+        // Operator-card verbs (CSUC…): softcca's own reason codes X'F1xx' (ICSF and CCA have
+        // none for operator cards); the low byte follows the card's status word where one
+        // exists (63Cx, 6983, 6985, 6581).
+        Error::CardPinSyntax => (RC_FAILED, 0xF101),
+        // X'F1Cx': x = presentations left, as in the card's 63Cx.
+        Error::CardWrongPin(left) => (RC_FAILED, 0xF1C0 + (left & 0x0F) as i32),
+        Error::CardBlocked => (RC_FAILED, 0xF183),
+        Error::CardPinNotVerified => (RC_FAILED, 0xF182),
+        Error::CardPinChangeUsed => (RC_FAILED, 0xF185),
+        Error::CardContentNotEmpty => (RC_FAILED, 0xF186),
+        Error::CardBadData => (RC_FAILED, 0xF180),
+        Error::CardWriteFailed => (RC_FAILED, 0xF181),
+        Error::CardUnexpectedStatus => (RC_FAILED, 0xF1FF),
+        Error::CardNotOurs => (RC_FAILED, 0xF110),
+        Error::CardMalformedResponse => (RC_FAILED, 0xF111),
+        Error::CardNoCard => (RC_FAILED, 0xF120),
+        Error::CardUnknownReader => (RC_FAILED, 0xF121),
+        Error::CardRemoved => (RC_FAILED, 0xF122),
+        Error::CardBusy => (RC_FAILED, 0xF123),
+        Error::CardTransport => (RC_NOT_READY, 0xF130),
+        Error::CardNoService => (RC_NOT_READY, 0xF131),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -144,6 +144,41 @@ pub enum Error {
     AcpConfigSyntax,
     /// A verb that writes state was called on a state directory this process may only read.
     StateReadOnly,
+    /// Card verbs: a PIN that is not exactly 8 digits after the E.161 mapping (7 or 9
+    /// characters, a character with no keypad digit); refused before any card is touched.
+    CardPinSyntax,
+    /// Card verbs: the PIN was wrong; the card allows this many more presentations (1..=6).
+    CardWrongPin(u8),
+    /// Card verbs: the card is blocked for good (seventh consecutive wrong PIN).
+    CardBlocked,
+    /// Card verbs: the card asked for a PIN the verb had not verified.
+    CardPinNotVerified,
+    /// Change PIN: the one PIN change of this format was used; the PIN area is sealed.
+    CardPinChangeUsed,
+    /// Card verbs: the card already holds a content object.
+    CardContentNotEmpty,
+    /// Card verbs: the card refused a label or content as breaking the profile.
+    CardBadData,
+    /// Card verbs: the card could not write its memory; its state is unchanged.
+    CardWriteFailed,
+    /// Card verbs: the card answered a status word the profile does not give.
+    CardUnexpectedStatus,
+    /// Card verbs: the card has no softcca operator application (SELECT by AID refused).
+    CardNotOurs,
+    /// Card verbs: the card's response is malformed.
+    CardMalformedResponse,
+    /// Card verbs: the reader holds no card.
+    CardNoCard,
+    /// Card verbs: no reader has this name (or the name field is not a valid name).
+    CardUnknownReader,
+    /// Card verbs: the card was removed or reset during the operation.
+    CardRemoved,
+    /// Card verbs: another program holds the card exclusively.
+    CardBusy,
+    /// Card verbs: a PC/SC failure, or a response shorter than a status word.
+    CardTransport,
+    /// Card verbs: pcscd is not running or not reachable.
+    CardNoService,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (DECISIONS #15).
@@ -214,6 +249,23 @@ impl fmt::Display for Error {
             Error::StateFileDamaged => "a state file is truncated or not a softcca file",
             Error::AcpConfigSyntax => "acp.conf has a line that cannot be read",
             Error::StateReadOnly => "the state directory is read-only for this process",
+            Error::CardPinSyntax => "the card PIN is not 8 digits after mapping",
+            Error::CardWrongPin(_) => "the card PIN is wrong",
+            Error::CardBlocked => "the card is blocked",
+            Error::CardPinNotVerified => "the card PIN was not verified",
+            Error::CardPinChangeUsed => "the card's one PIN change was already used",
+            Error::CardContentNotEmpty => "the card already holds a content",
+            Error::CardBadData => "the card refused the label or content",
+            Error::CardWriteFailed => "the card could not write its memory",
+            Error::CardUnexpectedStatus => "the card answered an unexpected status word",
+            Error::CardNotOurs => "the card has no operator application",
+            Error::CardMalformedResponse => "the card's response is malformed",
+            Error::CardNoCard => "no card in the reader",
+            Error::CardUnknownReader => "no smart card reader has this name",
+            Error::CardRemoved => "the card was removed or reset during the operation",
+            Error::CardBusy => "another program holds the card",
+            Error::CardTransport => "smart card transport failure",
+            Error::CardNoService => "the PC/SC service (pcscd) is not available",
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };
@@ -221,11 +273,39 @@ impl fmt::Display for Error {
         if let Error::AccessDenied(acp) = self {
             write!(f, " (X'{acp:04X}')")?;
         }
+        if let Error::CardWrongPin(left) = self {
+            write!(f, " ({left} presentations left)")?;
+        }
         Ok(())
     }
 }
 
 impl std::error::Error for Error {}
+
+impl From<crate::card::CardError> for Error {
+    fn from(e: crate::card::CardError) -> Error {
+        use crate::card::CardError as C;
+        match e {
+            C::NoService => Error::CardNoService,
+            C::UnknownReader => Error::CardUnknownReader,
+            C::NoCard => Error::CardNoCard,
+            C::CardRemoved => Error::CardRemoved,
+            C::SharingViolation => Error::CardBusy,
+            C::Transport => Error::CardTransport,
+            C::MalformedResponse => Error::CardMalformedResponse,
+            C::NotOurCard => Error::CardNotOurs,
+            C::WrongPin { tries_left } => Error::CardWrongPin(tries_left.min(15)),
+            C::Blocked => Error::CardBlocked,
+            C::PinNotVerified => Error::CardPinNotVerified,
+            C::PinChangeSealed => Error::CardPinChangeUsed,
+            C::ContentNotEmpty => Error::CardContentNotEmpty,
+            C::PinFormat => Error::CardPinSyntax,
+            C::BadData => Error::CardBadData,
+            C::WriteFailed => Error::CardWriteFailed,
+            C::UnexpectedStatus(_) => Error::CardUnexpectedStatus,
+        }
+    }
+}
 
 /// Result type of every verb core.
 pub type Result<T> = core::result::Result<T, Error>;

@@ -14,7 +14,7 @@
 //! ```
 //! use softcca::crypto::{ClearKey, Tdes};
 //! use softcca::derive::{KeyGenerationData, Parity};
-//! use softcca::pcu::{compute, Algorithm, Method};
+//! use softcca::verbs::pcu::{compute, Algorithm, Method};
 //! use softcca::pinblock::Pin;
 //!
 //! let key = |h: &str| Tdes::new(&ClearKey::from_slice(&hex(h)).unwrap());
@@ -45,7 +45,6 @@ pub mod cv;
 pub mod derive;
 pub mod ffi;
 pub mod label;
-pub mod pcu;
 pub mod pinblock;
 pub mod rule_array;
 pub mod state;

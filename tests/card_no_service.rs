@@ -12,4 +12,46 @@ fn no_pcscd_is_no_service() {
     unsafe { std::env::set_var("PCSCLITE_CSOCK_NAME", "/nonexistent/softcca/pcscd.comm") };
     let r = Pcsc::establish().and_then(|p| p.readers().map(|_| ()));
     assert_eq!(r, Err(CardError::NoService));
+
+    // Through the C entry points: 12/X'F131', and nothing but rc and rs written.
+    let (mut rc, mut rs, mut count) = (-1, -1, 0);
+    let mut room = 16;
+    let mut list = vec![0xEEu8; 16 * 136];
+    // SAFETY: valid pointers for CSUCRDL's documented lengths.
+    unsafe {
+        softcca::ffi::card::CSUCRDL(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut count,
+            std::ptr::null_mut(),
+            &mut room,
+            list.as_mut_ptr(),
+        )
+    };
+    assert_eq!((rc, rs, room), (12, 0xF131, 16));
+    assert!(list.iter().all(|&b| b == 0xEE));
+    let mut name = [b' '; 128];
+    name[..14].copy_from_slice(b"Virtual PCD 00");
+    let (mut pin_len, mut out_len) = (0, 364);
+    let mut out = vec![0xEEu8; 364];
+    // SAFETY: valid pointers for CSUCINS's documented lengths (no PIN: pin may be NULL).
+    unsafe {
+        softcca::ffi::card::CSUCINS(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut count,
+            std::ptr::null_mut(),
+            name.as_mut_ptr(),
+            &mut pin_len,
+            std::ptr::null_mut(),
+            &mut out_len,
+            out.as_mut_ptr(),
+        )
+    };
+    assert_eq!((rc, rs, out_len), (12, 0xF131, 364));
+    assert!(out.iter().all(|&b| b == 0xEE));
 }

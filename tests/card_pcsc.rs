@@ -1,150 +1,19 @@
 //! Operator cards through the real PC/SC stack: pcscd, vsmartcard's vpcd driver and softcca's
-//! virtual cards (`scripts/virtual-cards.sh run 9 cargo test`, which `make test` does).
+//! virtual cards (`scripts/virtual-cards.sh run 15 cargo test`, which `make test` does).
 //!
 //! The script exports `SOFTCCA_VCARDS_DIR` (its directory, with `cards.tsv`). Without it the
 //! tests skip, except when `CI` is set: then they fail, so CI can never pass without pcscd.
 //! Each test owns one card (by index), so the tests run in parallel without sharing a card.
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+#[path = "common/vcards.rs"]
+mod vcards;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use softcca::card::pcsc::Pcsc;
-use softcca::card::{CardError, CardPin, Content, ContentKind, OperatorCard, PinStatus, SetInfo};
-
-/// Cards the script starts; slot 9 (the second slot of the fifth reader entry) stays empty.
-const CARDS: usize = 9;
-/// The reader of the empty slot.
-const EMPTY_SLOT: &str = "Virtual PCD #4 00 01";
-
-struct VCard {
-    dir: PathBuf,
-    index: usize,
-    port: u16,
-    reader: String,
-    csn: String,
-    pid: u32,
-}
-
-/// The card `index` of the running virtual-card set, or `None` (skip) outside CI.
-fn vcard(index: usize) -> Option<VCard> {
-    let Some(dir) = std::env::var_os("SOFTCCA_VCARDS_DIR") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but SOFTCCA_VCARDS_DIR is not: run under scripts/virtual-cards.sh run {CARDS}"
-        );
-        eprintln!("skipped: no virtual cards (run under scripts/virtual-cards.sh run {CARDS})");
-        return None;
-    };
-    let dir = PathBuf::from(dir);
-    let tsv = std::fs::read_to_string(dir.join("cards.tsv")).expect("cards.tsv");
-    let line = tsv
-        .lines()
-        .skip(1)
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .find(|f| f[0] == index.to_string())
-        .unwrap_or_else(|| panic!("card {index} not started (need {CARDS})"));
-    Some(VCard {
-        index,
-        port: line[1].parse().unwrap(),
-        reader: line[2].into(),
-        csn: line[3].into(),
-        pid: line[4].parse().unwrap(),
-        dir,
-    })
-}
-
-fn pin(s: &str) -> CardPin {
-    CardPin::from_typed(s.as_bytes()).unwrap()
-}
-
-fn pcsc() -> Pcsc {
-    Pcsc::establish().expect("pcscd reachable")
-}
-
-fn on_card<R>(
-    p: &Pcsc,
-    c: &VCard,
-    mut op: impl FnMut(&mut OperatorCard<'_>) -> Result<R, CardError>,
-) -> Result<R, CardError> {
-    p.session(&c.reader, |t| op(&mut OperatorCard::select(t)?))
-}
-
-/// The process start time (field 22 of /proc/PID/stat), as the script records it.
-fn start_time(pid: u32) -> String {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after = &stat[stat.rfind(')').unwrap() + 2..];
-    after.split(' ').nth(19).unwrap().to_string()
-}
-
-impl VCard {
-    fn kill(&self) {
-        let ok = Command::new("kill")
-            .args(["-KILL", &self.pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        // Reap nothing: the card is the script's child. Wait until pcscd sees the card gone.
-        wait_presence(&self.reader, false);
-    }
-
-    /// Starts the card process again on the same port and state file (`extra` arguments
-    /// appended), records it for the script's stop, and waits until pcscd shows the card.
-    fn restart(&mut self, extra: &[&str]) {
-        self.spawn(extra);
-        wait_presence(&self.reader, true);
-    }
-
-    /// Starts the card process again and records it for the script's stop (no waiting).
-    fn spawn(&mut self, extra: &[&str]) {
-        let bin = std::env::var("SOFTCCA_VCARD_BIN").expect("SOFTCCA_VCARD_BIN");
-        let log = std::fs::File::create(self.dir.join(format!("card-{}.log", self.index))).unwrap();
-        let child = Command::new(bin)
-            .args(["--port", &self.port.to_string()])
-            .arg("--state")
-            .arg(self.dir.join(format!("card-{}.state", self.index)))
-            .args(["--csn", &self.csn])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        self.pid = child.id();
-        let name = format!("card-{}", self.index);
-        std::fs::write(
-            self.dir.join(format!("{name}.pid")),
-            format!("{}\n", self.pid),
-        )
-        .unwrap();
-        std::fs::write(
-            self.dir.join(format!("{name}.start")),
-            start_time(self.pid) + "\n",
-        )
-        .unwrap();
-        std::mem::forget(child); // stopped by the script (pid file), also when a test fails
-    }
-}
-
-fn wait_presence(reader: &str, present: bool) {
-    let p = pcsc();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let now = p
-            .readers()
-            .unwrap()
-            .iter()
-            .any(|r| r.name == reader && r.card_present);
-        if now == present {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{reader}: card present != {present} after 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
+use softcca::card::{CardError, Content, ContentKind, OperatorCard, PinStatus, SetInfo};
+use vcards::{EMPTY_SLOT, VCard, on_card, pcsc, pin, vcard, wait_presence};
 
 /// Median of `runs` timings of `op`, in milliseconds.
 fn median_ms(runs: usize, mut op: impl FnMut()) -> f64 {

@@ -141,6 +141,9 @@ fn known_answers_every_process() {
     }
     assert_eq!(seen.len(), 6, "{seen:?}");
     assert!(seen.values().all(|&n| n >= 4), "{seen:?}");
+    // Back to the default: the tests share one state directory (serialised by `setup`), and
+    // `errors` checks that X'F001' off refuses single-length keys.
+    set_acp(&home, 0xF001, false);
 }
 
 #[test]

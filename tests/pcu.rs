@@ -10,8 +10,8 @@ use common::*;
 use common::pcu_call::*;
 use softcca::crypto::{ClearKey, Tdes};
 use softcca::derive::{KeyGenerationData, Parity};
-use softcca::pcu::{self, Algorithm, Method};
 use softcca::pinblock::Pin;
+use softcca::verbs::pcu::{self, Algorithm, Method};
 
 #[test]
 fn vectors_through_both_entry_points() {

@@ -6,6 +6,6 @@ use softcca::rule_array::RuleArray;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(ra) = RuleArray::parse(&data[..data.len() - data.len() % 8]) else { return };
-    let _ = softcca::pcu::parse_rules(&ra);
+    let _ = softcca::verbs::pcu::parse_rules(&ra);
     let _ = softcca::verbs::masterkey::step(&ra);
 });

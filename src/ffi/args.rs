@@ -70,6 +70,28 @@ pub unsafe fn secret_array<const N: usize>(p: *const u8) -> Result<zeroize::Zero
     Ok(out)
 }
 
+/// Copies `len` (≤ `N`) secret bytes (a PIN as typed) into the front of a zeroizing, zeroed
+/// `[u8; N]`, so no plain copy is left behind.
+///
+/// # Safety
+/// `p` must be NULL or point to `len` readable bytes.
+pub unsafe fn secret_upto<const N: usize>(
+    p: *const u8,
+    len: usize,
+) -> Result<zeroize::Zeroizing<[u8; N]>> {
+    if p.is_null() {
+        return Err(Error::NullPointer);
+    }
+    if len > N {
+        return Err(Error::BadLength);
+    }
+    crate::crypto::scrub::note_secret();
+    let mut out = zeroize::Zeroizing::new([0u8; N]);
+    // SAFETY: non-NULL, len ≤ N readable bytes by contract; `out` is a distinct local.
+    unsafe { ptr::copy_nonoverlapping(p, out.as_mut_ptr(), len) };
+    Ok(out)
+}
+
 /// Borrows `len` bytes (for inputs too large to copy, such as MAC text).
 ///
 /// # Safety

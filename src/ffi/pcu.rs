@@ -5,7 +5,7 @@
 use super::{args, coprocessor, guard};
 use crate::derive::KeyGenerationData;
 use crate::error::Result;
-use crate::pcu::{self, PinInput, Request};
+use crate::verbs::pcu::{self, PinInput, Request};
 
 /// Reads one reference PIN's five parameters.
 ///

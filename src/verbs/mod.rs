@@ -2,6 +2,7 @@
 //! inputs (already copied from the caller by [`crate::ffi`]) and returns its outputs; it never
 //! sees a pointer.
 
+pub mod card;
 pub mod clearpin;
 pub mod dkg;
 pub mod facility;
@@ -13,3 +14,4 @@ pub mod keyrec;
 pub mod keytest;
 pub mod mac;
 pub mod masterkey;
+pub mod pcu;

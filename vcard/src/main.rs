@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! softcca-vcard --port PORT --state FILE --csn HEX [--host 127.0.0.1] [--no-quickack]
+//!               [--fault foreign|malformed]
 //! ```
 //!
 //! Connects to vpcd's TCP slot PORT (the card is "inserted" while connected), keeps its
@@ -14,6 +15,10 @@
 //! sends each message in two writes, and without the quick ACK Nagle's algorithm on pcscd's
 //! side waits for the card's delayed ACK, ~40-50 ms per APDU. `--no-quickack` turns that off
 //! (only to measure it).
+//!
+//! `--fault` makes the card misbehave on purpose, for the host's fault tests: `foreign` answers
+//! every APDU with `6A82` (a card without the operator application), `malformed` answers GET DATA
+//! `0066` with a truncated template (`66 05 80 01 41 90 00`: its length says 5, 3 follow).
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
@@ -29,6 +34,29 @@ struct Options {
     state: String,
     csn: String,
     quickack: bool,
+    fault: Option<Fault>,
+}
+
+/// A deliberate misbehaviour (`--fault`).
+#[derive(Clone, Copy)]
+enum Fault {
+    /// No operator application: every APDU is answered `6A82`.
+    Foreign,
+    /// GET DATA `0066` gives a truncated template.
+    Malformed,
+}
+
+impl Fault {
+    /// The faulty answer to `apdu`, or `None` to answer it as the card does.
+    fn answer(self, apdu: &[u8]) -> Option<Vec<u8>> {
+        match self {
+            Fault::Foreign => Some(vec![0x6A, 0x82]),
+            Fault::Malformed if apdu.starts_with(&[0x00, 0xCA, 0x00, 0x66]) => {
+                Some(vec![0x66, 0x05, 0x80, 0x01, 0x41, 0x90, 0x00])
+            }
+            Fault::Malformed => None,
+        }
+    }
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -38,6 +66,7 @@ fn parse_args() -> Result<Options, String> {
         state: String::new(),
         csn: String::new(),
         quickack: true,
+        fault: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -52,6 +81,13 @@ fn parse_args() -> Result<Options, String> {
             "--state" => o.state = value("--state")?,
             "--csn" => o.csn = value("--csn")?,
             "--no-quickack" => o.quickack = false,
+            "--fault" => {
+                o.fault = Some(match value("--fault")?.as_str() {
+                    "foreign" => Fault::Foreign,
+                    "malformed" => Fault::Malformed,
+                    f => return Err(format!("unknown --fault {f:?}")),
+                })
+            }
             _ => return Err(format!("unknown argument {a:?}")),
         }
     }
@@ -168,7 +204,10 @@ fn serve(o: &Options, card: &mut Card<FileStore>) -> io::Result<End> {
                 continue;
             }
             [_] | [] => continue,
-            apdu => card.process(apdu),
+            apdu => match o.fault.and_then(|f| f.answer(apdu)) {
+                Some(faulty) => zeroize::Zeroizing::new(faulty),
+                None => card.process(apdu),
+            },
         };
         let len = u16::try_from(out.len()).map_err(io::Error::other)?;
         let mut frame = Vec::with_capacity(out.len() + 2);
@@ -186,7 +225,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("softcca-vcard: {e}");
             eprintln!(
-                "usage: softcca-vcard --port PORT --state FILE --csn HEX [--host H] [--no-quickack]"
+                "usage: softcca-vcard --port PORT --state FILE --csn HEX [--host H] [--no-quickack] [--fault foreign|malformed]"
             );
             return ExitCode::from(2);
         }
