@@ -12,7 +12,7 @@
 //! are single DES under the card-key halves. The expected halves come from the `des` crate
 //! (TDES-EDE2 of Y and ~Y under the clear issuer key), not from softcca.
 mod common;
-use common::key_slots::{Kind, des_encrypt, import};
+use common::key_slots::{Kind, des_encrypt, dkg_with, import, mac_with};
 use common::verbs::{TEST_MK, setup};
 use common::*;
 
@@ -20,56 +20,15 @@ use des::TdesEde2;
 use des::cipher::{Array, BlockCipherEncrypt, KeyInit};
 
 fn dkg8(generating: &[u8; 64], data: [u8; 8]) -> ((i32, i32), [u8; 64]) {
-    let (mut rc, mut rs) = (-1, -1);
-    let mut n = 1;
-    let mut ra = rules(&["TDES-ENC"]);
-    let mut g = *generating;
-    let mut d = data;
-    let mut len = 8;
-    let mut null = [0u8; 64];
     let mut out = [0u8; 64];
-    unsafe {
-        softcca::ffi::dkg::CSNBDKG(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut n,
-            ra.as_mut_ptr(),
-            g.as_mut_ptr(),
-            &mut len,
-            d.as_mut_ptr(),
-            null.as_mut_ptr(),
-            out.as_mut_ptr(),
-        )
-    };
-    ((rc, rs), out)
+    let codes = dkg_with("TDES-ENC", generating, &data, &mut out);
+    (codes, out)
 }
 
 fn mgn_x99(id: &[u8; 64], text: &[u8; 8]) -> ((i32, i32), [u8; 8]) {
-    let (mut rc, mut rs) = (-1, -1);
-    let mut k = *id;
-    let mut t = *text;
-    let mut len = 8;
-    let mut n = 2;
-    let mut ra = rules(&["X9.9-1", "MACLEN8"]);
     let mut mac = [0u8; 9];
-    unsafe {
-        softcca::ffi::mac::CSNBMGN(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            k.as_mut_ptr(),
-            &mut len,
-            t.as_mut_ptr(),
-            &mut n,
-            ra.as_mut_ptr(),
-            std::ptr::null_mut(),
-            mac.as_mut_ptr(),
-        )
-    };
-    ((rc, rs), arr(&mac[..8]))
+    let codes = mac_with(false, &["X9.9-1", "MACLEN8"], id, text, &mut mac);
+    (codes, arr(&mac[..8]))
 }
 
 /// TDES-EDE2 of one block under a 16-byte key, by the `des` crate.

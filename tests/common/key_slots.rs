@@ -71,12 +71,23 @@ pub fn ktc(id: &mut [u8; 64]) -> (i32, i32) {
 }
 
 pub fn mac_call(verify: bool, id: &[u8; 64], text: &[u8], mac: &mut [u8; 9]) -> (i32, i32) {
+    mac_with(verify, &["TDES-MAC"], id, text, mac)
+}
+
+/// CSNBMGN (or CSNBMVR) with rule-array `words`.
+pub fn mac_with(
+    verify: bool,
+    words: &[&str],
+    id: &[u8; 64],
+    text: &[u8],
+    mac: &mut [u8; 9],
+) -> (i32, i32) {
     let (mut rc, mut rs) = (-1, -1);
     let mut k = *id;
     let mut t = text.to_vec();
     let mut len = t.len() as i32;
-    let mut n = 1;
-    let mut ra = rules(&["TDES-MAC"]);
+    let mut n = words.len() as i32;
+    let mut ra = rules(words);
     let f = if verify {
         softcca::ffi::mac::CSNBMVR
     } else {
@@ -129,11 +140,26 @@ pub fn cpe(id: &[u8; 64], out: &mut [u8; 8]) -> (i32, i32) {
 }
 
 pub fn dkg(process: &str, generating: &[u8; 64], generated: &mut [u8; 64]) -> (i32, i32) {
+    dkg_with(
+        process,
+        generating,
+        &hex("00112233445566778899AABBCCDDEEFF"),
+        generated,
+    )
+}
+
+/// CSNBDKG with `data`.
+pub fn dkg_with(
+    process: &str,
+    generating: &[u8; 64],
+    data: &[u8],
+    generated: &mut [u8; 64],
+) -> (i32, i32) {
     let (mut rc, mut rs) = (-1, -1);
     let mut n = 1;
     let mut ra = rules(&[process]);
     let mut g = *generating;
-    let mut data = hex("00112233445566778899AABBCCDDEEFF");
+    let mut data = data.to_vec();
     let mut len = data.len() as i32;
     let mut null = [0u8; 64];
     unsafe {
