@@ -112,27 +112,43 @@ fn split(raw: Buffer) -> Result<(Buffer, Sw), CardError> {
     Ok((data, sw))
 }
 
+/// Most GET RESPONSE rounds one command may take: enough for [`MAX_RESPONSE`] bytes in the
+/// smallest parts a card could sensibly send (256 bytes each), plus one.
+const MAX_GET_RESPONSE: usize = MAX_RESPONSE / 256 + 1;
+
 /// Sends `cmd`, re-sends it once with the card's Le after `6Cxx`, and follows `61xx` with
 /// GET RESPONSE until the card is done.
+///
+/// A hostile or broken card cannot keep the host (and the reader, held in a transaction) busy
+/// for ever: the chain is cut after [`MAX_GET_RESPONSE`] rounds, a `61xx` part that carries no
+/// data is malformed, and so is a total over [`MAX_RESPONSE`] bytes. A command that carries a
+/// secret (a PIN) is never re-sent: `6Cxx` to it is an unexpected status word, so a card cannot
+/// make the host present a PIN twice.
 pub fn exchange(t: &mut dyn Transport, cmd: &Command) -> Result<Response, CardError> {
     let (mut data, mut sw) = split(t.transmit(&cmd.to_bytes())?)?;
     if let Sw::WrongLe(n) = sw {
-        let mut again = Command {
-            header: cmd.header,
-            data: match &cmd.data {
-                Data::Plain(d) => Data::Plain(d.clone()),
-                Data::Sensitive(d) => Data::Sensitive(d.clone()),
-            },
-            le: None,
+        let Data::Plain(d) = &cmd.data else {
+            return Err(CardError::UnexpectedStatus(sw.code()));
         };
-        again.le = Some(if n == 0 { 256 } else { u16::from(n) });
+        let again = Command {
+            header: cmd.header,
+            data: Data::Plain(d.clone()),
+            le: Some(if n == 0 { 256 } else { u16::from(n) }),
+        };
         (data, sw) = split(t.transmit(&again.to_bytes())?)?;
     }
+    let mut rounds = 0;
     while let Sw::BytesRemaining(n) = sw {
+        rounds += 1;
+        if rounds > MAX_GET_RESPONSE {
+            return Err(CardError::MalformedResponse);
+        }
         let le = if n == 0 { 256 } else { u16::from(n) };
         let get = Command::new(0x00, 0xC0, 0x00, 0x00).le(le);
         let (more, next) = split(t.transmit(&get.to_bytes())?)?;
-        if data.len() + more.len() > MAX_RESPONSE {
+        if data.len() + more.len() > MAX_RESPONSE
+            || (more.is_empty() && matches!(next, Sw::BytesRemaining(_)))
+        {
             return Err(CardError::MalformedResponse);
         }
         data.extend_from_slice(&more);

@@ -196,7 +196,9 @@ impl<'t> OperatorCard<'t> {
     pub fn label(&mut self) -> Result<Vec<u8>, CardError> {
         let r = self.send(&Command::new(0x00, 0xCA, 0x01, 0x01).le(256))?;
         common(r.sw)?;
-        if r.data.len() > MAX_LABEL {
+        // The label reaches the caller's (COBOL) field as it is: 0-64 printable ASCII bytes,
+        // as the profile promises, or the response is malformed.
+        if r.data.len() > MAX_LABEL || !r.data.iter().all(|b| (0x20..=0x7E).contains(b)) {
             return Err(CardError::MalformedResponse);
         }
         Ok(r.data.to_vec())
