@@ -2,7 +2,9 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::state::CardState;
 
@@ -74,9 +76,16 @@ impl FileStore {
         })
     }
 
+    /// A temporary name of this process's own (`<file>.<pid>.<n>.tmp`): two card processes
+    /// started on one state file by mistake never write into each other's temporary file.
     fn temp_path(&self) -> PathBuf {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
         let mut name = self.path.file_name().unwrap_or_default().to_os_string();
-        name.push(".tmp");
+        name.push(format!(
+            ".{}.{}.tmp",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         self.path.with_file_name(name)
     }
 
@@ -92,10 +101,12 @@ impl Store for FileStore {
     fn commit(&mut self, state: &CardState) -> Result<(), StoreError> {
         let tmp = self.temp_path();
         let write = || -> io::Result<()> {
+            // create_new (O_EXCL): never through a symbolic link planted at the name, never
+            // into a file someone else made; 0600: the state holds the PIN and the content.
             let mut f = OpenOptions::new()
                 .write(true)
-                .create(true)
-                .truncate(true)
+                .create_new(true)
+                .mode(0o600)
                 .open(&tmp)?;
             f.write_all(state.encode().as_bytes())?;
             f.sync_all()?;
@@ -103,6 +114,9 @@ impl Store for FileStore {
             fs::rename(&tmp, &self.path)?;
             File::open(self.dir())?.sync_all()
         };
-        write().map_err(StoreError)
+        write().map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            StoreError(e)
+        })
     }
 }

@@ -421,3 +421,30 @@ fn debug_never_shows_the_pin_or_the_secret() {
         "{text}"
     );
 }
+
+#[test]
+fn state_file_writes_never_follow_a_planted_link_and_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("softcca-vcard-link-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("card.state");
+    let victim = dir.join("victim");
+    std::fs::write(&victim, "untouched").unwrap();
+    // Links at the old fixed temporary name and at the next names this process could use.
+    std::os::unix::fs::symlink(&victim, dir.join("card.state.tmp")).unwrap();
+    for n in 0..4 {
+        let name = format!("card.state.{}.{n}.tmp", std::process::id());
+        std::os::unix::fs::symlink(&victim, dir.join(name)).unwrap();
+    }
+    let mut store = FileStore::new(&path);
+    let c = selected();
+    // Each commit either fails (its name was taken) or writes a file of its own.
+    for _ in 0..6 {
+        let _ = store.commit(c.state());
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+    assert_eq!(store.load().unwrap().as_ref(), Some(c.state()));
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the state holds the PIN");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
