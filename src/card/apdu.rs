@@ -112,16 +112,16 @@ fn split(raw: Buffer) -> Result<(Buffer, Sw), CardError> {
     Ok((data, sw))
 }
 
-/// Most GET RESPONSE rounds one command may take: enough for [`MAX_RESPONSE`] bytes in the
-/// smallest parts a card could sensibly send (256 bytes each), plus one.
+/// Most GET RESPONSE rounds one command may take: enough for [`MAX_RESPONSE`] bytes in
+/// parts of 256 bytes, plus one.
 const MAX_GET_RESPONSE: usize = MAX_RESPONSE / 256 + 1;
 
 /// Sends `cmd`, re-sends it once with the card's Le after `6Cxx`, and follows `61xx` with
 /// GET RESPONSE until the card is done.
 ///
 /// A hostile or broken card cannot keep the host (and the reader, held in a transaction) busy
-/// for ever: the chain is cut after [`MAX_GET_RESPONSE`] rounds, a `61xx` part that carries no
-/// data is malformed, and so is a total over [`MAX_RESPONSE`] bytes. A command that carries a
+/// for ever: the chain is cut after 17 rounds (`MAX_GET_RESPONSE`), a `61xx` part that carries no
+/// data is malformed, and so is a total over 4096 bytes (`MAX_RESPONSE`). A command that carries a
 /// secret (a PIN) is never re-sent: `6Cxx` to it is an unexpected status word, so a card cannot
 /// make the host present a PIN twice.
 pub fn exchange(t: &mut dyn Transport, cmd: &Command) -> Result<Response, CardError> {
