@@ -45,10 +45,10 @@ lint:
 # and pcu_demo.c against the library just built (SOFTCCA_C_LIB) and run them; with CI set they
 # fail, not skip, when they cannot run. The whole workspace's tests run under
 # scripts/virtual-cards.sh: pcscd and 15 virtual operator cards (tests/card_pcsc.rs, tests/card_verbs.rs), stopped by
-# its trap however the tests end.
+# its trap however the tests end; `timeout` turns a hung test into a failure within 30 min.
 test-rust: lib
 	$(CARGO) build -p softcca-vcard
-	SOFTCCA_C_LIB=$(LIBOUT) bash scripts/virtual-cards.sh run 15 $(CARGO) test --workspace
+	SOFTCCA_C_LIB=$(LIBOUT) bash scripts/virtual-cards.sh run 15 timeout --kill-after=10 1800 $(CARGO) test --workspace
 
 # The C and COBOL suites run under their own scripts/virtual-cards.sh (3 cards, slot 3 empty):
 # c-tests/test_csucins.c uses card 0, examples/cobol/carddemo.cob card 1; the script's trap

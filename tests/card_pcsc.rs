@@ -428,7 +428,14 @@ fn no_client_slips_in_between_a_session_and_its_reset() {
     };
     let p = pcsc();
     let mut tries = 0;
+    // A session that never ends (a transaction pcscd never grants) fails the test instead of
+    // hanging the suite.
+    let hard_stop = until + Duration::from_secs(30);
     while !done.load(Ordering::SeqCst) {
+        assert!(
+            Instant::now() < hard_stop,
+            "the verified client's sessions stopped ({tries} raw sessions so far)"
+        );
         if let Ok(r) = p.session(&c.reader, |t| t.transmit(&[0x00, 0xCA, 0x01, 0x01, 0x00])) {
             assert_ne!(
                 &r[r.len() - 2..],
