@@ -10,6 +10,7 @@
 //! reverted by a stale re-encipherment shows the previous key.
 
 mod common;
+use common::key_slots;
 use common::verbs::{TEST_MK, load_master_key, setup, token};
 use common::*;
 
@@ -27,45 +28,15 @@ const ROUNDS: usize = 500;
 /// No round is started after this (the suite must stay fast on 2 cores).
 const TIME_LIMIT: Duration = Duration::from_secs(20);
 
+/// CSNBKTC RTCMK on `id` (a label: the caller's field is not changed).
 fn ktc(id: &[u8; 64]) -> (i32, i32) {
-    let (mut rc, mut rs) = (-1, -1);
-    let mut n = 1;
-    let mut ra = rules(&["RTCMK"]);
-    let mut k = *id;
-    unsafe {
-        softcca::ffi::keychange::CSNBKTC(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut n,
-            ra.as_mut_ptr(),
-            k.as_mut_ptr(),
-        )
-    };
-    (rc, rs)
+    key_slots::ktc(&mut id.clone())
 }
 
 /// The 4-byte ENC-ZERO pattern of the key the record under `id` holds now.
 fn check_value(id: &[u8; 64]) -> [u8; 4] {
-    let (mut rc, mut rs) = (-1, -1);
-    let mut n = 3;
-    let mut ra = rules(&["GENERATE", "KEY-ENCD", "ENC-ZERO"]);
-    let mut k = *id;
     let (mut v1, mut v2) = ([0u8; 8], [0u8; 8]);
-    unsafe {
-        softcca::ffi::keytest::CSNBKYT(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut n,
-            ra.as_mut_ptr(),
-            k.as_mut_ptr(),
-            v1.as_mut_ptr(),
-            v2.as_mut_ptr(),
-        )
-    };
+    let (rc, rs) = key_slots::kyt(&["GENERATE", "KEY-ENCD", "ENC-ZERO"], id, &mut v1, &mut v2);
     assert!(rc == 0, "CSNBKYT {rc}/{rs}");
     arr(&v2[..4])
 }

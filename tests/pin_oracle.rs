@@ -13,7 +13,7 @@
 //! are tests/data/pinblocks.txt cases (psec 1.3.0 blocks, `cryptography` encryption).
 
 mod common;
-use common::pcu_call::{Call, profile};
+use common::pcu_call::{profile, visapcu1};
 use common::verbs::{TEST_MK, token};
 use common::*;
 
@@ -63,43 +63,17 @@ fn pcu(
     prof: &[u8; 24],
     pan: &[u8; 12],
 ) -> Result<String, (i32, i32)> {
-    let kgd = hex(KGD);
-    let mut call = Call {
-        rules: rules(&["TDES-XOR", "VISAPCU1"]),
-        count: 2,
-        auth_len: 64,
-        auth: token(
-            TEST_MK,
-            &hex(MAC_MDK),
-            &ControlVector::dkygenky(0, DkyUsage::DMac),
-        ),
-        enc_len: 64,
-        enc: token(
-            TEST_MK,
-            &hex(ENC_MDK),
-            &ControlVector::dkygenky(0, DkyUsage::DMPin),
-        ),
-        kgd_len: kgd.len() as i32,
-        kgd,
-        new_len: 64,
-        new_key: *pin_key,
-        new_block: block,
-        new_profile: *prof,
-        new_pan: *pan,
-        cur_len: 0,
-        cur_key: [0; 64],
-        cur_block: [0; 8],
-        cur_profile: [b' '; 24],
-        cur_pan: [b' '; 12],
-        out_data_len: 0,
-        out_profile: profile("VISAPCU1", None),
-        out_len: 32,
-        out: [0xEE; 32],
-    };
-    match call.run(false) {
-        (0, 0) => Ok(call.output()),
-        codes => Err(codes),
-    }
+    let auth = token(
+        TEST_MK,
+        &hex(MAC_MDK),
+        &ControlVector::dkygenky(0, DkyUsage::DMac),
+    );
+    let enc = token(
+        TEST_MK,
+        &hex(ENC_MDK),
+        &ControlVector::dkygenky(0, DkyUsage::DMPin),
+    );
+    visapcu1(auth, enc, *pin_key, block, prof, pan, hex(KGD))
 }
 
 /// The attack, in the child process. Prints one line per victim:

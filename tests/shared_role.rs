@@ -15,7 +15,7 @@
 //! (Found by the security review of the hardening round.)
 mod common;
 use common::key_slots::{Kind, import, kpi};
-use common::pcu_call::{Call, profile};
+use common::pcu_call::{profile, visapcu1};
 use common::verbs::{TEST_MK, setup, token};
 use common::*;
 
@@ -35,35 +35,7 @@ fn pcu(
     prof: &[u8; 24],
     pan: &[u8; 12],
 ) -> Result<String, (i32, i32)> {
-    let kgd = hex(KGD);
-    let mut call = Call {
-        rules: rules(&["TDES-XOR", "VISAPCU1"]),
-        count: 2,
-        auth_len: 64,
-        auth,
-        enc_len: 64,
-        enc,
-        kgd_len: kgd.len() as i32,
-        kgd,
-        new_len: 64,
-        new_key: pin_key,
-        new_block: block,
-        new_profile: *prof,
-        new_pan: *pan,
-        cur_len: 0,
-        cur_key: [0; 64],
-        cur_block: [0; 8],
-        cur_profile: [b' '; 24],
-        cur_pan: [b' '; 12],
-        out_data_len: 0,
-        out_profile: profile("VISAPCU1", None),
-        out_len: 32,
-        out: [0xEE; 32],
-    };
-    match call.run(false) {
-        (0, 0) => Ok(call.output()),
-        c => Err(c),
-    }
+    visapcu1(auth, enc, pin_key, block, prof, pan, hex(KGD))
 }
 
 /// ISO-0 clear block for `pin` and 12 PAN digits.

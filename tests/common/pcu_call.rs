@@ -167,3 +167,44 @@ pub fn set_parity(raw: bool) {
     );
     std::fs::write(&path, text).unwrap();
 }
+
+/// VISAPCU1 with TDES-XOR and no current PIN: `block` under `pin_key`, issuer master keys
+/// `auth` and `enc`, key generation data `kgd`. The message (hex), or the codes of a refusal.
+pub fn visapcu1(
+    auth: [u8; 64],
+    enc: [u8; 64],
+    pin_key: [u8; 64],
+    block: [u8; 8],
+    prof: &[u8; 24],
+    pan: &[u8; 12],
+    kgd: Vec<u8>,
+) -> Result<String, (i32, i32)> {
+    let mut call = Call {
+        rules: super::rules(&["TDES-XOR", "VISAPCU1"]),
+        count: 2,
+        auth_len: 64,
+        auth,
+        enc_len: 64,
+        enc,
+        kgd_len: kgd.len() as i32,
+        kgd,
+        new_len: 64,
+        new_key: pin_key,
+        new_block: block,
+        new_profile: *prof,
+        new_pan: *pan,
+        cur_len: 0,
+        cur_key: [0; 64],
+        cur_block: [0; 8],
+        cur_profile: [b' '; 24],
+        cur_pan: [b' '; 12],
+        out_data_len: 0,
+        out_profile: profile("VISAPCU1", None),
+        out_len: 32,
+        out: [0xEE; 32],
+    };
+    match call.run(false) {
+        (0, 0) => Ok(call.output()),
+        codes => Err(codes),
+    }
+}
