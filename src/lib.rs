@@ -37,6 +37,7 @@
 pub mod civil;
 pub mod codes;
 pub mod crypto;
+pub mod custody;
 pub mod error;
 
 pub use error::{Error, Result};

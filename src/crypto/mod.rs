@@ -3,6 +3,7 @@
 
 pub mod ct;
 pub mod des_core;
+pub mod hmac;
 pub mod kdf;
 pub mod key;
 pub mod mac;

@@ -17,36 +17,14 @@
 //! `zeroize` feature: the HMAC states, as good as the key, are wiped on drop; `KT` is
 //! `Zeroizing`. It is derived on demand: a token is unwrapped only on a key-cache miss.
 
-use hmac::digest::FixedOutput;
-use hmac::digest::array::Array;
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
-use zeroize::Zeroizing;
-
 use crate::crypto::ClearKey;
 use crate::crypto::ct::ct_eq;
+use crate::crypto::hmac::hmac_sha256 as hmac;
 
 /// The derivation label of the TAC key.
 const LABEL: &[u8] = b"softcca/token-auth/v1";
 /// Where the TAC sits in the token (the part-C slot).
 pub(super) const RANGE: core::ops::Range<usize> = 48..56;
-
-type HmacSha256 = Hmac<Sha256>;
-
-/// HMAC-SHA-256 of `parts` under `key`.
-fn hmac(key: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
-    // HMAC takes a key of any length: `new_from_slice` cannot fail.
-    let mut m = <HmacSha256 as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
-    for p in parts {
-        m.update(p);
-    }
-    // Written in place: no copy of the output (the TAC key, for the first call) is left behind.
-    let mut out = Zeroizing::new([0u8; 32]);
-    // 32 bytes is SHA-256's output size: the conversion cannot fail.
-    let array: &mut Array<u8, _> = (&mut out[..]).try_into().unwrap_or_else(|_| unreachable!());
-    m.finalize_into(array);
-    out
-}
 
 /// The TAC of `token` (its bytes 48-55 and 60-63 are not read) under `master_key`.
 pub(super) fn compute(master_key: &ClearKey, token: &[u8; 64]) -> [u8; 8] {
@@ -60,19 +38,4 @@ pub(super) fn compute(master_key: &ClearKey, token: &[u8; 64]) -> [u8; 8] {
 /// `true` when bytes 48-55 of `token` are its TAC under `master_key`; constant time.
 pub(super) fn verify(master_key: &ClearKey, token: &[u8; 64]) -> bool {
     ct_eq(&compute(master_key, token), &token[RANGE])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::hmac;
-    use crate::test_hex as h;
-
-    #[test]
-    fn rfc4231_case_2() {
-        // RFC 4231 test case 2 (HMAC-SHA-256, key "Jefe").
-        assert_eq!(
-            hmac(b"Jefe", &[b"what do ya want ", b"for nothing?"]).to_vec(),
-            h("5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843")
-        );
-    }
 }
