@@ -41,8 +41,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
 
-# `lib` first: tests/script.rs and tests/c_examples.rs compile examples/c/pin_change_script.c
-# and pcu_demo.c against the library just built (SOFTCCA_C_LIB) and run them; with CI set they
+# `lib` first: tests/script.rs and tests/c_examples.rs compile examples/c/pin_change_script.c,
+# pcu_demo.c and card_demo.c (on virtual card 8, given a fresh state file) against the library just built (SOFTCCA_C_LIB) and run them; with CI set they
 # fail, not skip, when they cannot run. The whole workspace's tests run under
 # scripts/virtual-cards.sh: pcscd and 15 virtual operator cards (tests/card_pcsc.rs, tests/card_verbs.rs), stopped by
 # its trap however the tests end; `timeout` turns a hung test into a failure within 30 min.
@@ -64,7 +64,9 @@ test-cobol: lib
 test: deps lint test-rust test-c test-cobol
 	@echo "make test: all suites passed"
 
+# The demo's last step runs examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1.
 demo: deps lib
+	$(CARGO) build -p softcca-vcard
 	@bash examples/demo.sh $(LIBOUT)
 
 bench: deps lib

@@ -7,6 +7,12 @@
 #                                  values, an IPINENC PIN key, CSNBPCU, published answer (C)
 #   3. examples/cobol/keysdemo.cob and pcudemo.cob: the same from GnuCOBOL
 #   4. examples/c/pin_change_script.c  the whole issuer script: CSNBPCU + CSNBDKG + CSNBMGN
+#   5. examples/c/card_demo.c      an operator smart card: CSUCRDL readers, CSUCINS Inspect, a
+#                                  wrong PIN, CSUCCPN Change PIN (sealed), a refused 2nd change;
+#                                  on one virtual card that scripts/virtual-cards.sh starts
+#                                  (with pcscd) and stops again, its state file in the demo
+#                                  directory (VCARDS_DIR=$demo/vcards), so nothing stays running
+#                                  (VCARDS_BASE_PORT chooses the card's TCP port, default 35963)
 # Each program loads a DEMO ONLY master key (published test parts, never for real keys) into
 # its own state directory under the demo directory, so each starts from nothing.
 set -euo pipefail
@@ -73,7 +79,18 @@ echo "   run:   SOFTCCA_HOME=$demo/pin_change_script $demo/bin/pin_change_script
 SOFTCCA_HOME="$demo/pin_change_script" "$demo/bin/pin_change_script"
 
 echo
+echo "== 5. C: an operator smart card, CSUCRDL, CSUCINS, CSUCCPN (examples/c/card_demo.c)"
+"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
+  -o "$demo/bin/card_demo" "$root/examples/c/card_demo.c" \
+  -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
+echo "   cards: scripts/virtual-cards.sh run 1: pcscd and one virtual card (fresh state file in"
+echo "          $demo/vcards); its trap stops both when the program ends"
+echo "   run:   SOFTCCA_HOME=$demo/card_demo $demo/bin/card_demo"
+VCARDS_DIR="$demo/vcards" SOFTCCA_HOME="$demo/card_demo" \
+  bash "$root/scripts/virtual-cards.sh" run 1 "$demo/bin/card_demo"
+
+echo
 echo "== demo state directory $demo:"
-(cd "$demo" && find . -path ./bin -prune -o -type f -print 2>/dev/null | sed 's|^\./||' \
+(cd "$demo" && find . \( -path ./bin -o -path ./vcards/lib \) -prune -o -type f -print 2>/dev/null | sed 's|^\./||' \
   | sort | sed 's/^/   /')
 echo "== demo finished"

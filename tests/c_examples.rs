@@ -5,8 +5,17 @@
 //! against tests/data/pcu.txt `s9-set1-pcu2-ffff` (cca-spec §9 set 1, pyemv's HSM-checked
 //! vector). (examples/c/keys_demo.c runs in the C suite; pin_change_script.c in
 //! tests/script.rs.)
+//!
+//! examples/c/card_demo.c runs on a fresh virtual card of `scripts/virtual-cards.sh run 15`
+//! (the set `make test-rust` starts; without it the test skips, in CI it fails): it borrows
+//! card [`CARD`] (stopped, started again on a new state file, so it is as manufactured, and
+//! afterwards put back on its own state file). Its Inspect output is checked against the
+//! virtual card's data in docs/card-profile.md (§1 ATR, §6.2 the manufactured card data, §8
+//! the serial numbers), its codes against docs/codes.md.
 
 mod common;
+#[path = "common/vcards.rs"]
+mod vcards;
 use common::c_build;
 use common::*;
 
@@ -50,4 +59,176 @@ fn pcu_demo_prints_the_published_answer() {
         stdout.lines().last(),
         Some("pcu_demo: all calls returned the expected codes")
     );
+}
+
+/// The virtual card card_demo borrows (tests/card_pcsc.rs's card 8: test binaries run one
+/// after another, and the card gets its own state file back afterwards).
+const CARD: usize = 8;
+
+/// Puts the borrowed card back on its own state file, also when the test fails.
+struct Borrowed(vcards::VCard, std::path::PathBuf);
+
+impl Drop for Borrowed {
+    fn drop(&mut self) {
+        self.0.kill();
+        self.0.restart(&[]);
+        let _ = std::fs::remove_dir_all(&self.1);
+    }
+}
+
+/// The Inspect records card_demo prints: for each, the fields in the order printed.
+fn inspect_records(stdout: &str) -> Vec<Vec<(String, String)>> {
+    const NAMES: [&str; 21] = [
+        "ATR",
+        "CSN",
+        "Family",
+        "Card Name",
+        "Card OS",
+        "Prog Ver",
+        "Chip Ver",
+        "LOCK1",
+        "LOCK2",
+        "Card Type",
+        "PIN Locked",
+        "PIN SCR",
+        "MMPN",
+        "Content",
+        "Set id",
+        "M",
+        "N",
+        "Index",
+        "Check value",
+        "Label given",
+        "Label length",
+    ];
+    let mut records: Vec<Vec<(String, String)>> = Vec::new();
+    for line in stdout.lines() {
+        let Some(rest) = line.strip_prefix("     ") else {
+            continue;
+        };
+        let field = NAMES
+            .iter()
+            .chain(["Label", "Profile ver"].iter())
+            .find(|n| rest.starts_with(*n) && rest[n.len()..].starts_with("  "));
+        let Some(name) = field else { continue };
+        let value = rest[name.len()..].trim().to_string();
+        if *name == "ATR" {
+            records.push(Vec::new());
+        }
+        records
+            .last_mut()
+            .unwrap_or_else(|| panic!("a field before the ATR:\n{stdout}"))
+            .push((name.to_string(), value));
+    }
+    records
+}
+
+#[test]
+fn card_demo_inspects_a_fresh_card_counts_a_wrong_pin_and_seals_the_pin_change() {
+    let Some(exe) = c_build::compile_example("card_demo example", "card_demo") else {
+        return;
+    };
+    let Some(mut card) = vcards::vcard(CARD) else {
+        return;
+    };
+    let fresh = temp_state("card-demo-card");
+    std::fs::create_dir_all(&fresh).unwrap();
+    card.kill();
+    card.spawn_on(&fresh.join("card.state"), &[]);
+    vcards::wait_presence(&card.reader, true);
+    let card = Borrowed(card, fresh);
+    let reader = card.0.reader.clone();
+    let stdout = c_build::run_example_with(&exe, &[&reader]);
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+
+    // CSUCRDL listed the borrowed card's reader with a card in it.
+    assert!(
+        stdout.lines().any(|l| {
+            let l = l.trim();
+            l.starts_with(reader.as_str()) && l.ends_with("PRESENT")
+        }),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("the card in reader \"{reader}\"")));
+
+    // docs/card-profile.md: §1 the virtual card's ATR; §8 card i's serial 5C0FCCA0 + i in
+    // 8 hex digits; §6.2 the card data of a card as manufactured.
+    let identity = [
+        ("ATR", "3B888001534F46544343413177".to_string()),
+        ("CSN", format!("5C0FCCA0{CARD:08X}")),
+        ("Family", "softcca virtual card".into()),
+        ("Card Name", "softcca-vcard".into()),
+        ("Card OS", "vcard 1".into()),
+        ("Prog Ver", "01".into()),
+        ("Chip Ver", "01".into()),
+        ("LOCK1", "02".into()),
+        ("LOCK2", "02".into()),
+        ("Card Type", "VIRT".into()),
+    ];
+    let record = |pin_locked: &str, scr: &str, label: &[(&str, &str)]| {
+        let mut r: Vec<(String, String)> = identity
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.clone()))
+            .collect();
+        for (n, v) in [
+            ("PIN Locked", pin_locked),
+            ("PIN SCR", scr),
+            ("MMPN", "06"),
+            ("Content", "EMPTY"),
+        ]
+        .into_iter()
+        .chain(label.iter().copied())
+        .chain([("Profile ver", "01")])
+        {
+            r.push((n.to_string(), v.to_string()));
+        }
+        r
+    };
+    let no_label = [("Label given", "N")];
+    let empty_label = [
+        ("Label given", "Y"),
+        ("Label length", "00"),
+        ("Label", "(none)"),
+    ];
+    let records = inspect_records(&stdout);
+    assert_eq!(
+        records,
+        [
+            // As manufactured: transport PIN, one change allowed, no wrong PIN.
+            record("no (one more PIN change allowed)", "00", &no_label),
+            // After one wrong PIN: SCR 1.
+            record("no (one more PIN change allowed)", "01", &no_label),
+            // After the change, Inspect with the new PIN: sealed, SCR back to 0, label read.
+            record("yes", "00", &empty_label),
+        ],
+        "{stdout}"
+    );
+
+    // docs/codes.md: the first wrong PIN is X'F1C6' (card-profile §2.1: x = 7 - SCR left);
+    // the second Change PIN X'F185'; Change PIN and the Inspects 0/0.
+    let code = |what: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(what))
+            .unwrap_or_else(|| panic!("no {what} line:\n{stdout}"))
+            .split_whitespace()
+            .skip_while(|w| !w.starts_with("rc="))
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(code("CSUCRDL ALL"), "rc=0 rs=0 (X'0000')");
+    assert_eq!(code("CSUCINS (wrong PIN)"), "rc=8 rs=61894 (X'F1C6')");
+    assert!(stdout.contains("wrong PIN: 6 presentation(s) left before the card blocks"));
+    assert_eq!(
+        code("CSUCCPN (transport PIN -> new PIN)"),
+        "rc=0 rs=0 (X'0000')"
+    );
+    assert_eq!(code("CSUCINS (new PIN)"), "rc=0 rs=0 (X'0000')");
+    assert_eq!(code("CSUCCPN (second change)"), "rc=8 rs=61829 (X'F185')");
+    assert_eq!(
+        stdout.lines().last(),
+        Some("card_demo: all calls returned the expected codes")
+    );
+    drop(card);
 }

@@ -98,9 +98,15 @@ pub fn compile_example(test: &str, name: &str) -> Option<PathBuf> {
 /// Runs a compiled example on a fresh state directory next to it; returns its standard
 /// output, after checking it exited 0.
 pub fn run_example(exe: &Path) -> String {
+    run_example_with(exe, &[])
+}
+
+/// [`run_example`] with command-line arguments.
+pub fn run_example_with(exe: &Path, args: &[&str]) -> String {
     let home = exe.with_extension("home");
     let _ = std::fs::remove_dir_all(&home);
     let run = Command::new(exe)
+        .args(args)
         .env("SOFTCCA_HOME", &home)
         .env_remove("CSUDESLD")
         .env_remove("SOFTCCA_TRACE")

@@ -3,7 +3,8 @@
 //!
 //! The script exports `SOFTCCA_VCARDS_DIR` (its directory, with `cards.tsv`). Without it the
 //! tests skip, except when `CI` is set: then they fail, so CI can never pass without pcscd.
-//! Each test owns its cards (by index): tests/card_pcsc.rs cards 0-8, tests/card_verbs.rs
+//! Each test owns its cards (by index): tests/card_pcsc.rs cards 0-8 (tests/c_examples.rs
+//! borrows card 8 on a state file of its own and gives it back), tests/card_verbs.rs
 //! cards 9-14; slot 15 stays empty.
 #![allow(dead_code)]
 
@@ -99,12 +100,19 @@ impl VCard {
 
     /// Starts the card process again and records it for the script's stop (no waiting).
     pub fn spawn(&mut self, extra: &[&str]) {
+        let state = self.dir.join(format!("card-{}.state", self.index));
+        self.spawn_on(&state, extra);
+    }
+
+    /// Starts the card process again on the state file `state` (a fresh card when it does not
+    /// exist yet) and records it for the script's stop (no waiting).
+    pub fn spawn_on(&mut self, state: &std::path::Path, extra: &[&str]) {
         let bin = std::env::var("SOFTCCA_VCARD_BIN").expect("SOFTCCA_VCARD_BIN");
         let log = std::fs::File::create(self.dir.join(format!("card-{}.log", self.index))).unwrap();
         let child = Command::new(bin)
             .args(["--port", &self.port.to_string()])
             .arg("--state")
-            .arg(self.dir.join(format!("card-{}.state", self.index)))
+            .arg(state)
             .args(["--csn", &self.csn])
             .args(extra)
             .stdin(Stdio::null())
