@@ -16,6 +16,7 @@ SONAME := libsoftcca.so.1
 RELEASE := $(CURDIR)/target/release
 
 .PHONY: all deps lib header header-check test test-rust test-c test-cobol demo bench fuzz install uninstall clean lint vectors
+.PHONY: csulcca test-compat
 
 all: lib
 
@@ -29,6 +30,30 @@ lib:
 	@ln -sf $(RELEASE)/libsoftcca.so $(LIBOUT)/$(SONAME)
 	@ln -sf $(SONAME) $(LIBOUT)/libsoftcca.so
 	@cp -f $(RELEASE)/libsoftcca.a $(LIBOUT)/libsoftcca.a
+
+# libcsulcca.so.1: IBM CCA for Linux's verb names with `long` integers, for programs written
+# against csulincl.h (docs/cca-linux.md). csulcca/csulcca.c only forwards each call to
+# libsoftcca's softcca_lp64_<VERB> (src/ffi/lp64.rs); $$ORIGIN finds libsoftcca.so.1 beside it.
+CC ?= cc
+CSULSONAME := libcsulcca.so.1
+CSULFLAGS := -std=c11 -Wall -Wextra -Werror -pedantic
+csulcca: lib
+	$(CC) $(CSULFLAGS) -O2 -fPIC -shared -Iinclude -Wl,-soname,$(CSULSONAME) -Wl,--no-undefined \
+	  -Wl,-rpath,'$$ORIGIN' -o $(LIBOUT)/libcsulcca.so.1.0.0 csulcca/csulcca.c -L$(LIBOUT) -lsoftcca
+	@ln -sf libcsulcca.so.1.0.0 $(LIBOUT)/$(CSULSONAME)
+	@ln -sf $(CSULSONAME) $(LIBOUT)/libcsulcca.so
+
+# examples/cca-linux/pcu_linux.c, a CCA for Linux program (csulincl.h, `long`, -lcsulcca and no
+# softcca header), built with the strict flags and run on a fresh state directory it removes.
+test-compat: csulcca
+	@mkdir -p $(BUILD)/compat
+	$(CC) $(CSULFLAGS) -D_XOPEN_SOURCE=700 -Iinclude -o $(BUILD)/compat/pcu_linux examples/cca-linux/pcu_linux.c \
+	  -L$(LIBOUT) -lcsulcca -Wl,-rpath,$(LIBOUT)
+	@! nm -D --undefined-only $(BUILD)/compat/pcu_linux | grep -q softcca || { echo "pcu_linux uses softcca names"; exit 1; }
+	@home=$$(mktemp -d /tmp/softcca-compat-XXXXXX); \
+	SOFTCCA_HOME=$$home $(BUILD)/compat/pcu_linux > $(BUILD)/compat/pcu_linux.out; status=$$?; \
+	rm -rf "$$home"; cat $(BUILD)/compat/pcu_linux.out; \
+	if [ $$status -ne 0 ]; then echo "test-compat: pcu_linux FAILED"; exit 1; fi
 
 header:
 	SOFTCCA_BLESS_HEADER=1 $(CARGO) test --test header
@@ -61,7 +86,7 @@ test-cobol: lib
 	$(CARGO) build -p softcca-vcard
 	bash scripts/virtual-cards.sh run 3 $(MAKE) -C examples/cobol test LIBDIR=$(LIBOUT)
 
-test: deps lint test-rust test-c test-cobol
+test: deps lint test-rust test-c test-cobol test-compat
 	@echo "make test: all suites passed"
 
 # The demo's last step runs examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1.
@@ -92,7 +117,7 @@ COBOLDIR ?= $(LIBDIR)/softcca/cobol
 # Installs the shared and static library (soname libsoftcca.so.1), the header, a pkg-config
 # file, and one `<VERB>.so` link per verb in $(COBOLDIR): put that directory on
 # COB_LIBRARY_PATH and GnuCOBOL's dynamic `CALL 'CSNBPCU'` finds the verb with no relinking.
-install: lib
+install: lib csulcca
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(COBOLDIR)
 	install -m 0755 $(RELEASE)/libsoftcca.so $(DESTDIR)$(LIBDIR)/libsoftcca.so.1.0.0
 	ln -sf libsoftcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -103,11 +128,18 @@ install: lib
 	  '$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)' \
 	  "$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)" > $(DESTDIR)$(LIBDIR)/pkgconfig/softcca.pc
 	for v in $(VERBS); do ln -sf $(LIBDIR)/$(SONAME) $(DESTDIR)$(COBOLDIR)/$$v.so; done
+	# IBM CCA for Linux compatibility (docs/cca-linux.md): csulincl.h and libcsulcca.so.1.
+	install -m 0755 $(LIBOUT)/libcsulcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/libcsulcca.so.1.0.0
+	ln -sf libcsulcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/$(CSULSONAME)
+	ln -sf $(CSULSONAME) $(DESTDIR)$(LIBDIR)/libcsulcca.so
+	install -m 0644 include/csulincl.h $(DESTDIR)$(INCLUDEDIR)/csulincl.h
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libsoftcca.so* $(DESTDIR)$(LIBDIR)/libsoftcca.a $(DESTDIR)$(INCLUDEDIR)/softcca.h
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/softcca.pc
 	rm -rf $(DESTDIR)$(COBOLDIR)
+	# IBM CCA for Linux compatibility.
+	rm -f $(DESTDIR)$(LIBDIR)/libcsulcca.so* $(DESTDIR)$(INCLUDEDIR)/csulincl.h
 
 clean:
 	$(CARGO) clean

@@ -11,29 +11,77 @@ use core::ptr;
 use crate::error::{Error, Result};
 use crate::rule_array::{MAX_KEYWORDS, RuleArray};
 
-/// Reads a fullword integer.
+/// An integer parameter as the caller declares it: ICSF's fullword (`int32_t` in softcca.h,
+/// `PIC S9(9) COMP-5` in COBOL) or IBM CCA for Linux's `long` (csulincl.h; 8 bytes on LP64,
+/// the ABI of libcsulcca, [`super::lp64`]). The verb cores work on `i32`: a wider value that
+/// does not fit is the parameter's documented error, never a wrapped value.
+pub trait Fullword: Copy + sealed::Sealed {
+    /// The value, widened without loss.
+    fn widen(self) -> i64;
+    /// A fullword result (return and reason codes, counts, lengths), stored without loss.
+    fn from_i32(v: i32) -> Self;
+}
+
+impl Fullword for i32 {
+    fn widen(self) -> i64 {
+        i64::from(self)
+    }
+    fn from_i32(v: i32) -> Self {
+        v
+    }
+}
+
+impl Fullword for i64 {
+    fn widen(self) -> i64 {
+        self
+    }
+    fn from_i32(v: i32) -> Self {
+        i64::from(v)
+    }
+}
+
+mod sealed {
+    /// Only `i32` and `i64` are integer parameter types.
+    pub trait Sealed {}
+    impl Sealed for i32 {}
+    impl Sealed for i64 {}
+}
+
+/// Reads an integer parameter of either width; a value outside `i32` is `err`.
 ///
 /// # Safety
-/// `p` must be NULL or point to 4 readable bytes.
-pub unsafe fn int(p: *const i32) -> Result<i32> {
+/// `p` must be NULL or point to `size_of::<W>()` readable bytes.
+pub unsafe fn int_or<W: Fullword>(p: *const W, err: Error) -> Result<i32> {
     if p.is_null() {
         return Err(Error::NullPointer);
     }
-    // SAFETY: non-NULL and, by the caller's promise, 4 readable bytes; unaligned read.
-    Ok(unsafe { p.read_unaligned() })
+    // SAFETY: non-NULL and, by the caller's promise, size_of::<W>() readable bytes; unaligned.
+    let v = unsafe { p.read_unaligned() }.widen();
+    i32::try_from(v).map_err(|_| err)
 }
 
-/// Reads a fullword that must lie in `range` (else `err`) and returns it as `usize`.
+/// Reads a fullword integer (a `long` outside `i32`: 8/72, the length error, since every
+/// integer parameter but `sequence_number` and `output_PIN_data_length` is a length or count).
+///
+/// # Safety
+/// `p` must be NULL or point to `size_of::<W>()` readable bytes (4 for a fullword).
+pub unsafe fn int<W: Fullword>(p: *const W) -> Result<i32> {
+    // SAFETY: forwarded contract.
+    unsafe { int_or(p, Error::BadLength) }
+}
+
+/// Reads a fullword that must lie in `range` (else `err`, also for a `long` outside `i32`) and
+/// returns it as `usize`.
 ///
 /// # Safety
 /// As [`int`].
-pub unsafe fn len_in(
-    p: *const i32,
+pub unsafe fn len_in<W: Fullword>(
+    p: *const W,
     range: core::ops::RangeInclusive<usize>,
     err: Error,
 ) -> Result<usize> {
     // SAFETY: forwarded contract.
-    let v = unsafe { int(p) }?;
+    let v = unsafe { int_or(p, err) }?;
     usize::try_from(v)
         .ok()
         .filter(|v| range.contains(v))
@@ -130,8 +178,8 @@ pub unsafe fn bytes_upto<const N: usize>(p: *const u8, len: usize) -> Result<([u
 /// # Safety
 /// `count` must be NULL or point to 4 readable bytes; `array` NULL or `8 × count` readable
 /// bytes. `array` may be NULL when the count is 0.
-pub unsafe fn rule_array(
-    count: *const i32,
+pub unsafe fn rule_array<W: Fullword>(
+    count: *const W,
     array: *const u8,
     counts: core::ops::RangeInclusive<usize>,
 ) -> Result<RuleArray> {
@@ -158,14 +206,14 @@ pub fn need<T>(p: *mut T) -> Result<*mut T> {
     }
 }
 
-/// Writes a fullword; does nothing when `p` is NULL.
+/// Writes a fullword (all of a `long`'s bytes, sign-extended); does nothing when `p` is NULL.
 ///
 /// # Safety
-/// `p` must be NULL or point to 4 writable bytes.
-pub unsafe fn put_int(p: *mut i32, v: i32) {
+/// `p` must be NULL or point to `size_of::<W>()` writable bytes (4 for a fullword).
+pub unsafe fn put_int<W: Fullword>(p: *mut W, v: i32) {
     if !p.is_null() {
-        // SAFETY: non-NULL, 4 writable bytes by contract; unaligned write.
-        unsafe { p.write_unaligned(v) };
+        // SAFETY: non-NULL, size_of::<W>() writable bytes by contract; unaligned write.
+        unsafe { p.write_unaligned(W::from_i32(v)) };
     }
 }
 

@@ -1,5 +1,6 @@
 //! C entry point of Clear PIN Encrypt (CSNBCPE).
 
+use super::args::Fullword;
 use super::{args, coprocessor, guard};
 use crate::verbs::clearpin;
 
@@ -31,6 +32,45 @@ pub unsafe extern "C" fn CSNBCPE(
     sequence_number: *mut i32,
     encrypted_PIN_block: *mut u8,
 ) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbcpe(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            PIN_encrypting_key_identifier,
+            rule_array_count,
+            rule_array,
+            clear_PIN,
+            PIN_profile,
+            PAN_data,
+            sequence_number,
+            encrypted_PIN_block,
+        )
+    }
+}
+
+/// [`CSNBCPE`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBCPE`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csnbcpe<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    PIN_encrypting_key_identifier: *mut u8,
+    rule_array_count: *mut W,
+    rule_array: *mut u8,
+    clear_PIN: *mut u8,
+    PIN_profile: *mut u8,
+    PAN_data: *mut u8,
+    sequence_number: *mut W,
+    encrypted_PIN_block: *mut u8,
+) {
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
@@ -40,7 +80,7 @@ pub unsafe extern "C" fn CSNBCPE(
             let clear = args::secret_array::<16>(clear_PIN)?;
             let profile = args::array::<24>(PIN_profile)?;
             let pan = args::array::<12>(PAN_data)?;
-            let seq = args::int(sequence_number)?;
+            let seq = args::int_or(sequence_number, crate::Error::SequenceNumber)?;
             let out = args::need(encrypted_PIN_block)?;
             let block = clearpin::encrypt(
                 coprocessor()?,

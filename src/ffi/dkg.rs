@@ -1,5 +1,6 @@
 //! C entry point of Diversified Key Generate (CSNBDKG).
 
+use super::args::Fullword;
 use super::{args, coprocessor, guard};
 use crate::verbs::dkg::{self, MAX_DATA, MAX_RULES, Request};
 
@@ -31,6 +32,43 @@ pub unsafe extern "C" fn CSNBDKG(
     rule_array: *mut u8,
     generating_key_identifier: *mut u8,
     data_length: *mut i32,
+    data: *mut u8,
+    data_decrypting_key_identifier: *mut u8,
+    generated_key_identifier: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbdkg(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            generating_key_identifier,
+            data_length,
+            data,
+            data_decrypting_key_identifier,
+            generated_key_identifier,
+        )
+    }
+}
+
+/// [`CSNBDKG`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBDKG`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csnbdkg<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    rule_array_count: *mut W,
+    rule_array: *mut u8,
+    generating_key_identifier: *mut u8,
+    data_length: *mut W,
     data: *mut u8,
     data_decrypting_key_identifier: *mut u8,
     generated_key_identifier: *mut u8,

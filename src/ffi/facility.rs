@@ -1,5 +1,6 @@
 //! C entry point of Cryptographic Facility Query (CSUACFQ).
 
+use super::args::Fullword;
 use super::{args, coprocessor, guard};
 use crate::verbs::facility;
 
@@ -27,6 +28,37 @@ pub unsafe extern "C" fn CSUACFQ(
     rule_array_count: *mut i32,
     rule_array: *mut u8,
     verb_data_length: *mut i32,
+    verb_data: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csuacfq(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            verb_data_length,
+            verb_data,
+        )
+    }
+}
+
+/// [`CSUACFQ`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSUACFQ`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csuacfq<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    rule_array_count: *mut W,
+    rule_array: *mut u8,
+    verb_data_length: *mut W,
     verb_data: *mut u8,
 ) {
     let _ = (exit_data_length, exit_data, verb_data);

@@ -2,6 +2,7 @@
 
 use core::ffi::c_void;
 
+use super::args::Fullword;
 use super::{args, guard};
 use crate::verbs::keybuild::{self, BuildRequest, MAX_RULES};
 
@@ -37,6 +38,55 @@ pub unsafe extern "C" fn CSNBKTB(
     control_vector: *mut u8,
     reserved_field_4: *mut u8,
     reserved_field_5: *mut i32,
+    reserved_field_6: *mut u8,
+    master_key_verification_number: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbktb(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            key_token,
+            key_type,
+            rule_array_count,
+            rule_array,
+            key_value,
+            reserved_field_1,
+            reserved_field_2,
+            reserved_field_3,
+            control_vector,
+            reserved_field_4,
+            reserved_field_5,
+            reserved_field_6,
+            master_key_verification_number,
+        )
+    }
+}
+
+/// [`CSNBKTB`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBKTB`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csnbktb<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    key_token: *mut u8,
+    key_type: *mut u8,
+    rule_array_count: *mut W,
+    rule_array: *mut u8,
+    key_value: *mut u8,
+    reserved_field_1: *mut c_void,
+    reserved_field_2: *mut W,
+    reserved_field_3: *mut u8,
+    control_vector: *mut u8,
+    reserved_field_4: *mut u8,
+    reserved_field_5: *mut W,
     reserved_field_6: *mut u8,
     master_key_verification_number: *mut u8,
 ) {

@@ -1,5 +1,6 @@
 //! C entry point of Key Generate (CSNBKGN).
 
+use super::args::Fullword;
 use super::{args, coprocessor, guard};
 use crate::verbs::keygen::{self, GenerateRequest};
 
@@ -19,6 +20,45 @@ pub unsafe extern "C" fn CSNBKGN(
     return_code: *mut i32,
     reason_code: *mut i32,
     exit_data_length: *mut i32,
+    exit_data: *mut u8,
+    key_form: *mut u8,
+    key_length: *mut u8,
+    key_type_1: *mut u8,
+    key_type_2: *mut u8,
+    KEK_key_identifier_1: *mut u8,
+    KEK_key_identifier_2: *mut u8,
+    generated_key_identifier_1: *mut u8,
+    generated_key_identifier_2: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbkgn(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            key_form,
+            key_length,
+            key_type_1,
+            key_type_2,
+            KEK_key_identifier_1,
+            KEK_key_identifier_2,
+            generated_key_identifier_1,
+            generated_key_identifier_2,
+        )
+    }
+}
+
+/// [`CSNBKGN`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBKGN`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csnbkgn<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
     exit_data: *mut u8,
     key_form: *mut u8,
     key_length: *mut u8,

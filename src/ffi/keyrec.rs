@@ -2,6 +2,7 @@
 //! Parameter lists: IBM CCA for Linux `csulincl.h` (opencryptoki
 //! `usr/lib/cca_stdll/csulincl.h`), with `int32_t` fullwords (DECISIONS #1).
 
+use super::args::Fullword;
 use super::{args, coprocessor, guard};
 use crate::verbs::keyrec;
 
@@ -15,6 +16,30 @@ pub unsafe extern "C" fn CSNBKRC(
     return_code: *mut i32,
     reason_code: *mut i32,
     exit_data_length: *mut i32,
+    exit_data: *mut u8,
+    key_label: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbkrc(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            key_label,
+        )
+    }
+}
+
+/// [`CSNBKRC`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBKRC`], with `size_of::<W>()` bytes for each integer.
+pub(crate) unsafe fn csnbkrc<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
     exit_data: *mut u8,
     key_label: *mut u8,
 ) {
@@ -42,6 +67,32 @@ pub unsafe extern "C" fn CSNBKRW(
     key_token: *mut u8,
     key_label: *mut u8,
 ) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbkrw(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            key_token,
+            key_label,
+        )
+    }
+}
+
+/// [`CSNBKRW`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBKRW`], with `size_of::<W>()` bytes for each integer.
+pub(crate) unsafe fn csnbkrw<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    key_token: *mut u8,
+    key_label: *mut u8,
+) {
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
@@ -63,6 +114,32 @@ pub unsafe extern "C" fn CSNBKRR(
     return_code: *mut i32,
     reason_code: *mut i32,
     exit_data_length: *mut i32,
+    exit_data: *mut u8,
+    key_label: *mut u8,
+    key_token: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbkrr(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            key_label,
+            key_token,
+        )
+    }
+}
+
+/// [`CSNBKRR`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBKRR`], with `size_of::<W>()` bytes for each integer.
+pub(crate) unsafe fn csnbkrr<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
     exit_data: *mut u8,
     key_label: *mut u8,
     key_token: *mut u8,
@@ -96,6 +173,34 @@ pub unsafe extern "C" fn CSNBKRD(
     rule_array: *mut u8,
     key_identifier: *mut u8,
 ) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbkrd(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            key_identifier,
+        )
+    }
+}
+
+/// [`CSNBKRD`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBKRD`], with `size_of::<W>()` bytes for each integer.
+pub(crate) unsafe fn csnbkrd<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    rule_array_count: *mut W,
+    rule_array: *mut u8,
+    key_identifier: *mut u8,
+) {
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
@@ -122,6 +227,37 @@ pub unsafe extern "C" fn CSNBKRL(
     exit_data: *mut u8,
     key_label: *mut u8,
     data_set_name_length: *mut i32,
+    data_set_name: *mut u8,
+    security_server_name: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbkrl(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            key_label,
+            data_set_name_length,
+            data_set_name,
+            security_server_name,
+        )
+    }
+}
+
+/// [`CSNBKRL`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBKRL`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csnbkrl<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    key_label: *mut u8,
+    data_set_name_length: *mut W,
     data_set_name: *mut u8,
     security_server_name: *mut u8,
 ) {

@@ -1,5 +1,6 @@
 //! C entry point of Key Test (CSNBKYT).
 
+use super::args::Fullword;
 use super::{args, coprocessor, guard};
 use crate::verbs::keytest;
 
@@ -22,6 +23,39 @@ pub unsafe extern "C" fn CSNBKYT(
     exit_data_length: *mut i32,
     exit_data: *mut u8,
     rule_array_count: *mut i32,
+    rule_array: *mut u8,
+    key_identifier: *mut u8,
+    value_1: *mut u8,
+    value_2: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbkyt(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            key_identifier,
+            value_1,
+            value_2,
+        )
+    }
+}
+
+/// [`CSNBKYT`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBKYT`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csnbkyt<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    rule_array_count: *mut W,
     rule_array: *mut u8,
     key_identifier: *mut u8,
     value_1: *mut u8,

@@ -2,6 +2,7 @@
 //! IBM's `csulincl.h` and M254 p=253/256: `key_identifier`, `text_length` and `text` come
 //! before `rule_array_count`.
 
+use super::args::Fullword;
 use super::{args, coprocessor, guard};
 use crate::error::Error;
 use crate::verbs::mac::{
@@ -14,14 +15,14 @@ use crate::verbs::mac::{
 /// # Safety
 /// As documented on [`CSNBMGN`] and [`CSNBMVR`].
 #[allow(clippy::too_many_arguments)]
-unsafe fn mac_verb(
+unsafe fn mac_verb<W: Fullword>(
     verb: Verb,
-    return_code: *mut i32,
-    reason_code: *mut i32,
+    return_code: *mut W,
+    reason_code: *mut W,
     key_identifier: *mut u8,
-    text_length: *mut i32,
+    text_length: *mut W,
     text: *mut u8,
-    rule_array_count: *mut i32,
+    rule_array_count: *mut W,
     rule_array: *mut u8,
     chaining_vector: *mut u8,
     mac: *mut u8,
@@ -118,6 +119,43 @@ pub unsafe extern "C" fn CSNBMGN(
     chaining_vector: *mut u8,
     MAC: *mut u8,
 ) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbmgn(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            key_identifier,
+            text_length,
+            text,
+            rule_array_count,
+            rule_array,
+            chaining_vector,
+            MAC,
+        )
+    }
+}
+
+/// [`CSNBMGN`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBMGN`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csnbmgn<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    key_identifier: *mut u8,
+    text_length: *mut W,
+    text: *mut u8,
+    rule_array_count: *mut W,
+    rule_array: *mut u8,
+    chaining_vector: *mut u8,
+    MAC: *mut u8,
+) {
     let _ = (exit_data_length, exit_data);
     // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
     unsafe {
@@ -156,6 +194,43 @@ pub unsafe extern "C" fn CSNBMVR(
     text_length: *mut i32,
     text: *mut u8,
     rule_array_count: *mut i32,
+    rule_array: *mut u8,
+    chaining_vector: *mut u8,
+    MAC: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbmvr(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            key_identifier,
+            text_length,
+            text,
+            rule_array_count,
+            rule_array,
+            chaining_vector,
+            MAC,
+        )
+    }
+}
+
+/// [`CSNBMVR`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBMVR`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csnbmvr<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    key_identifier: *mut u8,
+    text_length: *mut W,
+    text: *mut u8,
+    rule_array_count: *mut W,
     rule_array: *mut u8,
     chaining_vector: *mut u8,
     MAC: *mut u8,

@@ -1,5 +1,6 @@
 //! C entry point of Master Key Process (CSNBMKP).
 
+use super::args::Fullword;
 use super::{args, coprocessor, guard};
 use crate::verbs::masterkey;
 
@@ -19,6 +20,34 @@ pub unsafe extern "C" fn CSNBMKP(
     exit_data_length: *mut i32,
     exit_data: *mut u8,
     rule_array_count: *mut i32,
+    rule_array: *mut u8,
+    key_part: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csnbmkp(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            key_part,
+        )
+    }
+}
+
+/// [`CSNBMKP`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
+/// (csulincl.h, [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSNBMKP`], with `size_of::<W>()` bytes for each integer.
+pub(crate) unsafe fn csnbmkp<W: Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    rule_array_count: *mut W,
     rule_array: *mut u8,
     key_part: *mut u8,
 ) {

@@ -26,6 +26,9 @@ pub mod keypart;
 pub mod keyrec;
 pub mod keytest;
 pub mod locked;
+/// cbindgen:ignore
+/// (The `long` entry points of libcsulcca are declared in csulincl.h, not softcca.h.)
+pub mod lp64;
 pub mod mac;
 pub mod masterkey;
 pub mod pcu;
@@ -42,12 +45,12 @@ use crate::state::Coprocessor;
 /// Runs one verb body at the boundary and reports its outcome in `rc`/`rs`.
 ///
 /// # Safety
-/// `rc` and `rs` must each be NULL or point to 4 writable bytes (any alignment). The body is
+/// `rc` and `rs` must each be NULL or point to `size_of::<W>()` writable bytes (any alignment). The body is
 /// responsible for its own pointer arguments (through [`args`]).
-pub(crate) unsafe fn guard(
+pub(crate) unsafe fn guard<W: args::Fullword>(
     verb: &'static str,
-    rc: *mut i32,
-    rs: *mut i32,
+    rc: *mut W,
+    rs: *mut W,
     body: impl FnOnce(&mut Notes) -> Result<()>,
 ) {
     let mut notes = Notes::default();
