@@ -10,6 +10,7 @@ CARGO ?= cargo
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
 BUILD := $(CURDIR)/build
 LIBOUT := $(BUILD)/lib
 SONAME := libsoftcca.so.1
@@ -133,6 +134,9 @@ install: lib csulcca
 	ln -sf libcsulcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/$(CSULSONAME)
 	ln -sf $(CSULSONAME) $(DESTDIR)$(LIBDIR)/libcsulcca.so
 	install -m 0644 include/csulincl.h $(DESTDIR)$(INCLUDEDIR)/csulincl.h
+	# COBOL copybooks (one per verb or family) and the COBOL samples.
+	install -d $(DESTDIR)$(DATADIR)/softcca/cobol
+	install -m 0644 examples/cobol/copybooks/*.cpy examples/cobol/*.cob $(DESTDIR)$(DATADIR)/softcca/cobol/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libsoftcca.so* $(DESTDIR)$(LIBDIR)/libsoftcca.a $(DESTDIR)$(INCLUDEDIR)/softcca.h
@@ -140,6 +144,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(COBOLDIR)
 	# IBM CCA for Linux compatibility.
 	rm -f $(DESTDIR)$(LIBDIR)/libcsulcca.so* $(DESTDIR)$(INCLUDEDIR)/csulincl.h
+	# COBOL copybooks and samples.
+	rm -rf $(DESTDIR)$(DATADIR)/softcca/cobol
+	-rmdir $(DESTDIR)$(DATADIR)/softcca 2>/dev/null
 
 clean:
 	$(CARGO) clean

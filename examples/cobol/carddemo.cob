@@ -20,6 +20,7 @@
        01  SAPI-REC.
            05  FILLER                  PIC X(1).
            COPY SOFTCCA.
+           COPY CSUC.
        01  WS-FAILURES                 PIC 9(4) VALUE 0.
        01  WS-READER                   PIC X(128) VALUE SPACES.
        01  WS-WANT-RS                  PIC S9(9) COMP-5 VALUE 0.

@@ -29,6 +29,11 @@
        01  SAPI-REC.
            05  FILLER                  PIC X(1).
            COPY SOFTCCA.
+           COPY CSNBMKP.
+           COPY CSNBKTB.
+           COPY CSNBKPI.
+           COPY CSNBKYT.
+           COPY CSNBKRL.
       *
       * DEMO ONLY master-key parts. These values are published in the
       * softcca sources: never load them into a real key store.

@@ -37,44 +37,14 @@
        01  SAPI-REC.
            05  FILLER                  PIC X(1).
            COPY SOFTCCA.
+           COPY CSNBMKP.
+           COPY CSNBKTB.
+           COPY CSNBKPI.
       *
-      * The CSNBPCU parameters that SOFTCCA.cpy does not have.
+      * The CSNBPCU parameters (CSNBPCU.cpy), at odd addresses.
        01  PCU-REC.
            05  FILLER                  PIC X(3).
-           05  PCU-AUTH-LEN            PIC S9(9) COMP-5 VALUE 64.
-           05  PCU-AUTH-ID             PIC X(64)
-                                       VALUE 'ISSUER.MDK.AC'.
-           05  PCU-ENC-LEN             PIC S9(9) COMP-5 VALUE 64.
-           05  PCU-ENC-ID              PIC X(64)
-                                       VALUE 'ISSUER.MDK.SMC'.
-      *    D (PAN || PSN, rightmost 16 digits, packed) || ATC.
-           05  PCU-KGD-LEN             PIC S9(9) COMP-5 VALUE 10.
-           05  PCU-KGD                 PIC X(10)
-                                       VALUE X'3456789012345601FFFF'.
-           05  PCU-NEW-LEN             PIC S9(9) COMP-5 VALUE 64.
-           05  PCU-NEW-ID              PIC X(64)
-                                       VALUE 'ISSUER.PIN.KEY'.
-           05  PCU-NEW-BLOCK           PIC X(8)
-                                       VALUE X'278CE4308BF9844D'.
-           05  PCU-NEW-PROFILE         PIC X(24)
-                                       VALUE 'ISO-0   NONE'.
-           05  PCU-NEW-PAN             PIC X(12)
-                                       VALUE '456789012345'.
-           05  PCU-CUR-LEN             PIC S9(9) COMP-5 VALUE 64.
-           05  PCU-CUR-ID              PIC X(64)
-                                       VALUE 'ISSUER.PIN.KEY'.
-           05  PCU-CUR-BLOCK           PIC X(8)
-                                       VALUE X'00AC61598137740A'.
-           05  PCU-CUR-PROFILE         PIC X(24)
-                                       VALUE 'ISO-0   NONE'.
-           05  PCU-CUR-PAN             PIC X(12)
-                                       VALUE '456789012345'.
-           05  PCU-OUT-DATA-LEN        PIC S9(9) COMP-5 VALUE 0.
-           05  PCU-OUT-DATA            PIC X(8) VALUE LOW-VALUES.
-           05  PCU-OUT-PROFILE         PIC X(24)
-                                       VALUE 'VISAPCU2NONE'.
-           05  PCU-MSG-LEN             PIC S9(9) COMP-5 VALUE 16.
-           05  PCU-MSG                 PIC X(16) VALUE LOW-VALUES.
+           COPY CSNBPCU.
       *
        01  KNOWN-ANSWER                PIC X(16)
                           VALUE X'C29371CC36BA70C1EE671384F0D3A7B9'.
@@ -183,6 +153,18 @@
            MOVE LOW-VALUES TO WS-PART-1 WS-PART-2 SC-CLEAR-KEY-PART
       *
            DISPLAY '3. CSNBPCU TDES-XOR VISAPCU2 with the labels'
+           MOVE 'ISSUER.MDK.AC' TO PCU-AUTH-ID
+           MOVE 'ISSUER.MDK.SMC' TO PCU-ENC-ID
+      *    D (PAN || PSN, rightmost 16 digits, packed) || ATC.
+           MOVE 10 TO PCU-KGD-LEN
+           MOVE X'3456789012345601FFFF' TO PCU-KGD
+           MOVE 'ISSUER.PIN.KEY' TO PCU-NEW-ID PCU-CUR-ID
+           MOVE X'278CE4308BF9844D' TO PCU-NEW-BLOCK
+           MOVE X'00AC61598137740A' TO PCU-CUR-BLOCK
+           MOVE 'ISO-0   NONE' TO PCU-NEW-PROFILE PCU-CUR-PROFILE
+           MOVE '456789012345' TO PCU-NEW-PAN PCU-CUR-PAN
+           MOVE 64 TO PCU-CUR-LEN
+           MOVE 'VISAPCU2NONE' TO PCU-OUT-PROFILE
            MOVE 2 TO SC-RULE-ARRAY-COUNT
            MOVE 'TDES-XOR' TO SC-RULE-KW(1)
            MOVE 'VISAPCU2' TO SC-RULE-KW(2)
