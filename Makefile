@@ -11,13 +11,15 @@ PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 DATADIR ?= $(PREFIX)/share
+BINDIR ?= $(PREFIX)/bin
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 BUILD := $(CURDIR)/build
 LIBOUT := $(BUILD)/lib
 SONAME := libsoftcca.so.1
 RELEASE := $(CURDIR)/target/release
 
 .PHONY: all deps lib header header-check test test-rust test-c test-cobol demo bench fuzz install uninstall clean lint vectors
-.PHONY: csulcca test-compat
+.PHONY: csulcca test-compat ivp test-install
 
 all: lib
 
@@ -56,6 +58,20 @@ test-compat: csulcca
 	rm -rf "$$home"; cat $(BUILD)/compat/pcu_linux.out; \
 	if [ $$status -ne 0 ]; then echo "test-compat: pcu_linux FAILED"; exit 1; fi
 
+# softcca-ivp (ivp/softcca-ivp.c), the installation verification program: it loads
+# $(LIBDIR)/libsoftcca.so.1, the library `make install` puts there, so it is rebuilt for each
+# LIBDIR (`softcca-ivp --library PATH` loads another).
+ivp: lib
+	@mkdir -p $(BUILD)/ivp
+	$(CC) $(CSULFLAGS) -O2 -Iinclude -DSOFTCCA_IVP_VERSION='"$(VERSION)"' \
+	  -DSOFTCCA_IVP_LIBRARY='"$(LIBDIR)/$(SONAME)"' -o $(BUILD)/ivp/softcca-ivp ivp/softcca-ivp.c -ldl
+
+# Installs into a temporary prefix and uses only what was installed: a C sample built with
+# pkg-config alone, a COBOL sample with the installed copybooks, softcca-ivp, the CCA for Linux
+# program against csulincl.h/-lcsulcca; then uninstalls and checks nothing is left.
+test-install: lib csulcca
+	bash scripts/install-test.sh
+
 header:
 	SOFTCCA_BLESS_HEADER=1 $(CARGO) test --test header
 
@@ -87,7 +103,7 @@ test-cobol: lib
 	$(CARGO) build -p softcca-vcard
 	bash scripts/virtual-cards.sh run 3 $(MAKE) -C examples/cobol test LIBDIR=$(LIBOUT)
 
-test: deps lint test-rust test-c test-cobol test-compat
+test: deps lint test-rust test-c test-cobol test-compat test-install
 	@echo "make test: all suites passed"
 
 # The demo's last step runs examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1.
@@ -118,7 +134,7 @@ COBOLDIR ?= $(LIBDIR)/softcca/cobol
 # Installs the shared and static library (soname libsoftcca.so.1), the header, a pkg-config
 # file, and one `<VERB>.so` link per verb in $(COBOLDIR): put that directory on
 # COB_LIBRARY_PATH and GnuCOBOL's dynamic `CALL 'CSNBPCU'` finds the verb with no relinking.
-install: lib csulcca
+install: lib csulcca ivp
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(COBOLDIR)
 	install -m 0755 $(RELEASE)/libsoftcca.so $(DESTDIR)$(LIBDIR)/libsoftcca.so.1.0.0
 	ln -sf libsoftcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -134,6 +150,9 @@ install: lib csulcca
 	ln -sf libcsulcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/$(CSULSONAME)
 	ln -sf $(CSULSONAME) $(DESTDIR)$(LIBDIR)/libcsulcca.so
 	install -m 0644 include/csulincl.h $(DESTDIR)$(INCLUDEDIR)/csulincl.h
+	# softcca-ivp, the installation verification program.
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BUILD)/ivp/softcca-ivp $(DESTDIR)$(BINDIR)/softcca-ivp
 	# COBOL copybooks (one per verb or family) and the COBOL samples.
 	install -d $(DESTDIR)$(DATADIR)/softcca/cobol
 	install -m 0644 examples/cobol/copybooks/*.cpy examples/cobol/*.cob $(DESTDIR)$(DATADIR)/softcca/cobol/
@@ -147,6 +166,10 @@ uninstall:
 	# COBOL copybooks and samples.
 	rm -rf $(DESTDIR)$(DATADIR)/softcca/cobol
 	-rmdir $(DESTDIR)$(DATADIR)/softcca 2>/dev/null
+	rm -f $(DESTDIR)$(BINDIR)/softcca-ivp
+	# Directories install made, when nothing else is left in them.
+	-rmdir $(DESTDIR)$(LIBDIR)/softcca $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR) \
+	  $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	$(CARGO) clean

@@ -1,0 +1,463 @@
+/*
+ * softcca-ivp: installation verification program for softcca.
+ *
+ *   softcca-ivp [--library PATH]
+ *
+ * Loads the installed library (by default the libsoftcca.so.1 of the libdir it was installed
+ * with, SOFTCCA_IVP_LIBRARY at build time; --library names another), then reports:
+ *
+ *   1. the library file loaded and its version and build date (CSUACFQ STATCCA), which must
+ *      equal the version this program was built for, and a known-answer test, end to end: in
+ *      a scratch state directory of its own it loads a DEMO ONLY master key (CSNBMKP), imports
+ *      three published test keys from clear parts (CSNBKTB, CSNBKPI), builds a PIN change
+ *      message (CSNBPCU TDES-XOR VISAPCU2) and compares it with the published answer
+ *      C29371CC36BA70C1EE671384F0D3A7B9; then removes the directory. This runs in a new
+ *      process (softcca-ivp --kat, only on an empty directory), so it never touches your
+ *      state directory;
+ *   2. the state directory the library would use ($SOFTCCA_HOME, else /var/lib/softcca when
+ *      writable, else $XDG_DATA_HOME/softcca or ~/.local/share/softcca: docs/state.md), its
+ *      owner and mode, and its protection as far as CSUACFQ reports it (the PROTECTION table
+ *      below: one row per CSUACFQ keyword, add a row when the library reports more);
+ *   3. the master-key registers (CSUACFQ STATCCA and STATMKVP);
+ *   4. the access-control file (acp.conf): its mode and the points that are on.
+ *
+ * Sections 2-4 only read: a state directory that does not exist, or that softcca would refuse,
+ * is reported, and no verb is called on it.
+ * Exit status 0 when every check passed, 1 (with the reason on stderr) otherwise, 2 for a usage
+ * error.
+ */
+#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <link.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "softcca.h"
+
+#ifndef SOFTCCA_IVP_LIBRARY
+#define SOFTCCA_IVP_LIBRARY "libsoftcca.so.1"
+#endif
+#ifndef SOFTCCA_IVP_VERSION
+#error "build with -DSOFTCCA_IVP_VERSION=\"x.y.z\" (the Makefile does)"
+#endif
+
+/* The verbs, looked up in the loaded library with the prototypes of softcca.h. */
+static struct {
+    __typeof__(CSUACFQ) *cfq;
+    __typeof__(CSNBMKP) *mkp;
+    __typeof__(CSNBKTB) *ktb;
+    __typeof__(CSNBKPI) *kpi;
+    __typeof__(CSNBPCU) *pcu;
+} lib;
+
+static int failures;
+
+static void fail(const char *fmt, const char *detail)
+{
+    fprintf(stderr, "softcca-ivp: FAILED: ");
+    fprintf(stderr, fmt, detail);
+    fprintf(stderr, "\n");
+    printf("  FAILED: ");
+    printf(fmt, detail);
+    printf("\n");
+    failures++;
+}
+
+static void pad(unsigned char *field, size_t width, const char *text)
+{
+    size_t n = strlen(text);
+    memset(field, ' ', width);
+    memcpy(field, text, n < width ? n : width);
+}
+
+/* Loads the library and its verbs; returns the resolved file name, or NULL. */
+static const char *load(const char *path)
+{
+    static char real[PATH_MAX];
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL) {
+        fail("cannot load the library: %s", dlerror());
+        return NULL;
+    }
+    /* POSIX's way to store dlsym's answer in a function pointer (dlsym(3), XSH rationale). */
+    *(void **)&lib.cfq = dlsym(h, "CSUACFQ");
+    *(void **)&lib.mkp = dlsym(h, "CSNBMKP");
+    *(void **)&lib.ktb = dlsym(h, "CSNBKTB");
+    *(void **)&lib.kpi = dlsym(h, "CSNBKPI");
+    *(void **)&lib.pcu = dlsym(h, "CSNBPCU");
+    if (!lib.cfq || !lib.mkp || !lib.ktb || !lib.kpi || !lib.pcu) {
+        fail("%s lacks a verb (CSUACFQ, CSNBMKP, CSNBKTB, CSNBKPI or CSNBPCU)", path);
+        return NULL;
+    }
+    struct link_map *map = NULL;
+    if (dlinfo(h, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name && realpath(map->l_name, real))
+        return real;
+    return path;
+}
+
+/* CSUACFQ with one keyword: the elements as 8-character strings in out[][9]; returns the
+ * count, or -1 with rc/rs set. */
+static int query(const char *keyword, char out[][9], int32_t *rc, int32_t *rs)
+{
+    int32_t exit_len = 0, count = 1, vdl = 0;
+    unsigned char exit_data[4] = {0}, rules[9 * 8];
+    pad(rules, 8, keyword);
+    *rc = *rs = -1;
+    lib.cfq(rc, rs, &exit_len, exit_data, &count, rules, &vdl, NULL);
+    if (*rc != 0) return -1;
+    for (int i = 0; i < count && i < 9; i++) {
+        memcpy(out[i], rules + 8 * i, 8);
+        out[i][8] = '\0';
+        for (int j = 7; j >= 0 && out[i][j] == ' '; j--) out[i][j] = '\0';
+    }
+    return count;
+}
+
+static const char *register_state(const char *e, int is_new)
+{
+    if (strcmp(e, "1") == 0) return "empty";
+    if (strcmp(e, "2") == 0) return is_new ? "partially loaded" : "loaded";
+    if (strcmp(e, "3") == 0) return "full (loaded, not yet set)";
+    return "unknown";
+}
+
+/* 1. Version. */
+static void report_version(const char *file)
+{
+    char e[9][9];
+    int32_t rc, rs;
+    printf("1. library, and a known-answer test on a scratch state directory\n"
+           "   file      %s\n", file);
+    if (query("STATCCA", e, &rc, &rs) < 6) {
+        char why[64];
+        snprintf(why, sizeof why, "rc=%d rs=%d", (int)rc, (int)rs);
+        fail("CSUACFQ STATCCA: %s", why);
+        return;
+    }
+    printf("   version   %s (CSUACFQ STATCCA), built %s\n", e[3], e[4]);
+    if (strcmp(e[3], SOFTCCA_IVP_VERSION) != 0)
+        fail("the library is version %s, this softcca-ivp was built for " SOFTCCA_IVP_VERSION, e[3]);
+}
+
+/* The state directory as the library resolves it (docs/state.md "Where it is"). */
+static const char *state_directory(void)
+{
+    static char path[PATH_MAX];
+    const char *home = getenv("SOFTCCA_HOME");
+    if (home && *home) return home;
+    if (access("/var/lib/softcca", W_OK) == 0) return "/var/lib/softcca";
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && *xdg) {
+        snprintf(path, sizeof path, "%s/softcca", xdg);
+        return path;
+    }
+    const char *h = getenv("HOME");
+    struct passwd *pw = h && *h ? NULL : getpwuid(getuid());
+    snprintf(path, sizeof path, "%s/.local/share/softcca", h && *h ? h : pw ? pw->pw_dir : "");
+    return path;
+}
+
+/* 2. Protection of the state directory: one row per CSUACFQ keyword the library answers.
+ * The custody status (bound / unbound, activated) is reported here once CSUACFQ carries it:
+ * add its keyword and a line that names the elements. A keyword the library does not know
+ * (8/33) is reported as "not reported by this library", not as a failure. */
+static const struct protection_row {
+    const char *keyword;
+    const char *what;
+} PROTECTION[] = {
+    {"STATCCA", "role"},
+};
+
+static int report_state(const char *dir, const char *library)
+{
+    struct stat st;
+    printf("2. state directory\n   path      %s%s\n", dir,
+           getenv("SOFTCCA_HOME") && *getenv("SOFTCCA_HOME") ? " ($SOFTCCA_HOME)" : "");
+    if (lstat(dir, &st) != 0) {
+        printf("   status    does not exist (created with mode 0700 on first use)\n");
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fail("%s is not a directory", dir);
+        return 0;
+    }
+    printf("   owner     uid %u (you are uid %u), mode %04o%s\n", (unsigned)st.st_uid,
+           (unsigned)geteuid(), (unsigned)(st.st_mode & 07777),
+           st.st_uid == geteuid() && (st.st_mode & 077) == 0 ? "" : "  (softcca refuses it)");
+    if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+        fail("%s must be owned by you with mode 0700 (docs/state.md)", dir);
+        return 0;
+    }
+    if (load(library) == NULL) return 0;
+    for (size_t i = 0; i < sizeof PROTECTION / sizeof PROTECTION[0]; i++) {
+        char e[9][9];
+        int32_t rc, rs;
+        int n = query(PROTECTION[i].keyword, e, &rc, &rs);
+        if (n < 0 && rc == 8 && rs == 33) {
+            printf("   %-9s not reported by this library\n", PROTECTION[i].keyword);
+        } else if (n < 0) {
+            char why[96];
+            snprintf(why, sizeof why, "%s rc=%d rs=%d", PROTECTION[i].keyword, (int)rc, (int)rs);
+            fail("CSUACFQ %s (see docs/codes.md)", why);
+        } else if (strcmp(PROTECTION[i].keyword, "STATCCA") == 0) {
+            printf("   %-9s %s (CSUACFQ STATCCA element 6)\n", PROTECTION[i].what, e[5]);
+        } else {
+            printf("   %-9s", PROTECTION[i].what);
+            for (int j = 0; j < n; j++) printf(" %s", e[j]);
+            printf("\n");
+        }
+    }
+    printf("   custody   bound/unbound and activated: not reported by this library's "
+           "CSUACFQ\n");
+    return 1;
+}
+
+/* 3. Master-key registers. */
+static void report_registers(void)
+{
+    char e[9][9], v[9][9];
+    int32_t rc, rs;
+    printf("3. master-key registers\n");
+    if (query("STATCCA", e, &rc, &rs) < 6 || query("STATMKVP", v, &rc, &rs) < 7) {
+        char why[64];
+        snprintf(why, sizeof why, "rc=%d rs=%d", (int)rc, (int)rs);
+        fail("CSUACFQ STATCCA/STATMKVP: %s (see docs/codes.md)", why);
+        return;
+    }
+    const char *names[3] = {"new", "current", "old"};
+    for (int r = 0; r < 3; r++)
+        printf("   %-9s %-28s MKVP %s%s\n", names[r], register_state(e[r], r == 0),
+               v[1 + 2 * r], v[2 + 2 * r]);
+    if (strcmp(e[1], "2") != 0)
+        printf("   (no current master key: load one with CSNBMKP before using keys)\n");
+}
+
+/* 4. Access-control file. */
+static void report_acp(const char *dir)
+{
+    char path[PATH_MAX], line[256];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/acp.conf", dir);
+    printf("4. access-control file\n   path      %s\n", path);
+    if (lstat(path, &st) != 0) {
+        fail("%s is missing: the verbs that consult access control answer 12/197", path);
+        return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fail("%s is not a regular file: softcca refuses it (12/197)", path);
+        return;
+    }
+    printf("   mode      %04o\n   on       ", (unsigned)(st.st_mode & 07777));
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fail("cannot read %s", path);
+        return;
+    }
+    int on = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *hash = strchr(line, '#');
+        if (hash) *hash = '\0';
+        char point[32], state[8];
+        if (sscanf(line, "%31s %7s", point, state) == 2 && strcmp(state, "on") == 0) {
+            printf(" %s", point);
+            on++;
+        }
+    }
+    fclose(f);
+    printf("%s\n", on ? "" : " (none)");
+}
+
+/* The known-answer test (run in a new process on a scratch state directory). */
+static const unsigned char MK_1[24] = {
+    0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98,
+    0x76, 0x54, 0x32, 0x10, 0x89, 0xAB, 0xCD, 0xEF, 0x01, 0x23, 0x45, 0x67,
+};
+static const unsigned char MK_2[24] = {
+    0xF1, 0xE0, 0xD3, 0xC2, 0xB5, 0xA4, 0x97, 0x86, 0x2A, 0x3B, 0x4C, 0x5D,
+    0x6E, 0x7F, 0x80, 0x91, 0x4A, 0x5B, 0x6D, 0x7C, 0x8F, 0x9E, 0xA1, 0xB0,
+};
+/* cca-spec 9 set-1 test keys as two clear parts each: IMK-AC, IMK-SMC, the IPINENC key. */
+static const struct {
+    const char *key_type, *rules[3];
+    int32_t rule_count;
+    unsigned char part_1[16], part_2[16];
+} KAT_KEYS[3] = {
+    {"DKYGENKY", {"DKYL0", "DMAC", "KEY-PART"}, 3,
+     {0x0E, 0xBA, 0x6B, 0x1F, 0x0B, 0xAB, 0xE6, 0x7F, 0xA8, 0x4A, 0x0E, 0x0B, 0x5B, 0xB6, 0x7F, 0x01},
+     {0xF0, 0x66, 0xD1, 0x87, 0x7D, 0xFF, 0xD4, 0x6F, 0xA9, 0x69, 0x4B, 0x6C, 0xD2, 0x1D, 0xB2, 0xEE}},
+    {"DKYGENKY", {"DKYL0", "DMPIN", "KEY-PART"}, 3,
+     {0x2E, 0x56, 0xB8, 0x77, 0xB7, 0xC5, 0x05, 0x18, 0xA6, 0x81, 0xF5, 0x1B, 0x8B, 0x5A, 0xCF, 0x99},
+     {0x3F, 0x47, 0xA9, 0x66, 0xA6, 0xD4, 0x14, 0x09, 0x84, 0xA3, 0xD7, 0x39, 0xA9, 0x78, 0xED, 0xBB}},
+    {"IPINENC", {"KEY-PART", NULL, NULL}, 1,
+     {0xFD, 0x6B, 0x83, 0xCB, 0x67, 0xFD, 0x64, 0x86, 0xDF, 0x91, 0xC2, 0x6E, 0xA2, 0x32, 0x16, 0x8A},
+     {0xFC, 0x48, 0xC6, 0xAC, 0xEE, 0x56, 0xA9, 0x69, 0x21, 0x4D, 0x78, 0xF6, 0xD4, 0x66, 0x24, 0x9A}},
+};
+static const unsigned char KAT_ANSWER[16] = {
+    0xC2, 0x93, 0x71, 0xCC, 0x36, 0xBA, 0x70, 0xC1, 0xEE, 0x67, 0x13, 0x84, 0xF0, 0xD3, 0xA7, 0xB9,
+};
+
+/* One call's codes; a failure names the step. Codes 0/0 are wanted unless the step says so. */
+static int kat_step(const char *step, int32_t rc, int32_t rs, int warning_ok)
+{
+    if (rc == 0 && (rs == 0 || warning_ok)) return 1;
+    fprintf(stderr, "softcca-ivp: FAILED: known-answer test, %s: rc=%d rs=%d (docs/codes.md)\n",
+            step, (int)rc, (int)rs);
+    return 0;
+}
+
+static int kat(void)
+{
+    int32_t rc, rs, exit_len = 0, one = 1;
+    unsigned char exit_data[4] = {0}, rules[24], part[24], tokens[3][64];
+    const char *mk_steps[4] = {"CLEAR", "FIRST", "LAST", "SET"};
+    const unsigned char *mk_parts[4] = {NULL, MK_1, MK_2, NULL};
+    for (int i = 0; i < 4; i++) {
+        pad(rules, 8, mk_steps[i]);
+        memset(part, 0, sizeof part);
+        if (mk_parts[i]) memcpy(part, mk_parts[i], 24);
+        lib.mkp(&rc, &rs, &exit_len, exit_data, &one, rules, part);
+        if (!kat_step("CSNBMKP", rc, rs, 0)) return 0;
+    }
+    memset(part, 0, sizeof part);
+    for (int k = 0; k < 3; k++) {
+        unsigned char key_type[8], value[16] = {0}, reserved[4] = {0}, cv[16] = {0}, mkvp[8] = {0};
+        int32_t count = KAT_KEYS[k].rule_count;
+        pad(key_type, 8, KAT_KEYS[k].key_type);
+        for (int i = 0; i < count; i++) pad(rules + 8 * i, 8, KAT_KEYS[k].rules[i]);
+        lib.ktb(&rc, &rs, &exit_len, exit_data, tokens[k], key_type, &count, rules, value,
+                reserved, NULL, NULL, cv, NULL, NULL, NULL, mkvp);
+        if (!kat_step("CSNBKTB", rc, rs, 0)) return 0;
+        /* The IMK-SMC test key has even parity: Key Part Import warns 0/4 and keeps it. */
+        pad(rules, 8, "FIRST");
+        memcpy(part, KAT_KEYS[k].part_1, 16);
+        lib.kpi(&rc, &rs, &exit_len, exit_data, &one, rules, part, tokens[k]);
+        if (!kat_step("CSNBKPI FIRST", rc, rs, 1)) return 0;
+        pad(rules, 8, "LAST");
+        memcpy(part, KAT_KEYS[k].part_2, 16);
+        lib.kpi(&rc, &rs, &exit_len, exit_data, &one, rules, part, tokens[k]);
+        memset(part, 0, sizeof part);
+        if (!kat_step("CSNBKPI LAST", rc, rs, 1)) return 0;
+    }
+    unsigned char kgd[10] = {0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56, 0x01, 0xFF, 0xFF};
+    unsigned char new_block[8] = {0x27, 0x8C, 0xE4, 0x30, 0x8B, 0xF9, 0x84, 0x4D};
+    unsigned char cur_block[8] = {0x00, 0xAC, 0x61, 0x59, 0x81, 0x37, 0x74, 0x0A};
+    unsigned char profile[24], pan[12], out_profile[24], message[16] = {0};
+    int32_t count = 2, kgd_len = 10, len64 = 64, zero = 0, message_len = 16;
+    pad(rules, 8, "TDES-XOR");
+    pad(rules + 8, 8, "VISAPCU2");
+    memcpy(profile, "ISO-0   NONE            ", 24);
+    memcpy(pan, "456789012345", 12);
+    memcpy(out_profile, "VISAPCU2NONE            ", 24);
+    lib.pcu(&rc, &rs, &exit_len, exit_data, &count, rules, &len64, tokens[0], &len64, tokens[1],
+            &kgd_len, kgd, &len64, tokens[2], new_block, profile, pan, &len64, tokens[2],
+            cur_block, profile, pan, &zero, NULL, out_profile, &message_len, message);
+    if (!kat_step("CSNBPCU", rc, rs, 0)) return 0;
+    if (message_len != 16 || memcmp(message, KAT_ANSWER, 16) != 0) {
+        fprintf(stderr, "softcca-ivp: FAILED: known-answer test: the CSNBPCU message differs "
+                        "from the published answer\n");
+        return 0;
+    }
+    return 1;
+}
+
+/* The --kat child loads a DEMO ONLY master key: it runs only on an empty directory (the scratch
+ * directory run_kat just made), never on a state directory that holds anything. */
+static int is_empty_directory(const char *dir)
+{
+    DIR *d = dir && *dir ? opendir(dir) : NULL;
+    if (d == NULL) return 0;
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) empty = 0;
+    closedir(d);
+    return empty;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* Runs kat() in a child on a fresh scratch directory, removed afterwards. */
+static void run_kat(const char *library)
+{
+    char scratch[] = "/tmp/softcca-ivp-XXXXXX";
+    fflush(stdout);
+    if (mkdtemp(scratch) == NULL) {
+        fail("cannot make a scratch directory in /tmp: %s", strerror(errno));
+        return;
+    }
+    /* A fresh process image: this one has already opened the state directory under test. */
+    pid_t child = fork();
+    if (child == 0) {
+        setenv("SOFTCCA_HOME", scratch, 1);
+        unsetenv("CSUDESLD");
+        char *args[] = {"softcca-ivp", "--kat", (char *)library, NULL};
+        execv("/proc/self/exe", args);
+        fprintf(stderr, "softcca-ivp: FAILED: cannot run the known-answer test: %s\n",
+                strerror(errno));
+        _exit(1);
+    }
+    int status = 0;
+    if (child < 0 || waitpid(child, &status, 0) != child) status = 1;
+    int removed = nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("library check or known-answer test (see the message above; scratch directory %s removed)", scratch);
+    if (!removed) fail("could not remove the scratch directory %s", scratch);
+}
+
+int main(int argc, char **argv)
+{
+    const char *library = SOFTCCA_IVP_LIBRARY;
+    if (argc == 3 && strcmp(argv[1], "--kat") == 0) { /* run_kat's child, SOFTCCA_HOME set */
+        if (!is_empty_directory(getenv("SOFTCCA_HOME"))) {
+            fprintf(stderr, "softcca-ivp: --kat runs only on an empty scratch $SOFTCCA_HOME\n");
+            return 2;
+        }
+        const char *file = load(argv[2]);
+        if (file == NULL) return 1;
+        report_version(file);
+        if (failures || !kat()) return 1;
+        printf("   KAT       CSNBPCU TDES-XOR VISAPCU2 = C29371CC36BA70C1EE671384F0D3A7B9, "
+               "the published answer\n");
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "--library") == 0) {
+        library = argv[2];
+    } else if (argc != 1) {
+        fprintf(stderr, "usage: softcca-ivp [--library PATH]\n");
+        return 2;
+    }
+    printf("softcca-ivp " SOFTCCA_IVP_VERSION ": installation verification\n");
+    /* Version and KAT in a new process on a scratch directory; this one calls a verb only
+     * when the state directory exists, so the report never creates it. */
+    run_kat(library);
+    const char *dir = state_directory();
+    if (report_state(dir, library)) {
+        report_registers();
+        report_acp(dir);
+    } else {
+        printf("3. master-key registers\n   (no state directory)\n");
+        printf("4. access-control file\n   (no state directory)\n");
+    }
+    if (failures) {
+        printf("softcca-ivp: %d check(s) FAILED\n", failures);
+        return 1;
+    }
+    printf("softcca-ivp: installation verified\n");
+    return 0;
+}
