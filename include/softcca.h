@@ -9,7 +9,8 @@
  * every verb returns void and reports through return_code and reason_code.
  *
  * NOT ABI-compatible with IBM CCA for Linux's csulincl.h, which declares integers as `long`
- * (8 bytes on LP64). Code written for csulincl.h must change its integer variables to int32_t.
+ * (8 bytes on LP64): code written for csulincl.h includes softcca's csulincl.h and links
+ * -lcsulcca instead (docs/cca-linux.md).
  * Return and reason codes: docs/codes.md.
  */
 
