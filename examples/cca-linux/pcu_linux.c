@@ -12,7 +12,10 @@
  *      checks the published answer C29371CC36BA70C1EE671384F0D3A7B9 (the test keys of the
  *      softcca pcu demo, examples/c/pcu_demo.c; pyemv's HSM-checked vector);
  *   4. an error path: a key length of 64 + 2^32, which a 32-bit library would truncate to 64,
- *      is rejected with 8/72 and leaves the outputs as they were.
+ *      is rejected with 8/72 and leaves the outputs as they were;
+ *   5. Cryptographic Facility Query (CSUACFQ STATCCA): the count and verb-data length come
+ *      back as longs (6 and 0), the current master-key register is loaded; a count of
+ *      1 + 2^32 is 8/35 and changes nothing.
  *
  * Build (docs/cca-linux.md):  cc -I<includedir> -o pcu_linux pcu_linux.c -lcsulcca
  * The state directory is $SOFTCCA_HOME; use a fresh one: the program loads its own DEMO ONLY
@@ -185,6 +188,31 @@ int main(void)
         failures++;
     } else {
         printf("  OK   outputs untouched\n");
+    }
+
+    printf("5. CSUACFQ STATCCA\n");
+    unsigned char elements[9 * 8];
+    long one = 1, verb_data_length = 99;
+    pad(elements, 8, "STATCCA");
+    rc = rs = -1;
+    CSUACFQ(&rc, &rs, &exit_len, exit_data, &one, elements, &verb_data_length, NULL);
+    check("CSUACFQ STATCCA", rc, rs, 0, 0);
+    if (one != 6 || verb_data_length != 0 || memcmp(elements + 8, "2       ", 8) != 0) {
+        printf("  FAIL count %ld, verb data length %ld, current register %.8s\n", one,
+               verb_data_length, elements + 8);
+        failures++;
+    } else {
+        printf("  OK   6 elements, verb data length 0, current master key loaded\n");
+    }
+    long wide_count = 1 + (1L << 32);
+    verb_data_length = 99;
+    pad(elements, 8, "STATCCA");
+    rc = rs = -1;
+    CSUACFQ(&rc, &rs, &exit_len, exit_data, &wide_count, elements, &verb_data_length, NULL);
+    check("CSUACFQ count 1+2^32", rc, rs, 8, 35);
+    if (wide_count != 1 + (1L << 32) || verb_data_length != 99 || memcmp(elements, "STATCCA ", 8) != 0) {
+        printf("  FAIL outputs written on failure\n");
+        failures++;
     }
 
     if (failures) {

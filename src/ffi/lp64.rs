@@ -13,7 +13,6 @@
 //! IBM's names with the prototypes of include/csulincl.h and forwards each call here, so a CCA
 //! for Linux program links `-lcsulcca` unchanged. They are not in softcca.h (cbindgen skips this
 //! module); tests/csulincl.rs keeps them and include/csulincl.h equal.
-#![allow(clippy::missing_safety_doc)]
 
 use core::ffi::{c_long, c_void};
 
