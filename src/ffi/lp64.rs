@@ -16,6 +16,8 @@
 
 use core::ffi::{c_long, c_void};
 
+use crate::verbs::mac::Verb;
+
 /// Clear PIN Encrypt with `long` integers: libcsulcca's `CSNBCPE` (docs/CSNBCPE.md).
 ///
 /// # Safety
@@ -427,12 +429,13 @@ pub unsafe extern "C" fn softcca_lp64_CSNBMGN(
     MAC: *mut u8,
 ) {
     // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    let _ = (exit_data_length, exit_data);
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
     unsafe {
-        super::mac::csnbmgn(
+        super::mac::mac_verb(
+            Verb::Generate,
             return_code,
             reason_code,
-            exit_data_length,
-            exit_data,
             key_identifier,
             text_length,
             text,
@@ -492,12 +495,13 @@ pub unsafe extern "C" fn softcca_lp64_CSNBMVR(
     MAC: *mut u8,
 ) {
     // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    let _ = (exit_data_length, exit_data);
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
     unsafe {
-        super::mac::csnbmvr(
+        super::mac::mac_verb(
+            Verb::Verify,
             return_code,
             reason_code,
-            exit_data_length,
-            exit_data,
             key_identifier,
             text_length,
             text,
@@ -545,12 +549,12 @@ pub unsafe extern "C" fn softcca_lp64_CSNBPCU(
     output_PIN_message: *mut u8,
 ) {
     // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    let _ = (exit_data_length, exit_data, output_PIN_data);
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
     unsafe {
-        super::pcu::csnbpcu(
+        super::pcu::pin_change_unblock(
             return_code,
             reason_code,
-            exit_data_length,
-            exit_data,
             rule_array_count,
             rule_array,
             authentication_issuer_master_key_length,
@@ -570,7 +574,6 @@ pub unsafe extern "C" fn softcca_lp64_CSNBPCU(
             current_reference_PIN_profile,
             current_reference_PIN_PAN_data,
             output_PIN_data_length,
-            output_PIN_data,
             output_PIN_profile,
             output_PIN_message_length,
             output_PIN_message,

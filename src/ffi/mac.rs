@@ -10,12 +10,13 @@ use crate::verbs::mac::{
     VERIFY_MAC_LEN, Verb,
 };
 
-/// The common body of both verbs.
+/// The common body of both verbs, for either integer width ([`Fullword`]): `int32_t`
+/// (softcca.h) or `long` (csulincl.h, [`super::lp64`]).
 ///
 /// # Safety
-/// As documented on [`CSNBMGN`] and [`CSNBMVR`].
+/// As documented on [`CSNBMGN`] and [`CSNBMVR`], with `size_of::<W>()` bytes for each integer.
 #[allow(clippy::too_many_arguments)]
-unsafe fn mac_verb<W: Fullword>(
+pub(crate) unsafe fn mac_verb<W: Fullword>(
     verb: Verb,
     return_code: *mut W,
     reason_code: *mut W,
@@ -119,43 +120,6 @@ pub unsafe extern "C" fn CSNBMGN(
     chaining_vector: *mut u8,
     MAC: *mut u8,
 ) {
-    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
-    unsafe {
-        csnbmgn(
-            return_code,
-            reason_code,
-            exit_data_length,
-            exit_data,
-            key_identifier,
-            text_length,
-            text,
-            rule_array_count,
-            rule_array,
-            chaining_vector,
-            MAC,
-        )
-    }
-}
-
-/// [`CSNBMGN`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
-/// (csulincl.h, [`super::lp64`]).
-///
-/// # Safety
-/// As [`CSNBMGN`], with `size_of::<W>()` bytes for each integer.
-#[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn csnbmgn<W: Fullword>(
-    return_code: *mut W,
-    reason_code: *mut W,
-    exit_data_length: *mut W,
-    exit_data: *mut u8,
-    key_identifier: *mut u8,
-    text_length: *mut W,
-    text: *mut u8,
-    rule_array_count: *mut W,
-    rule_array: *mut u8,
-    chaining_vector: *mut u8,
-    MAC: *mut u8,
-) {
     let _ = (exit_data_length, exit_data);
     // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
     unsafe {
@@ -194,43 +158,6 @@ pub unsafe extern "C" fn CSNBMVR(
     text_length: *mut i32,
     text: *mut u8,
     rule_array_count: *mut i32,
-    rule_array: *mut u8,
-    chaining_vector: *mut u8,
-    MAC: *mut u8,
-) {
-    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
-    unsafe {
-        csnbmvr(
-            return_code,
-            reason_code,
-            exit_data_length,
-            exit_data,
-            key_identifier,
-            text_length,
-            text,
-            rule_array_count,
-            rule_array,
-            chaining_vector,
-            MAC,
-        )
-    }
-}
-
-/// [`CSNBMVR`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
-/// (csulincl.h, [`super::lp64`]).
-///
-/// # Safety
-/// As [`CSNBMVR`], with `size_of::<W>()` bytes for each integer.
-#[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn csnbmvr<W: Fullword>(
-    return_code: *mut W,
-    reason_code: *mut W,
-    exit_data_length: *mut W,
-    exit_data: *mut u8,
-    key_identifier: *mut u8,
-    text_length: *mut W,
-    text: *mut u8,
-    rule_array_count: *mut W,
     rule_array: *mut u8,
     chaining_vector: *mut u8,
     MAC: *mut u8,

@@ -1,6 +1,7 @@
 //! C entry points of PIN Change/Unblock: `CSNBPCU` and its AMODE(64) name `CSNEPCU`, one
 //! implementation. IBM's 27 parameters in IBM's order (z/OS ICSF APG "PIN Change/Unblock
-//! (CSNBPCU and CSNEPCU)", Format), integers as `int32_t` fullwords.
+//! (CSNBPCU and CSNEPCU)", Format), integers as `int32_t` fullwords (`long` for libcsulcca:
+//! [`super::lp64`]).
 
 use super::args::Fullword;
 use super::{args, coprocessor, guard};
@@ -31,12 +32,14 @@ unsafe fn pin_input<W: Fullword>(
     }
 }
 
-/// The one implementation behind both names.
+/// The one implementation behind both names, for either integer width ([`Fullword`]):
+/// `int32_t` (softcca.h) or `long` (csulincl.h, [`super::lp64`]); `exit_data_length`,
+/// `exit_data` and `output_PIN_data` are ignored and not passed.
 ///
 /// # Safety
-/// As documented on [`CSNBPCU`].
+/// As documented on [`CSNBPCU`], with `size_of::<W>()` bytes for each integer.
 #[allow(clippy::too_many_arguments)]
-unsafe fn pin_change_unblock<W: Fullword>(
+pub(crate) unsafe fn pin_change_unblock<W: Fullword>(
     return_code: *mut W,
     reason_code: *mut W,
     rule_array_count: *mut W,
@@ -194,75 +197,6 @@ pub unsafe extern "C" fn CSNBPCU(
     output_PIN_message_length: *mut i32,
     output_PIN_message: *mut u8,
 ) {
-    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
-    unsafe {
-        csnbpcu(
-            return_code,
-            reason_code,
-            exit_data_length,
-            exit_data,
-            rule_array_count,
-            rule_array,
-            authentication_issuer_master_key_length,
-            authentication_issuer_master_key_identifier,
-            encryption_issuer_master_key_length,
-            encryption_issuer_master_key_identifier,
-            key_generation_data_length,
-            key_generation_data,
-            new_reference_PIN_key_length,
-            new_reference_PIN_key_identifier,
-            new_reference_PIN_block,
-            new_reference_PIN_profile,
-            new_reference_PIN_PAN_data,
-            current_reference_PIN_key_length,
-            current_reference_PIN_key_identifier,
-            current_reference_PIN_block,
-            current_reference_PIN_profile,
-            current_reference_PIN_PAN_data,
-            output_PIN_data_length,
-            output_PIN_data,
-            output_PIN_profile,
-            output_PIN_message_length,
-            output_PIN_message,
-        )
-    }
-}
-
-/// [`CSNBPCU`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
-/// (csulincl.h, [`super::lp64`]).
-///
-/// # Safety
-/// As [`CSNBPCU`], with `size_of::<W>()` bytes for each integer.
-#[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn csnbpcu<W: Fullword>(
-    return_code: *mut W,
-    reason_code: *mut W,
-    exit_data_length: *mut W,
-    exit_data: *mut u8,
-    rule_array_count: *mut W,
-    rule_array: *mut u8,
-    authentication_issuer_master_key_length: *mut W,
-    authentication_issuer_master_key_identifier: *mut u8,
-    encryption_issuer_master_key_length: *mut W,
-    encryption_issuer_master_key_identifier: *mut u8,
-    key_generation_data_length: *mut W,
-    key_generation_data: *mut u8,
-    new_reference_PIN_key_length: *mut W,
-    new_reference_PIN_key_identifier: *mut u8,
-    new_reference_PIN_block: *mut u8,
-    new_reference_PIN_profile: *mut u8,
-    new_reference_PIN_PAN_data: *mut u8,
-    current_reference_PIN_key_length: *mut W,
-    current_reference_PIN_key_identifier: *mut u8,
-    current_reference_PIN_block: *mut u8,
-    current_reference_PIN_profile: *mut u8,
-    current_reference_PIN_PAN_data: *mut u8,
-    output_PIN_data_length: *mut W,
-    output_PIN_data: *mut u8,
-    output_PIN_profile: *mut u8,
-    output_PIN_message_length: *mut W,
-    output_PIN_message: *mut u8,
-) {
     let _ = (exit_data_length, exit_data, output_PIN_data);
     // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
     unsafe {
@@ -330,13 +264,12 @@ pub unsafe extern "C" fn CSNEPCU(
     output_PIN_message_length: *mut i32,
     output_PIN_message: *mut u8,
 ) {
+    let _ = (exit_data_length, exit_data, output_PIN_data);
     // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
     unsafe {
-        csnepcu(
+        pin_change_unblock(
             return_code,
             reason_code,
-            exit_data_length,
-            exit_data,
             rule_array_count,
             rule_array,
             authentication_issuer_master_key_length,
@@ -356,76 +289,6 @@ pub unsafe extern "C" fn CSNEPCU(
             current_reference_PIN_profile,
             current_reference_PIN_PAN_data,
             output_PIN_data_length,
-            output_PIN_data,
-            output_PIN_profile,
-            output_PIN_message_length,
-            output_PIN_message,
-        )
-    }
-}
-
-/// [`CSNEPCU`] for either integer width ([`Fullword`]): `int32_t` (softcca.h) or `long`
-/// (csulincl.h, [`super::lp64`]).
-///
-/// # Safety
-/// As [`CSNEPCU`], with `size_of::<W>()` bytes for each integer.
-#[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn csnepcu<W: Fullword>(
-    return_code: *mut W,
-    reason_code: *mut W,
-    exit_data_length: *mut W,
-    exit_data: *mut u8,
-    rule_array_count: *mut W,
-    rule_array: *mut u8,
-    authentication_issuer_master_key_length: *mut W,
-    authentication_issuer_master_key_identifier: *mut u8,
-    encryption_issuer_master_key_length: *mut W,
-    encryption_issuer_master_key_identifier: *mut u8,
-    key_generation_data_length: *mut W,
-    key_generation_data: *mut u8,
-    new_reference_PIN_key_length: *mut W,
-    new_reference_PIN_key_identifier: *mut u8,
-    new_reference_PIN_block: *mut u8,
-    new_reference_PIN_profile: *mut u8,
-    new_reference_PIN_PAN_data: *mut u8,
-    current_reference_PIN_key_length: *mut W,
-    current_reference_PIN_key_identifier: *mut u8,
-    current_reference_PIN_block: *mut u8,
-    current_reference_PIN_profile: *mut u8,
-    current_reference_PIN_PAN_data: *mut u8,
-    output_PIN_data_length: *mut W,
-    output_PIN_data: *mut u8,
-    output_PIN_profile: *mut u8,
-    output_PIN_message_length: *mut W,
-    output_PIN_message: *mut u8,
-) {
-    // SAFETY: same contract as CSNBPCU, forwarded unchanged.
-    unsafe {
-        csnbpcu(
-            return_code,
-            reason_code,
-            exit_data_length,
-            exit_data,
-            rule_array_count,
-            rule_array,
-            authentication_issuer_master_key_length,
-            authentication_issuer_master_key_identifier,
-            encryption_issuer_master_key_length,
-            encryption_issuer_master_key_identifier,
-            key_generation_data_length,
-            key_generation_data,
-            new_reference_PIN_key_length,
-            new_reference_PIN_key_identifier,
-            new_reference_PIN_block,
-            new_reference_PIN_profile,
-            new_reference_PIN_PAN_data,
-            current_reference_PIN_key_length,
-            current_reference_PIN_key_identifier,
-            current_reference_PIN_block,
-            current_reference_PIN_profile,
-            current_reference_PIN_PAN_data,
-            output_PIN_data_length,
-            output_PIN_data,
             output_PIN_profile,
             output_PIN_message_length,
             output_PIN_message,
