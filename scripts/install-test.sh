@@ -8,8 +8,9 @@
 #      `pkg-config --cflags --libs softcca`, run on a fresh state directory;
 #   3. a COBOL sample (the installed keysdemo.cob) built with the installed copybooks only, its
 #      output equal to examples/cobol/expected-output.txt (skipped without cobc, failing under CI);
-#   4. the installed softcca-ivp: it loads <tmp>/lib/libsoftcca.so.1 and passes on an empty
-#      and on a used state directory, and fails (exit 1, a message) on one softcca would refuse;
+#   4. the installed softcca-ivp: it loads <tmp>/lib/libsoftcca.so.1 and passes on a missing
+#      and on a used state directory, its known-answer mode refuses a used one (exit 2, the
+#      registers unchanged), and it fails (exit 1, a message) on one softcca would refuse;
 #   5. the CCA for Linux program examples/cca-linux/pcu_linux.c built against the installed
 #      csulincl.h and -lcsulcca;
 #   6. make uninstall PREFIX=<tmp>: nothing left under <tmp>.
@@ -31,8 +32,10 @@ run_sample() {
     s=$(state)
     SOFTCCA_HOME=$s LD_LIBRARY_PATH=$prefix/lib "$exe" > "$exe.out" \
         || { cat "$exe.out"; fail "$(basename "$exe") against the installed files"; }
-    LD_LIBRARY_PATH=$prefix/lib ldd "$exe" | grep -q "$prefix/lib/$library" \
-        || fail "$(basename "$exe") did not load the installed $library"
+    # (ldd's output kept first: grep -q exiting early would fail the pipe under pipefail)
+    local libs
+    libs=$(LD_LIBRARY_PATH=$prefix/lib ldd "$exe")
+    grep -q "$prefix/lib/$library" <<< "$libs" || fail "$(basename "$exe") did not load the installed $library"
     tail -1 "$exe.out"
 }
 
@@ -89,6 +92,15 @@ SOFTCCA_HOME=$s "$ivp" > "$work/ivp.out" 2>&1 || { cat "$work/ivp.out"; fail "so
 grep -Eq "current +loaded +MKVP [0-9A-F]{16}" "$work/ivp.out" || { cat "$work/ivp.out"; fail "softcca-ivp registers"; }
 grep -q "acp.conf" "$work/ivp.out" || fail "softcca-ivp access-control file"
 cat "$work/ivp.out"
+# softcca-ivp's known-answer mode loads a DEMO master key: pointed at a used state directory it
+# must refuse (exit 2) and leave the master-key registers as they were.
+before=$(grep -E "^   (new|current|old) " "$work/ivp.out")
+status=0
+SOFTCCA_HOME=$s "$ivp" --kat "$prefix/lib/libsoftcca.so.1" > "$work/kat.out" 2>&1 || status=$?
+[ "$status" = 2 ] || { cat "$work/kat.out"; fail "softcca-ivp --kat on a used state directory exited $status"; }
+SOFTCCA_HOME=$s "$ivp" > "$work/ivp.out" 2>&1 || fail "softcca-ivp after --kat"
+[ "$(grep -E "^   (new|current|old) " "$work/ivp.out")" = "$before" ] || fail "--kat changed the registers"
+echo "   --kat on a used state directory: refused, registers unchanged"
 # A state directory softcca refuses (group and others may enter it): exit 1 and a message.
 chmod 0755 "$s"
 if SOFTCCA_HOME=$s "$ivp" > "$work/ivp.out" 2> "$work/ivp.err"; then
