@@ -522,3 +522,34 @@ fn appenders_killed_at_random_leave_a_log_that_verifies() {
     let l = lines(&home);
     eprintln!("{rounds} rounds of 6 appenders killed, {} records", l.len());
 }
+
+/// examples/c/audit_verify.c, the auditor's program: chain intact, then the first bad record.
+#[test]
+fn the_auditor_program_names_the_first_bad_record() {
+    let Some(exe) = common::c_build::compile_example("audit_verify example", "audit_verify") else {
+        return;
+    };
+    let (home, l) = eight("audit-example");
+    let run = |want: i32| {
+        let out = std::process::Command::new(&exe)
+            .env("SOFTCCA_HOME", &home)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(want));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let ok = run(0);
+    assert!(
+        ok.contains("audit log: 8 records verified, chain intact"),
+        "{ok}"
+    );
+    assert!(ok.contains(field(&l[7], "hash")), "{ok}");
+    let mut t = l.clone();
+    t[4] = t[4].replace("d.n=0", "d.n=7");
+    write_lines(&home, &t);
+    let bad = run(1);
+    assert!(
+        bad.contains("4 records verified; record 5 is bad: X'F209' a field was edited"),
+        "{bad}"
+    );
+}

@@ -144,10 +144,16 @@ impl AuditLog {
         Ok(at.seq)
     }
 
-    /// Opens the log for reading (for the verifier); `Ok(None)` when there is none.
+    /// Opens the log for reading (for the verifier), with a shared `flock` held as long as
+    /// the descriptor (appends wait, so no line is read half-written); `Ok(None)` when there
+    /// is none.
     pub fn open_read(&self) -> Result<Option<OwnedFd>> {
         match self.dir.open_file(FILE, false) {
-            Ok((fd, _)) => Ok(Some(fd)),
+            Ok((fd, _)) => {
+                rfs::flock(&fd, FlockOperation::LockShared)
+                    .map_err(|_| Error::AuditLogUnavailable)?;
+                Ok(Some(fd))
+            }
             Err(Error::StateFileMissing) => Ok(None),
             Err(e) => Err(unavailable(e)),
         }
