@@ -7,13 +7,14 @@
 //! Borrows virtual card 8 (tests/card_pcsc.rs's; test binaries run one after another) on a
 //! fresh state file and gives it its own state file back afterwards.
 
+#[path = "common/audit_call.rs"]
+mod audit_call;
 #[path = "common/vcards.rs"]
 mod vcards;
 
 use std::path::PathBuf;
 use std::ptr::null_mut;
 
-use softcca::ffi::audit::CSUAAVF;
 use softcca::ffi::card::{CSUCCPN, CSUCERA, CSUCGLB, CSUCINS};
 use softcca::verbs::card::INSPECT_LEN;
 use vcards::{EMPTY_SLOT, VCard, on_card, pcsc, pin, vcard};
@@ -131,29 +132,6 @@ fn one_pin(verb: &str, reader: &str, pins: &[&str]) -> (i32, i32) {
     (rc, rs)
 }
 
-/// CSUAAVF: `(rc, rs, checked, first bad)`.
-fn verify() -> (i32, i32, i32, i32) {
-    let (mut rc, mut rs, mut count) = (-1, -1, 0);
-    let (mut checked, mut bad, mut hl) = (-1, -1, 64);
-    let mut hash = [0u8; 64];
-    // SAFETY: valid pointers for CSUAAVF's documented lengths.
-    unsafe {
-        CSUAAVF(
-            &mut rc,
-            &mut rs,
-            null_mut(),
-            null_mut(),
-            &mut count,
-            null_mut(),
-            &mut checked,
-            &mut bad,
-            &mut hl,
-            hash.as_mut_ptr(),
-        )
-    };
-    (rc, rs, checked, bad)
-}
-
 /// The PIN SCR field of Inspect.
 fn scr(reader: &str) -> String {
     let (rc, rs, l) = inspect(reader, None);
@@ -242,7 +220,9 @@ fn every_card_verb_is_audited_and_an_unusable_log_leaves_the_card_untouched() {
     let text = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let label = "SET%20A%251";
-    let want: &[(&str, (&str, &str, &str), i32, i32)] = &[
+    // (verb, (reader, csn, label), rc, rs) of each record after the genesis record.
+    type Want<'a> = (&'a str, (&'a str, &'a str, &'a str), i32, i32);
+    let want: &[Want] = &[
         ("CSUCINS", (&reader, csn, "-"), 0, 0),
         ("CSUCINS", (&reader, csn, label), 0, 0),
         ("CSUCGLB", (&reader, csn, "-"), 8, 0xF1C6),
@@ -268,5 +248,6 @@ fn every_card_verb_is_audited_and_an_unusable_log_leaves_the_card_untouched() {
     for secret in [TRANSPORT_PIN, WRONG_PIN, NEW_PIN, LONG_PIN] {
         assert!(!text.contains(secret), "a PIN is in the log:\n{text}");
     }
-    assert_eq!(verify(), (0, 0, lines.len() as i32, 0));
+    let (rc, rs, checked, bad, _) = audit_call::verify();
+    assert_eq!((rc, rs, checked, bad), (0, 0, lines.len() as i32, 0));
 }

@@ -7,7 +7,10 @@
 //! Every scenario runs in child processes (this binary again, `child_script`) on a state
 //! directory of its own: a process opens its state directory once.
 
+#[path = "common/audit_call.rs"]
+mod audit_call;
 mod common;
+use audit_call::verify;
 use common::child;
 use common::temp_state;
 
@@ -18,7 +21,6 @@ use std::ptr::null_mut;
 use std::time::{Duration, Instant};
 
 use softcca::audit::Event;
-use softcca::ffi::audit::CSUAAVF;
 use softcca::ffi::card::CSUCGLB;
 use softcca::state::Coprocessor;
 
@@ -62,29 +64,6 @@ fn glb() -> (i32, i32) {
         )
     };
     (rc, rs)
-}
-
-/// CSUAAVF: `(rc, rs, records checked, first bad record, last hash)`.
-fn verify() -> (i32, i32, i32, i32, String) {
-    let (mut rc, mut rs, mut count) = (-1, -1, 0);
-    let (mut checked, mut bad, mut hl) = (-1, -1, 64);
-    let mut hash = [0u8; 64];
-    // SAFETY: valid pointers for CSUAAVF's documented lengths.
-    unsafe {
-        CSUAAVF(
-            &mut rc,
-            &mut rs,
-            null_mut(),
-            null_mut(),
-            &mut count,
-            null_mut(),
-            &mut checked,
-            &mut bad,
-            &mut hl,
-            hash.as_mut_ptr(),
-        )
-    };
-    (rc, rs, checked, bad, String::from_utf8_lossy(&hash).into())
 }
 
 fn event(n: u64) -> (i32, i32) {

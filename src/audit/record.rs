@@ -244,7 +244,7 @@ fn field<'a>(tokens: &mut impl Iterator<Item = &'a str>, key: &str) -> Option<&'
 }
 
 /// Parses one line (without its end of line). `None`: malformed (any deviation from what
-/// [`line`] writes, checked by writing the body again and comparing the bytes).
+/// [`line()`] writes, checked by writing the body again and comparing the bytes).
 pub fn parse(text: &[u8]) -> Option<Record> {
     if text.len() > MAX_LINE {
         return None;

@@ -1,5 +1,5 @@
 //! The audit log at the C boundary: the wrapper every card verb's entry point runs through
-//! ([`audited`]) and Audit Log Verify (CSUAAVF, docs/CSUAAVF.md).
+//! (`audited`) and Audit Log Verify (CSUAAVF, docs/CSUAAVF.md).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

@@ -189,15 +189,22 @@ impl StateDir {
             Errno::NOENT => Error::StateFileMissing,
             e => io(e),
         })?;
-        let s = rfs::fstat(&fd).map_err(io)?;
+        self.check_file(&fd)?;
+        Ok((fd, write))
+    }
+
+    /// Checks an opened state file: a regular file owned by this user; clears its group and
+    /// other mode bits.
+    fn check_file(&self, fd: &OwnedFd) -> Result<()> {
+        let s = rfs::fstat(fd).map_err(io)?;
         if FileType::from_raw_mode(s.st_mode) != FileType::RegularFile || s.st_uid != self.euid {
             return Err(Error::StateFileNotRegular);
         }
         if s.st_mode & 0o077 != 0 {
-            rfs::fchmod(&fd, Mode::from_raw_mode(s.st_mode & 0o700))
+            rfs::fchmod(fd, Mode::from_raw_mode(s.st_mode & 0o700))
                 .map_err(|_| Error::StateFileNotRegular)?;
         }
-        Ok((fd, write))
+        Ok(())
     }
 
     /// Opens the append-only state file `name` for reading and appending (`O_APPEND`),
@@ -227,14 +234,7 @@ impl StateDir {
             Errno::ROFS | Errno::ACCESS | Errno::PERM => Error::StateReadOnly,
             e => io(e),
         })?;
-        let s = rfs::fstat(&fd).map_err(io)?;
-        if FileType::from_raw_mode(s.st_mode) != FileType::RegularFile || s.st_uid != self.euid {
-            return Err(Error::StateFileNotRegular);
-        }
-        if s.st_mode & 0o077 != 0 {
-            rfs::fchmod(&fd, Mode::from_raw_mode(s.st_mode & 0o700))
-                .map_err(|_| Error::StateFileNotRegular)?;
-        }
+        self.check_file(&fd)?;
         Ok((fd, !existed))
     }
 
