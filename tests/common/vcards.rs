@@ -69,7 +69,12 @@ pub fn vcard(index: usize) -> Option<VCard> {
         port: line[1].parse().unwrap(),
         reader: line[2].into(),
         csn: line[3].into(),
-        pid: line[4].parse().unwrap(),
+        // The card's pid file, not cards.tsv: a test binary that borrowed the card before
+        // restarted it under a new pid (VCard::spawn_on writes the pid file).
+        pid: std::fs::read_to_string(dir.join(format!("card-{index}.pid")))
+            .ok()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| line[4].parse().unwrap()),
         dir,
     })
 }
