@@ -1,8 +1,10 @@
 //! The audit log of card use on a virtual card through pcscd (docs/audit.md): each card
 //! verb's call appends one record with its reader, CSN, label (when the verb read it) and
 //! codes, also for a wrong PIN, an empty reader and a PIN refused before the card is
-//! touched; no PIN reaches the file; and a log that cannot be opened stops the verb before
-//! the card is touched (its PIN counter does not move).
+//! touched; no PIN reaches the file; a log that cannot be opened stops the verb before the
+//! card is touched (its PIN counter does not move); and a record that cannot be written after
+//! the card answered (a file-size limit standing in for a full disk) leaves the caller's
+//! outputs untouched and the log cut back to its previous length.
 //!
 //! Borrows virtual card 8 (tests/card_pcsc.rs's; test binaries run one after another) on a
 //! fresh state file and gives it its own state file back afterwards.
@@ -51,7 +53,7 @@ fn inspect(reader: &str, pin: Option<&str>) -> (i32, i32, Vec<u8>) {
     let mut field = name_field(reader);
     let mut p = pin.unwrap_or("").as_bytes().to_vec();
     let (mut pl, mut ol) = (p.len() as i32, INSPECT_LEN as i32);
-    let mut out = vec![0u8; INSPECT_LEN];
+    let mut out = vec![0xEEu8; INSPECT_LEN];
     let pp = if pin.is_some() {
         p.as_mut_ptr()
     } else {
@@ -139,6 +141,30 @@ fn scr(reader: &str) -> String {
     String::from_utf8_lossy(&l[226..228]).into()
 }
 
+/// Runs `f` with this process's file-size limit at `bytes` (SIGXFSZ ignored, so a write past
+/// it fails with EFBIG as on a full disk), then lifts the limit again.
+fn with_file_size_limit<R>(bytes: u64, f: impl FnOnce() -> R) -> R {
+    let mut old = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain system calls on valid, owned structures; this binary's only test runs
+    // alone, and no other thread writes files meanwhile.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        assert_eq!(libc::getrlimit(libc::RLIMIT_FSIZE, &mut old), 0);
+        let limit = libc::rlimit {
+            rlim_cur: bytes,
+            rlim_max: old.rlim_max,
+        };
+        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0);
+    }
+    let r = f();
+    // SAFETY: as above.
+    unsafe { assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &old), 0) };
+    r
+}
+
 /// `key=value` tokens of a record line, in order.
 fn fields(line: &str) -> Vec<(String, String)> {
     line.split(' ')
@@ -215,6 +241,21 @@ fn every_card_verb_is_audited_and_an_unusable_log_leaves_the_card_untouched() {
     std::fs::remove_file(&log).unwrap();
     std::fs::rename(&aside, &log).unwrap();
     assert_eq!(scr(r), "01", "the refused calls did not reach the card");
+
+    // The record cannot be written after the card answered (a file-size limit stands in for a
+    // full disk): 12/X'F201', the Inspect output untouched, the log cut back to its length.
+    let size = std::fs::metadata(&log).unwrap().len();
+    let (rc, rs, out) = with_file_size_limit(size + 10, || inspect(r, None));
+    assert_eq!((rc, rs), (12, 0xF201));
+    assert!(
+        out.iter().all(|&b| b == 0xEE),
+        "outputs written without a record"
+    );
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().len(),
+        size,
+        "the log was not cut back"
+    );
     assert_eq!(one_pin("CSUCERA", r, &[NEW_PIN]), (0, 0));
 
     let text = std::fs::read_to_string(&log).unwrap();
