@@ -31,6 +31,34 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Audit Log Verify (docs/CSUAAVF.md): checks the state directory's audit log from its
+ * genesis record on and names the first bad record.
+ *
+ * Rule array: 0 or 1 keyword, `CHAIN` (default: the hash chain; the custody issue adds the
+ * MAC check). Outputs, written on return code 0 and 4: `records_checked` (records that
+ * verified), `first_bad_record` (the position, i.e. expected sequence number, of the first
+ * bad record; 0 when the chain verified), `last_hash` (64 bytes: the last verified record's
+ * hash in hexadecimal; `last_hash_length` in: its room, at least 64; out: 64). Return code
+ * 4 with reason X'F208'..X'F20E' says what is wrong with the first bad record.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes; `rule_array`: 8 × count readable bytes (NULL when
+ * 0); `records_checked`, `first_bad_record`: 4 writable bytes each; `last_hash_length`: 4
+ * readable and writable bytes; `last_hash`: `*last_hash_length` writable bytes.
+ * `return_code`, `reason_code`: NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUAAVF(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             int32_t *records_checked,
+             int32_t *first_bad_record,
+             int32_t *last_hash_length,
+             uint8_t *last_hash);
+
+/**
  * List readers (docs/CSUCRDL.md): every PC/SC reader and whether it holds a card.
  *
  * Rule array: 0 or 1 keyword, `ALL` (default) or `PRESENT` (only readers holding a card).

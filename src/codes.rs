@@ -19,7 +19,8 @@ pub const RC_NOT_READY: i32 = 12;
 /// ICSF return code 16: an internal error.
 pub const RC_INTERNAL: i32 = 16;
 
-/// A successful call that still has something to say (return code 0, non-zero reason).
+/// A successful call that still has something to say (return code 0, non-zero reason), or a
+/// finding of Audit Log Verify (return code 4, outputs written).
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Warning {
@@ -33,6 +34,23 @@ pub enum Warning {
     MasterKeyDuplicateThirds,
     /// Key Record Read: the record holds a null key token.
     NullRecord,
+    /// Audit Log Verify: a record line cannot be read (field order, syntax, encoding).
+    AuditMalformedRecord,
+    /// Audit Log Verify: a record's hash does not match its fields (a field was edited).
+    AuditRecordEdited,
+    /// Audit Log Verify: a record's sequence number is not the previous one plus 1 (a record
+    /// removed, inserted or moved).
+    AuditSequence,
+    /// Audit Log Verify: a record's `prev` is not the hash of the record before it.
+    AuditBrokenLink,
+    /// Audit Log Verify: the first record is not this directory's genesis record, or a
+    /// genesis record appears later.
+    AuditGenesis,
+    /// Audit Log Verify: the last line is torn (no end of line: an append interrupted by a
+    /// crash or a full disk); the next append repairs it.
+    AuditTornTail,
+    /// Audit Log Verify: the state directory has no audit log.
+    AuditLogMissing,
 }
 
 /// Return and reason code of a failure.
@@ -110,6 +128,10 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::StateFileDamaged => (RC_NOT_READY, 197),
         Error::AcpConfigSyntax => (RC_NOT_READY, 197),
         Error::StateReadOnly => (RC_NOT_READY, 197),
+        // The audit log (src/audit): softcca's own reason codes X'F200'..X'F21F'.
+        Error::AuditLogUnavailable => (RC_NOT_READY, 0xF200),
+        Error::AuditLogWrite => (RC_NOT_READY, 0xF201),
+        Error::AuditLogDamaged => (RC_NOT_READY, 0xF202),
         // Operator-card verbs (CSUC…): softcca's own reason codes X'F1xx' (ICSF and CCA have
         // none for operator cards); the low byte follows the card's status word where one
         // exists (63Cx, 6983, 6985, 6581).
@@ -145,6 +167,15 @@ pub const fn of_warning(warning: Warning) -> (i32, i32) {
         Warning::MasterKeyPartParity => (RC_OK, 702),
         Warning::MasterKeyDuplicateThirds => (RC_OK, 701),
         Warning::NullRecord => (RC_OK, 8),
+        // Audit Log Verify's findings: return code 4 like a verification that did not verify,
+        // but with the verb's outputs written (how many records verified, the first bad one).
+        Warning::AuditMalformedRecord => (RC_WARNING, 0xF208),
+        Warning::AuditRecordEdited => (RC_WARNING, 0xF209),
+        Warning::AuditSequence => (RC_WARNING, 0xF20A),
+        Warning::AuditBrokenLink => (RC_WARNING, 0xF20B),
+        Warning::AuditGenesis => (RC_WARNING, 0xF20C),
+        Warning::AuditTornTail => (RC_WARNING, 0xF20D),
+        Warning::AuditLogMissing => (RC_WARNING, 0xF20E),
     }
 }
 

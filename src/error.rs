@@ -144,6 +144,16 @@ pub enum Error {
     AcpConfigSyntax,
     /// A verb that writes state was called on a state directory this process may only read.
     StateReadOnly,
+    /// The audit log cannot be opened for appending: a symbolic link or not a regular file,
+    /// owned by another user, or the state directory is read-only for this process. A card
+    /// verb then refuses before it touches a card.
+    AuditLogUnavailable,
+    /// Writing or syncing an audit record failed (disk full, I/O error); the log is cut back
+    /// to its previous length.
+    AuditLogWrite,
+    /// The audit log's last record cannot be read back (malformed, or its hash does not
+    /// match): nothing is appended until an operator has verified the log and moved it aside.
+    AuditLogDamaged,
     /// Card verbs: a PIN that is not exactly 8 digits after the E.161 mapping (7 or 9
     /// characters, a character with no keypad digit); refused before any card is touched.
     CardPinSyntax,
@@ -249,6 +259,9 @@ impl fmt::Display for Error {
             Error::StateFileDamaged => "a state file is truncated or not a softcca file",
             Error::AcpConfigSyntax => "acp.conf has a line that cannot be read",
             Error::StateReadOnly => "the state directory is read-only for this process",
+            Error::AuditLogUnavailable => "the audit log cannot be opened for appending",
+            Error::AuditLogWrite => "the audit record could not be written",
+            Error::AuditLogDamaged => "the audit log's last record is damaged",
             Error::CardPinSyntax => "the card PIN is not 8 digits after mapping",
             Error::CardWrongPin(_) => "the card PIN is wrong",
             Error::CardBlocked => "the card is blocked",

@@ -9,7 +9,14 @@ use softcca::card::pcsc::Pcsc;
 fn no_pcscd_is_no_service() {
     // SAFETY: the only test of this binary sets it before any PC/SC call; no other thread
     // reads the environment meanwhile.
-    unsafe { std::env::set_var("PCSCLITE_CSOCK_NAME", "/nonexistent/softcca/pcscd.comm") };
+    unsafe {
+        std::env::set_var("PCSCLITE_CSOCK_NAME", "/nonexistent/softcca/pcscd.comm");
+        // Card verbs append to the audit log of the state directory: a private one.
+        let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("no-service-home-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&home);
+        std::env::set_var("SOFTCCA_HOME", home);
+    }
     let r = Pcsc::establish().and_then(|p| p.readers().map(|_| ()));
     assert_eq!(r, Err(CardError::NoService));
 

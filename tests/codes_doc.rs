@@ -60,6 +60,9 @@ fn error_by_name(name: &str) -> Option<Error> {
         "StateFileDamaged" => Error::StateFileDamaged,
         "AcpConfigSyntax" => Error::AcpConfigSyntax,
         "StateReadOnly" => Error::StateReadOnly,
+        "AuditLogUnavailable" => Error::AuditLogUnavailable,
+        "AuditLogWrite" => Error::AuditLogWrite,
+        "AuditLogDamaged" => Error::AuditLogDamaged,
         "Random" => Error::Random,
         "Internal" => Error::Internal,
         "TextLength" => Error::TextLength,
@@ -99,6 +102,13 @@ fn warning_by_name(name: &str) -> Option<Warning> {
         "MasterKeyPartParity" => Warning::MasterKeyPartParity,
         "MasterKeyDuplicateThirds" => Warning::MasterKeyDuplicateThirds,
         "NullRecord" => Warning::NullRecord,
+        "AuditMalformedRecord" => Warning::AuditMalformedRecord,
+        "AuditRecordEdited" => Warning::AuditRecordEdited,
+        "AuditSequence" => Warning::AuditSequence,
+        "AuditBrokenLink" => Warning::AuditBrokenLink,
+        "AuditGenesis" => Warning::AuditGenesis,
+        "AuditTornTail" => Warning::AuditTornTail,
+        "AuditLogMissing" => Warning::AuditLogMissing,
         _ => return None,
     })
 }

@@ -7,6 +7,7 @@
 //! typed digits or letters, mapped by ITU-T E.161 and then exactly 8 digits, else 8/X'F101'
 //! before any card is touched). No card verb takes rule-array keywords except CSUCRDL.
 
+use super::audit::audited;
 use super::{args, guard};
 use crate::card::CardPin;
 use crate::error::{Error, Result};
@@ -27,7 +28,9 @@ const LIST: &[Keyword] = &[kw("ALL"), kw("PRESENT")];
 unsafe fn reader(p: *const u8) -> Result<String> {
     // SAFETY: forwarded contract.
     let field = unsafe { args::array::<READER_NAME_LEN>(p) }?;
-    cards::reader_name(&field)
+    let name = cards::reader_name(&field)?;
+    crate::audit::scope::reader(&name);
+    Ok(name)
 }
 
 /// Reads a PIN: the length (0..=64, else 8/72), then the bytes, mapped to a [`CardPin`];
@@ -137,7 +140,7 @@ pub unsafe extern "C" fn CSUCINS(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUCINS", return_code, reason_code, |_| {
+        audited("CSUCINS", return_code, reason_code, |_| {
             no_rules(rule_array_count, rule_array)?;
             let name = reader(reader_name)?;
             let room = args::int(inspect_data_length)?;
@@ -148,9 +151,10 @@ pub unsafe extern "C" fn CSUCINS(
             }
             let pin = self::pin(pin_length, pin, true)?;
             let layout = cards::inspect(&name, pin.as_ref())?.layout();
-            args::put_bytes(data_out, &layout);
-            args::put_int(length_out, INSPECT_LEN as i32);
-            Ok(())
+            Ok(move || {
+                args::put_bytes(data_out, &layout);
+                args::put_int(length_out, INSPECT_LEN as i32);
+            })
         })
     }
 }
@@ -182,7 +186,7 @@ pub unsafe extern "C" fn CSUCGLB(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUCGLB", return_code, reason_code, |_| {
+        audited("CSUCGLB", return_code, reason_code, |_| {
             no_rules(rule_array_count, rule_array)?;
             let name = reader(reader_name)?;
             let room = args::int(label_length)?;
@@ -195,9 +199,10 @@ pub unsafe extern "C" fn CSUCGLB(
             let text = cards::get_label(&name, &pin)?;
             let mut field = [b' '; LABEL_LEN];
             field[..text.len()].copy_from_slice(&text);
-            args::put_bytes(label_out, &field);
-            args::put_int(length_out, text.len() as i32);
-            Ok(())
+            Ok(move || {
+                args::put_bytes(label_out, &field);
+                args::put_int(length_out, text.len() as i32);
+            })
         })
     }
 }
@@ -226,7 +231,7 @@ pub unsafe extern "C" fn CSUCCPN(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUCCPN", return_code, reason_code, |_| {
+        audited("CSUCCPN", return_code, reason_code, |_| {
             no_rules(rule_array_count, rule_array)?;
             let name = reader(reader_name)?;
             let old = required_pin(old_pin_length, old_pin)?;
@@ -258,7 +263,7 @@ pub unsafe extern "C" fn CSUCERA(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUCERA", return_code, reason_code, |_| {
+        audited("CSUCERA", return_code, reason_code, |_| {
             no_rules(rule_array_count, rule_array)?;
             let name = reader(reader_name)?;
             let pin = required_pin(pin_length, pin)?;

@@ -189,15 +189,53 @@ impl StateDir {
             Errno::NOENT => Error::StateFileMissing,
             e => io(e),
         })?;
-        let s = rfs::fstat(&fd).map_err(io)?;
+        self.check_file(&fd)?;
+        Ok((fd, write))
+    }
+
+    /// Checks an opened state file: a regular file owned by this user; clears its group and
+    /// other mode bits.
+    fn check_file(&self, fd: &OwnedFd) -> Result<()> {
+        let s = rfs::fstat(fd).map_err(io)?;
         if FileType::from_raw_mode(s.st_mode) != FileType::RegularFile || s.st_uid != self.euid {
             return Err(Error::StateFileNotRegular);
         }
         if s.st_mode & 0o077 != 0 {
-            rfs::fchmod(&fd, Mode::from_raw_mode(s.st_mode & 0o700))
+            rfs::fchmod(fd, Mode::from_raw_mode(s.st_mode & 0o700))
                 .map_err(|_| Error::StateFileNotRegular)?;
         }
-        Ok((fd, write))
+        Ok(())
+    }
+
+    /// Opens the append-only state file `name` for reading and appending (`O_APPEND`),
+    /// creating it with mode 0600 when missing; with the checks of [`StateDir::open_file`]
+    /// (`O_NOFOLLOW`: a symbolic link, dangling or not, is refused; a regular file owned by
+    /// this user; group and other bits cleared). Refused with [`Error::StateReadOnly`] when
+    /// this process may not write the directory. Returns whether the file was created.
+    pub fn open_append(&self, name: &str) -> Result<(OwnedFd, bool)> {
+        if !self.writable {
+            return Err(Error::StateReadOnly);
+        }
+        let existed = self.entry(name)? != Entry::Missing;
+        let fd = rfs::openat(
+            &self.fd,
+            name,
+            OFlags::RDWR
+                | OFlags::APPEND
+                | OFlags::CREATE
+                | OFlags::NOFOLLOW
+                | OFlags::CLOEXEC
+                | OFlags::NOCTTY
+                | OFlags::NONBLOCK,
+            Mode::from_raw_mode(0o600),
+        )
+        .map_err(|e| match e {
+            Errno::LOOP | Errno::ISDIR | Errno::NXIO => Error::StateFileNotRegular,
+            Errno::ROFS | Errno::ACCESS | Errno::PERM => Error::StateReadOnly,
+            e => io(e),
+        })?;
+        self.check_file(&fd)?;
+        Ok((fd, !existed))
     }
 
     /// Creates `name` (mode 0600, `O_EXCL`), writes `bytes` and syncs it.

@@ -21,6 +21,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use crate::audit::AuditLog;
 use crate::codes::{Notes, Warning};
 use crate::crypto::{ClearKey, Tdes};
 use crate::error::{Error, Result};
@@ -294,6 +295,7 @@ pub struct Coprocessor {
     master_keys: MasterKeyStore,
     ckds: Ckds,
     acp: AcpFile,
+    audit: AuditLog,
     active: RwLock<Option<(u32, Arc<ActiveMasterKeys>)>>,
     /// This instance's number (see [`KeyCache::owner`]).
     instance: u64,
@@ -337,6 +339,7 @@ impl Coprocessor {
             master_keys: MasterKeyStore::open(&dir)?,
             ckds: Ckds::open(&dir)?,
             acp: AcpFile::open(Arc::clone(&dir)),
+            audit: AuditLog::new(Arc::clone(&dir), id),
             dir,
             id,
             active: RwLock::new(None),
@@ -397,6 +400,11 @@ impl Coprocessor {
     /// the id.
     pub fn directory_id(&self) -> Option<[u8; 16]> {
         self.id
+    }
+
+    /// The audit log (`audit.log`, [`crate::audit`]).
+    pub fn audit(&self) -> &AuditLog {
+        &self.audit
     }
 
     /// The CKDS.

@@ -7,6 +7,7 @@
 //! docs/CSUCRDL.md and docs/CSUCINS.md. PINs arrive as [`CardPin`]s (mapped and checked before
 //! any card is touched) and never leave this module.
 
+use crate::audit;
 use crate::card::pcsc::{Pcsc, ReaderInfo};
 use crate::card::{CardData, CardError, CardPin, ContentKind, OperatorCard, Transport};
 use crate::error::{Error, Result};
@@ -75,7 +76,12 @@ fn on_card<R>(
 ) -> Result<R> {
     let pcsc = Pcsc::establish()?;
     Ok(pcsc.session(reader, |t: &mut dyn Transport| {
-        op(&mut OperatorCard::select(t)?)
+        let mut card = OperatorCard::select(t)?;
+        // For the call's audit record: the card's serial number, read-only (GET DATA).
+        if let Ok(d) = card.card_data() {
+            audit::scope::csn(reader, &d.csn);
+        }
+        op(&mut card)
     })?)
 }
 
@@ -94,7 +100,9 @@ pub fn inspect(reader: &str, pin: Option<&CardPin>) -> Result<Inspection> {
         let label = match pin {
             Some(p) => {
                 card.verify(p)?;
-                Some(card.label()?)
+                let label = card.label()?;
+                audit::scope::label(reader, &label);
+                Some(label)
             }
             None => None,
         };
@@ -197,7 +205,9 @@ impl Inspection {
 pub fn get_label(reader: &str, pin: &CardPin) -> Result<Vec<u8>> {
     on_card(reader, |card| {
         card.verify(pin)?;
-        card.label()
+        let label = card.label()?;
+        audit::scope::label(reader, &label);
+        Ok(label)
     })
 }
 

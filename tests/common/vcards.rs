@@ -29,8 +29,25 @@ pub struct VCard {
     pub pid: u32,
 }
 
+/// Card verbs append to the state directory's audit log: a test binary without its own
+/// SOFTCCA_HOME gets a fresh one under cargo's test scratch directory, never the user's.
+fn private_home() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("SOFTCCA_HOME").is_none() {
+            let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("card-home-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&d);
+            // SAFETY: before this binary's first verb call; tests that read the environment
+            // concurrently only read SOFTCCA_* variables through std, which locks.
+            unsafe { std::env::set_var("SOFTCCA_HOME", &d) };
+        }
+    });
+}
+
 /// The card `index` of the running virtual-card set, or `None` (skip) outside CI.
 pub fn vcard(index: usize) -> Option<VCard> {
+    private_home();
     let Some(dir) = std::env::var_os("SOFTCCA_VCARDS_DIR") else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -52,7 +69,12 @@ pub fn vcard(index: usize) -> Option<VCard> {
         port: line[1].parse().unwrap(),
         reader: line[2].into(),
         csn: line[3].into(),
-        pid: line[4].parse().unwrap(),
+        // The card's pid file, not cards.tsv: a test binary that borrowed the card before
+        // restarted it under a new pid (VCard::spawn_on writes the pid file).
+        pid: std::fs::read_to_string(dir.join(format!("card-{index}.pid")))
+            .ok()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| line[4].parse().unwrap()),
         dir,
     })
 }

@@ -1,0 +1,86 @@
+//! What the card verb running on this thread has seen: the readers it was given and the CSN
+//! and label of the cards it read, for its one audit record.
+//!
+//! The audited wrapper of the card entry points ([`crate::ffi::audit`]) opens a scope before
+//! the verb body and takes it after; the card layer notes what it sees with [`reader`],
+//! [`csn`] and [`label`]. Outside a scope (a verb core called from Rust directly) the notes
+//! are dropped. A scope is per thread and per call, so nothing seen in one call is recorded
+//! with another.
+
+use std::cell::RefCell;
+
+use super::record::CardSeen;
+
+thread_local! {
+    static SEEN: RefCell<Option<Vec<CardSeen>>> = const { RefCell::new(None) };
+}
+
+/// Opens this thread's scope (an open one is replaced).
+pub fn begin() {
+    let _ = SEEN.try_with(|s| *s.borrow_mut() = Some(Vec::new()));
+}
+
+/// Closes this thread's scope and returns what it saw.
+pub fn end() -> Vec<CardSeen> {
+    SEEN.try_with(|s| s.borrow_mut().take())
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn note(reader: &str, set: impl FnOnce(&mut CardSeen)) {
+    let _ = SEEN.try_with(|s| {
+        if let Some(cards) = s.borrow_mut().as_mut() {
+            let name = reader.as_bytes();
+            let at = match cards
+                .iter()
+                .rposition(|c| c.reader.as_deref() == Some(name))
+            {
+                Some(i) => i,
+                None => {
+                    cards.push(CardSeen {
+                        reader: Some(name.to_vec()),
+                        ..CardSeen::default()
+                    });
+                    cards.len() - 1
+                }
+            };
+            set(&mut cards[at]);
+        }
+    });
+}
+
+/// The verb was given `reader` (noted once per reader).
+pub fn reader(reader: &str) {
+    note(reader, |_| {});
+}
+
+/// The card in `reader` answered with serial number `csn`.
+pub fn csn(reader: &str, csn: &str) {
+    note(reader, |c| c.csn = Some(csn.as_bytes().to_vec()));
+}
+
+/// The verb read `label` from the card in `reader`.
+pub fn label(reader: &str, label: &[u8]) {
+    note(reader, |c| c.label = Some(label.to_vec()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_only_inside_a_scope() {
+        reader("A");
+        begin();
+        reader("A");
+        csn("A", "1");
+        label("B", b"L");
+        reader("A");
+        let seen = end();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].csn.as_deref(), Some(&b"1"[..]));
+        assert_eq!(seen[1].label.as_deref(), Some(&b"L"[..]));
+        assert!(end().is_empty());
+    }
+}

@@ -1,0 +1,29 @@
+//! CSUAAVF (Audit Log Verify) through its C entry point, for the audit tests
+//! (tests/audit_chain.rs, tests/audit_cards.rs include this file with `#[path]`).
+
+use std::ptr::null_mut;
+
+use softcca::ffi::audit::CSUAAVF;
+
+/// CSUAAVF with no rule array: `(rc, rs, records checked, first bad record, last hash)`.
+pub fn verify() -> (i32, i32, i32, i32, String) {
+    let (mut rc, mut rs, mut count) = (-1, -1, 0);
+    let (mut checked, mut bad, mut hl) = (-1, -1, 64);
+    let mut hash = [0u8; 64];
+    // SAFETY: valid pointers for CSUAAVF's documented lengths.
+    unsafe {
+        CSUAAVF(
+            &mut rc,
+            &mut rs,
+            null_mut(),
+            null_mut(),
+            &mut count,
+            null_mut(),
+            &mut checked,
+            &mut bad,
+            &mut hl,
+            hash.as_mut_ptr(),
+        )
+    };
+    (rc, rs, checked, bad, String::from_utf8_lossy(&hash).into())
+}
