@@ -6,6 +6,11 @@
 //! shares, or read back from the kernel keyring; it is wiped when dropped, never printed, and
 //! compared only through its [`check_value`].
 
+pub mod ceremony;
+pub mod collect;
+pub mod shamir;
+pub mod write;
+
 use core::fmt;
 
 use zeroize::Zeroizing;
