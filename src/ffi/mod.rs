@@ -29,6 +29,7 @@ pub mod locked;
 pub mod mac;
 pub mod masterkey;
 pub mod pcu;
+pub mod set;
 pub mod sqlite;
 pub mod sqlite_memory;
 pub mod trace;
