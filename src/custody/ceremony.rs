@@ -245,6 +245,7 @@ impl Ceremony {
 
     /// Encrypts the ceremony into a buffer for the caller.
     pub fn seal(&self) -> Result<Box<CeremonyBuffer>> {
+        crate::crypto::scrub::note_secret();
         let mut body = Out(Zeroizing::new(Vec::with_capacity(BODY_LEN)));
         body.bytes(&self.verb);
         body.u8(self.target.0);
@@ -288,6 +289,7 @@ impl Ceremony {
     /// Decrypts and checks a buffer this process sealed for `verb`: anything else (altered,
     /// another process's, another verb's) is [`Error::CeremonyBuffer`].
     pub fn open(buffer: &CeremonyBuffer, verb: &[u8; 8]) -> Result<Ceremony> {
+        crate::crypto::scrub::note_secret();
         let header: [u8; HEADER_LEN] = buffer[..HEADER_LEN]
             .try_into()
             .map_err(|_| Error::Internal)?;

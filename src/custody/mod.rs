@@ -125,3 +125,6 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(..)");
     }
 }
+
+#[cfg(test)]
+mod card_tests;

@@ -7,7 +7,7 @@
 //! index), feeds the crate the operating system's random source and keeps every byte it
 //! handles in zeroizing buffers.
 
-use vsss_rs::Gf256;
+use vsss_rs::{Gf256, IdentifierGf256, Polynomial};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::{SECRET_LEN, Secret};
@@ -82,50 +82,43 @@ impl rand_core::TryRng for OsRandom {
 
 impl rand_core::TryCryptoRng for OsRandom {}
 
+/// The crate's share type for GF(2^8): x and y are both field elements.
+type GfShare = vsss_rs::DefaultShare<IdentifierGf256, IdentifierGf256>;
+
 /// Splits `secret` into `n` shares, any `m` of which recombine it (indices 1..=n).
+///
+/// The same steps as the crate's `Gf256::split_bytes` (its `Polynomial::fill` draws the
+/// coefficients, `evaluate_in_place` evaluates by Horner's rule), but with the polynomial in a
+/// buffer of ours that is wiped when dropped: the crate's own one is freed unwiped, with the
+/// last secret byte as its constant term.
 pub fn split(secret: &Secret, m: u8, n: u8) -> Result<Vec<Share>> {
     check_threshold(m, n)?;
+    crate::crypto::scrub::note_secret();
+    let threshold = usize::from(m);
     let mut rng = OsRandom { failed: false };
-    let ids = (1..=n).map(|i| vsss_rs::IdentifierGf256(Gf256(i)));
-    let mut raw = Gf256::split_bytes_with_participant_ids_iter(
-        usize::from(m),
-        usize::from(n),
-        secret.as_bytes(),
-        &mut rng,
-        ids,
-    )
-    .map_err(|_| Error::Internal)?;
-    let out = shares_of(&raw);
-    for r in raw.iter_mut() {
-        r.zeroize();
+    let mut poly: Zeroizing<Vec<GfShare>> =
+        Zeroizing::new(<Vec<GfShare> as Polynomial<GfShare>>::create(threshold));
+    let mut shares: Vec<Share> = (1..=n).map(|i| Share::new(i, &[0u8; SECRET_LEN])).collect();
+    let mut value = Zeroizing::new(IdentifierGf256::default());
+    for (k, &b) in secret.as_bytes().iter().enumerate() {
+        poly.fill(&IdentifierGf256(Gf256(b)), &mut rng, threshold)
+            .map_err(|_| Error::Internal)?;
+        for s in shares.iter_mut() {
+            poly.evaluate_in_place(&IdentifierGf256(Gf256(s.index)), threshold, &mut value);
+            s.bytes[k] = value.0.0;
+        }
     }
     if rng.failed {
         return Err(Error::Random);
     }
-    out
-}
-
-/// The crate's `[x ‖ bytes]` vectors as [`Share`]s.
-fn shares_of(raw: &[Vec<u8>]) -> Result<Vec<Share>> {
-    raw.iter()
-        .map(|r| match r.split_first() {
-            Some((&index, bytes)) if bytes.len() == SECRET_LEN => {
-                let mut s = Share {
-                    index,
-                    bytes: Zeroizing::new([0u8; SECRET_LEN]),
-                };
-                s.bytes.copy_from_slice(bytes);
-                Ok(s)
-            }
-            _ => Err(Error::Internal),
-        })
-        .collect()
+    Ok(shares)
 }
 
 /// Recombines the secret from `shares` (at least 2, distinct non-zero indices). With fewer
 /// shares than the set's M the result is a wrong secret, which only its check value reveals:
 /// callers compare [`super::check_value`] before using it.
 pub fn combine(shares: &[Share]) -> Result<Secret> {
+    crate::crypto::scrub::note_secret();
     if shares.len() < 2 {
         return Err(Error::SetNotEnoughCards);
     }
