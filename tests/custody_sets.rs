@@ -209,7 +209,13 @@ impl Fresh {
     fn new(indices: &[usize]) -> Option<Fresh> {
         let mut cards = Vec::new();
         for &i in indices {
-            cards.push(vcard(i)?);
+            let mut c = vcard(i)?;
+            // A card an earlier test binary restarted has its new pid in card-<i>.pid (the
+            // script's cards.tsv keeps the first one).
+            if let Ok(p) = std::fs::read_to_string(c.dir.join(format!("card-{i}.pid"))) {
+                c.pid = p.trim().parse().unwrap();
+            }
+            cards.push(c);
         }
         let dir =
             std::env::temp_dir().join(format!("softcca-custody-cards-{}", std::process::id()));
