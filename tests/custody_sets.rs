@@ -26,6 +26,7 @@ const BUFFER: i32 = 0xF221;
 const PHASE: i32 = 0xF222;
 const UNKNOWN: i32 = 0xF230;
 const PENDING: i32 = 0xF231;
+const INVALID: i32 = 0xF232;
 const MISMATCH: i32 = 0xF233;
 const KIND: i32 = 0xF234;
 const DUPLICATE: i32 = 0xF235;
@@ -280,11 +281,12 @@ fn custody_ceremonies() {
     let _ = std::fs::remove_dir_all(&home);
     // SAFETY: the binary's only test (the child entry below is ignored), before any thread.
     unsafe { std::env::set_var("SOFTCCA_HOME", &home) };
-    let Some(fresh) = Fresh::new(&(0..15).collect::<Vec<_>>()) else {
+    let Some(mut fresh) = Fresh::new(&(0..15).collect::<Vec<_>>()) else {
         return;
     };
-    let c = &fresh.cards;
     let started = Instant::now();
+    card_pulled_during_a_write(&mut fresh);
+    let c = &fresh.cards;
     let svmk = create_recombine_and_copy(c);
     eprintln!("create/verify/copy: {:?}", started.elapsed());
     whole_and_partition(c);
@@ -295,6 +297,67 @@ fn custody_ceremonies() {
     eprintln!("total: {:?}", started.elapsed());
     drop(fresh);
     let _ = std::fs::remove_dir_all(&home);
+}
+
+/// SVMK 2 of 2 on cards 11 and 12; card 12 is pulled (its process killed) while it is being
+/// written, after its PIN and its label were written: the call fails, the set is invalid for
+/// good (Set Status says so, Verify Set refuses card 11, the ceremony cannot go on).
+fn card_pulled_during_a_write(fresh: &mut Fresh) {
+    let state = fresh.dir.join("card-12.state");
+    let mut buf = Box::new([0u8; LEN]);
+    {
+        let c = &fresh.cards;
+        assert_eq!(
+            call(Verb::Svmk, "FIRST", &mut buf, &c[11], PIN, "PULLED", 2, 2),
+            (0, 0)
+        );
+        let pid = c[12].pid;
+        let watched = state.clone();
+        let puller = std::thread::spawn(move || {
+            // VERIFY writes the card's memory twice, PUT DATA label once: pull the card then.
+            let mut last = inode(&watched);
+            let mut seen = 0;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while seen < 3 {
+                let now = inode(&watched);
+                if now != last {
+                    seen += 1;
+                    last = now;
+                }
+                assert!(Instant::now() < deadline, "card 12 not written");
+                std::hint::spin_loop();
+            }
+            signal(pid, libc::SIGSTOP);
+            signal(pid, libc::SIGKILL);
+        });
+        let r = call(Verb::Svmk, "NEXT", &mut buf, &c[12], PIN, "PULLED", 0, 0);
+        puller.join().unwrap();
+        assert!(
+            [(8, 0xF122), (12, 0xF130)].contains(&r),
+            "pulled card: {r:x?}"
+        );
+        assert_eq!(status(&c[11]).0, "INVALID");
+        let mut v = Box::new([0u8; LEN]);
+        assert_eq!(
+            call(Verb::Verify, "FIRST", &mut v, &c[11], PIN, "", 0, 0),
+            (8, INVALID)
+        );
+        // Going on with the ceremony is refused too.
+        vcards::wait_presence(&c[12].reader, false);
+    }
+    let c12 = &mut fresh.cards[12];
+    c12.spawn_on(&state, &[]);
+    vcards::wait_presence(&c12.reader, true);
+    let c = &fresh.cards;
+    // No share (the pull came before the content write), or one of the invalid set when two
+    // of the card's writes looked like one to the watcher.
+    assert!(["EMPTY", "INVALID"].contains(&status(&c[12]).0.as_str()));
+    assert_eq!(
+        call(Verb::Svmk, "NEXT", &mut buf, &c[12], PIN, "PULLED", 0, 0),
+        (8, INVALID)
+    );
+    erase(&c[11]);
+    erase(&c[12]);
 }
 
 /// A complete set's public facts, for the fault tests.
