@@ -49,6 +49,16 @@ const EYE: &[u8; 8] = b"SOFTCER1";
 /// A ceremony buffer (4096 bytes).
 pub type CeremonyBuffer = [u8; CEREMONY_LEN];
 
+/// Whether a call starts a ceremony or goes on with one (rule-array keyword `FIRST` or
+/// `NEXT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Start: the buffer passed in is ignored.
+    First,
+    /// Go on with the buffer the previous call returned.
+    Next,
+}
+
 /// This process's ceremony key: drawn on first use, never leaves this process's memory.
 static KEY: once_cell::sync::OnceCell<Zeroizing<[u8; 32]>> = once_cell::sync::OnceCell::new();
 

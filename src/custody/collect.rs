@@ -17,7 +17,7 @@
 use sha2::Digest;
 use subtle::ConstantTimeEq;
 
-use super::ceremony::{In, Out};
+use super::ceremony::{Ceremony, CeremonyBuffer, Finished, In, Out, Stage, Step, verb_name};
 use super::shamir::{self, Share};
 use super::{SECRET_LEN, Secret, SecretKind, check_value};
 use crate::card::{CardPin, ContentKind, OperatorCard, Transport};
@@ -288,4 +288,75 @@ impl Collector {
             cards,
         })
     }
+}
+
+/// What one recombination step ([`step`]) gives.
+pub enum Progress {
+    /// More cards are needed: the buffer to pass back with the next card (phase `READ`).
+    More(Box<CeremonyBuffer>),
+    /// M cards were collected, recombined and checked.
+    Done {
+        /// The secret (zeroizing; the caller uses it and drops it).
+        secret: Secret,
+        /// The set's record (set id, kind, M, N, check value, label).
+        set: SetRecord,
+        /// The finished buffer (phase `DONE`: kind, set id, check value in its header).
+        buffer: Box<CeremonyBuffer>,
+    },
+}
+
+/// One card of a recombination ceremony run by the verb `verb` (its name binds the buffer:
+/// one verb's buffer is refused by another): `Step::First` starts one with the card in
+/// `reader`, `Step::Next` goes on with `buffer`. `kind` is the secret the verb needs (`None`:
+/// whatever the first card holds). On any error the caller's buffer stays valid (a wrong PIN
+/// or a refused card: go on with another card). Used by Verify Set (CSUCVST) and by the
+/// directory's bind / activate / authorise verbs.
+pub fn step(
+    sets: &SetRegistry,
+    verb: &str,
+    kind: Option<SecretKind>,
+    step: Step,
+    buffer: &CeremonyBuffer,
+    reader: &str,
+    pin: &CardPin,
+) -> Result<Progress> {
+    let verb = verb_name(verb);
+    let mut c = match step {
+        Step::First => match kind {
+            Some(k) => Collector::new(k),
+            None => Collector::any(),
+        },
+        Step::Next => match Ceremony::open(buffer, &verb)?.stage {
+            Stage::Read(c) => c,
+            _ => return Err(Error::CeremonyPhase),
+        },
+    };
+    c.add_from_reader(sets, reader, pin)?;
+    if !c.ready() {
+        let buffer = Ceremony {
+            verb,
+            stage: Stage::Read(c),
+            target: (0, 0),
+        }
+        .seal()?;
+        return Ok(Progress::More(buffer));
+    }
+    let (secret, set) = c.finish(sets)?;
+    let buffer = Ceremony {
+        verb,
+        stage: Stage::Done(Finished {
+            kind: set.spec.kind,
+            set_id: set.spec.set_id,
+            m: set.spec.m,
+            n: set.spec.n,
+            check_value: set.spec.check_value,
+        }),
+        target: (0, 0),
+    }
+    .seal()?;
+    Ok(Progress::Done {
+        secret,
+        set,
+        buffer,
+    })
 }

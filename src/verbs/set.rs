@@ -8,22 +8,15 @@
 //! caller goes on from its last good one (another card, the right PIN).
 
 use crate::card::{CardPin, ContentKind, OperatorCard, Transport};
+pub use crate::custody::ceremony::Step;
 use crate::custody::ceremony::{Ceremony, CeremonyBuffer, Finished, Stage, verb_name};
 use crate::custody::collect::Collector;
+use crate::custody::collect::{self, Progress};
 use crate::custody::shamir;
 use crate::custody::write::{Writer, check_label};
 use crate::custody::{Secret, SecretKind};
 use crate::error::{Error, Result};
 use crate::state::sets::{SetRegistry, SetState};
-
-/// Whether a call starts a ceremony or goes on with one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    /// Start: the buffer passed in is ignored.
-    First,
-    /// Go on with the buffer the previous call returned.
-    Next,
-}
 
 /// One card of a ceremony: the reader, the card's PIN and (for a card being written) its
 /// label.
@@ -174,33 +167,12 @@ pub fn verify(
     buffer: &CeremonyBuffer,
     card: &CardStep<'_>,
 ) -> Result<Box<CeremonyBuffer>> {
-    let verb = verb_name("CSUCVST");
-    let mut c = match step {
-        Step::First => Collector::any(),
-        Step::Next => match resume(buffer, &verb)?.stage {
-            Stage::Read(c) => c,
-            _ => return Err(Error::CeremonyPhase),
+    Ok(
+        match collect::step(sets, "CSUCVST", None, step, buffer, card.reader, card.pin)? {
+            Progress::More(b) => b,
+            Progress::Done { buffer, .. } => buffer,
         },
-    };
-    c.add_from_reader(sets, card.reader, card.pin)?;
-    let stage = if c.ready() {
-        let (_secret, rec) = c.finish(sets)?;
-        Stage::Done(Finished {
-            kind: rec.spec.kind,
-            set_id: rec.spec.set_id,
-            m: rec.spec.m,
-            n: rec.spec.n,
-            check_value: rec.spec.check_value,
-        })
-    } else {
-        Stage::Read(c)
-    };
-    Ceremony {
-        verb,
-        stage,
-        target: (0, 0),
-    }
-    .seal()
+    )
 }
 
 /// Length of the Set Status record.
