@@ -222,8 +222,12 @@ impl Fresh {
             std::env::temp_dir().join(format!("softcca-custody-cards-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
+        // All at once: pcscd notices each removal and insertion on its next poll.
+        for c in &cards {
+            signal(c.pid, libc::SIGKILL);
+        }
         for c in cards.iter_mut() {
-            c.kill();
+            vcards::wait_presence(&c.reader, false);
             c.spawn_on(&dir.join(format!("card-{}.state", c.index)), &[]);
         }
         for c in &cards {
@@ -235,9 +239,16 @@ impl Fresh {
 
 impl Drop for Fresh {
     fn drop(&mut self) {
+        for c in &self.cards {
+            // SAFETY: kill(2) on a card process this test started (or the script did).
+            unsafe { libc::kill(c.pid as i32, libc::SIGKILL) };
+        }
         for c in self.cards.iter_mut() {
-            c.kill();
-            c.restart(&[]);
+            vcards::wait_presence(&c.reader, false);
+            c.spawn(&[]);
+        }
+        for c in &self.cards {
+            vcards::wait_presence(&c.reader, true);
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
@@ -947,7 +958,7 @@ fn kill_during_create_and_copy(c: &[VCard], home: &std::path::Path, cards_dir: &
         }
         // How many target cards held content after each swept kill.
         let mut written = vec![0usize; targets.len() + 1];
-        let steps = 16u32;
+        let steps = 10u32;
         for k in 0..=steps {
             for t in &targets {
                 erase(t);
