@@ -303,6 +303,7 @@ fn custody_ceremonies() {
     whole_and_partition(c);
     parameter_and_target_faults(c);
     recombination_faults(c, &svmk);
+    racing_replays(c);
     eprintln!("faults: {:?}", started.elapsed());
     kill_during_create_and_copy(c, &home, &fresh.dir);
     eprintln!("total: {:?}", started.elapsed());
@@ -735,6 +736,52 @@ fn recombination_faults(c: &[VCard], s: &SetFacts) {
         (8, PARAMS)
     );
     erase(&c[14]);
+}
+
+/// Three threads take the same step of one ceremony at once (the buffer after card 1 of a
+/// 2-of-3 set), each on its own empty card: exactly one writes share 2, the others are refused
+/// (8/X'F222') and their cards stay empty. Three rounds.
+fn racing_replays(c: &[VCard]) {
+    for round in 0..3 {
+        for t in &c[11..15] {
+            erase(t);
+        }
+        let mut first = Box::new([0u8; LEN]);
+        assert_eq!(
+            call(Verb::Svmk, "FIRST", &mut first, &c[11], PIN, "RACE", 2, 3),
+            (0, 0)
+        );
+        let barrier = std::sync::Barrier::new(3);
+        let results: Vec<(i32, i32)> = std::thread::scope(|s| {
+            let handles: Vec<_> = c[12..15]
+                .iter()
+                .map(|card| {
+                    let (barrier, first) = (&barrier, &first);
+                    s.spawn(move || {
+                        let mut buf = first.clone();
+                        barrier.wait();
+                        call(Verb::Svmk, "NEXT", &mut buf, card, PIN, "RACE", 0, 0)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let won = results.iter().filter(|r| **r == (0, 0)).count();
+        assert_eq!(won, 1, "round {round}: {results:x?}");
+        assert!(
+            results.iter().all(|r| *r == (0, 0) || *r == (8, PHASE)),
+            "{results:x?}"
+        );
+        let written = c[12..15]
+            .iter()
+            .filter(|t| card_state(t).0.kind != ContentKind::Empty)
+            .count();
+        assert_eq!(written, 1, "round {round}");
+        assert_eq!(status(&c[11]).0, "PENDING");
+    }
+    for t in &c[11..15] {
+        erase(t);
+    }
 }
 
 // ---- kill -9 of the calling process at every step ----
