@@ -620,6 +620,133 @@ void CSNEPCU(int32_t *return_code,
              int32_t *output_PIN_message_length,
              uint8_t *output_PIN_message);
 
+/**
+ * Create Server Master Key (docs/CSUCSVK.md): `FIRST` draws a new 256-bit SVMK and writes
+ * card 1 of a set of `set_n` cards, any `set_m` of which recombine it (`set_m` = `set_n` = 1:
+ * the whole key on one card; else 2 ≤ M ≤ N ≤ 64); `NEXT` writes the next card. Each card
+ * must be empty (8/X'F186' otherwise, before its PIN is presented); its PIN is verified and
+ * `label` (0..=64 printable bytes) written on it.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 1); `rule_array`: 8 readable bytes;
+ * `reader_name`: 128 readable bytes; `pin_length`: 4 readable bytes; `pin`: `*pin_length`
+ * readable bytes; `label_length`: 4 readable bytes; `label`: `*label_length` readable bytes;
+ * `set_m`, `set_n`: 4 readable bytes each; `ceremony_length`: 4 readable and writable bytes;
+ * `ceremony`: 4096 readable (for `NEXT`) and writable bytes. `return_code`, `reason_code`:
+ * NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUCSVK(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *label_length,
+             uint8_t *label,
+             int32_t *set_m,
+             int32_t *set_n,
+             int32_t *ceremony_length,
+             uint8_t *ceremony);
+
+/**
+ * Create Partition Auth Set (docs/CSUCPAS.md): as [`CSUCSVK`] for a 256-bit partition
+ * authorisation secret, always split (2 ≤ M ≤ N ≤ 64), and the label of the first card is
+ * required (it names the set).
+ *
+ * # Safety
+ * As [`CSUCSVK`].
+ */
+void CSUCPAS(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *label_length,
+             uint8_t *label,
+             int32_t *set_m,
+             int32_t *set_n,
+             int32_t *ceremony_length,
+             uint8_t *ceremony);
+
+/**
+ * Copy Set (docs/CSUCCST.md): `FIRST` and the next calls read M cards of a complete set
+ * (PIN verified, nothing written to them); with the M-th the secret is recombined, checked
+ * and split anew `set_m` of `set_n` (given with `FIRST`) under a new set id; the following
+ * `NEXT` calls write the new cards as [`CSUCSVK`] does (`label` is used for those).
+ *
+ * # Safety
+ * As [`CSUCSVK`].
+ */
+void CSUCCST(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *label_length,
+             uint8_t *label,
+             int32_t *set_m,
+             int32_t *set_n,
+             int32_t *ceremony_length,
+             uint8_t *ceremony);
+
+/**
+ * Verify Set (docs/CSUCVST.md): reads M cards of a complete set, one per call (`FIRST`,
+ * then `NEXT`, each PIN verified), recombines the secret, checks it against the set's check
+ * value and forgets it; the buffer's header then shows phase `DONE`, the set id and check
+ * value.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 1); `rule_array`: 8 readable bytes;
+ * `reader_name`: 128 readable bytes; `pin_length`: 4 readable bytes; `pin`: `*pin_length`
+ * readable bytes; `ceremony_length`: 4 readable and writable bytes; `ceremony`: 4096 readable
+ * (for `NEXT`) and writable bytes. `return_code`, `reason_code`: NULL or 4 writable bytes;
+ * exit data ignored.
+ */
+void CSUCVST(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *ceremony_length,
+             uint8_t *ceremony);
+
+/**
+ * Set Status (docs/CSUCSST.md): whether the set of the card in the reader is complete,
+ * pending, invalid or unknown to this state directory, in the 168-byte record of
+ * [`sets::status`]. No PIN (the card data is read without one).
+ *
+ * `status_length`: on input the room in `status` (at least 168, else 8/72); 168 on success.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 0); `reader_name`: 128 readable bytes;
+ * `status_length`: 4 readable and writable bytes; `status`: `*status_length` writable bytes.
+ * `return_code`, `reason_code`: NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUCSST(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *status_length,
+             uint8_t *status);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

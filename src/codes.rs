@@ -153,6 +153,21 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::CardBusy => (RC_FAILED, 0xF123),
         Error::CardTransport => (RC_NOT_READY, 0xF130),
         Error::CardNoService => (RC_NOT_READY, 0xF131),
+        // Custody sets and ceremonies (CSUCSVK, CSUCPAS, CSUCCST, CSUCVST, CSUCSST):
+        // softcca's own reason codes X'F220'..X'F25F'.
+        Error::SetParameters => (RC_FAILED, 0xF220),
+        Error::CeremonyBuffer => (RC_FAILED, 0xF221),
+        Error::CeremonyPhase => (RC_FAILED, 0xF222),
+        Error::SetUnknown => (RC_FAILED, 0xF230),
+        Error::SetPending => (RC_FAILED, 0xF231),
+        Error::SetInvalid => (RC_FAILED, 0xF232),
+        Error::SetMismatch => (RC_FAILED, 0xF233),
+        Error::SetKindMismatch => (RC_FAILED, 0xF234),
+        Error::ShareDuplicate => (RC_FAILED, 0xF235),
+        Error::ShareCheckFailed => (RC_FAILED, 0xF236),
+        Error::CardNoShare => (RC_FAILED, 0xF237),
+        Error::CardReadback => (RC_FAILED, 0xF238),
+        Error::SetNotEnoughCards => (RC_FAILED, 0xF239),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -189,6 +189,32 @@ pub enum Error {
     CardTransport,
     /// Card verbs: pcscd is not running or not reachable.
     CardNoService,
+    /// Custody sets: M or N is not valid (2 ≤ M ≤ N ≤ 64 for a split set), or a label is required and missing.
+    SetParameters,
+    /// Custody ceremonies: the ceremony buffer was not made by this process for this verb (altered, from another process or an earlier run, or another verb's).
+    CeremonyBuffer,
+    /// Custody ceremonies: the ceremony is not at a step this call can take (FIRST with a buffer in progress is fine; NEXT after the last card, or a replayed step).
+    CeremonyPhase,
+    /// Custody sets: the card's set is not recorded in this state directory.
+    SetUnknown,
+    /// Custody sets: the card's set never completed (still being written, or interrupted): it is never accepted.
+    SetPending,
+    /// Custody sets: the card's set was marked invalid after a failed card write.
+    SetInvalid,
+    /// Custody sets: the card belongs to another set than the cards presented before, or its M, N or check value differ from the set's record.
+    SetMismatch,
+    /// Custody sets: the card holds another kind of secret than the ceremony needs (SVMK or partition share).
+    SetKindMismatch,
+    /// Custody sets: a card with this index, or this very card, was already presented in the ceremony.
+    ShareDuplicate,
+    /// Custody sets: the recombined secret does not match the set's check value (a forged or damaged share).
+    ShareCheckFailed,
+    /// Custody sets: the card holds no content where a share or key was expected.
+    CardNoShare,
+    /// Custody sets: the card read back something other than what was written; the set is invalid.
+    CardReadback,
+    /// Custody sets: fewer than M cards were presented.
+    SetNotEnoughCards,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (DECISIONS #15).
@@ -279,6 +305,19 @@ impl fmt::Display for Error {
             Error::CardBusy => "another program holds the card",
             Error::CardTransport => "smart card transport failure",
             Error::CardNoService => "the PC/SC service (pcscd) is not available",
+            Error::SetParameters => "M or N of the set is not valid",
+            Error::CeremonyBuffer => "the ceremony buffer is not valid",
+            Error::CeremonyPhase => "the ceremony is not at this step",
+            Error::SetUnknown => "the card's set is unknown to this state directory",
+            Error::SetPending => "the card's set is incomplete (pending or interrupted)",
+            Error::SetInvalid => "the card's set is invalid",
+            Error::SetMismatch => "the card belongs to another set",
+            Error::SetKindMismatch => "the card holds another kind of secret",
+            Error::ShareDuplicate => "this share was already presented",
+            Error::ShareCheckFailed => "the recombined secret fails its check value",
+            Error::CardNoShare => "the card holds no share",
+            Error::CardReadback => "the card read back other content than written",
+            Error::SetNotEnoughCards => "fewer than M cards were presented",
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };

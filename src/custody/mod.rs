@@ -6,6 +6,11 @@
 //! shares, or read back from the kernel keyring; it is wiped when dropped, never printed, and
 //! compared only through its [`check_value`].
 
+pub mod ceremony;
+pub mod collect;
+pub mod shamir;
+pub mod write;
+
 use core::fmt;
 
 use zeroize::Zeroizing;
@@ -120,3 +125,6 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(..)");
     }
 }
+
+#[cfg(test)]
+mod card_tests;

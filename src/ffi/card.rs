@@ -25,7 +25,7 @@ const LIST: &[Keyword] = &[kw("ALL"), kw("PRESENT")];
 ///
 /// # Safety
 /// `p`: NULL or [`READER_NAME_LEN`] readable bytes.
-unsafe fn reader(p: *const u8) -> Result<String> {
+pub(super) unsafe fn reader(p: *const u8) -> Result<String> {
     // SAFETY: forwarded contract.
     let field = unsafe { args::array::<READER_NAME_LEN>(p) }?;
     let name = cards::reader_name(&field)?;
@@ -54,7 +54,7 @@ unsafe fn pin(len: *const i32, p: *const u8, optional: bool) -> Result<Option<Ca
 ///
 /// # Safety
 /// As [`pin`].
-unsafe fn required_pin(len: *const i32, p: *const u8) -> Result<CardPin> {
+pub(super) unsafe fn required_pin(len: *const i32, p: *const u8) -> Result<CardPin> {
     // SAFETY: forwarded contract.
     unsafe { pin(len, p, false) }?.ok_or(Error::CardPinSyntax)
 }
@@ -63,7 +63,7 @@ unsafe fn required_pin(len: *const i32, p: *const u8) -> Result<CardPin> {
 ///
 /// # Safety
 /// As [`args::rule_array`].
-unsafe fn no_rules(count: *const i32, array: *const u8) -> Result<()> {
+pub(super) unsafe fn no_rules(count: *const i32, array: *const u8) -> Result<()> {
     // SAFETY: forwarded contract.
     unsafe { args::rule_array(count, array, 0..=0) }.map(|_| ())
 }

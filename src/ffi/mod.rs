@@ -33,6 +33,7 @@ pub mod lp64;
 pub mod mac;
 pub mod masterkey;
 pub mod pcu;
+pub mod set;
 pub mod sqlite;
 pub mod sqlite_memory;
 pub mod trace;

@@ -147,6 +147,30 @@ fn read_id(dir: &StateDir) -> Result<[u8; 16]> {
     Ok(id)
 }
 
+/// Staging directory of [`ensure`].
+const ADDING: &str = ".softcca-add";
+
+/// Creates the database `db` in an initialised state directory where it is missing (a file a
+/// later feature added, such as the custody set registry): made in a staging directory and
+/// renamed into place under the directory lock, so racing processes create it once and no
+/// process ever opens a half-made file. A read-only directory: [`Error::StateReadOnly`].
+pub fn ensure(dir: &StateDir, db: &DbFile) -> Result<()> {
+    let _lock = dir.lock()?;
+    match dir.entry(db.name)? {
+        Entry::File => return Ok(()),
+        Entry::Other => return Err(Error::StateFileNotRegular),
+        Entry::Missing => {}
+    }
+    if !dir.writable() {
+        return Err(Error::StateReadOnly);
+    }
+    let stage = Stage::new(dir, ADDING)?;
+    stage.database(db)?;
+    stage.commit(db.name)?;
+    dir.sync()?;
+    stage.finish()
+}
+
 /// A staging directory inside the state directory.
 struct Stage<'a> {
     dir: &'a StateDir,

@@ -14,6 +14,7 @@ pub mod dir;
 pub mod home;
 pub mod init;
 pub mod masterkey;
+pub mod sets;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -299,6 +300,8 @@ pub struct Coprocessor {
     active: RwLock<Option<(u32, Arc<ActiveMasterKeys>)>>,
     /// This instance's number (see [`KeyCache::owner`]).
     instance: u64,
+    /// The custody set registry, opened (and created) on first use.
+    sets: once_cell::sync::OnceCell<sets::SetRegistry>,
 }
 
 /// The process's coprocessor. Leaked on purpose: it lives as long as the process, and after a
@@ -344,6 +347,7 @@ impl Coprocessor {
             id,
             active: RwLock::new(None),
             instance: INSTANCES.fetch_add(1, Ordering::Relaxed),
+            sets: once_cell::sync::OnceCell::new(),
         })
     }
 
@@ -410,6 +414,13 @@ impl Coprocessor {
     /// The CKDS.
     pub fn ckds(&self) -> &Ckds {
         &self.ckds
+    }
+
+    /// The custody set registry (`sets.db`), opened on first use: one opening per coprocessor
+    /// (racing threads wait for it), so no second descriptor of the file is ever closed.
+    pub fn sets(&self) -> Result<&sets::SetRegistry> {
+        self.sets
+            .get_or_try_init(|| sets::SetRegistry::open(&self.dir))
     }
 
     /// The master-key registers.

@@ -15,3 +15,4 @@ pub mod keytest;
 pub mod mac;
 pub mod masterkey;
 pub mod pcu;
+pub mod set;

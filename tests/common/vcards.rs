@@ -5,7 +5,8 @@
 //! tests skip, except when `CI` is set: then they fail, so CI can never pass without pcscd.
 //! Each test owns its cards (by index): tests/card_pcsc.rs cards 0-8 (tests/c_examples.rs
 //! borrows card 8 on a state file of its own and gives it back), tests/card_verbs.rs
-//! cards 9-14; slot 15 stays empty.
+//! cards 9-14; slot 15 stays empty. tests/custody_sets.rs puts all 15 on fresh state files of
+//! its own for its run and gives each its own state file back.
 #![allow(dead_code)]
 
 use std::path::PathBuf;

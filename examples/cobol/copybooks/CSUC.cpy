@@ -1,7 +1,8 @@
       *****************************************************************
       * CSUC.cpy - the operator-card verbs: the parameters of
-      * CSUCRDL, CSUCINS, CSUCGLB,
-      * CSUCCPN and CSUCERA that SOFTCCA.cpy's common fields (return and
+      * CSUCRDL, CSUCINS, CSUCGLB, CSUCCPN, CSUCERA and of the
+      * custody set verbs (CSUCSVK, CSUCPAS, CSUCCST, CSUCVST,
+      * CSUCSST) that SOFTCCA.cpy's common fields (return and
       * reason code, exit data, rule array, key label, token and
       * identifier) do not have, at IBM's sizes. COPY it into the
       * same 01 group as SOFTCCA.cpy:
@@ -56,3 +57,36 @@
                10  SC-INS-LABEL-LENGTH PIC 9(2).
                10  SC-INS-LABEL        PIC X(64).
                10  SC-INS-PROFILE-VER  PIC 9(2).
+      *    Custody sets (docs/custody.md): M and N of a set to create
+      *    or copy (CSUCSVK, CSUCPAS, CSUCCST).
+           05  SC-SET-M                PIC S9(9) COMP-5 VALUE 2.
+           05  SC-SET-N                PIC S9(9) COMP-5 VALUE 3.
+      *    Ceremony buffer (in: 4096), passed back with each NEXT call;
+      *    its 96-byte header is clear ASCII (docs/custody.md), the
+      *    rest encrypted state.
+           05  SC-CEREMONY-LENGTH      PIC S9(9) COMP-5 VALUE 4096.
+           05  SC-CEREMONY.
+               10  SC-CER-EYE          PIC X(8).
+               10  SC-CER-VERB         PIC X(8).
+               10  SC-CER-PHASE        PIC X(8).
+               10  SC-CER-KIND         PIC X(4).
+               10  SC-CER-M            PIC 9(3).
+               10  SC-CER-N            PIC 9(3).
+               10  SC-CER-DONE         PIC 9(3).
+               10  SC-CER-SET-ID       PIC X(32).
+               10  SC-CER-CHECK-VALUE  PIC X(16).
+               10  FILLER              PIC X(11).
+               10  SC-CER-STATE        PIC X(4000).
+      *    CSUCSST: length (in: 168) and the Set Status record.
+           05  SC-SET-STATUS-LENGTH    PIC S9(9) COMP-5 VALUE 168.
+           05  SC-SET-STATUS.
+               10  SC-SST-STATUS       PIC X(8).
+               10  SC-SST-CONTENT-KIND PIC X(8).
+               10  SC-SST-SET-ID       PIC X(32).
+               10  SC-SST-SET-M        PIC X(3).
+               10  SC-SST-SET-N        PIC X(3).
+               10  SC-SST-SET-INDEX    PIC X(3).
+               10  SC-SST-CARDS        PIC X(3).
+               10  SC-SST-CHECK-VALUE  PIC X(16).
+               10  SC-SST-COPIED-FROM  PIC X(32).
+               10  SC-SST-SET-LABEL    PIC X(60).

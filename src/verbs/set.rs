@@ -1,0 +1,257 @@
+//! The custody set verbs (family `CSUC`, docs/custody.md): Create Server Master Key
+//! (CSUCSVK), Create Partition Auth Set (CSUCPAS), Copy Set (CSUCCST), Verify Set (CSUCVST)
+//! and Set Status (CSUCSST), over [`crate::custody`] and the set registry.
+//!
+//! The multi-card verbs take one card per call and carry their state in a ceremony buffer
+//! ([`crate::custody::ceremony`]): `FIRST` starts a ceremony with the first card, `NEXT` goes
+//! on with the buffer the previous call returned. A call that fails returns no buffer, so the
+//! caller goes on from its last good one (another card, the right PIN).
+
+use crate::card::{CardPin, ContentKind, OperatorCard, Transport};
+pub use crate::custody::ceremony::Step;
+use crate::custody::ceremony::{Ceremony, CeremonyBuffer, Finished, Stage, verb_name};
+use crate::custody::collect::Collector;
+use crate::custody::collect::{self, Progress};
+use crate::custody::shamir;
+use crate::custody::write::{Writer, check_label};
+use crate::custody::{Secret, SecretKind};
+use crate::error::{Error, Result};
+use crate::state::sets::{SetRegistry, SetState};
+
+/// One card of a ceremony: the reader, the card's PIN and (for a card being written) its
+/// label.
+pub struct CardStep<'a> {
+    /// The PC/SC reader holding the card.
+    pub reader: &'a str,
+    /// The card's PIN.
+    pub pin: &'a CardPin,
+    /// The label to write (cards being written); blank-trimmed by the caller.
+    pub label: &'a [u8],
+}
+
+fn finished(w: &Writer) -> Finished {
+    let s = w.spec();
+    Finished {
+        kind: s.kind,
+        set_id: s.set_id,
+        m: s.m,
+        n: s.n,
+        check_value: s.check_value,
+    }
+}
+
+/// Checks M and N of a set to write: whole (1, 1) or 2 ≤ M ≤ N ≤ 64.
+fn check_shape(m: i32, n: i32) -> Result<(u8, u8)> {
+    let (m, n) = (
+        u8::try_from(m).map_err(|_| Error::SetParameters)?,
+        u8::try_from(n).map_err(|_| Error::SetParameters)?,
+    );
+    if (m, n) != (1, 1) {
+        shamir::check_threshold(m, n)?;
+    }
+    Ok((m, n))
+}
+
+/// Writes the next card of `w` and returns the ceremony's next stage.
+fn write_step(sets: &SetRegistry, mut w: Writer, card: &CardStep<'_>) -> Result<Stage> {
+    w.write_on_reader(sets, card.reader, card.pin, card.label)?;
+    Ok(if w.done() {
+        Stage::Done(finished(&w))
+    } else {
+        Stage::Write(w)
+    })
+}
+
+/// Opens the buffer of a `NEXT` call for `verb`.
+fn resume(buffer: &CeremonyBuffer, verb: &[u8; 8]) -> Result<Ceremony> {
+    Ceremony::open(buffer, verb)
+}
+
+/// Create Server Master Key (`kind` SVMK, verb CSUCSVK) or Create Partition Auth Set
+/// (`kind` partition, CSUCPAS): `FIRST` draws a new 256-bit secret from the operating system,
+/// splits it M of N (or keeps it whole for M = N = 1, SVMK only) and writes card 1; each
+/// `NEXT` writes the next card. Returns the new buffer (phase `DONE` after card N).
+pub fn create(
+    sets: &SetRegistry,
+    kind: SecretKind,
+    step: Step,
+    buffer: &CeremonyBuffer,
+    card: &CardStep<'_>,
+    m: i32,
+    n: i32,
+) -> Result<Box<CeremonyBuffer>> {
+    let verb = verb_name(match kind {
+        SecretKind::ServerMasterKey => "CSUCSVK",
+        SecretKind::Partition => "CSUCPAS",
+    });
+    check_label(card.label)?;
+    let writer = match step {
+        Step::First => {
+            let (m, n) = check_shape(m, n)?;
+            if kind == SecretKind::Partition && card.label.is_empty() {
+                return Err(Error::SetParameters);
+            }
+            Writer::new(kind, &Secret::random()?, m, n, None)?
+        }
+        Step::Next => match resume(buffer, &verb)?.stage {
+            Stage::Write(w) => w,
+            _ => return Err(Error::CeremonyPhase),
+        },
+    };
+    let stage = write_step(sets, writer, card)?;
+    Ceremony {
+        verb,
+        stage,
+        target: (0, 0),
+    }
+    .seal()
+}
+
+/// Copy Set (CSUCCST): `FIRST` and the following `NEXT` calls read M cards of a complete set
+/// (each PIN verified; the cards are only read); the call that adds the M-th card recombines
+/// the secret, checks it and splits it anew M' of N' (`m`, `n` of the `FIRST` call) under a new
+/// set id; the next `NEXT` calls write the new cards as Create does.
+pub fn copy(
+    sets: &SetRegistry,
+    step: Step,
+    buffer: &CeremonyBuffer,
+    card: &CardStep<'_>,
+    m: i32,
+    n: i32,
+) -> Result<Box<CeremonyBuffer>> {
+    let verb = verb_name("CSUCCST");
+    check_label(card.label)?;
+    let (stage, target) = match step {
+        Step::First => (Stage::Read(Collector::any()), check_shape(m, n)?),
+        Step::Next => {
+            let c = resume(buffer, &verb)?;
+            (c.stage, c.target)
+        }
+    };
+    let stage = match stage {
+        Stage::Read(mut c) => {
+            c.add_from_reader(sets, card.reader, card.pin)?;
+            if c.ready() {
+                let (secret, rec) = c.finish(sets)?;
+                if target == (1, 1) && rec.spec.kind != SecretKind::ServerMasterKey {
+                    return Err(Error::SetParameters);
+                }
+                Stage::Write(Writer::new(
+                    rec.spec.kind,
+                    &secret,
+                    target.0,
+                    target.1,
+                    Some(rec.spec.set_id),
+                )?)
+            } else {
+                Stage::Read(c)
+            }
+        }
+        Stage::Write(w) => write_step(sets, w, card)?,
+        Stage::Done(_) => return Err(Error::CeremonyPhase),
+    };
+    Ceremony {
+        verb,
+        stage,
+        target,
+    }
+    .seal()
+}
+
+/// Verify Set (CSUCVST): reads M cards of a complete set, one per call (`FIRST`, then
+/// `NEXT`), recombines the secret, checks it against the set's check value and forgets it.
+/// The buffer's phase is `DONE` once the set verified; any refusal is an error.
+pub fn verify(
+    sets: &SetRegistry,
+    step: Step,
+    buffer: &CeremonyBuffer,
+    card: &CardStep<'_>,
+) -> Result<Box<CeremonyBuffer>> {
+    Ok(
+        match collect::step(sets, "CSUCVST", None, step, buffer, card.reader, card.pin)? {
+            Progress::More(b) => b,
+            Progress::Done { buffer, .. } => buffer,
+        },
+    )
+}
+
+/// Length of the Set Status record.
+pub const STATUS_LEN: usize = 168;
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02X}")).collect()
+}
+
+/// Set Status (CSUCSST): what this state directory knows of the set of the card in `reader`
+/// (no PIN: read from the card data). The [`STATUS_LEN`]-byte record (ASCII, blank padded):
+///
+/// | offset | length | field |
+/// |---|---|---|
+/// | 0 | 8 | `EMPTY` (no content), `UNKNOWN` (set not recorded here), `PENDING` (never completed: being written or interrupted), `INVALID` (a card write failed), `COMPLETE`, or `MISMATCH` (the card's M, N, kind or check value differ from the record: a forged or foreign card) |
+/// | 8 | 8 | the card's content kind: `EMPTY`, `SVMK`, `SVMKSHR`, `PARTSHR` |
+/// | 16 | 32 | set id (hex) |
+/// | 48 | 3 | M |
+/// | 51 | 3 | N |
+/// | 54 | 3 | this card's index |
+/// | 57 | 3 | cards of the set recorded as written (or begun) in this directory |
+/// | 60 | 16 | check value (hex) |
+/// | 76 | 32 | the set it was copied from (hex; blank for a new secret) |
+/// | 108 | 60 | the set's label as recorded (blank padded, cut at 60) |
+pub fn status(sets: &SetRegistry, reader: &str) -> Result<[u8; STATUS_LEN]> {
+    let pcsc = crate::card::pcsc::Pcsc::establish()?;
+    let data = pcsc.session(reader, |t: &mut dyn Transport| {
+        OperatorCard::select(t)?.card_data()
+    })?;
+    let mut out = [b' '; STATUS_LEN];
+    let mut put = |at: usize, len: usize, text: &[u8]| {
+        let n = text.len().min(len);
+        out[at..at + n].copy_from_slice(&text[..n]);
+    };
+    let kind: &[u8] = match data.content.kind {
+        ContentKind::Empty => b"EMPTY",
+        ContentKind::MasterKey => b"SVMK",
+        ContentKind::MasterKeyShare => b"SVMKSHR",
+        ContentKind::PartitionShare => b"PARTSHR",
+    };
+    put(8, 8, kind);
+    let Some(info) = data.content.set else {
+        put(0, 8, b"EMPTY");
+        return Ok(out);
+    };
+    put(16, 32, hex(&info.set_id).as_bytes());
+    put(48, 3, format!("{:03}", info.m).as_bytes());
+    put(51, 3, format!("{:03}", info.n).as_bytes());
+    put(54, 3, format!("{:03}", info.index).as_bytes());
+    put(60, 16, hex(&info.check_value).as_bytes());
+    let state: &[u8] = match sets.get(&info.set_id)? {
+        None => b"UNKNOWN",
+        Some(rec) => {
+            put(57, 3, format!("{:03}", rec.cards).as_bytes());
+            if let Some(f) = rec.spec.copied_from {
+                put(76, 32, hex(&f).as_bytes());
+            }
+            put(108, 60, rec.spec.label.as_bytes());
+            let kind_ok = match rec.spec.kind {
+                SecretKind::ServerMasterKey => matches!(
+                    data.content.kind,
+                    ContentKind::MasterKey | ContentKind::MasterKeyShare
+                ),
+                SecretKind::Partition => data.content.kind == ContentKind::PartitionShare,
+            };
+            if !kind_ok
+                || (rec.spec.m, rec.spec.n) != (info.m, info.n)
+                || rec.spec.check_value != info.check_value
+            {
+                b"MISMATCH"
+            } else {
+                match rec.state {
+                    SetState::Pending => b"PENDING",
+                    SetState::Invalid => b"INVALID",
+                    SetState::Complete => b"COMPLETE",
+                }
+            }
+        }
+    };
+    put(0, 8, state);
+    Ok(out)
+}
