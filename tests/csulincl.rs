@@ -12,6 +12,9 @@ use std::path::Path;
 
 use softcca::ffi::lp64::*;
 
+/// softcca's own verbs outside the `CSUC` family (no IBM CCA for Linux program calls them).
+const SOFTCCA_OWN: &[&str] = &["CSUAAVF"];
+
 /// `verb -> parameter types` of every `extern void [SECURITYAPI] VERB(...)` in a C header.
 fn prototypes(header: &str) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
@@ -22,7 +25,7 @@ fn prototypes(header: &str) -> BTreeMap<String, Vec<String>> {
         };
         let name = chunk[..open].trim();
         let is_verb = name.len() == 7 && name.bytes().all(|b| b.is_ascii_uppercase());
-        if !is_verb || name.starts_with("CSUC") {
+        if !is_verb || name.starts_with("CSUC") || SOFTCCA_OWN.contains(&name) {
             continue;
         }
         let close = chunk.find(");").expect("prototype ends");
