@@ -307,8 +307,27 @@ fn custody_ceremonies() {
     eprintln!("faults: {:?}", started.elapsed());
     kill_during_create_and_copy(c, &home, &fresh.dir);
     eprintln!("total: {:?}", started.elapsed());
+    every_ceremony_call_is_audited(&home);
     drop(fresh);
     let _ = std::fs::remove_dir_all(&home);
+}
+
+/// Every call of the set verbs left one record in the directory's audit log, naming the card
+/// it used, and no PIN appears in the log.
+fn every_ceremony_call_is_audited(home: &std::path::Path) {
+    let log = std::fs::read_to_string(home.join("audit.log")).expect("audit.log");
+    for verb in ["CSUCSVK", "CSUCPAS", "CSUCCST", "CSUCVST", "CSUCSST"] {
+        let lines: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains(&format!(" op={verb} ")))
+            .collect();
+        assert!(!lines.is_empty(), "no audit record of {verb}");
+        assert!(
+            lines.iter().any(|l| l.contains(" csn=")),
+            "{verb}: no record names a card"
+        );
+    }
+    assert!(!log.contains(PIN), "a PIN in the audit log");
 }
 
 /// SVMK 2 of 2 on cards 11 and 12; card 12 is pulled (its process killed) while it is being

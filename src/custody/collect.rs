@@ -126,7 +126,7 @@ impl Collector {
     ) -> Result<()> {
         let pcsc = crate::card::pcsc::Pcsc::establish()?;
         pcsc.session(reader, |t: &mut dyn Transport| {
-            Ok(self.add(sets, &mut OperatorCard::select(t)?, pin))
+            Ok(self.add(sets, &mut crate::verbs::card::select(reader, t)?, pin))
         })?
     }
 

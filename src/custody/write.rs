@@ -104,7 +104,12 @@ impl Writer {
     ) -> Result<()> {
         let pcsc = crate::card::pcsc::Pcsc::establish()?;
         pcsc.session(reader, |t: &mut dyn Transport| {
-            Ok(self.write_next(sets, &mut OperatorCard::select(t)?, pin, label))
+            Ok(self.write_next(
+                sets,
+                &mut crate::verbs::card::select(reader, t)?,
+                pin,
+                label,
+            ))
         })?
     }
 

@@ -8,8 +8,9 @@
 //! call. `ceremony_length` is on input the room in `ceremony` (at least 4096, else 8/72) and
 //! 4096 on success; `ceremony` is read for `NEXT` and written on success only.
 
+use super::audit::audited;
 use super::card::{no_rules, reader, required_pin};
-use super::{args, coprocessor, guard};
+use super::{args, coprocessor};
 use crate::custody::SecretKind;
 use crate::custody::ceremony::CEREMONY_LEN;
 use crate::error::{Error, Result};
@@ -58,7 +59,8 @@ unsafe fn ceremony_in(
     Ok(buf)
 }
 
-/// The multi-card verbs' common body: reads every parameter, runs `core`, writes the buffer.
+/// The multi-card verbs' common body: reads every parameter, runs `core`, and hands back the
+/// writes of the buffer, which [`audited`] makes only once the call's audit record is on disk.
 ///
 /// # Safety
 /// The pointer contracts of [`CSUCSVK`].
@@ -79,7 +81,7 @@ unsafe fn ceremony_call(
         &CardStep<'_>,
         (i32, i32),
     ) -> Result<Box<[u8; CEREMONY_LEN]>>,
-) -> Result<()> {
+) -> Result<impl FnOnce()> {
     // SAFETY: all pointer contracts are the caller's (see the verbs' # Safety).
     unsafe {
         let step = step(rule_array_count, rule_array)?;
@@ -105,9 +107,10 @@ unsafe fn ceremony_call(
             label: &label[..label_len],
         };
         let buffer = core(step, &input, &card, (m, n))?;
-        args::put_bytes(out, &buffer[..]);
-        args::put_int(length_out, CEREMONY_LEN as i32);
-        Ok(())
+        Ok(move || {
+            args::put_bytes(out, &buffer[..]);
+            args::put_int(length_out, CEREMONY_LEN as i32);
+        })
     }
 }
 
@@ -145,7 +148,7 @@ pub unsafe extern "C" fn CSUCSVK(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUCSVK", return_code, reason_code, |_| {
+        audited("CSUCSVK", return_code, reason_code, |_| {
             ceremony_call(
                 rule_array_count,
                 rule_array,
@@ -192,7 +195,7 @@ pub unsafe extern "C" fn CSUCPAS(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUCPAS", return_code, reason_code, |_| {
+        audited("CSUCPAS", return_code, reason_code, |_| {
             ceremony_call(
                 rule_array_count,
                 rule_array,
@@ -240,7 +243,7 @@ pub unsafe extern "C" fn CSUCCST(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUCCST", return_code, reason_code, |_| {
+        audited("CSUCCST", return_code, reason_code, |_| {
             ceremony_call(
                 rule_array_count,
                 rule_array,
@@ -285,7 +288,7 @@ pub unsafe extern "C" fn CSUCVST(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUCVST", return_code, reason_code, |_| {
+        audited("CSUCVST", return_code, reason_code, |_| {
             ceremony_call(
                 rule_array_count,
                 rule_array,
@@ -327,7 +330,7 @@ pub unsafe extern "C" fn CSUCSST(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUCSST", return_code, reason_code, |_| {
+        audited("CSUCSST", return_code, reason_code, |_| {
             no_rules(rule_array_count, rule_array)?;
             let name = reader(reader_name)?;
             let room = args::int(status_length)?;
@@ -337,9 +340,10 @@ pub unsafe extern "C" fn CSUCSST(
                 return Err(Error::OutputTooSmall);
             }
             let record = sets::status(coprocessor()?.sets()?, &name)?;
-            args::put_bytes(out, &record);
-            args::put_int(length_out, STATUS_LEN as i32);
-            Ok(())
+            Ok(move || {
+                args::put_bytes(out, &record);
+                args::put_int(length_out, STATUS_LEN as i32);
+            })
         })
     }
 }

@@ -75,14 +75,21 @@ fn on_card<R>(
     mut op: impl FnMut(&mut OperatorCard<'_>) -> core::result::Result<R, CardError>,
 ) -> Result<R> {
     let pcsc = Pcsc::establish()?;
-    Ok(pcsc.session(reader, |t: &mut dyn Transport| {
-        let mut card = OperatorCard::select(t)?;
-        // For the call's audit record: the card's serial number, read-only (GET DATA).
-        if let Ok(d) = card.card_data() {
-            audit::scope::csn(reader, &d.csn);
-        }
-        op(&mut card)
-    })?)
+    Ok(pcsc.session(reader, |t: &mut dyn Transport| op(&mut select(reader, t)?))?)
+}
+
+/// Selects the operator application on the card of `reader` (session `t`) and notes the
+/// card's serial number, read without a PIN (GET DATA), for the call's audit record. Every
+/// card session of the library starts here.
+pub(crate) fn select<'t>(
+    reader: &str,
+    t: &'t mut dyn Transport,
+) -> core::result::Result<OperatorCard<'t>, CardError> {
+    let mut card = OperatorCard::select(t)?;
+    if let Ok(d) = card.card_data() {
+        audit::scope::csn(reader, &d.csn);
+    }
+    Ok(card)
 }
 
 /// What Inspect read: the card data and, when a PIN was given, the label.

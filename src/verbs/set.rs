@@ -7,7 +7,7 @@
 //! on with the buffer the previous call returned. A call that fails returns no buffer, so the
 //! caller goes on from its last good one (another card, the right PIN).
 
-use crate::card::{CardPin, ContentKind, OperatorCard, Transport};
+use crate::card::{CardPin, ContentKind, Transport};
 pub use crate::custody::ceremony::Step;
 use crate::custody::ceremony::{Ceremony, CeremonyBuffer, Finished, Stage, verb_name};
 use crate::custody::collect::Collector;
@@ -200,7 +200,7 @@ fn hex(b: &[u8]) -> String {
 pub fn status(sets: &SetRegistry, reader: &str) -> Result<[u8; STATUS_LEN]> {
     let pcsc = crate::card::pcsc::Pcsc::establish()?;
     let data = pcsc.session(reader, |t: &mut dyn Transport| {
-        OperatorCard::select(t)?.card_data()
+        super::card::select(reader, t)?.card_data()
     })?;
     let mut out = [b' '; STATUS_LEN];
     let mut put = |at: usize, len: usize, text: &[u8]| {
