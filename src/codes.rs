@@ -131,6 +131,24 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::CardBusy => (RC_FAILED, 0xF123),
         Error::CardTransport => (RC_NOT_READY, 0xF130),
         Error::CardNoService => (RC_NOT_READY, 0xF131),
+        // Copy Card (CSUCCPY): X'F190'-X'F19F'. X'F19x' with x = 1..6 for a PIN the target
+        // refused (presentations left on the target), so a caller tells it from the source's
+        // X'F1Cx' (a count outside 1..6, from a card breaking the profile, is shown as 1 or 6).
+        Error::CardCopySameCard => (RC_FAILED, 0xF190),
+        Error::CardTargetWrongPin(left) => {
+            let x = if left < 1 {
+                1
+            } else if left > 6 {
+                6
+            } else {
+                left
+            };
+            (RC_FAILED, 0xF190 + x as i32)
+        }
+        Error::CardTargetBlocked => (RC_FAILED, 0xF197),
+        Error::CardCopyTargetNotErased => (RC_FAILED, 0xF198),
+        Error::CardCopySourceEmpty => (RC_FAILED, 0xF199),
+        Error::CardCopyMismatch => (RC_NOT_READY, 0xF13A),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -179,6 +179,19 @@ pub enum Error {
     CardTransport,
     /// Card verbs: pcscd is not running or not reachable.
     CardNoService,
+    /// Copy Card: source and target are the same card (one reader, or one serial number).
+    CardCopySameCard,
+    /// Copy Card: the source card holds no content.
+    CardCopySourceEmpty,
+    /// Copy Card: the target card holds a content (only an erased card is a target).
+    CardCopyTargetNotErased,
+    /// Copy Card: the target card refused the PIN the source accepted; the target allows this
+    /// many more presentations (1..=6).
+    CardTargetWrongPin(u8),
+    /// Copy Card: the target card is blocked for good.
+    CardTargetBlocked,
+    /// Copy Card: the target's read-back differs from the source (the target was erased again).
+    CardCopyMismatch,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (DECISIONS #15).
@@ -266,6 +279,12 @@ impl fmt::Display for Error {
             Error::CardBusy => "another program holds the card",
             Error::CardTransport => "smart card transport failure",
             Error::CardNoService => "the PC/SC service (pcscd) is not available",
+            Error::CardCopySameCard => "source and target are the same card",
+            Error::CardCopySourceEmpty => "the source card holds no content",
+            Error::CardCopyTargetNotErased => "the target card is not erased",
+            Error::CardTargetWrongPin(_) => "the target card refused the PIN",
+            Error::CardTargetBlocked => "the target card is blocked",
+            Error::CardCopyMismatch => "the target card's read-back differs from the source",
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };
@@ -273,7 +292,7 @@ impl fmt::Display for Error {
         if let Error::AccessDenied(acp) = self {
             write!(f, " (X'{acp:04X}')")?;
         }
-        if let Error::CardWrongPin(left) = self {
+        if let Error::CardWrongPin(left) | Error::CardTargetWrongPin(left) = self {
             write!(f, " ({left} presentations left)")?;
         }
         Ok(())

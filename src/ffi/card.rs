@@ -1,6 +1,7 @@
 //! C entry points of the operator-card verbs (family `CSUC`, docs/decisions.md #C1): CSUCRDL
-//! (list readers), CSUCINS (Inspect), CSUCGLB (Get Label), CSUCCPN (Change PIN) and CSUCERA
-//! (Erase). Cores in [`crate::verbs::card`]; reference pages docs/CSUC*.md.
+//! (list readers), CSUCINS (Inspect), CSUCGLB (Get Label), CSUCCPN (Change PIN), CSUCERA
+//! (Erase) and CSUCCPY (Copy Card). Cores in [`crate::verbs::card`]; reference pages
+//! docs/CSUC*.md.
 //!
 //! Common parameters: `reader_name` is a 128-byte field, the PC/SC reader name padded with
 //! blanks (or NULs); a PIN is `*_pin_length` (a fullword, 0..=64) and `*_pin` (that many bytes,
@@ -263,6 +264,42 @@ pub unsafe extern "C" fn CSUCERA(
             let name = reader(reader_name)?;
             let pin = required_pin(pin_length, pin)?;
             cards::erase(&name, &pin)
+        })
+    }
+}
+
+/// Copy Card (docs/CSUCCPY.md): an exact copy of the content and label of the card in
+/// `source_reader_name` onto the erased card in `target_reader_name`. Both cards must accept
+/// the one PIN given; the source is only read. A PIN the target refuses is 8/X'F191'-X'F196'
+/// (X'F197' when that blocks it), never the source's 8/X'F1Cx'.
+///
+/// # Safety
+/// `rule_array_count`: 4 readable bytes (must be 0); `source_reader_name`,
+/// `target_reader_name`: 128 readable bytes each; `pin_length`: 4 readable bytes; `pin`:
+/// `*pin_length` readable bytes. `return_code`, `reason_code`: NULL or 4 writable bytes; exit
+/// data ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CSUCCPY(
+    return_code: *mut i32,
+    reason_code: *mut i32,
+    exit_data_length: *mut i32,
+    exit_data: *mut u8,
+    rule_array_count: *mut i32,
+    rule_array: *mut u8,
+    source_reader_name: *mut u8,
+    target_reader_name: *mut u8,
+    pin_length: *mut i32,
+    pin: *mut u8,
+) {
+    let _ = (exit_data_length, exit_data);
+    // SAFETY: pointer contracts are the caller's, as documented above.
+    unsafe {
+        guard("CSUCCPY", return_code, reason_code, |_| {
+            no_rules(rule_array_count, rule_array)?;
+            let source = reader(source_reader_name)?;
+            let target = reader(target_reader_name)?;
+            let pin = required_pin(pin_length, pin)?;
+            cards::copy_card(&source, &target, &pin)
         })
     }
 }

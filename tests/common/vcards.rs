@@ -5,7 +5,8 @@
 //! tests skip, except when `CI` is set: then they fail, so CI can never pass without pcscd.
 //! Each test owns its cards (by index): tests/card_pcsc.rs cards 0-8 (tests/c_examples.rs
 //! borrows card 8 on a state file of its own and gives it back), tests/card_verbs.rs
-//! cards 9-14; slot 15 stays empty.
+//! cards 9-14; slot 15 stays empty. tests/card_copy.rs borrows cards 7-14 the same way (test
+//! binaries run one after another).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -47,14 +48,27 @@ pub fn vcard(index: usize) -> Option<VCard> {
         .map(|l| l.split('\t').collect::<Vec<_>>())
         .find(|f| f[0] == index.to_string())
         .unwrap_or_else(|| panic!("card {index} not started (need {CARDS})"));
+    // The card's pid file is kept current when a test restarts the card (cards.tsv has the pid
+    // of the script's start): a card an earlier test binary borrowed and gave back has a new pid.
+    let pid = std::fs::read_to_string(dir.join(format!("card-{index}.pid")))
+        .ok()
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| line[4].parse().unwrap());
     Some(VCard {
         index,
         port: line[1].parse().unwrap(),
         reader: line[2].into(),
         csn: line[3].into(),
-        pid: line[4].parse().unwrap(),
+        pid,
         dir,
     })
+}
+
+/// A 128-byte blank-padded reader-name field (the card verbs' `reader_name`).
+pub fn name_field(reader: &str) -> [u8; softcca::verbs::card::READER_NAME_LEN] {
+    let mut f = [b' '; softcca::verbs::card::READER_NAME_LEN];
+    f[..reader.len()].copy_from_slice(reader.as_bytes());
+    f
 }
 
 pub fn pin(s: &str) -> CardPin {
