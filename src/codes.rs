@@ -149,6 +149,7 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::CardCopyTargetNotErased => (RC_FAILED, 0xF198),
         Error::CardCopySourceEmpty => (RC_FAILED, 0xF199),
         Error::CardCopyMismatch => (RC_NOT_READY, 0xF13A),
+        Error::CardTimeout => (RC_NOT_READY, 0xF13B),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

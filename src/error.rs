@@ -192,6 +192,8 @@ pub enum Error {
     CardTargetBlocked,
     /// Copy Card: the target's read-back differs from the source (the target was erased again).
     CardCopyMismatch,
+    /// Card verbs: the card or pcscd did not answer before the verb's deadline.
+    CardTimeout,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (DECISIONS #15).
@@ -285,6 +287,7 @@ impl fmt::Display for Error {
             Error::CardTargetWrongPin(_) => "the target card refused the PIN",
             Error::CardTargetBlocked => "the target card is blocked",
             Error::CardCopyMismatch => "the target card's read-back differs from the source",
+            Error::CardTimeout => "the card did not answer before the deadline",
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };
@@ -322,6 +325,7 @@ impl From<crate::card::CardError> for Error {
             C::BadData => Error::CardBadData,
             C::WriteFailed => Error::CardWriteFailed,
             C::UnexpectedStatus(_) => Error::CardUnexpectedStatus,
+            C::Timeout => Error::CardTimeout,
         }
     }
 }

@@ -88,6 +88,7 @@ fn error_by_name(name: &str) -> Option<Error> {
         "CardCopyTargetNotErased" => Error::CardCopyTargetNotErased,
         "CardTargetBlocked" => Error::CardTargetBlocked,
         "CardCopyMismatch" => Error::CardCopyMismatch,
+        "CardTimeout" => Error::CardTimeout,
         "CardTargetWrongPin" => Error::CardTargetWrongPin(1),
         n if n.starts_with("CardTargetWrongPin(") => {
             Error::CardTargetWrongPin(n[19..n.len() - 1].parse().ok()?)

@@ -169,3 +169,73 @@ pub fn wait_presence(reader: &str, present: bool) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A card borrowed on a state file of the test's own; back on its own state file when dropped
+/// (also when the test fails). Test binaries run one after another, so a binary may borrow
+/// another binary's card.
+pub struct Borrowed {
+    pub card: VCard,
+    pub dir: PathBuf,
+}
+
+impl Borrowed {
+    /// Card `index` on a fresh state file, with serial number `csn` (its own when `None`).
+    pub fn new(index: usize, csn: Option<&str>) -> Option<Borrowed> {
+        let mut card = vcard(index)?;
+        let dir = card.dir.join(format!("card-copy-{index}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        card.kill();
+        let own = card.csn.clone();
+        if let Some(csn) = csn {
+            card.csn = csn.into();
+        }
+        card.spawn_on(&dir.join("card.state"), &[]);
+        card.csn = own;
+        wait_presence(&card.reader, true);
+        Some(Borrowed { card, dir })
+    }
+
+    pub fn reader(&self) -> &str {
+        &self.card.reader
+    }
+
+    pub fn state_file(&self) -> PathBuf {
+        self.dir.join("card.state")
+    }
+
+    /// Kills the card and starts it again on this binary's state file with `extra` arguments.
+    pub fn restart(&mut self, extra: &[&str]) {
+        self.card.kill();
+        self.start(extra);
+    }
+
+    /// Kills the card and starts it as a new card (a fresh state file, its own serial number).
+    pub fn replace_by_new_card(&mut self) {
+        self.card.kill();
+        std::fs::remove_file(self.state_file()).unwrap();
+        self.start(&[]);
+    }
+
+    /// Starts the card (after it died) on this binary's state file.
+    pub fn start(&mut self, extra: &[&str]) {
+        let state = self.state_file();
+        self.card.spawn_on(&state, extra);
+        wait_presence(&self.card.reader, true);
+    }
+}
+
+impl Drop for Borrowed {
+    fn drop(&mut self) {
+        if pcsc()
+            .readers()
+            .unwrap()
+            .iter()
+            .any(|r| r.name == self.card.reader && r.card_present)
+        {
+            self.card.kill();
+        }
+        self.card.restart(&[]);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
