@@ -331,10 +331,10 @@ impl<S: Store> Card<S> {
         if !pin_valid(old) || !pin_valid(new) {
             return sw(SW_BAD_DATA);
         }
-        let mut new_pin = Zeroizing::new([0u8; 8]);
-        new_pin.copy_from_slice(new);
+        // Copied straight from the command into the next state: a PIN moved through a local
+        // (even a Zeroizing one) leaves its bytes behind on the stack.
         self.present(old, |s| {
-            s.pin = new_pin;
+            s.pin.copy_from_slice(new);
             s.pin_state = PinState::Sealed;
         })
         .map_or_else(|r| r, |()| sw(SW_OK))

@@ -31,6 +31,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use softcca_vcard::{ATR, Card, CardState, FileStore, Identity};
+use zeroize::Zeroizing;
 
 struct Options {
     host: String,
@@ -161,7 +162,9 @@ fn connect(o: &Options) -> io::Result<TcpStream> {
     }
 }
 
-fn read_frame(s: &mut TcpStream, o: &Options) -> io::Result<Option<Vec<u8>>> {
+/// Reads one message. The buffer is zeroized when dropped: it carries every command APDU,
+/// the PINs of VERIFY and CHANGE REFERENCE DATA and the secrets of PUT DATA included.
+fn read_frame(s: &mut TcpStream, o: &Options) -> io::Result<Option<Zeroizing<Vec<u8>>>> {
     let mut len = [0u8; 2];
     if o.quickack {
         quickack(s)?;
@@ -171,7 +174,7 @@ fn read_frame(s: &mut TcpStream, o: &Options) -> io::Result<Option<Vec<u8>>> {
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         Err(e) => return Err(e),
     }
-    let mut msg = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    let mut msg = Zeroizing::new(vec![0u8; usize::from(u16::from_be_bytes(len))]);
     if o.quickack {
         quickack(s)?;
     }
@@ -207,7 +210,7 @@ fn serve(o: &Options, card: &mut Card<FileStore>) -> io::Result<End> {
             [0x04] if !seen && polls + 1 >= UNSEEN_POLLS => return Ok(End::Unseen),
             [0x04] => {
                 polls += 1;
-                zeroize::Zeroizing::new(ATR.to_vec())
+                Zeroizing::new(ATR.to_vec())
             }
             [0x00] | [0x01] | [0x02] => {
                 card.reset();
@@ -216,7 +219,7 @@ fn serve(o: &Options, card: &mut Card<FileStore>) -> io::Result<End> {
             [_] | [] => continue,
             _ if matches!(o.fault, Some(Fault::Silent)) => hang(),
             apdu => match o.fault.and_then(|f| f.answer(apdu)) {
-                Some(faulty) => zeroize::Zeroizing::new(faulty),
+                Some(faulty) => Zeroizing::new(faulty),
                 None => card.process(apdu),
             },
         };
