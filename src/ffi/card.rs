@@ -57,13 +57,58 @@ unsafe fn required_pin(len: *const i32, p: *const u8) -> Result<CardPin> {
     unsafe { pin(len, p, false) }?.ok_or(Error::CardPinSyntax)
 }
 
-/// Checks that no rule-array keyword is given (count 0).
+/// The first steps of every verb on one reader: no rule-array keyword (count 0, else 8/35),
+/// then the reader-name field.
 ///
 /// # Safety
-/// As [`args::rule_array`].
-unsafe fn no_rules(count: *const i32, array: *const u8) -> Result<()> {
+/// As [`args::rule_array`] for `count` and `array`; `name` as [`reader`].
+unsafe fn keywordless_reader(
+    count: *const i32,
+    array: *const u8,
+    name: *const u8,
+) -> Result<String> {
     // SAFETY: forwarded contract.
-    unsafe { args::rule_array(count, array, 0..=0) }.map(|_| ())
+    unsafe { args::rule_array(count, array, 0..=0) }?;
+    // SAFETY: forwarded contract.
+    unsafe { reader(name) }
+}
+
+/// A fixed-length output field of `N` bytes and its length fullword: the room (`*length`, at
+/// least `N`, else 8/72) and both pointers are checked before any card is touched; written only
+/// by [`Output::put`], on success.
+struct Output<const N: usize> {
+    length: *mut i32,
+    data: *mut u8,
+}
+
+impl<const N: usize> Output<N> {
+    /// Checks the room and the pointers.
+    ///
+    /// # Safety
+    /// `length`: NULL or 4 readable and writable bytes; `data`: NULL or `*length` writable
+    /// bytes.
+    unsafe fn new(length: *mut i32, data: *mut u8) -> Result<Output<N>> {
+        // SAFETY: forwarded contract.
+        let room = unsafe { args::int(length) }?;
+        let length = args::need(length)?;
+        let data = args::need(data)?;
+        if usize::try_from(room).map_or(true, |r| r < N) {
+            return Err(Error::OutputTooSmall);
+        }
+        Ok(Output { length, data })
+    }
+
+    /// Writes the field and `length` into the fullword.
+    ///
+    /// # Safety
+    /// As [`Output::new`].
+    unsafe fn put(self, field: &[u8; N], length: usize) {
+        // SAFETY: checked non-NULL in `new`; room for N bytes and the fullword by contract.
+        unsafe {
+            args::put_bytes(self.data, field);
+            args::put_int(self.length, length as i32);
+        }
+    }
 }
 
 /// List readers (docs/CSUCRDL.md): every PC/SC reader and whether it holds a card.
@@ -139,18 +184,11 @@ pub unsafe extern "C" fn CSUCINS(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         guard("CSUCINS", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let name = reader(reader_name)?;
-            let room = args::int(inspect_data_length)?;
-            let length_out = args::need(inspect_data_length)?;
-            let data_out = args::need(inspect_data)?;
-            if usize::try_from(room).map_or(true, |r| r < INSPECT_LEN) {
-                return Err(Error::OutputTooSmall);
-            }
+            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
+            let out = Output::<INSPECT_LEN>::new(inspect_data_length, inspect_data)?;
             let pin = self::pin(pin_length, pin, true)?;
             let layout = cards::inspect(&name, pin.as_ref())?.layout();
-            args::put_bytes(data_out, &layout);
-            args::put_int(length_out, INSPECT_LEN as i32);
+            out.put(&layout, INSPECT_LEN);
             Ok(())
         })
     }
@@ -184,20 +222,13 @@ pub unsafe extern "C" fn CSUCGLB(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         guard("CSUCGLB", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let name = reader(reader_name)?;
-            let room = args::int(label_length)?;
-            let length_out = args::need(label_length)?;
-            let label_out = args::need(label)?;
-            if usize::try_from(room).map_or(true, |r| r < LABEL_LEN) {
-                return Err(Error::OutputTooSmall);
-            }
+            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
+            let out = Output::<LABEL_LEN>::new(label_length, label)?;
             let pin = required_pin(pin_length, pin)?;
             let text = cards::get_label(&name, &pin)?;
             let mut field = [b' '; LABEL_LEN];
             field[..text.len()].copy_from_slice(&text);
-            args::put_bytes(label_out, &field);
-            args::put_int(length_out, text.len() as i32);
+            out.put(&field, text.len());
             Ok(())
         })
     }
@@ -228,8 +259,7 @@ pub unsafe extern "C" fn CSUCCPN(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         guard("CSUCCPN", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let name = reader(reader_name)?;
+            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
             let old = required_pin(old_pin_length, old_pin)?;
             let new = required_pin(new_pin_length, new_pin)?;
             cards::change_pin(&name, &old, &new)
@@ -260,8 +290,7 @@ pub unsafe extern "C" fn CSUCERA(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         guard("CSUCERA", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let name = reader(reader_name)?;
+            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
             let pin = required_pin(pin_length, pin)?;
             cards::erase(&name, &pin)
         })
@@ -295,8 +324,7 @@ pub unsafe extern "C" fn CSUCCPY(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         guard("CSUCCPY", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let source = reader(source_reader_name)?;
+            let source = keywordless_reader(rule_array_count, rule_array, source_reader_name)?;
             let target = reader(target_reader_name)?;
             let pin = required_pin(pin_length, pin)?;
             cards::copy_card(&source, &target, &pin)
