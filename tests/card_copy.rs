@@ -29,6 +29,7 @@ const SAME_CARD: i32 = 0xF190;
 const TARGET_BLOCKED: i32 = 0xF197;
 const TARGET_NOT_ERASED: i32 = 0xF198;
 const SOURCE_EMPTY: i32 = 0xF199;
+const MISMATCH: i32 = 0xF13A;
 const fn wrong_pin(left: i32) -> i32 {
     0xF1C0 + left
 }
@@ -508,4 +509,20 @@ fn copies_in_opposite_directions_never_deadlock() {
         b"RACE",
         "the one copy that could happen did"
     );
+
+    // A target that does not keep what it was given (its read-back differs in the secret's
+    // last byte): the copy is refused and the target erased again, never left holding it.
+    let mut b = b;
+    erase(&b, SET_PIN);
+    b.restart(&["--fault", "bad-readback"]);
+    make_set_card(&b, None);
+    assert_eq!(copy(a.reader(), b.reader(), SET_PIN), (12, MISMATCH));
+    b.restart(&[]);
+    assert!(
+        held_pin_is_transport(&b),
+        "erased: the transport PIN is back"
+    );
+    let now = held(&b, TRANSPORT_PIN);
+    assert_eq!((now.0.as_slice(), now.1), (&b""[..], ContentKind::Empty));
+    assert_eq!(held(&a, SET_PIN).0, b"RACE");
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! softcca-vcard --port PORT --state FILE --csn HEX [--host 127.0.0.1] [--no-quickack]
-//!               [--fault foreign|malformed|die-after-write|silent]
+//!               [--fault foreign|malformed|die-after-write|silent|bad-readback]
 //! ```
 //!
 //! Connects to vpcd's TCP slot PORT (the card is "inserted" while connected), keeps its
@@ -22,7 +22,9 @@
 //! `die-after-write` ends the process right after a PUT DATA has been committed to the state
 //! file, before its answer is sent (a card pulled the instant its write landed), and `silent`
 //! takes every command APDU and never answers it (a card that hangs: only power, reset and ATR
-//! polls are still served, by vpcd's reader side, until the process is killed).
+//! polls are still served, by vpcd's reader side, until the process is killed), and
+//! `bad-readback` answers GET DATA `0102` with the last byte of the secret flipped (a card
+//! whose memory does not keep what it was given).
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
@@ -53,6 +55,8 @@ enum Fault {
     DieAfterWrite,
     /// No command APDU is ever answered.
     Silent,
+    /// GET DATA `0102` answers with the secret's last byte flipped.
+    BadReadback,
 }
 
 impl Fault {
@@ -63,7 +67,7 @@ impl Fault {
             Fault::Malformed if apdu.starts_with(&[0x00, 0xCA, 0x00, 0x66]) => {
                 Some(vec![0x66, 0x05, 0x80, 0x01, 0x41, 0x90, 0x00])
             }
-            Fault::Malformed | Fault::DieAfterWrite | Fault::Silent => None,
+            Fault::Malformed | Fault::DieAfterWrite | Fault::Silent | Fault::BadReadback => None,
         }
     }
 }
@@ -96,6 +100,7 @@ fn parse_args() -> Result<Options, String> {
                     "malformed" => Fault::Malformed,
                     "die-after-write" => Fault::DieAfterWrite,
                     "silent" => Fault::Silent,
+                    "bad-readback" => Fault::BadReadback,
                     f => return Err(format!("unknown --fault {f:?}")),
                 })
             }
@@ -223,6 +228,15 @@ fn serve(o: &Options, card: &mut Card<FileStore>) -> io::Result<End> {
                 None => card.process(apdu),
             },
         };
+        let mut out = out;
+        if matches!(o.fault, Some(Fault::BadReadback))
+            && msg.starts_with(&[0x00, 0xCA, 0x01, 0x02])
+            && out.len() > 3
+            && out.ends_with(&[0x90, 0x00])
+        {
+            let last = out.len() - 3;
+            out[last] ^= 0x01;
+        }
         if matches!(o.fault, Some(Fault::DieAfterWrite))
             && msg.get(1) == Some(&0xDA)
             && out.ends_with(&[0x90, 0x00])
@@ -254,7 +268,7 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("softcca-vcard: {e}");
             eprintln!(
-                "usage: softcca-vcard --port PORT --state FILE --csn HEX [--host H] [--no-quickack] [--fault foreign|malformed|die-after-write|silent]"
+                "usage: softcca-vcard --port PORT --state FILE --csn HEX [--host H] [--no-quickack] [--fault foreign|malformed|die-after-write|silent|bad-readback]"
             );
             return ExitCode::from(2);
         }
