@@ -5,8 +5,9 @@
 //! tests skip, except when `CI` is set: then they fail, so CI can never pass without pcscd.
 //! Each test owns its cards (by index): tests/card_pcsc.rs cards 0-8 (tests/c_examples.rs
 //! borrows card 8 on a state file of its own and gives it back), tests/card_verbs.rs
-//! cards 9-14; slot 15 stays empty. tests/card_copy.rs borrows cards 7-14 the same way (test
-//! binaries run one after another).
+//! cards 9-14; slot 15 stays empty. tests/card_copy.rs borrows cards 7-14 and
+//! tests/card_deadline.rs card 13 the same way ([`Borrowed`]; test binaries run one after
+//! another).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
