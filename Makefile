@@ -93,7 +93,8 @@ test-rust: lib
 	SOFTCCA_C_LIB=$(LIBOUT) bash scripts/virtual-cards.sh run 15 timeout --kill-after=10 1800 $(CARGO) test --workspace
 
 # The C and COBOL suites run under their own scripts/virtual-cards.sh (3 cards, slot 3 empty):
-# c-tests/test_csucins.c uses card 0, examples/cobol/carddemo.cob card 1; the script's trap
+# c-tests/test_csucins.c uses card 0, c-tests/test_csuccpy.c cards 1 and 2 (in the C suite's
+# own run), examples/cobol/carddemo.cob card 1; the script's trap
 # stops exactly the pcscd and cards it started, also when a test fails.
 test-c: lib
 	$(CARGO) build -p softcca-vcard

@@ -450,3 +450,22 @@ void sc_set_acp(unsigned offset, int on)
     fprintf(f, "X'%04X' %s\n", offset, on ? "on" : "off");
     assert_int_equal(fclose(f), 0);
 }
+
+void sc_reader_field(unsigned char out[128], const char *name)
+{
+    memset(out, ' ', 128);
+    memcpy(out, name, strlen(name));
+}
+
+void sc_field_is(const unsigned char *layout, size_t offset, size_t len, const char *want)
+{
+    char buf[129];
+    assert_true(len <= 128 && strlen(want) <= len);
+    memset(buf, ' ', len);
+    memcpy(buf, want, strlen(want));
+    if (memcmp(layout + offset, buf, len) != 0) {
+        print_error("field at %zu is \"%.*s\", expected \"%s\"\n", offset, (int)len,
+                    (const char *)layout + offset, want);
+        fail();
+    }
+}

@@ -60,6 +60,11 @@ void sc_label(unsigned char out[64], const char *text);
 #define SC_SENTINEL 0xA5
 void sc_fill_sentinel(void *buf, size_t n);
 int sc_is_sentinel(const void *buf, size_t n);
+/* A 128-byte card reader-name field: `name` left-aligned, blank padded (docs/card-verbs.md). */
+void sc_reader_field(unsigned char out[128], const char *name);
+/* Fails the test unless layout[offset..offset+len] is `want` blank padded (a fixed ASCII field
+ * of a card verb's output). */
+void sc_field_is(const unsigned char *layout, size_t offset, size_t len, const char *want);
 
 /* ---- fullwords at a chosen alignment ----------------------------------------------------- */
 

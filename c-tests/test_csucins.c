@@ -43,12 +43,6 @@ static int card0(void)
     return 1;
 }
 
-static void name_field(unsigned char out[128], const char *name)
-{
-    memset(out, ' ', 128);
-    memcpy(out, name, strlen(name));
-}
-
 /* CSUCINS with an optional PIN; out[INSPECT_LEN + 8] starts as sentinel. */
 static sc_codes inspect(const char *name, const char *pin, unsigned char *out, int32_t *len_out)
 {
@@ -56,7 +50,7 @@ static sc_codes inspect(const char *name, const char *pin, unsigned char *out, i
     sc_fullword count, pin_len, len;
     unsigned char field[128];
     unsigned char pin_bytes[16] = {0};
-    name_field(field, name);
+    sc_reader_field(field, name);
     if (pin != NULL) memcpy(pin_bytes, pin, strlen(pin));
     sc_fill_sentinel(out, INSPECT_LEN + 8);
     CSUCINS(&r.rc, &r.rs, NULL, NULL, sc_fw(&count, 1, 0), NULL, field,
@@ -64,18 +58,6 @@ static sc_codes inspect(const char *name, const char *pin, unsigned char *out, i
             pin == NULL ? NULL : pin_bytes, sc_fw(&len, 1, INSPECT_LEN + 8), out);
     *len_out = sc_fw_get(&len);
     return r;
-}
-
-static void field_is(const unsigned char *layout, size_t offset, size_t len, const char *want)
-{
-    char buf[129];
-    memset(buf, ' ', len);
-    memcpy(buf, want, strlen(want));
-    if (memcmp(layout + offset, buf, len) != 0) {
-        print_error("field at %zu is \"%.*s\", expected \"%s\"\n", offset, (int)len,
-                    (const char *)layout + offset, want);
-        fail();
-    }
 }
 
 static void inspect_record(void **state)
@@ -86,17 +68,17 @@ static void inspect_record(void **state)
     int32_t len;
     expect_codes(inspect(reader, NULL, out, &len), 0, 0);
     assert_int_equal(len, INSPECT_LEN);
-    field_is(out, 0, 66, "3B888001534F465443434131" "77"); /* the virtual card's ATR */
-    field_is(out, 66, 32, csn);
-    field_is(out, 194, 32, "no (one more PIN change allowed)");
-    field_is(out, 226, 4, "0006"); /* PIN SCR 00, MMPN 06 */
-    field_is(out, 230, 8, "EMPTY");
-    field_is(out, 295, 3, "N00");
+    sc_field_is(out, 0, 66, "3B888001534F465443434131" "77"); /* the virtual card's ATR */
+    sc_field_is(out, 66, 32, csn);
+    sc_field_is(out, 194, 32, "no (one more PIN change allowed)");
+    sc_field_is(out, 226, 4, "0006"); /* PIN SCR 00, MMPN 06 */
+    sc_field_is(out, 230, 8, "EMPTY");
+    sc_field_is(out, 295, 3, "N00");
     assert_true(sc_is_sentinel(out + INSPECT_LEN, 8));
 
     /* With the transport PIN the label is read (empty on a fresh card). */
     expect_codes(inspect(reader, "12345678", out, &len), 0, 0);
-    field_is(out, 295, 1, "Y");
+    sc_field_is(out, 295, 1, "Y");
 }
 
 static void inspect_errors_leave_outputs(void **state)
@@ -123,13 +105,13 @@ static void get_label(void **state)
     unsigned char field[128], label[64];
     unsigned char pin[8];
     memcpy(pin, "12345678", 8);
-    name_field(field, reader);
+    sc_reader_field(field, reader);
     sc_fill_sentinel(label, sizeof label);
     CSUCGLB(&r.rc, &r.rs, NULL, NULL, sc_fw(&count, 3, 0), NULL, field, sc_fw(&pin_len, 1, 8),
             pin, sc_fw(&len, 3, 64), label);
     expect_codes(r, 0, 0);
     assert_int_equal(sc_fw_get(&len), 0);
-    field_is(label, 0, 64, "");
+    sc_field_is(label, 0, 64, "");
 }
 
 int main(void)

@@ -171,6 +171,29 @@ void CSUCERA(int32_t *return_code,
              uint8_t *pin);
 
 /**
+ * Copy Card (docs/CSUCCPY.md): an exact copy of the content and label of the card in
+ * `source_reader_name` onto the erased card in `target_reader_name`. Both cards must accept
+ * the one PIN given; the source is only read. A PIN the target refuses is 8/X'F191'-X'F196'
+ * (X'F197' when that blocks it), never the source's 8/X'F1Cx'.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 0); `source_reader_name`,
+ * `target_reader_name`: 128 readable bytes each; `pin_length`: 4 readable bytes; `pin`:
+ * `*pin_length` readable bytes. `return_code`, `reason_code`: NULL or 4 writable bytes; exit
+ * data ignored.
+ */
+void CSUCCPY(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *source_reader_name,
+             uint8_t *target_reader_name,
+             int32_t *pin_length,
+             uint8_t *pin);
+
+/**
  * Clear PIN Encrypt: formats `clear_PIN` in the format of `PIN_profile` and encrypts the block
  * under the OPINENC key `PIN_encrypting_key_identifier` (CPINENC bit on).
  *

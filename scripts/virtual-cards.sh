@@ -12,7 +12,9 @@
 # 5C0FCCA0 followed by i as 8 hex digits, and keeps its memory in $VCARDS_DIR/card-<i>.state
 # (kept across card restarts; `run` uses a fresh directory and removes it afterwards).
 #
-# Environment: VCARDS_DIR (default /tmp/softcca-vcards; `run`: a new temporary directory),
+# Environment: VCARDS_DIR (default /tmp/softcca-vcards; `run`: a new temporary directory; created
+# with mode 0700, and an existing one refused unless it is this user's, not a symbolic link, and
+# not writable by group or others: see own_dir),
 # VCARDS_BASE_PORT (default 35963), VCARDS_TIMEOUT seconds (default 20), VCARDS_BIN (default
 # target/debug/softcca-vcard, built by `cargo build -p softcca-vcard`), VCARDS_ISOLATE
 # (auto|0|1: 1 runs pcscd in a private mount namespace so that a pcscd we did not start, which
@@ -165,13 +167,33 @@ stop() {
   rm -f "$DIR/cards.tsv" "$DIR/env" "$DIR/run/pcscd.comm" "$DIR/run/pcscd.pid"
 }
 
+# The directory holds the cards' state files (their PINs and secrets), pcscd's socket and the pid
+# files `stop` signals: another user who made it first, or may write into it, could read the
+# cards, plant a socket or make `stop` signal a process of their choice. So it is created here
+# with mode 0700, and an existing one is used only when it is a real directory (no symbolic
+# link) of this user that neither group nor others may write to.
+own_dir() {  # own_dir DIR [create]
+  local d=$1 owner mode
+  [ -L "$d" ] && die "$d is a symbolic link: refused"
+  if [ ! -e "$d" ] && [ "${2:-}" = create ]; then
+    mkdir -p -- "$(dirname -- "$d")"
+    mkdir -m 700 -- "$d" 2>/dev/null || [ -d "$d" ] || die "cannot create $d"
+    [ -L "$d" ] && die "$d is a symbolic link: refused"
+  fi
+  [ -e "$d" ] || return 0
+  [ -d "$d" ] || die "$d is not a directory: refused"
+  owner=$(stat -c %u -- "$d") mode=$(stat -c %a -- "$d")
+  [ "$owner" = "$(id -u)" ] || die "$d belongs to uid $owner, not to this user (uid $(id -u)): refused"
+  (( (8#$mode & 8#022) == 0 )) || die "$d is writable by group or others (mode $mode): refused"
+}
+
 cmd=${1:-}; shift || true
 case "$cmd" in
-  start) DIR=${VCARDS_DIR:-/tmp/softcca-vcards}; mkdir -p "$DIR"; DIR=$(cd "$DIR" && pwd)
+  start) DIR=${VCARDS_DIR:-/tmp/softcca-vcards}; own_dir "$DIR" create; DIR=$(cd "$DIR" && pwd)
          trap 'stop' ERR; start "${1:-2}"; trap - ERR ;;
-  stop)  DIR=${VCARDS_DIR:-/tmp/softcca-vcards}; stop ;;
+  stop)  DIR=${VCARDS_DIR:-/tmp/softcca-vcards}; own_dir "$DIR"; stop ;;
   run)   k=${1:-}; shift || true; (( $# )) || die "usage: run N CMD..."
-         DIR=${VCARDS_DIR:-$(mktemp -d /tmp/softcca-vcards.XXXXXX)}; mkdir -p "$DIR"; DIR=$(cd "$DIR" && pwd)
+         DIR=${VCARDS_DIR:-$(mktemp -d /tmp/softcca-vcards.XXXXXX)}; own_dir "$DIR" create; DIR=$(cd "$DIR" && pwd)
          # SIGPIPE ignored: when a signal ends CMD and also the readers of our output, bash's own
          # "Terminated" report would otherwise kill it before the cleanup (observed).
          trap '' PIPE

@@ -168,6 +168,25 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::CardNoShare => (RC_FAILED, 0xF237),
         Error::CardReadback => (RC_FAILED, 0xF238),
         Error::SetNotEnoughCards => (RC_FAILED, 0xF239),
+        // Copy Card (CSUCCPY): X'F190'-X'F19F'. X'F19x' with x = 1..6 for a PIN the target
+        // refused (presentations left on the target), so a caller tells it from the source's
+        // X'F1Cx' (a count outside 1..6, from a card breaking the profile, is shown as 1 or 6).
+        Error::CardCopySameCard => (RC_FAILED, 0xF190),
+        Error::CardTargetWrongPin(left) => {
+            let x = if left < 1 {
+                1
+            } else if left > 6 {
+                6
+            } else {
+                left
+            };
+            (RC_FAILED, 0xF190 + x as i32)
+        }
+        Error::CardTargetBlocked => (RC_FAILED, 0xF197),
+        Error::CardCopyTargetNotErased => (RC_FAILED, 0xF198),
+        Error::CardCopySourceEmpty => (RC_FAILED, 0xF199),
+        Error::CardCopyMismatch => (RC_NOT_READY, 0xF13A),
+        Error::CardTimeout => (RC_NOT_READY, 0xF13B),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -215,6 +215,21 @@ pub enum Error {
     CardReadback,
     /// Custody sets: fewer than M cards were presented.
     SetNotEnoughCards,
+    /// Copy Card: source and target are the same card (one reader, or one serial number).
+    CardCopySameCard,
+    /// Copy Card: the source card holds no content.
+    CardCopySourceEmpty,
+    /// Copy Card: the target card holds a content (only an erased card is a target).
+    CardCopyTargetNotErased,
+    /// Copy Card: the target card refused the PIN the source accepted; the target allows this
+    /// many more presentations (1..=6).
+    CardTargetWrongPin(u8),
+    /// Copy Card: the target card is blocked for good.
+    CardTargetBlocked,
+    /// Copy Card: the target's read-back differs from the source (the target was erased again).
+    CardCopyMismatch,
+    /// Card verbs: the card or pcscd did not answer before the verb's deadline.
+    CardTimeout,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (DECISIONS #15).
@@ -318,6 +333,13 @@ impl fmt::Display for Error {
             Error::CardNoShare => "the card holds no share",
             Error::CardReadback => "the card read back other content than written",
             Error::SetNotEnoughCards => "fewer than M cards were presented",
+            Error::CardCopySameCard => "source and target are the same card",
+            Error::CardCopySourceEmpty => "the source card holds no content",
+            Error::CardCopyTargetNotErased => "the target card is not erased",
+            Error::CardTargetWrongPin(_) => "the target card refused the PIN",
+            Error::CardTargetBlocked => "the target card is blocked",
+            Error::CardCopyMismatch => "the target card's read-back differs from the source",
+            Error::CardTimeout => "the card did not answer before the deadline",
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };
@@ -325,7 +347,7 @@ impl fmt::Display for Error {
         if let Error::AccessDenied(acp) = self {
             write!(f, " (X'{acp:04X}')")?;
         }
-        if let Error::CardWrongPin(left) = self {
+        if let Error::CardWrongPin(left) | Error::CardTargetWrongPin(left) = self {
             write!(f, " ({left} presentations left)")?;
         }
         Ok(())
@@ -355,6 +377,7 @@ impl From<crate::card::CardError> for Error {
             C::BadData => Error::CardBadData,
             C::WriteFailed => Error::CardWriteFailed,
             C::UnexpectedStatus(_) => Error::CardUnexpectedStatus,
+            C::Timeout => Error::CardTimeout,
         }
     }
 }

@@ -61,4 +61,24 @@ fn no_pcscd_is_no_service() {
     };
     assert_eq!((rc, rs, out_len), (12, 0xF131, 364));
     assert!(out.iter().all(|&b| b == 0xEE));
+    // Copy Card: the same, for two readers.
+    let mut target = [b' '; 128];
+    target[..17].copy_from_slice(b"Virtual PCD 00 01");
+    let (mut pin_len, mut pin) = (8, *b"48151623");
+    // SAFETY: valid pointers for CSUCCPY's documented lengths.
+    unsafe {
+        softcca::ffi::card::CSUCCPY(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut count,
+            std::ptr::null_mut(),
+            name.as_mut_ptr(),
+            target.as_mut_ptr(),
+            &mut pin_len,
+            pin.as_mut_ptr(),
+        )
+    };
+    assert_eq!((rc, rs), (12, 0xF131));
 }

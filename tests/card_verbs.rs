@@ -12,7 +12,7 @@ use std::time::Instant;
 use softcca::card::OperatorCard;
 use softcca::ffi::card::{CSUCCPN, CSUCERA, CSUCGLB, CSUCINS, CSUCRDL};
 use softcca::verbs::card::{INSPECT_LEN, PIN_UNLOCKED_TEXT, READER_ENTRY_LEN, READER_NAME_LEN};
-use vcards::{EMPTY_SLOT, VCard, on_card, pcsc, pin, vcard};
+use vcards::{EMPTY_SLOT, VCard, name_field, on_card, pcsc, pin, vcard};
 
 const F: i32 = 8;
 const PIN_SYNTAX: i32 = 0xF101;
@@ -26,13 +26,6 @@ const CHANGE_USED: i32 = 0xF185;
 const TRANSPORT: i32 = 0xF130;
 const fn wrong_pin(left: i32) -> i32 {
     0xF1C0 + left
-}
-
-/// A 128-byte blank-padded reader-name field.
-fn name_field(reader: &str) -> [u8; READER_NAME_LEN] {
-    let mut f = [b' '; READER_NAME_LEN];
-    f[..reader.len()].copy_from_slice(reader.as_bytes());
-    f
 }
 
 /// Fullwords at odd addresses, as a COBOL group may place them: `(buffer, offset)`.

@@ -99,6 +99,16 @@ fn error_by_name(name: &str) -> Option<Error> {
         "CardNoShare" => Error::CardNoShare,
         "CardReadback" => Error::CardReadback,
         "SetNotEnoughCards" => Error::SetNotEnoughCards,
+        "CardCopySameCard" => Error::CardCopySameCard,
+        "CardCopySourceEmpty" => Error::CardCopySourceEmpty,
+        "CardCopyTargetNotErased" => Error::CardCopyTargetNotErased,
+        "CardTargetBlocked" => Error::CardTargetBlocked,
+        "CardCopyMismatch" => Error::CardCopyMismatch,
+        "CardTimeout" => Error::CardTimeout,
+        "CardTargetWrongPin" => Error::CardTargetWrongPin(1),
+        n if n.starts_with("CardTargetWrongPin(") => {
+            Error::CardTargetWrongPin(n[19..n.len() - 1].parse().ok()?)
+        }
         // A row per count: `CardWrongPin(3)`; the bare name stands for the variant.
         "CardWrongPin" => Error::CardWrongPin(1),
         n if n.starts_with("CardWrongPin(") => {

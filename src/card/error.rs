@@ -43,6 +43,8 @@ pub enum CardError {
     WriteFailed,
     /// A status word the profile does not give for this command.
     UnexpectedStatus(u16),
+    /// The card (or pcscd) did not answer before the session's deadline.
+    Timeout,
 }
 
 impl fmt::Display for CardError {
@@ -67,6 +69,7 @@ impl fmt::Display for CardError {
             CardError::BadData => f.write_str("the label or content is not valid"),
             CardError::WriteFailed => f.write_str("the card could not write its memory"),
             CardError::UnexpectedStatus(sw) => write!(f, "unexpected status word {sw:04X}"),
+            CardError::Timeout => f.write_str("the card did not answer in time"),
         }
     }
 }

@@ -232,6 +232,28 @@ impl<'t> OperatorCard<'t> {
         }
     }
 
+    /// PUT DATA `0103`: writes a label and a content in one atomic step onto a card whose
+    /// content is empty ([`CardError::ContentNotEmpty`] otherwise): the card holds both or
+    /// neither, whenever it is pulled. The label is checked as for [`Self::put_label`] first.
+    pub fn put_label_and_content(
+        &mut self,
+        label: &[u8],
+        content: &Content,
+    ) -> Result<(), CardError> {
+        if label.len() > MAX_LABEL || !label.iter().all(|b| (0x20..=0x7E).contains(b)) {
+            return Err(CardError::BadData);
+        }
+        let object = content.encode();
+        let mut data = Zeroizing::new(Vec::with_capacity(2 + label.len() + object.len()));
+        tlv::put(&mut data, 0xC0, label);
+        data.extend_from_slice(&object);
+        let cmd = Command::new(0x00, 0xDA, 0x01, 0x03).sensitive(data);
+        match self.send(&cmd)?.sw {
+            Sw::Conditions => Err(CardError::ContentNotEmpty),
+            sw => common(sw),
+        }
+    }
+
     /// ERASE (`80 EE 00 00`): back to the post-format state (PIN verified first).
     pub fn erase(&mut self) -> Result<(), CardError> {
         common(self.send(&Command::new(0x80, 0xEE, 0x00, 0x00))?.sw)

@@ -189,6 +189,31 @@ fn label_and_content_need_the_pin_and_round_trip() {
 }
 
 #[test]
+fn label_and_content_in_one_write() {
+    let mut c = InProcess::new();
+    let whole = Content::new(ContentKind::MasterKey, set(1, 1, 1), &[9u8; 32]).unwrap();
+    with_card(&mut c, |card| {
+        assert_eq!(
+            card.put_label_and_content(b"SET-A", &whole),
+            Err(CardError::PinNotVerified)
+        );
+        card.verify(&pin("12345678")).unwrap();
+        assert_eq!(
+            card.put_label_and_content(b"bad\n", &whole),
+            Err(CardError::BadData)
+        );
+        card.put_label_and_content(b"SET-A", &whole).unwrap();
+        assert_eq!(card.label().unwrap(), b"SET-A");
+        assert_eq!(card.content().unwrap().secret(), &[9u8; 32][..]);
+        assert_eq!(
+            card.put_label_and_content(b"SET-B", &whole),
+            Err(CardError::ContentNotEmpty)
+        );
+        assert_eq!(card.label().unwrap(), b"SET-A");
+    });
+}
+
+#[test]
 fn content_rules_on_the_host() {
     assert!(Content::new(ContentKind::MasterKey, set(1, 1, 1), &[1; 32]).is_ok());
     for (kind, s, len) in [

@@ -1,6 +1,7 @@
 //! C entry points of the operator-card verbs (family `CSUC`, docs/decisions.md #C1): CSUCRDL
-//! (list readers), CSUCINS (Inspect), CSUCGLB (Get Label), CSUCCPN (Change PIN) and CSUCERA
-//! (Erase). Cores in [`crate::verbs::card`]; reference pages docs/CSUC*.md.
+//! (list readers), CSUCINS (Inspect), CSUCGLB (Get Label), CSUCCPN (Change PIN), CSUCERA
+//! (Erase) and CSUCCPY (Copy Card). Cores in [`crate::verbs::card`]; reference pages
+//! docs/CSUC*.md.
 //!
 //! Common parameters: `reader_name` is a 128-byte field, the PC/SC reader name padded with
 //! blanks (or NULs); a PIN is `*_pin_length` (a fullword, 0..=64) and `*_pin` (that many bytes,
@@ -59,13 +60,67 @@ pub(super) unsafe fn required_pin(len: *const i32, p: *const u8) -> Result<CardP
     unsafe { pin(len, p, false) }?.ok_or(Error::CardPinSyntax)
 }
 
-/// Checks that no rule-array keyword is given (count 0).
+/// The first steps of every verb on one reader: no rule-array keyword (count 0, else 8/35),
+/// then the reader-name field.
+///
+/// # Safety
+/// As [`args::rule_array`] for `count` and `array`; `name` as [`reader`].
+unsafe fn keywordless_reader(
+    count: *const i32,
+    array: *const u8,
+    name: *const u8,
+) -> Result<String> {
+    // SAFETY: forwarded contract.
+    unsafe { no_rules(count, array) }?;
+    // SAFETY: forwarded contract.
+    unsafe { reader(name) }
+}
+
+/// Checks that no rule-array keyword is given (count 0, else 8/35).
 ///
 /// # Safety
 /// As [`args::rule_array`].
 pub(super) unsafe fn no_rules(count: *const i32, array: *const u8) -> Result<()> {
     // SAFETY: forwarded contract.
     unsafe { args::rule_array(count, array, 0..=0) }.map(|_| ())
+}
+
+/// A fixed-length output field of `N` bytes and its length fullword: the room (`*length`, at
+/// least `N`, else 8/72) and both pointers are checked before any card is touched; written only
+/// by [`Output::put`], on success.
+struct Output<const N: usize> {
+    length: *mut i32,
+    data: *mut u8,
+}
+
+impl<const N: usize> Output<N> {
+    /// Checks the room and the pointers.
+    ///
+    /// # Safety
+    /// `length`: NULL or 4 readable and writable bytes; `data`: NULL or `*length` writable
+    /// bytes.
+    unsafe fn new(length: *mut i32, data: *mut u8) -> Result<Output<N>> {
+        // SAFETY: forwarded contract.
+        let room = unsafe { args::int(length) }?;
+        let length = args::need(length)?;
+        let data = args::need(data)?;
+        if usize::try_from(room).map_or(true, |r| r < N) {
+            return Err(Error::OutputTooSmall);
+        }
+        Ok(Output { length, data })
+    }
+
+    /// Writes the field and `length` into the fullword.
+    ///
+    /// # Safety
+    /// As [`Output::new`].
+    unsafe fn put(self, field: &[u8; N], length: usize) {
+        // SAFETY: checked non-NULL in `new`; room for N bytes and the fullword by contract.
+        unsafe {
+            args::put_bytes(self.data, field);
+            args::put_int(self.length, length as i32);
+        }
+    }
 }
 
 /// List readers (docs/CSUCRDL.md): every PC/SC reader and whether it holds a card.
@@ -141,20 +196,11 @@ pub unsafe extern "C" fn CSUCINS(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         audited("CSUCINS", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let name = reader(reader_name)?;
-            let room = args::int(inspect_data_length)?;
-            let length_out = args::need(inspect_data_length)?;
-            let data_out = args::need(inspect_data)?;
-            if usize::try_from(room).map_or(true, |r| r < INSPECT_LEN) {
-                return Err(Error::OutputTooSmall);
-            }
+            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
+            let out = Output::<INSPECT_LEN>::new(inspect_data_length, inspect_data)?;
             let pin = self::pin(pin_length, pin, true)?;
             let layout = cards::inspect(&name, pin.as_ref())?.layout();
-            Ok(move || {
-                args::put_bytes(data_out, &layout);
-                args::put_int(length_out, INSPECT_LEN as i32);
-            })
+            Ok(move || out.put(&layout, INSPECT_LEN))
         })
     }
 }
@@ -187,22 +233,13 @@ pub unsafe extern "C" fn CSUCGLB(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         audited("CSUCGLB", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let name = reader(reader_name)?;
-            let room = args::int(label_length)?;
-            let length_out = args::need(label_length)?;
-            let label_out = args::need(label)?;
-            if usize::try_from(room).map_or(true, |r| r < LABEL_LEN) {
-                return Err(Error::OutputTooSmall);
-            }
+            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
+            let out = Output::<LABEL_LEN>::new(label_length, label)?;
             let pin = required_pin(pin_length, pin)?;
             let text = cards::get_label(&name, &pin)?;
             let mut field = [b' '; LABEL_LEN];
             field[..text.len()].copy_from_slice(&text);
-            Ok(move || {
-                args::put_bytes(label_out, &field);
-                args::put_int(length_out, text.len() as i32);
-            })
+            Ok(move || out.put(&field, text.len()))
         })
     }
 }
@@ -232,8 +269,7 @@ pub unsafe extern "C" fn CSUCCPN(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         audited("CSUCCPN", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let name = reader(reader_name)?;
+            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
             let old = required_pin(old_pin_length, old_pin)?;
             let new = required_pin(new_pin_length, new_pin)?;
             cards::change_pin(&name, &old, &new)
@@ -264,10 +300,44 @@ pub unsafe extern "C" fn CSUCERA(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         audited("CSUCERA", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let name = reader(reader_name)?;
+            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
             let pin = required_pin(pin_length, pin)?;
             cards::erase(&name, &pin)
+        })
+    }
+}
+
+/// Copy Card (docs/CSUCCPY.md): an exact copy of the content and label of the card in
+/// `source_reader_name` onto the erased card in `target_reader_name`. Both cards must accept
+/// the one PIN given; the source is only read. A PIN the target refuses is 8/X'F191'-X'F196'
+/// (X'F197' when that blocks it), never the source's 8/X'F1Cx'.
+///
+/// # Safety
+/// `rule_array_count`: 4 readable bytes (must be 0); `source_reader_name`,
+/// `target_reader_name`: 128 readable bytes each; `pin_length`: 4 readable bytes; `pin`:
+/// `*pin_length` readable bytes. `return_code`, `reason_code`: NULL or 4 writable bytes; exit
+/// data ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CSUCCPY(
+    return_code: *mut i32,
+    reason_code: *mut i32,
+    exit_data_length: *mut i32,
+    exit_data: *mut u8,
+    rule_array_count: *mut i32,
+    rule_array: *mut u8,
+    source_reader_name: *mut u8,
+    target_reader_name: *mut u8,
+    pin_length: *mut i32,
+    pin: *mut u8,
+) {
+    let _ = (exit_data_length, exit_data);
+    // SAFETY: pointer contracts are the caller's, as documented above.
+    unsafe {
+        audited("CSUCCPY", return_code, reason_code, |_| {
+            let source = keywordless_reader(rule_array_count, rule_array, source_reader_name)?;
+            let target = reader(target_reader_name)?;
+            let pin = required_pin(pin_length, pin)?;
+            cards::copy_card(&source, &target, &pin)
         })
     }
 }

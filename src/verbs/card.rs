@@ -1,5 +1,5 @@
 //! The operator-card verbs (family `CSUC`, docs/decisions.md): list readers, Inspect, Get
-//! Label, Change PIN and Erase, over the [`crate::card`] client and pcscd.
+//! Label, Change PIN, Erase and Copy Card, over the [`crate::card`] client and pcscd.
 //!
 //! Each verb opens one PC/SC session (one transaction, reset at its end, so no PIN stays
 //! verified) and returns a fixed, blank-padded byte layout a COBOL group can map: the layouts
@@ -9,7 +9,10 @@
 
 use crate::audit;
 use crate::card::pcsc::{Pcsc, ReaderInfo};
+use zeroize::Zeroizing;
+
 use crate::card::{CardData, CardError, CardPin, ContentKind, OperatorCard, Transport};
+use crate::crypto::ct::ct_eq;
 use crate::error::{Error, Result};
 
 /// Length of a reader-name field (blank padded; PC/SC names are shorter).
@@ -231,6 +234,124 @@ pub fn erase(reader: &str, pin: &CardPin) -> Result<()> {
         card.verify(pin)?;
         card.erase()
     })
+}
+
+/// Copy Card (docs/CSUCCPY.md): an exact copy of the content object and label of the card in
+/// `source` onto the erased card in `target`; both must accept `pin`. The source is only read.
+///
+/// Order: the reader names (same name: [`Error::CardCopySameCard`] before pcscd is asked);
+/// both sessions (in reader-name order, whichever is the source); SELECT and card data of both
+/// (same CSN, a blocked card, an empty source, a target with content: refused before any PIN
+/// is presented, so no counter moves); VERIFY on the source (its failures keep the usual
+/// codes), then on the target ([`Error::CardTargetWrongPin`], [`Error::CardTargetBlocked`]);
+/// label and content read from the source; one PUT DATA `0103` writes both onto the target in
+/// one atomic step (a target pulled mid-copy holds nothing or the whole copy); then the target
+/// is read back and compared with the source (the secret in constant time). A target whose
+/// read-back differs is erased again and [`Error::CardCopyMismatch`].
+pub fn copy_card(source: &str, target: &str, pin: &CardPin) -> Result<()> {
+    if source == target {
+        return Err(Error::CardCopySameCard);
+    }
+    on_two_cards(source, target, |src, tgt| copy_between(src, tgt, pin))
+}
+
+/// Runs `op` on the selected cards in `source` and `target` (source selected first), each in
+/// its own session; both sessions stay open for the whole of `op`.
+///
+/// The sessions are opened in reader-name order, whichever card is the source: two calls
+/// copying between the same two readers in opposite directions then queue for the same first
+/// transaction instead of each holding one card and waiting for the other's for ever.
+fn on_two_cards<R>(
+    source: &str,
+    target: &str,
+    mut op: impl FnMut(&mut OperatorCard<'_>, &mut OperatorCard<'_>) -> Result<R>,
+) -> Result<R> {
+    let pcsc = Pcsc::establish()?;
+    let source_first = source < target;
+    let (first, second) = if source_first {
+        (source, target)
+    } else {
+        (target, source)
+    };
+    let nested = pcsc.session(first, |t1: &mut dyn Transport| {
+        pcsc.session(second, |t2: &mut dyn Transport| {
+            if source_first {
+                select_both((source, t1), (target, t2), &mut op)
+            } else {
+                select_both((source, t2), (target, t1), &mut op)
+            }
+        })
+    });
+    nested?
+}
+
+/// [`select`] on the source, then on the target (each reader with its session), then `op`.
+fn select_both<R>(
+    source: (&str, &mut dyn Transport),
+    target: (&str, &mut dyn Transport),
+    op: &mut impl FnMut(&mut OperatorCard<'_>, &mut OperatorCard<'_>) -> Result<R>,
+) -> core::result::Result<Result<R>, CardError> {
+    let mut src = select(source.0, source.1)?;
+    let mut tgt = select(target.0, target.1)?;
+    Ok(op(&mut src, &mut tgt))
+}
+
+/// A failure of a PIN presented to the target, told apart from the source's.
+fn target_pin(e: CardError) -> Error {
+    match e {
+        CardError::WrongPin { tries_left } => Error::CardTargetWrongPin(tries_left.min(15)),
+        CardError::Blocked => Error::CardTargetBlocked,
+        other => other.into(),
+    }
+}
+
+/// The Copy Card steps on two selected cards (see [`copy_card`]).
+fn copy_between(
+    src: &mut OperatorCard<'_>,
+    tgt: &mut OperatorCard<'_>,
+    pin: &CardPin,
+) -> Result<()> {
+    let from = src.card_data()?;
+    let to = tgt.card_data()?;
+    if from.csn == to.csn {
+        return Err(Error::CardCopySameCard);
+    }
+    if from.blocked() {
+        return Err(Error::CardBlocked);
+    }
+    if to.blocked() {
+        return Err(Error::CardTargetBlocked);
+    }
+    if from.content.kind == ContentKind::Empty {
+        return Err(Error::CardCopySourceEmpty);
+    }
+    if to.content.kind != ContentKind::Empty {
+        return Err(Error::CardCopyTargetNotErased);
+    }
+    src.verify(pin)?;
+    tgt.verify(pin).map_err(target_pin)?;
+    let label = Zeroizing::new(src.label()?);
+    let content = src.content()?;
+    if *content.descriptor() != from.content {
+        return Err(Error::CardMalformedResponse);
+    }
+    tgt.put_label_and_content(&label, &content)
+        .map_err(|e| match e {
+            CardError::ContentNotEmpty => Error::CardCopyTargetNotErased,
+            CardError::Blocked => Error::CardTargetBlocked,
+            other => other.into(),
+        })?;
+    let label_back = Zeroizing::new(tgt.label()?);
+    let back = tgt.content()?;
+    let same = ct_eq(back.secret(), content.secret())
+        & (back.descriptor() == content.descriptor())
+        & (*label_back == *label);
+    if !same {
+        // The target holds something else than the source: take it back to erased.
+        let _ = tgt.erase();
+        return Err(Error::CardCopyMismatch);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@
 //! tests skip, except when `CI` is set: then they fail, so CI can never pass without pcscd.
 //! Each test owns its cards (by index): tests/card_pcsc.rs cards 0-8 (tests/c_examples.rs
 //! borrows card 8 on a state file of its own and gives it back), tests/card_verbs.rs
-//! cards 9-14; slot 15 stays empty. tests/custody_sets.rs puts all 15 on fresh state files of
-//! its own for its run and gives each its own state file back.
+//! cards 9-14; slot 15 stays empty. tests/card_copy.rs borrows cards 7-14 and
+//! tests/card_deadline.rs card 13 the same way ([`Borrowed`]; test binaries run one after
+//! another); tests/custody_sets.rs puts all 15 on fresh state files of its own for its run and
+//! gives each its own state file back.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -65,19 +67,27 @@ pub fn vcard(index: usize) -> Option<VCard> {
         .map(|l| l.split('\t').collect::<Vec<_>>())
         .find(|f| f[0] == index.to_string())
         .unwrap_or_else(|| panic!("card {index} not started (need {CARDS})"));
+    // The card's pid file is kept current when a test restarts the card (cards.tsv has the pid
+    // of the script's start): a card an earlier test binary borrowed and gave back has a new pid.
+    let pid = std::fs::read_to_string(dir.join(format!("card-{index}.pid")))
+        .ok()
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| line[4].parse().unwrap());
     Some(VCard {
         index,
         port: line[1].parse().unwrap(),
         reader: line[2].into(),
         csn: line[3].into(),
-        // The card's pid file, not cards.tsv: a test binary that borrowed the card before
-        // restarted it under a new pid (VCard::spawn_on writes the pid file).
-        pid: std::fs::read_to_string(dir.join(format!("card-{index}.pid")))
-            .ok()
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or_else(|| line[4].parse().unwrap()),
+        pid,
         dir,
     })
+}
+
+/// A 128-byte blank-padded reader-name field (the card verbs' `reader_name`).
+pub fn name_field(reader: &str) -> [u8; softcca::verbs::card::READER_NAME_LEN] {
+    let mut f = [b' '; softcca::verbs::card::READER_NAME_LEN];
+    f[..reader.len()].copy_from_slice(reader.as_bytes());
+    f
 }
 
 pub fn pin(s: &str) -> CardPin {
@@ -176,5 +186,75 @@ pub fn wait_presence(reader: &str, present: bool) {
             "{reader}: card present != {present} after 10 s"
         );
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A card borrowed on a state file of the test's own; back on its own state file when dropped
+/// (also when the test fails). Test binaries run one after another, so a binary may borrow
+/// another binary's card.
+pub struct Borrowed {
+    pub card: VCard,
+    pub dir: PathBuf,
+}
+
+impl Borrowed {
+    /// Card `index` on a fresh state file, with serial number `csn` (its own when `None`).
+    pub fn new(index: usize, csn: Option<&str>) -> Option<Borrowed> {
+        let mut card = vcard(index)?;
+        let dir = card.dir.join(format!("card-copy-{index}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        card.kill();
+        let own = card.csn.clone();
+        if let Some(csn) = csn {
+            card.csn = csn.into();
+        }
+        card.spawn_on(&dir.join("card.state"), &[]);
+        card.csn = own;
+        wait_presence(&card.reader, true);
+        Some(Borrowed { card, dir })
+    }
+
+    pub fn reader(&self) -> &str {
+        &self.card.reader
+    }
+
+    pub fn state_file(&self) -> PathBuf {
+        self.dir.join("card.state")
+    }
+
+    /// Kills the card and starts it again on this binary's state file with `extra` arguments.
+    pub fn restart(&mut self, extra: &[&str]) {
+        self.card.kill();
+        self.start(extra);
+    }
+
+    /// Kills the card and starts it as a new card (a fresh state file, its own serial number).
+    pub fn replace_by_new_card(&mut self) {
+        self.card.kill();
+        std::fs::remove_file(self.state_file()).unwrap();
+        self.start(&[]);
+    }
+
+    /// Starts the card (after it died) on this binary's state file.
+    pub fn start(&mut self, extra: &[&str]) {
+        let state = self.state_file();
+        self.card.spawn_on(&state, extra);
+        wait_presence(&self.card.reader, true);
+    }
+}
+
+impl Drop for Borrowed {
+    fn drop(&mut self) {
+        if pcsc()
+            .readers()
+            .unwrap()
+            .iter()
+            .any(|r| r.name == self.card.reader && r.card_present)
+        {
+            self.card.kill();
+        }
+        self.card.restart(&[]);
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -202,6 +202,7 @@ impl<S: Store> Card<S> {
         let result = match (cmd.p1, cmd.p2) {
             (0x01, 0x01) => self.put_label(cmd.data),
             (0x01, 0x02) => self.put_content(cmd.data),
+            (0x01, 0x03) => self.put_label_and_content(cmd.data),
             _ => Err(sw(SW_NO_OBJECT)),
         };
         result.map_or_else(|r| r, |()| sw(SW_OK))
@@ -232,6 +233,28 @@ impl<S: Store> Card<S> {
             return Ok(());
         }
         let mut next = self.state.clone();
+        next.content = Zeroizing::new(object.to_vec());
+        self.commit(next)
+    }
+
+    /// PUT DATA `0103` (docs/card-profile.md §3.6.1): `C0 label` followed by a content object,
+    /// both written in one commit, only while the content is empty.
+    fn put_label_and_content(&mut self, data: &[u8]) -> Result<(), Response> {
+        self.gate()?;
+        if self.state.content_kind() != 0 {
+            return Err(sw(SW_CONDITIONS));
+        }
+        let Some((0xC0, label, object)) = tlv::take(data) else {
+            return Err(sw(SW_BAD_DATA));
+        };
+        if label.len() > 64 {
+            return Err(sw(SW_NO_SPACE));
+        }
+        if !label_valid(label) || !content_valid(object) {
+            return Err(sw(SW_BAD_DATA));
+        }
+        let mut next = self.state.clone();
+        next.label = label.to_vec();
         next.content = Zeroizing::new(object.to_vec());
         self.commit(next)
     }
@@ -308,10 +331,10 @@ impl<S: Store> Card<S> {
         if !pin_valid(old) || !pin_valid(new) {
             return sw(SW_BAD_DATA);
         }
-        let mut new_pin = Zeroizing::new([0u8; 8]);
-        new_pin.copy_from_slice(new);
+        // Copied straight from the command into the next state: a PIN moved through a local
+        // (even a Zeroizing one) leaves its bytes behind on the stack.
         self.present(old, |s| {
-            s.pin = new_pin;
+            s.pin.copy_from_slice(new);
             s.pin_state = PinState::Sealed;
         })
         .map_or_else(|r| r, |()| sw(SW_OK))

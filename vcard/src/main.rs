@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! softcca-vcard --port PORT --state FILE --csn HEX [--host 127.0.0.1] [--no-quickack]
-//!               [--fault foreign|malformed]
+//!               [--fault foreign|malformed|die-after-write|silent|bad-readback]
 //! ```
 //!
 //! Connects to vpcd's TCP slot PORT (the card is "inserted" while connected), keeps its
@@ -18,7 +18,13 @@
 //!
 //! `--fault` makes the card misbehave on purpose, for the host's fault tests: `foreign` answers
 //! every APDU with `6A82` (a card without the operator application), `malformed` answers GET DATA
-//! `0066` with a truncated template (`66 05 80 01 41 90 00`: its length says 5, 3 follow).
+//! `0066` with a truncated template (`66 05 80 01 41 90 00`: its length says 5, 3 follow),
+//! `die-after-write` ends the process right after a PUT DATA has been committed to the state
+//! file, before its answer is sent (a card pulled the instant its write landed), and `silent`
+//! takes every command APDU and never answers it (a card that hangs: only power, reset and ATR
+//! polls are still served, by vpcd's reader side, until the process is killed), and
+//! `bad-readback` answers GET DATA `0102` with the last byte of the secret flipped (a card
+//! whose memory does not keep what it was given).
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
@@ -27,6 +33,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use softcca_vcard::{ATR, Card, CardState, FileStore, Identity};
+use zeroize::Zeroizing;
 
 struct Options {
     host: String,
@@ -44,6 +51,12 @@ enum Fault {
     Foreign,
     /// GET DATA `0066` gives a truncated template.
     Malformed,
+    /// The process ends after a PUT DATA is committed, before it answers.
+    DieAfterWrite,
+    /// No command APDU is ever answered.
+    Silent,
+    /// GET DATA `0102` answers with the secret's last byte flipped.
+    BadReadback,
 }
 
 impl Fault {
@@ -54,7 +67,7 @@ impl Fault {
             Fault::Malformed if apdu.starts_with(&[0x00, 0xCA, 0x00, 0x66]) => {
                 Some(vec![0x66, 0x05, 0x80, 0x01, 0x41, 0x90, 0x00])
             }
-            Fault::Malformed => None,
+            Fault::Malformed | Fault::DieAfterWrite | Fault::Silent | Fault::BadReadback => None,
         }
     }
 }
@@ -85,6 +98,9 @@ fn parse_args() -> Result<Options, String> {
                 o.fault = Some(match value("--fault")?.as_str() {
                     "foreign" => Fault::Foreign,
                     "malformed" => Fault::Malformed,
+                    "die-after-write" => Fault::DieAfterWrite,
+                    "silent" => Fault::Silent,
+                    "bad-readback" => Fault::BadReadback,
                     f => return Err(format!("unknown --fault {f:?}")),
                 })
             }
@@ -151,7 +167,9 @@ fn connect(o: &Options) -> io::Result<TcpStream> {
     }
 }
 
-fn read_frame(s: &mut TcpStream, o: &Options) -> io::Result<Option<Vec<u8>>> {
+/// Reads one message. The buffer is zeroized when dropped: it carries every command APDU,
+/// the PINs of VERIFY and CHANGE REFERENCE DATA and the secrets of PUT DATA included.
+fn read_frame(s: &mut TcpStream, o: &Options) -> io::Result<Option<Zeroizing<Vec<u8>>>> {
     let mut len = [0u8; 2];
     if o.quickack {
         quickack(s)?;
@@ -161,7 +179,7 @@ fn read_frame(s: &mut TcpStream, o: &Options) -> io::Result<Option<Vec<u8>>> {
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         Err(e) => return Err(e),
     }
-    let mut msg = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    let mut msg = Zeroizing::new(vec![0u8; usize::from(u16::from_be_bytes(len))]);
     if o.quickack {
         quickack(s)?;
     }
@@ -197,18 +215,35 @@ fn serve(o: &Options, card: &mut Card<FileStore>) -> io::Result<End> {
             [0x04] if !seen && polls + 1 >= UNSEEN_POLLS => return Ok(End::Unseen),
             [0x04] => {
                 polls += 1;
-                zeroize::Zeroizing::new(ATR.to_vec())
+                Zeroizing::new(ATR.to_vec())
             }
             [0x00] | [0x01] | [0x02] => {
                 card.reset();
                 continue;
             }
             [_] | [] => continue,
+            _ if matches!(o.fault, Some(Fault::Silent)) => hang(),
             apdu => match o.fault.and_then(|f| f.answer(apdu)) {
-                Some(faulty) => zeroize::Zeroizing::new(faulty),
+                Some(faulty) => Zeroizing::new(faulty),
                 None => card.process(apdu),
             },
         };
+        let mut out = out;
+        if matches!(o.fault, Some(Fault::BadReadback))
+            && msg.starts_with(&[0x00, 0xCA, 0x01, 0x02])
+            && out.len() > 3
+            && out.ends_with(&[0x90, 0x00])
+        {
+            let last = out.len() - 3;
+            out[last] ^= 0x01;
+        }
+        if matches!(o.fault, Some(Fault::DieAfterWrite))
+            && msg.get(1) == Some(&0xDA)
+            && out.ends_with(&[0x90, 0x00])
+        {
+            eprintln!("softcca-vcard: --fault die-after-write: written, ending before the answer");
+            std::process::exit(3);
+        }
         let len = u16::try_from(out.len()).map_err(io::Error::other)?;
         let mut frame = Vec::with_capacity(out.len() + 2);
         frame.extend_from_slice(&len.to_be_bytes());
@@ -219,13 +254,21 @@ fn serve(o: &Options, card: &mut Card<FileStore>) -> io::Result<End> {
     Ok(End::Closed)
 }
 
+/// `--fault silent`: the command is taken and never answered; the process waits to be killed.
+fn hang() -> ! {
+    eprintln!("softcca-vcard: --fault silent: not answering");
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
+
 fn main() -> ExitCode {
     let o = match parse_args() {
         Ok(o) => o,
         Err(e) => {
             eprintln!("softcca-vcard: {e}");
             eprintln!(
-                "usage: softcca-vcard --port PORT --state FILE --csn HEX [--host H] [--no-quickack] [--fault foreign|malformed]"
+                "usage: softcca-vcard --port PORT --state FILE --csn HEX [--host H] [--no-quickack] [--fault foreign|malformed|die-after-write|silent|bad-readback]"
             );
             return ExitCode::from(2);
         }

@@ -448,3 +448,42 @@ fn state_file_writes_never_follow_a_planted_link_and_are_private() {
     assert_eq!(mode, 0o600, "the state holds the PIN");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn label_and_content_written_in_one_step_only_onto_an_empty_card() {
+    let mut c = selected();
+    let object = share_object(2, 2, 3, 1);
+    let put = |c: &mut Card<MemoryStore>, label: &[u8], object: &str| {
+        let mut data = vec![0xC0, label.len() as u8];
+        data.extend_from_slice(label);
+        data.extend_from_slice(&hex(object));
+        sw(c, &format!("00DA0103{:02X}{}", data.len(), to_hex(&data)))
+    };
+    assert_eq!(put(&mut c, b"SET-A", &object), 0x6982, "PIN first");
+    assert_eq!(sw(&mut c, VERIFY_TRANSPORT), 0x9000);
+    let commits = c.store_mut().history.len();
+    // Refused whole: a bad label, a bad object, a missing label TLV; nothing written.
+    assert_eq!(put(&mut c, b"SET\x01A", &object), 0x6A80);
+    assert_eq!(put(&mut c, &[b'L'; 65], &object), 0x6A84);
+    assert_eq!(put(&mut c, b"SET-A", &(object.clone() + "00")), 0x6A80);
+    let bare = hex(&object);
+    let no_label = format!("00DA0103{:02X}{}", bare.len(), to_hex(&bare));
+    assert_eq!(sw(&mut c, &no_label), 0x6A80, "the label TLV is required");
+    assert_eq!(c.store_mut().history.len(), commits);
+    // One commit holds both.
+    assert_eq!(put(&mut c, b"SET-A", &object), 0x9000);
+    assert_eq!(c.store_mut().history.len(), commits + 1);
+    let last = c.store_mut().history.last().unwrap().clone();
+    assert_eq!((last.label(), last.content_kind()), (&b"SET-A"[..], 2));
+    assert_eq!(data(&mut c, "00CA010200"), hex(&object));
+    assert_eq!(data(&mut c, "00CA010100"), b"SET-A");
+    // Only onto an empty content.
+    assert_eq!(put(&mut c, b"SET-B", &share_object(2, 2, 3, 2)), 0x6985);
+    assert_eq!(c.state().label(), b"SET-A");
+    // A write fault keeps both old.
+    assert_eq!(sw(&mut c, "80EE0000"), 0x9000);
+    assert_eq!(sw(&mut c, VERIFY_TRANSPORT), 0x9000);
+    c.store_mut().fail_after = Some(0);
+    assert_eq!(put(&mut c, b"SET-A", &object), 0x6581);
+    assert_eq!((c.state().label(), c.state().content_kind()), (&b""[..], 0));
+}

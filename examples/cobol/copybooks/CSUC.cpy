@@ -1,6 +1,6 @@
       *****************************************************************
       * CSUC.cpy - the operator-card verbs: the parameters of
-      * CSUCRDL, CSUCINS, CSUCGLB, CSUCCPN, CSUCERA and of the
+      * CSUCRDL, CSUCINS, CSUCGLB, CSUCCPN, CSUCERA, CSUCCPY and of the
       * custody set verbs (CSUCSVK, CSUCPAS, CSUCCST, CSUCVST,
       * CSUCSST) that SOFTCCA.cpy's common fields (return and
       * reason code, exit data, rule array, key label, token and
@@ -15,12 +15,14 @@
       *    Operator-card verbs (CSUC..., docs/card-verbs.md): the
       *    reader name (128 bytes, blank padded), a PIN and its
       *    length (8 typed digits or letters), a second PIN for
-      *    CSUCCPN, and the outputs.
+      *    CSUCCPN, the target reader of CSUCCPY (SC-READER-NAME is
+      *    its source), and the outputs.
            05  SC-READER-NAME          PIC X(128) VALUE SPACES.
            05  SC-PIN-LENGTH           PIC S9(9) COMP-5 VALUE 0.
            05  SC-PIN                  PIC X(64) VALUE SPACES.
            05  SC-NEW-PIN-LENGTH       PIC S9(9) COMP-5 VALUE 0.
            05  SC-NEW-PIN              PIC X(64) VALUE SPACES.
+           05  SC-TARGET-READER-NAME   PIC X(128) VALUE SPACES.
       *    CSUCGLB: label length (in: 64) and the label.
            05  SC-CARD-LABEL-LENGTH    PIC S9(9) COMP-5 VALUE 64.
            05  SC-CARD-LABEL           PIC X(64) VALUE SPACES.
