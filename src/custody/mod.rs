@@ -6,6 +6,8 @@
 //! shares, or read back from the kernel keyring; it is wiped when dropped, never printed, and
 //! compared only through its [`check_value`].
 
+pub mod directory;
+
 use core::fmt;
 
 use zeroize::Zeroizing;

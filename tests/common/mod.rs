@@ -87,6 +87,7 @@ pub mod c_build;
 pub mod child;
 pub mod key_slots;
 pub mod pcu_call;
+pub mod seccomp;
 pub mod verbs;
 
 pub fn temp_state(tag: &str) -> std::path::PathBuf {
