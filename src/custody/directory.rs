@@ -106,13 +106,17 @@ pub fn deactivate(cp: &Coprocessor) -> Result<()> {
     if binding.svmk.is_none() {
         return Err(Error::DirectoryNotBound);
     }
-    // Revoked first, counter moved after: a process that sees the new counter finds no key.
+    // Revoked first, counters moved after: a process that sees a new counter finds no key.
+    // The activation counter moves before the authorisation's, so a call that sees either
+    // reports the deactivation (12), not the partition (8).
     keyring::remove(Held::Svmk, &id)?;
     if binding.partition.is_some() {
         keyring::remove(Held::Partition, &id)?;
-        changed(cp, Slot::Authorisation);
     }
     changed(cp, Slot::Activation);
+    if binding.partition.is_some() {
+        changed(cp, Slot::Authorisation);
+    }
     Ok(())
 }
 
