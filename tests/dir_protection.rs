@@ -311,8 +311,8 @@ fn kill_during_binding_leaves_clear_or_bound_registers_never_none() {
     let cost = started.elapsed();
     let _ = std::fs::remove_dir_all(template.with_extension("probe"));
     let mut seed = std::process::id() as u64 | 1;
-    let (mut clear, mut bound) = (0, 0);
-    for round in 0..16 {
+    let (mut clear, mut bound, mut mid) = (0, 0, 0);
+    for round in 0..40 {
         let home = temp_state(&format!("killbind{round}"));
         std::fs::create_dir_all(&home).unwrap();
         private(&home);
@@ -331,6 +331,8 @@ fn kill_during_binding_leaves_clear_or_bound_registers_never_none() {
         std::thread::sleep(delay);
         let _ = c.kill();
         let _ = c.wait();
+        // A hot journal: killed inside the binding transaction.
+        mid += usize::from(home.join("masterkey.db-journal").exists());
         let (codes, err) = run(&home, "pcu MDK.A");
         match codes[..] {
             [OK] => {}
@@ -349,6 +351,139 @@ fn kill_during_binding_leaves_clear_or_bound_registers_never_none() {
         }
         cleanup(&home);
     }
-    eprintln!("kill during binding: {clear} rounds left it unbound, {bound} bound");
+    eprintln!(
+        "kill during binding: {clear} rounds left it unbound, {bound} bound, {mid} killed inside the transaction"
+    );
     let _ = std::fs::remove_dir_all(&template);
+}
+
+#[test]
+fn a_key_revoked_outside_softcca_reaches_a_running_process_within_the_revalidation() {
+    let home = prepared("revokerun");
+    assert_eq!(run(&home, "bind S").0, [OK]);
+    let go = home.with_extension("go");
+    let warm = home.with_extension("warm");
+    let a = child::command(
+        &home,
+        &format!(
+            "pcu MDK.A; touch {}; wait {}; pcu MDK.A; sleep 400; pcu MDK.A",
+            warm.display(),
+            go.display()
+        ),
+        &[],
+    )
+    .env("SOFTCCA_REVALIDATE_MS", "200")
+    .stdout(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    while !warm.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // `keyctl revoke`: no counter moves; only the revalidation can notice.
+    let serial = svmk_serial(&home);
+    // SAFETY (test): KEYCTL_REVOKE on our own key.
+    assert_eq!(
+        unsafe { libc::syscall(libc::SYS_keyctl, 3, serial as i64) },
+        0
+    );
+    std::fs::write(&go, b"").unwrap();
+    let out = a.wait_with_output().unwrap();
+    let (codes, err) = child::parse(&out.stdout, &out.stderr);
+    // The call right after the revocation may still be served (within 200 ms); the one after
+    // the interval is not.
+    assert_eq!(codes.len(), 6, "{err}");
+    assert_eq!(codes[5], NOT_ACTIVE, "{codes:?} {err}");
+    let _ = std::fs::remove_file(&go);
+    let _ = std::fs::remove_file(&warm);
+    cleanup(&home);
+}
+
+/// Runs `sql` on the directory's masterkey.db (as an attacker with the service user's rights).
+fn edit_registers(home: &Path, sql: &str) {
+    let db = rusqlite::Connection::open(home.join("masterkey.db")).unwrap();
+    db.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn an_edited_or_moved_sealed_register_is_refused() {
+    let home = prepared("tamper");
+    assert_eq!(run(&home, "bind S; pcu MDK.A").0, [OK, OK]);
+    // A flipped bit in the sealed current register.
+    let db = rusqlite::Connection::open(home.join("masterkey.db")).unwrap();
+    let mut sealed: Vec<u8> = db
+        .query_row(
+            "SELECT sealed FROM sealed_register WHERE name = 'current'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    sealed[3] ^= 1;
+    db.execute(
+        "UPDATE sealed_register SET sealed = ?1 WHERE name = 'current'",
+        [&sealed],
+    )
+    .unwrap();
+    drop(db);
+    let (codes, err) = run(&home, "pcu MDK.A");
+    assert_eq!(codes, [(12, 0xF272)], "{err}");
+    cleanup(&home);
+
+    // The current register moved into the new register's slot (a partial one).
+    let home = prepared("tamper2");
+    assert_eq!(run(&home, "bind S").0, [OK]);
+    edit_registers(
+        &home,
+        "UPDATE sealed_register SET name = 'new', state = 'partial' WHERE name = 'current';",
+    );
+    assert_eq!(run(&home, "pcu MDK.A").0, [(12, 0xF272)]);
+    cleanup(&home);
+
+    // A sealed register of another directory bound to the same SVMK.
+    let a = prepared("tamper3a");
+    let b = prepared("tamper3b");
+    assert_eq!(run(&a, "bind S").0, [OK]);
+    assert_eq!(run(&b, "bind S").0, [OK]);
+    let other = rusqlite::Connection::open(a.join("masterkey.db")).unwrap();
+    let (nonce, sealed): (Vec<u8>, Vec<u8>) = other
+        .query_row(
+            "SELECT nonce, sealed FROM sealed_register WHERE name = 'current'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let db = rusqlite::Connection::open(b.join("masterkey.db")).unwrap();
+    db.execute(
+        "UPDATE sealed_register SET nonce = ?1, sealed = ?2 WHERE name = 'current'",
+        rusqlite::params![nonce, sealed],
+    )
+    .unwrap();
+    drop(db);
+    assert_eq!(run(&b, "pcu MDK.A").0, [(12, 0xF272)]);
+    cleanup(&a);
+    cleanup(&b);
+}
+
+#[test]
+fn a_planted_svmk_in_the_keyring_is_not_used() {
+    let home = prepared("plant");
+    assert_eq!(run(&home, "bind S; deactivate").0, [OK, OK]);
+    // Someone with the service user's rights puts another secret under the description.
+    let id = std::fs::read_to_string(home.join("softcca.id")).unwrap();
+    let desc = std::ffi::CString::new(format!("softcca:svmk:{}", id.trim())).unwrap();
+    let planted = [b'T'; 32];
+    // SAFETY (test): add_key with valid strings and a 32-byte payload.
+    let key = unsafe {
+        let ring = libc::syscall(libc::SYS_keyctl, 22, -1i64, -2i64);
+        libc::syscall(
+            libc::SYS_add_key,
+            c"user".as_ptr(),
+            desc.as_ptr(),
+            planted.as_ptr(),
+            32i64,
+            ring,
+        )
+    };
+    assert!(key > 0);
+    assert_eq!(run(&home, "pcu MDK.A").0, [(12, 0xF273)]);
+    cleanup(&home);
 }
