@@ -487,3 +487,16 @@ fn a_planted_svmk_in_the_keyring_is_not_used() {
     assert_eq!(run(&home, "pcu MDK.A").0, [(12, 0xF273)]);
     cleanup(&home);
 }
+
+#[test]
+fn an_activation_survives_the_exit_of_every_process_that_touched_it() {
+    let home = prepared("survive");
+    // Bound and activated by a process that exits; so does the one that uses it next. Only
+    // children touch this key, and each has exited before the next starts: the activation is
+    // held by the user's persistent keyring, not by any process or its user keyring.
+    assert_eq!(run(&home, "bind S").0, [OK]);
+    assert_eq!(run(&home, "pcu MDK.A").0, [OK]);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(run(&home, "pcu MDK.A").0, [OK]);
+    cleanup(&home);
+}

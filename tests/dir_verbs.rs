@@ -10,33 +10,19 @@ use common::verbs::{TEST_MK, load_master_key, setup, store};
 use common::*;
 
 use softcca::custody::{SecretKind, directory};
-use softcca::ffi::facility::CSUACFQ;
 use softcca::state::Coprocessor;
 
 const NOT_ACTIVE: (i32, i32) = (12, 0xF270);
 
 fn cfq(word: &str) -> (i32, i32, Vec<String>) {
-    let (mut rc, mut rs, mut n, mut vdl) = (-1, -1, 1, 0);
-    let mut ra = [b' '; 72];
-    ra[..8].copy_from_slice(&kw8(word));
-    unsafe {
-        CSUACFQ(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut n,
-            ra.as_mut_ptr(),
-            &mut vdl,
-            std::ptr::null_mut(),
-        )
-    };
+    let (mut n, mut vdl) = (1, 0);
+    let (rc, rs, e) = cfq_raw(&mut n, &[word], &mut vdl);
     let n = if rc == 0 { n as usize } else { 0 };
-    let e = ra[..8 * n]
-        .chunks(8)
-        .map(|c| String::from_utf8_lossy(c).trim_end().to_string())
-        .collect();
-    (rc, rs, e)
+    (
+        rc,
+        rs,
+        e[..n].iter().map(|x| x.trim_end().to_string()).collect(),
+    )
 }
 
 fn no_rule_verb(

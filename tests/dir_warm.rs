@@ -182,7 +182,9 @@ fn deactivation_racing_processes_and_threads_stops_every_later_call() {
         let out = r.wait_with_output().unwrap();
         assert!(
             out.status.success(),
-            "{}",
+            "racer: {:?} {} {}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
         let text = String::from_utf8_lossy(&out.stdout);

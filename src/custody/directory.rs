@@ -12,7 +12,7 @@ use crate::state::Coprocessor;
 use crate::state::generations::Slot;
 use crate::state::keyring::{self, Held};
 use crate::state::partition;
-use crate::state::protection::unix_now;
+use crate::state::protection::{unix_now, unix_now_ms};
 use crate::state::seal::RegisterKey;
 
 /// Longest authorisation expiry, seconds (one year).
@@ -36,7 +36,7 @@ pub enum Activation {
 pub enum Authorisation {
     /// No partition binding: operational keys are usable.
     Unbound,
-    /// Authorised, until the Unix time given (`None`: no expiry).
+    /// Authorised, until the Unix time given in milliseconds (`None`: no expiry).
     Authorised(Option<u64>),
     /// Bound and not authorised (never, deauthorised, expired, deactivated, rebooted).
     Unauthorised,
@@ -174,7 +174,7 @@ pub fn authorise(
         return Err(Error::PartitionWrongPassword);
     }
     store.record_password_try(None)?;
-    let until = expiry_s.map_or(0, |s| unix_now() + u64::from(s));
+    let until = expiry_s.map_or(0, |s| unix_now_ms() + 1000 * u64::from(s));
     let mut payload = zeroize::Zeroizing::new([0u8; super::SECRET_LEN + 8]);
     payload[..super::SECRET_LEN].copy_from_slice(secret.as_bytes());
     payload[super::SECRET_LEN..].copy_from_slice(&until.to_be_bytes());

@@ -6,6 +6,29 @@
 
 use super::{args, coprocessor, guard};
 use crate::custody::directory;
+use crate::error::Result;
+use crate::state::Coprocessor;
+
+/// The body both verbs share: no keyword, then `action` on the process's coprocessor.
+///
+/// # Safety
+/// As [`CSUADACT`].
+unsafe fn no_keyword_verb(
+    verb: &'static str,
+    return_code: *mut i32,
+    reason_code: *mut i32,
+    rule_array_count: *mut i32,
+    rule_array: *mut u8,
+    action: fn(&Coprocessor) -> Result<()>,
+) {
+    // SAFETY: pointer contracts are the caller's, forwarded.
+    unsafe {
+        guard(verb, return_code, reason_code, |_| {
+            let _ = args::rule_array(rule_array_count, rule_array, 0..=0)?;
+            action(coprocessor()?)
+        })
+    }
+}
 
 /// Directory Deactivate: revokes the state directory's SVMK (and any partition
 /// authorisation) in the kernel keyring; from its next call on, every verb that needs the
@@ -30,10 +53,14 @@ pub unsafe extern "C" fn CSUADACT(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUADACT", return_code, reason_code, |_| {
-            let _ = args::rule_array(rule_array_count, rule_array, 0..=0)?;
-            directory::deactivate(coprocessor()?)
-        })
+        no_keyword_verb(
+            "CSUADACT",
+            return_code,
+            reason_code,
+            rule_array_count,
+            rule_array,
+            directory::deactivate,
+        )
     }
 }
 
@@ -57,9 +84,13 @@ pub unsafe extern "C" fn CSUADAUT(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSUADAUT", return_code, reason_code, |_| {
-            let _ = args::rule_array(rule_array_count, rule_array, 0..=0)?;
-            directory::deauthorise(coprocessor()?)
-        })
+        no_keyword_verb(
+            "CSUADAUT",
+            return_code,
+            reason_code,
+            rule_array_count,
+            rule_array,
+            directory::deauthorise,
+        )
     }
 }

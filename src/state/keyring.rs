@@ -4,7 +4,7 @@
 //!
 //! - description `softcca:svmk:<directory id in hex>` (payload: the 32-byte SVMK) and
 //!   `softcca:part:<directory id in hex>` (payload: the 32-byte partition secret and the
-//!   8-byte big-endian Unix time it expires at, 0 for never; the kernel also expires the key
+//!   8-byte big-endian Unix time in milliseconds it expires at, 0 for never; the kernel also expires the key
 //!   then, `KEYCTL_SET_TIMEOUT`);
 //! - permissions possessor all, user view only (`0x3f010000`): only a process that possesses
 //!   the key (it linked the persistent keyring into its own process keyring, which a process

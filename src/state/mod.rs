@@ -491,12 +491,16 @@ impl Coprocessor {
         let deadline = match hit {
             Some((k, d)) if k == key => d,
             _ => {
-                let d = self.authorised_until()?;
+                // A call racing a deactivation can see the authorisation end before the
+                // activation: the activation's 12 is reported first either way.
+                let d = self
+                    .authorised_until()
+                    .or_else(|e| self.active_master_keys().and(Err(e)))?;
                 let _ = AUTHORISED.try_with(|c| c.set(Some((key, d))));
                 d
             }
         };
-        if deadline != protection::NEVER && protection::unix_now() >= deadline {
+        if deadline != protection::NEVER && protection::unix_now_ms() >= deadline {
             let _ = AUTHORISED.try_with(|c| c.set(None));
             return Err(Error::PartitionNotAuthorised);
         }

@@ -46,7 +46,7 @@ struct HeldAuth {
     authorisation: u64,
     registers: u64,
     epoch: u64,
-    /// `Ok(deadline)`: authorised (or not bound) until that Unix time.
+    /// `Ok(deadline)`: authorised (or not bound) until that Unix time (milliseconds).
     result: std::result::Result<u64, Error>,
     check: Option<[u8; 8]>,
 }
@@ -71,9 +71,14 @@ pub struct Protection {
 
 /// Now, in Unix seconds.
 pub fn unix_now() -> u64 {
+    unix_now_ms() / 1000
+}
+
+/// Now, in Unix milliseconds (the precision of authorisation expiries).
+pub fn unix_now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
@@ -170,7 +175,7 @@ impl Protection {
         self.epoch.fetch_add(1, Ordering::AcqRel);
     }
 
-    /// Until when the partition is authorised (Unix seconds, [`NEVER`] for no expiry or no
+    /// Until when the partition is authorised (Unix milliseconds, [`NEVER`] for no expiry or no
     /// partition binding), or why it is not: the cold path of
     /// [`super::Coprocessor::require_authorised`].
     pub fn authorised_until(&self, mk: &MasterKeyStore) -> Result<u64> {
@@ -194,7 +199,7 @@ impl Protection {
                     Ok((check, expiry)) if ct_eq(&check, &p.check) => {
                         if expiry == 0 {
                             Ok(NEVER)
-                        } else if unix_now() < expiry {
+                        } else if unix_now_ms() < expiry {
                             Ok(expiry)
                         } else {
                             Err(Error::PartitionNotAuthorised)
@@ -218,7 +223,7 @@ impl Protection {
 }
 
 /// The held partition authorisation of `dir_id`: the check value of the partition secret in
-/// the keyring and its expiry (0: none).
+/// the keyring and its expiry (Unix milliseconds; 0: none).
 fn fetch_partition(dir_id: &[u8; 16]) -> Result<([u8; 8], u64)> {
     let p = keyring::fetch::<{ crate::custody::SECRET_LEN + 8 }>(Held::Partition, dir_id)?;
     let mut s = crate::custody::Secret::zeroed();
