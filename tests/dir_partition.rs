@@ -63,6 +63,7 @@ fn partition_gates_key_use_not_key_management() {
         &[],
     )
     .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
     .spawn()
     .unwrap();
     while !warm.exists() {
@@ -104,6 +105,7 @@ fn wrong_passwords_are_counted_across_processes_and_lock_tries_out() {
         .map(|_| {
             child::command(&home, "sleep 1100; authorise P guess", &[])
                 .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         })

@@ -125,6 +125,7 @@ fn deactivation_reaches_a_running_process_on_its_next_call() {
         &[],
     )
     .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
     .spawn()
     .unwrap();
     while !warm.exists() {
@@ -326,6 +327,7 @@ fn kill_during_binding_leaves_clear_or_bound_registers_never_none() {
         let delay = cost.mul_f64((seed % 1000) as f64 / 700.0);
         let mut c = child::command(&home, "bind S", &[])
             .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         std::thread::sleep(delay);
@@ -374,6 +376,7 @@ fn a_key_revoked_outside_softcca_reaches_a_running_process_within_the_revalidati
     )
     .env("SOFTCCA_REVALIDATE_MS", "200")
     .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
     .spawn()
     .unwrap();
     while !warm.exists() {

@@ -12,7 +12,7 @@ use crate::state::Coprocessor;
 use crate::state::generations::Slot;
 use crate::state::keyring::{self, Held};
 use crate::state::partition;
-use crate::state::protection::{unix_now, unix_now_ms};
+use crate::state::protection::unix_now_ms;
 use crate::state::seal::RegisterKey;
 
 /// Longest authorisation expiry, seconds (one year).
@@ -169,7 +169,7 @@ pub fn authorise(
         return Err(Error::WrongSecret);
     }
     // The try is counted before the password is hashed, so parallel guesses are all counted.
-    let record = store.reserve_password_try(unix_now())?;
+    let record = store.reserve_password_try(unix_now_ms())?;
     if !partition::verify(&record, password)? {
         return Err(Error::PartitionWrongPassword);
     }

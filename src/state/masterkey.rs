@@ -137,7 +137,7 @@ pub struct PartitionRecord {
     pub params: (u32, u32, u32),
     /// Wrong passwords since the last right one.
     pub failures: u32,
-    /// Unix time before which no password is tried.
+    /// Unix time in milliseconds before which no password is tried.
     pub locked_until: i64,
 }
 
@@ -280,15 +280,16 @@ impl MasterKeyStore {
     /// Counts a password try before it is made (docs/directory-protection.md): refused with
     /// [`Error::PartitionLocked`] while `now` is before the lock-out's end, else counted as a
     /// failure with the lock-out that follows it; returns the record to verify against.
-    pub fn reserve_password_try(&self, now: u64) -> Result<PartitionRecord> {
+    pub fn reserve_password_try(&self, now_ms: u64) -> Result<PartitionRecord> {
         self.db.write(|tx| {
             let rec = partition_in(tx)?.ok_or(Error::PartitionNotBound)?;
-            let now = i64::try_from(now).unwrap_or(i64::MAX);
+            let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
             if now < rec.locked_until {
                 return Err(Error::PartitionLocked);
             }
             let failures = rec.failures.saturating_add(1);
-            let until = now.saturating_add(super::partition::delay_after(failures));
+            let until =
+                now.saturating_add(super::partition::delay_after(failures).saturating_mul(1000));
             tx.execute(
                 "UPDATE partition SET failures = ?1, locked_until = ?2 WHERE one = 1",
                 rusqlite::params![failures, until],

@@ -69,11 +69,6 @@ pub struct Protection {
     auth: Mutex<Option<HeldAuth>>,
 }
 
-/// Now, in Unix seconds.
-pub fn unix_now() -> u64 {
-    unix_now_ms() / 1000
-}
-
 /// Now, in Unix milliseconds (the precision of authorisation expiries).
 pub fn unix_now_ms() -> u64 {
     SystemTime::now()
