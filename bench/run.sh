@@ -12,8 +12,12 @@ if ! "$venv/bin/python" -c 'import pyemv, psec' 2>/dev/null; then
   "$venv/bin/python" -m pip install --quiet -r tests/vectors/requirements.txt
 fi
 ours=$(./target/release/examples/bench_pcu "$secs")
+# The same work on a bound, activated and authorised directory (activation and authorisation
+# checked on every call; docs/directory-protection.md).
+bound=$(./target/release/examples/bench_pcu "$secs" TDES-XOR bound)
 peer=$("$venv/bin/python" bench/pyemv_pcu.py "$secs")
 echo "$ours"
+echo "$bound"
 echo "$peer"
 echo
 echo "Ratios (softcca / pyemv+psec), one thread and all cores:"
@@ -25,3 +29,8 @@ for alg in TDES-XOR TDESEMV4; do
   awk -v a="$alg" -v s1="$s1" -v sn="$sn" -v p1="$p1" -v pn="$pn" \
     'BEGIN { printf "  %-8s %6.1fx (1 thread)   %6.1fx (all cores)   softcca scaling %.2fx\n", a, s1/p1, sn/pn, sn/s1 }'
 done
+u1=$(awk '$1=="softcca" && $2=="TDES-XOR" {print $5}' <<<"$ours")
+b1=$(awk '$1=="softcca-bound" && $2=="TDES-XOR" {print $5}' <<<"$bound")
+bn=$(awk '$1=="softcca-bound" && $2=="TDES-XOR" {print $9}' <<<"$bound")
+awk -v u1="$u1" -v b1="$b1" -v bn="$bn" \
+  'BEGIN { printf "Bound+active+authorised TDES-XOR: %.1f %% of unbound on one thread, scaling %.2fx\n", 100*b1/u1, bn/b1 }'

@@ -2,7 +2,11 @@
 //! entry point, keys by label, a different card (derivation data and ATC) on every call, as in
 //! an issuer's batch. Run with `make bench` (which also runs pyemv+psec on the same work).
 //!
-//! Usage: bench_pcu [seconds-per-run] (default 3)
+//! Usage: bench_pcu [seconds-per-run] (default 3) [algorithm] [bound]
+//!
+//! With `bound` the state directory is bound to an SVMK, activated, bound to a partition and
+//! authorised before the runs (docs/directory-protection.md): the figures then include the
+//! activation and authorisation checks of every call.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -108,6 +112,22 @@ fn setup() {
     }
 }
 
+/// Binds the bench directory to an SVMK (activated) and to a partition (authorised).
+fn protect() {
+    use softcca::custody::{Secret, SecretKind, directory};
+    let cp = softcca::state::Coprocessor::global().expect("state directory");
+    directory::bind(
+        cp,
+        &Secret::random().expect("random"),
+        SecretKind::ServerMasterKey,
+    )
+    .expect("bind");
+    let part = Secret::random().expect("random");
+    directory::bind_partition(cp, &part, SecretKind::Partition, b"bench password")
+        .expect("bind partition");
+    directory::authorise(cp, &part, b"bench password", Some(3600)).expect("authorise");
+}
+
 /// One worker: VISAPCU2 with `alg`, a new card every call; returns calls made.
 fn worker(alg: &'static str, seed: u64, stop: Arc<AtomicBool>, count: Arc<AtomicU64>) {
     let mut rules = kw2(alg, "VISAPCU2");
@@ -203,9 +223,16 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
     setup();
+    let bound = std::env::args().nth(3).as_deref() == Some("bound");
+    let name = if bound {
+        protect();
+        "softcca-bound"
+    } else {
+        "softcca"
+    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("softcca CSNBPCU VISAPCU2, keys by label, new card per call ({secs} s per run)");
-    let only = std::env::args().nth(2);
+    let only = std::env::args().nth(2).filter(|a| a != "all");
     for alg in ["TDES-XOR", "TDESEMV4"] {
         if only.as_deref().is_some_and(|o| o != alg) {
             continue;
@@ -214,7 +241,7 @@ fn main() {
         let one = run(alg, 1, secs);
         let all = run(alg, cores, secs);
         println!(
-            "softcca {alg:<8} 1 thread: {one:>10.0} calls/s   {cores} threads: {all:>10.0} calls/s ({:.2}x)",
+            "{name} {alg:<8} 1 thread: {one:>10.0} calls/s   {cores} threads: {all:>10.0} calls/s ({:.2}x)",
             all / one
         );
     }

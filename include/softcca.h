@@ -255,7 +255,8 @@ void CSNBDKG(int32_t *return_code,
 /**
  * Cryptographic Facility Query: returns the coprocessor's status as rule-array elements;
  * keywords `STATCCA`, `STATCCAE` and softcca's `STATMKVP` (master-key verification
- * patterns), see [`crate::verbs::facility`]. IBM CCA 2.54 "Cryptographic_Facility_Query
+ * patterns) and `STATPROT` (directory protection: `UNBOUND` = master-key registers in clear),
+ * see [`crate::verbs::facility`]. IBM CCA 2.54 "Cryptographic_Facility_Query
  * (CSUACFQ)" (M254 p. 2-3) and IBM Docs `csuacfq-parameters`.
  *
  * On success `rule_array_count` is set to the number of elements returned and `rule_array`
@@ -264,7 +265,8 @@ void CSNBDKG(int32_t *return_code,
  * # Safety
  * `rule_array_count`: 4 readable and writable bytes (1 or 2 on input). `rule_array`: 8 ×
  * count readable bytes on input, and room for the output: 48 writable bytes for `STATCCA`
- * (6 elements), 72 for `STATCCAE` (9), 56 for `STATMKVP` (7); allocate 72 to be safe.
+ * (6 elements), 72 for `STATCCAE` (9), 56 for `STATMKVP` (7), 64 for `STATPROT` (8);
+ * allocate 72 to be safe.
  * `verb_data_length`: 4 readable and writable bytes. `verb_data`: ignored, may be NULL.
  * `return_code`, `reason_code`: NULL or 4 writable bytes each; `exit_data_length`,
  * `exit_data`: ignored.
@@ -769,6 +771,43 @@ void CSUCSST(int32_t *return_code,
              uint8_t *reader_name,
              int32_t *status_length,
              uint8_t *status);
+
+/**
+ * Directory Deactivate: revokes the state directory's SVMK (and any partition
+ * authorisation) in the kernel keyring; from its next call on, every verb that needs the
+ * master key returns 12/X'F270' in every process of the user, until the directory is
+ * activated again with its cards. 8/X'F263' when the directory is not bound to an SVMK.
+ *
+ * Rule array: none (`rule_array_count` 0; `rule_array` may be NULL).
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes; `rule_array`: 8 × count readable bytes (count is 0);
+ * `return_code`, `reason_code`: NULL or 4 writable bytes each; `exit_data_length`,
+ * `exit_data`: ignored.
+ */
+void CSUADACT(int32_t *return_code,
+              int32_t *reason_code,
+              int32_t *exit_data_length,
+              uint8_t *exit_data,
+              int32_t *rule_array_count,
+              uint8_t *rule_array);
+
+/**
+ * Directory Deauthorise: ends the partition authorisation of the state directory in every
+ * process of the user (their next CSNBPCU, CSNBDKG, CSNBMGN, CSNBMVR or CSNBCPE returns
+ * 8/X'F280'). 8/X'F284' when the directory is not bound to a partition.
+ *
+ * Rule array: none (`rule_array_count` 0; `rule_array` may be NULL).
+ *
+ * # Safety
+ * As [`CSUADACT`].
+ */
+void CSUADAUT(int32_t *return_code,
+              int32_t *reason_code,
+              int32_t *exit_data_length,
+              uint8_t *exit_data,
+              int32_t *rule_array_count,
+              uint8_t *rule_array);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -187,6 +187,23 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::CardCopySourceEmpty => (RC_FAILED, 0xF199),
         Error::CardCopyMismatch => (RC_NOT_READY, 0xF13A),
         Error::CardTimeout => (RC_NOT_READY, 0xF13B),
+        // Directory protection (SVMK binding, activation, partitions): softcca's own reason
+        // codes X'F260'..X'F29F' (ICSF and CCA have none for them).
+        Error::DirectoryAlreadyBound => (RC_FAILED, 0xF260),
+        Error::SecretWrongKind => (RC_FAILED, 0xF261),
+        Error::WrongSecret => (RC_FAILED, 0xF262),
+        Error::DirectoryNotBound => (RC_FAILED, 0xF263),
+        Error::NotActivated => (RC_NOT_READY, 0xF270),
+        Error::KeyringUnavailable => (RC_NOT_READY, 0xF271),
+        Error::SealedRegisterDamaged => (RC_NOT_READY, 0xF272),
+        Error::ActivationMismatch => (RC_NOT_READY, 0xF273),
+        Error::PartitionNotAuthorised => (RC_FAILED, 0xF280),
+        Error::PartitionWrongPassword => (RC_FAILED, 0xF281),
+        Error::PartitionLocked => (RC_FAILED, 0xF282),
+        Error::PartitionAlreadyBound => (RC_FAILED, 0xF283),
+        Error::PartitionNotBound => (RC_FAILED, 0xF284),
+        Error::PartitionPasswordSyntax => (RC_FAILED, 0xF285),
+        Error::AuthorisationExpiry => (RC_FAILED, 0xF286),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -230,6 +230,36 @@ pub enum Error {
     CardCopyMismatch,
     /// Card verbs: the card or pcscd did not answer before the verb's deadline.
     CardTimeout,
+    /// Directory protection: Binding: the state directory is already bound to an SVMK (binding is done once).
+    DirectoryAlreadyBound,
+    /// Directory protection: Binding: the secret is of another kind (a partition secret given as an SVMK, or the other way round).
+    SecretWrongKind,
+    /// Directory protection: Activation or authorisation: the secret's check value is not the one the directory is bound to.
+    WrongSecret,
+    /// Directory protection: Activation or deactivation of a state directory that is not bound to an SVMK.
+    DirectoryNotBound,
+    /// Directory protection: The state directory is bound to an SVMK and the SVMK is not active in this user's kernel keyring (never activated, deactivated, revoked, lost with a reboot, or another user's process).
+    NotActivated,
+    /// Directory protection: The kernel key retention service cannot be reached (no keyring support, a seccomp filter, quota exhausted).
+    KeyringUnavailable,
+    /// Directory protection: A sealed master-key register fails its authentication tag (edited, moved between directories or registers).
+    SealedRegisterDamaged,
+    /// Directory protection: The kernel keyring holds, for this directory id, an SVMK whose check value is not the bound one.
+    ActivationMismatch,
+    /// Directory protection: The state directory is bound to a partition that is not authorised (never, deauthorised, expired, deactivated, rebooted).
+    PartitionNotAuthorised,
+    /// Directory protection: Authorisation: the partition password is wrong (the try was counted).
+    PartitionWrongPassword,
+    /// Directory protection: Authorisation: too many wrong partition passwords; tries are refused for a while.
+    PartitionLocked,
+    /// Directory protection: Partition binding: the directory is already bound to a partition.
+    PartitionAlreadyBound,
+    /// Directory protection: Authorisation or deauthorisation of a directory not bound to a partition.
+    PartitionNotBound,
+    /// Directory protection: A partition password that is empty or longer than 256 bytes.
+    PartitionPasswordSyntax,
+    /// Directory protection: Authorisation: the expiry is 0 or longer than one year.
+    AuthorisationExpiry,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (DECISIONS #15).
@@ -340,6 +370,23 @@ impl fmt::Display for Error {
             Error::CardTargetBlocked => "the target card is blocked",
             Error::CardCopyMismatch => "the target card's read-back differs from the source",
             Error::CardTimeout => "the card did not answer before the deadline",
+            Error::DirectoryAlreadyBound => "the state directory is already bound to an SVMK",
+            Error::SecretWrongKind => "the secret is not of the kind this binding needs",
+            Error::WrongSecret => "the secret is not the one the state directory is bound to",
+            Error::DirectoryNotBound => "the state directory is not bound to an SVMK",
+            Error::NotActivated => "the state directory's SVMK is not active",
+            Error::KeyringUnavailable => "the kernel keyring is not available",
+            Error::SealedRegisterDamaged => "a sealed master-key register fails its authentication",
+            Error::ActivationMismatch => "the keyring holds another SVMK for this state directory",
+            Error::PartitionNotAuthorised => "the partition is not authorised",
+            Error::PartitionWrongPassword => "the partition password is wrong",
+            Error::PartitionLocked => {
+                "partition password tries are refused for a while after wrong passwords"
+            }
+            Error::PartitionAlreadyBound => "the state directory is already bound to a partition",
+            Error::PartitionNotBound => "the state directory is not bound to a partition",
+            Error::PartitionPasswordSyntax => "the partition password length is not valid",
+            Error::AuthorisationExpiry => "the authorisation expiry is not valid",
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };

@@ -17,16 +17,23 @@ fn child_calls() {
     assert_eq!(krc(&label("A.KEY")), (8, 44));
 }
 
+/// The first line of a process's trace on an unbound directory (docs/directory-protection.md).
+const UNPROTECTED: &str = "softcca: state directory ";
+
 #[test]
 fn trace_lines() {
     for (level, want) in [
         (
             "errors",
-            vec!["softcca: CSNBKRC rc=8 rs=44 (a CKDS record with this label already exists)"],
+            vec![
+                UNPROTECTED,
+                "softcca: CSNBKRC rc=8 rs=44 (a CKDS record with this label already exists)",
+            ],
         ),
         (
             "all",
             vec![
+                UNPROTECTED,
                 "softcca: CSNBMKP rc=0 rs=702",
                 "softcca: CSNBKRC rc=0 rs=0",
                 "softcca: CSNBKRC rc=8 rs=44",
@@ -60,5 +67,11 @@ fn trace_lines() {
             assert!(l.starts_with(w), "{level}: {l:?} vs {w:?}");
         }
         assert!(!err.contains("4B4B4B4B"), "key material in the trace");
+        if !want.is_empty() {
+            assert!(
+                lines[0].contains("is UNPROTECTED: its master-key registers are in clear"),
+                "{lines:?}"
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod ceremony;
 pub mod collect;
+pub mod directory;
 pub mod shamir;
 pub mod write;
 

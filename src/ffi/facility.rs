@@ -6,7 +6,8 @@ use crate::verbs::facility;
 
 /// Cryptographic Facility Query: returns the coprocessor's status as rule-array elements;
 /// keywords `STATCCA`, `STATCCAE` and softcca's `STATMKVP` (master-key verification
-/// patterns), see [`crate::verbs::facility`]. IBM CCA 2.54 "Cryptographic_Facility_Query
+/// patterns) and `STATPROT` (directory protection: `UNBOUND` = master-key registers in clear),
+/// see [`crate::verbs::facility`]. IBM CCA 2.54 "Cryptographic_Facility_Query
 /// (CSUACFQ)" (M254 p. 2-3) and IBM Docs `csuacfq-parameters`.
 ///
 /// On success `rule_array_count` is set to the number of elements returned and `rule_array`
@@ -15,7 +16,8 @@ use crate::verbs::facility;
 /// # Safety
 /// `rule_array_count`: 4 readable and writable bytes (1 or 2 on input). `rule_array`: 8 ×
 /// count readable bytes on input, and room for the output: 48 writable bytes for `STATCCA`
-/// (6 elements), 72 for `STATCCAE` (9), 56 for `STATMKVP` (7); allocate 72 to be safe.
+/// (6 elements), 72 for `STATCCAE` (9), 56 for `STATMKVP` (7), 64 for `STATPROT` (8);
+/// allocate 72 to be safe.
 /// `verb_data_length`: 4 readable and writable bytes. `verb_data`: ignored, may be NULL.
 /// `return_code`, `reason_code`: NULL or 4 writable bytes each; `exit_data_length`,
 /// `exit_data`: ignored.

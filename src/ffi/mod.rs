@@ -25,6 +25,7 @@ pub mod keychange;
 pub mod keygen;
 pub mod keypart;
 pub mod keyrec;
+pub mod keyring;
 pub mod keytest;
 pub mod locked;
 /// cbindgen:ignore
@@ -33,7 +34,9 @@ pub mod lp64;
 pub mod mac;
 pub mod masterkey;
 pub mod pcu;
+pub mod protection;
 pub mod set;
+pub mod shared_page;
 pub mod sqlite;
 pub mod sqlite_memory;
 pub mod trace;

@@ -45,3 +45,12 @@ pub(crate) fn call(verb: &str, rc: i32, rs: i32, error: Option<Error>) {
         None => writeln!(err, "softcca: {verb} rc={rc} rs={rs}"),
     };
 }
+
+/// Traces a note about the state directory (any level but off), once per call site's choice:
+/// `softcca: <text>`.
+pub(crate) fn note(text: &str) {
+    if level() == Level::Off {
+        return;
+    }
+    let _ = writeln!(std::io::stderr().lock(), "softcca: {text}");
+}

@@ -10,8 +10,10 @@ use rusqlite::OptionalExtension;
 
 use super::db::Db;
 use super::dir::StateDir;
+use super::generations::{Generations, Slot};
 use crate::error::{Error, Result};
 use crate::label::{Label, LabelPattern};
+use std::sync::Arc;
 
 /// The CKDS file and its schema (created once, when the state directory is initialised).
 pub const FILE: super::init::DbFile = super::init::DbFile {
@@ -56,9 +58,9 @@ fn to_token(v: Vec<u8>) -> Result<[u8; 64]> {
 
 impl Ckds {
     /// Opens `ckds.db` in `dir`.
-    pub fn open(dir: &StateDir) -> Result<Self> {
+    pub fn open(dir: &StateDir, gens: Arc<Generations>) -> Result<Self> {
         Ok(Ckds {
-            db: Db::open(dir, FILE.name, "ckds")?,
+            db: Db::open(dir, FILE.name, "ckds")?.with_generation(gens, Slot::Ckds),
         })
     }
 

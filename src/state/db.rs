@@ -14,7 +14,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::dir::StateDir;
+use super::generations::{Generations, Slot};
 use crate::error::{Error, Result};
+use std::sync::Arc;
 
 /// How long a writer waits for another process's transaction before giving up (about: the
 /// count of [`BUSY_POLL`]s).
@@ -49,6 +51,8 @@ pub struct Db {
     conn: Mutex<Connection>,
     file: OwnedFd,
     writable: bool,
+    /// The shared counter every committed write increments ([`super::generations`]).
+    bump: Option<(Arc<Generations>, Slot)>,
 }
 
 impl Db {
@@ -106,7 +110,14 @@ impl Db {
             conn: Mutex::new(conn),
             file,
             writable,
+            bump: None,
         })
+    }
+
+    /// From now on every committed write increments `slot` of `gens`.
+    pub fn with_generation(mut self, gens: Arc<Generations>, slot: Slot) -> Self {
+        self.bump = Some((gens, slot));
+        self
     }
 
     /// SQLite's file change counter (header offset 24), read without any lock; `None` when it
@@ -138,7 +149,12 @@ impl Db {
         if !self.writable {
             return Err(Error::StateReadOnly);
         }
-        with_immediate(&self.conn(), f)
+        let out = with_immediate(&self.conn(), f);
+        // After the commit: a process that sees the new counter reads the committed data.
+        if let Some((gens, slot)) = &self.bump {
+            gens.bump(*slot);
+        }
+        out
     }
 
     /// Runs `f` in a read transaction (a consistent snapshot across its queries).

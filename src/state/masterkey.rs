@@ -1,8 +1,10 @@
 //! The DES master-key registers: new, current and old (cca-spec §5.1; CCA "Master Key
 //! Process").
 //!
-//! They live in `masterkey.db` of the state directory, mode 0600, in clear: what protects them
-//! at rest is the file mode and the directory's (see docs/state.md). Every change is one SQLite
+//! They live in `masterkey.db` of the state directory, mode 0600: in clear in an *unbound*
+//! directory (what protects them at rest is then only the file mode and the directory's, see
+//! docs/state.md), sealed under the directory's SVMK in a *bound* one ([`super::seal`],
+//! docs/directory-protection.md), where reading or writing them needs the SVMK active. Every change is one SQLite
 //! transaction, so a process killed during SET leaves either the old or the new registers,
 //! never a mix.
 //!
@@ -18,8 +20,12 @@ use rusqlite::OptionalExtension;
 use rusqlite::blob::ZeroBlob;
 use sha1::{Digest, Sha1};
 
+use std::sync::Arc;
+
 use super::db::Db;
 use super::dir::StateDir;
+use super::generations::{Generations, Slot};
+use super::seal::RegisterKey;
 use crate::crypto::{ClearKey, LockedKey};
 use crate::error::{Error, Result};
 
@@ -85,16 +91,82 @@ pub struct Registers {
     pub old: Option<MasterKey>,
 }
 
+/// Where a bound directory's register key comes from (the SVMK activation,
+/// [`super::protection::Protection`]).
+pub trait RegisterKeys: Send + Sync {
+    /// The register key of the SVMK whose check value is `check`, or why there is none
+    /// (not activated, keyring unavailable).
+    fn register_key(&self, check: &[u8; 8]) -> Result<Arc<RegisterKey>>;
+}
+
+/// The tables of a bound directory (created in the binding transaction).
+const BOUND_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS binding (
+    one         INTEGER PRIMARY KEY CHECK (one = 1),
+    check_value BLOB NOT NULL CHECK (length(check_value) = 8)
+);
+CREATE TABLE IF NOT EXISTS sealed_register (
+    name   TEXT PRIMARY KEY CHECK (name IN ('new', 'current', 'old')),
+    state  TEXT NOT NULL CHECK (state IN ('partial', 'full')),
+    nonce  BLOB NOT NULL CHECK (length(nonce) = 24),
+    sealed BLOB NOT NULL CHECK (length(sealed) = 40)
+);";
+
+/// The table of a partition binding (docs/directory-protection.md).
+const PARTITION_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS partition (
+    one          INTEGER PRIMARY KEY CHECK (one = 1),
+    check_value  BLOB NOT NULL CHECK (length(check_value) = 8),
+    salt         BLOB NOT NULL CHECK (length(salt) = 16),
+    hash         BLOB NOT NULL CHECK (length(hash) = 32),
+    m_cost       INTEGER NOT NULL,
+    t_cost       INTEGER NOT NULL,
+    p_cost       INTEGER NOT NULL,
+    failures     INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER NOT NULL DEFAULT 0
+);";
+
+/// A directory's partition binding, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionRecord {
+    /// Check value of the partition secret.
+    pub check: [u8; 8],
+    /// Argon2id salt.
+    pub salt: [u8; 16],
+    /// Argon2id hash of the password (32 bytes).
+    pub hash: [u8; 32],
+    /// Argon2id memory (KiB), passes and lanes.
+    pub params: (u32, u32, u32),
+    /// Wrong passwords since the last right one.
+    pub failures: u32,
+    /// Unix time in milliseconds before which no password is tried.
+    pub locked_until: i64,
+}
+
+/// What a directory is bound to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Binding {
+    /// The SVMK's check value, when bound to one.
+    pub svmk: Option<[u8; 8]>,
+    /// The partition binding, when bound to one.
+    pub partition: Option<PartitionRecord>,
+}
+
 /// The register file.
 pub struct MasterKeyStore {
     db: Db,
+    keys: Arc<dyn RegisterKeys>,
 }
 
 impl MasterKeyStore {
-    /// Opens `masterkey.db` in `dir`.
-    pub fn open(dir: &StateDir) -> Result<Self> {
+    /// Opens `masterkey.db` in `dir`; every committed write increments the registers counter
+    /// of `gens`; a bound directory's register key comes from `keys`.
+    pub fn open(
+        dir: &StateDir,
+        gens: Arc<Generations>,
+        keys: Arc<dyn RegisterKeys>,
+    ) -> Result<Self> {
         Ok(MasterKeyStore {
-            db: Db::open(dir, FILE.name, "register")?,
+            db: Db::open(dir, FILE.name, "register")?.with_generation(gens, Slot::Registers),
+            keys,
         })
     }
 
@@ -111,40 +183,249 @@ impl MasterKeyStore {
     /// Reads all three registers and the change counter of that snapshot (see
     /// [`Db::read_counted`]).
     pub fn load_counted(&self) -> Result<(Registers, Option<u32>)> {
-        let out = self.db.read_counted(load_in);
+        let out = self.db.read_counted(|tx| load_in(tx, &*self.keys));
         self.db.release_memory();
         out
     }
 
-    /// Reads the registers, lets `f` change them, and writes them back in one transaction.
+    /// Reads the registers, lets `f` change them, and writes them back in one transaction
+    /// (sealed when the directory is bound).
     pub fn update<T>(&self, f: impl FnOnce(&mut Registers) -> Result<T>) -> Result<T> {
         let out = self.db.write(|tx| {
-            let mut regs = load_in(tx)?;
+            let sealing = match binding_in(tx)? {
+                None => None,
+                Some(check) => Some(self.keys.register_key(&check)?),
+            };
+            let mut regs = load_with(tx, sealing.as_deref())?;
             let out = f(&mut regs)?;
-            store_in(tx, &regs)?;
+            store_in(tx, &regs, sealing.as_deref())?;
             Ok(out)
         });
         self.db.release_memory();
         out
     }
+
+    /// What the directory is bound to.
+    pub fn binding(&self) -> Result<Binding> {
+        self.db.read(|tx| {
+            Ok(Binding {
+                svmk: binding_in(tx)?,
+                partition: partition_in(tx)?,
+            })
+        })
+    }
+
+    /// Binds the directory to the SVMK of check value `check` whose register key is `key`: in
+    /// one transaction the clear registers are sealed, the clear rows deleted (overwritten:
+    /// `secure_delete`) and the binding recorded. [`Error::DirectoryAlreadyBound`] when bound.
+    pub fn bind(&self, key: &RegisterKey, check: &[u8; 8]) -> Result<()> {
+        let out = self.db.write(|tx| {
+            if binding_in(tx)?.is_some() {
+                return Err(Error::DirectoryAlreadyBound);
+            }
+            tx.execute_batch(BOUND_SCHEMA)
+                .map_err(|_| Error::KeyStorage)?;
+            let regs = load_with(tx, None)?;
+            tx.execute("DELETE FROM register", [])
+                .map_err(|_| Error::KeyStorage)?;
+            tx.execute(
+                "INSERT INTO binding (one, check_value) VALUES (1, ?1)",
+                [&check[..]],
+            )
+            .map_err(|_| Error::KeyStorage)?;
+            store_in(tx, &regs, Some(key))
+        });
+        self.db.release_memory();
+        out?;
+        self.compact()
+    }
+
+    /// Rebuilds the file (`VACUUM`): no page of it keeps a byte of what was deleted, and the
+    /// free pages go.
+    fn compact(&self) -> Result<()> {
+        let out = self
+            .db
+            .conn()
+            .execute_batch("VACUUM")
+            .map_err(|_| Error::KeyStorage);
+        self.db.release_memory();
+        out
+    }
+
+    /// Records the partition binding `record`; [`Error::PartitionAlreadyBound`] when bound.
+    pub fn bind_partition(&self, record: &PartitionRecord) -> Result<()> {
+        self.db.write(|tx| {
+            if partition_in(tx)?.is_some() {
+                return Err(Error::PartitionAlreadyBound);
+            }
+            tx.execute_batch(PARTITION_SCHEMA)
+                .map_err(|_| Error::KeyStorage)?;
+            tx.execute(
+                "INSERT INTO partition (one, check_value, salt, hash, m_cost, t_cost, p_cost)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params![
+                    &record.check[..],
+                    &record.salt[..],
+                    &record.hash[..],
+                    record.params.0,
+                    record.params.1,
+                    record.params.2
+                ],
+            )
+            .map_err(|_| Error::KeyStorage)?;
+            Ok(())
+        })
+    }
+
+    /// Counts a password try before it is made (docs/directory-protection.md): refused with
+    /// [`Error::PartitionLocked`] while `now` is before the lock-out's end, else counted as a
+    /// failure with the lock-out that follows it; returns the record to verify against.
+    pub fn reserve_password_try(&self, now_ms: u64) -> Result<PartitionRecord> {
+        self.db.write(|tx| {
+            let rec = partition_in(tx)?.ok_or(Error::PartitionNotBound)?;
+            let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
+            if now < rec.locked_until {
+                return Err(Error::PartitionLocked);
+            }
+            let failures = rec.failures.saturating_add(1);
+            let until =
+                now.saturating_add(super::partition::delay_after(failures).saturating_mul(1000));
+            tx.execute(
+                "UPDATE partition SET failures = ?1, locked_until = ?2 WHERE one = 1",
+                rusqlite::params![failures, until],
+            )
+            .map_err(|_| Error::KeyStorage)?;
+            Ok(rec)
+        })
+    }
+
+    /// Records the outcome of a password try: `Some((failures, locked_until))` after a wrong
+    /// one, `None` after a right one (the counter goes back to 0).
+    pub fn record_password_try(&self, failed: Option<(u32, i64)>) -> Result<()> {
+        let (failures, until) = failed.unwrap_or((0, 0));
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE partition SET failures = ?1, locked_until = ?2 WHERE one = 1",
+                rusqlite::params![failures, until],
+            )
+            .map_err(|_| Error::KeyStorage)?;
+            Ok(())
+        })
+    }
 }
 
-fn load_in(tx: &rusqlite::Transaction<'_>) -> Result<Registers> {
-    // The key goes from SQLite's value straight into its locked page.
-    let get = |name: &str| -> Result<Option<(bool, LockedKey)>> {
-        tx.query_row(
-            "SELECT state, key FROM register WHERE name = ?1",
-            [name],
+fn table_exists(tx: &rusqlite::Transaction<'_>, name: &str) -> Result<bool> {
+    tx.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n == 1)
+    .map_err(|_| Error::KeyStorage)
+}
+
+/// The SVMK check value when the directory is bound.
+fn binding_in(tx: &rusqlite::Transaction<'_>) -> Result<Option<[u8; 8]>> {
+    if !table_exists(tx, "binding")? {
+        return Ok(None);
+    }
+    let v: Option<Vec<u8>> = tx
+        .query_row("SELECT check_value FROM binding WHERE one = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(|_| Error::KeyStorage)?;
+    v.map(|v| v.try_into().map_err(|_| Error::StateFileDamaged))
+        .transpose()
+}
+
+fn partition_in(tx: &rusqlite::Transaction<'_>) -> Result<Option<PartitionRecord>> {
+    if !table_exists(tx, "partition")? {
+        return Ok(None);
+    }
+    type Row = (Vec<u8>, Vec<u8>, Vec<u8>, u32, u32, u32, u32, i64);
+    let row: Option<Row> = tx
+        .query_row(
+            "SELECT check_value, salt, hash, m_cost, t_cost, p_cost, failures, locked_until
+             FROM partition WHERE one = 1",
+            [],
             |r| {
-                let partial = r.get_ref(0)?.as_str()? == "partial";
-                let key = LockedKey::from_slice(r.get_ref(1)?.as_blob()?);
-                Ok((partial, key))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
             },
         )
         .optional()
-        .map_err(|_| Error::KeyStorage)?
-        .map(|(partial, key)| key.map(|k| (partial, k)).ok_or(Error::KeyStorage))
-        .transpose()
+        .map_err(|_| Error::KeyStorage)?;
+    let Some((check, salt, hash, m, t, p, failures, locked_until)) = row else {
+        return Ok(None);
+    };
+    let damaged = |_| Error::StateFileDamaged;
+    Ok(Some(PartitionRecord {
+        check: check.try_into().map_err(damaged)?,
+        salt: salt.try_into().map_err(damaged)?,
+        hash: hash.try_into().map_err(damaged)?,
+        params: (m, t, p),
+        failures,
+        locked_until,
+    }))
+}
+
+fn load_in(tx: &rusqlite::Transaction<'_>, keys: &dyn RegisterKeys) -> Result<Registers> {
+    let sealing = match binding_in(tx)? {
+        None => None,
+        Some(check) => Some(keys.register_key(&check)?),
+    };
+    load_with(tx, sealing.as_deref())
+}
+
+/// Reads the registers: clear ones when `sealing` is `None`, else the sealed ones opened
+/// under it.
+fn load_with(tx: &rusqlite::Transaction<'_>, sealing: Option<&RegisterKey>) -> Result<Registers> {
+    // The key goes from SQLite's value straight into its locked page.
+    let get = |name: &str| -> Result<Option<(bool, LockedKey)>> {
+        match sealing {
+            None => tx
+                .query_row(
+                    "SELECT state, key FROM register WHERE name = ?1",
+                    [name],
+                    |r| {
+                        let partial = r.get_ref(0)?.as_str()? == "partial";
+                        let key = LockedKey::from_slice(r.get_ref(1)?.as_blob()?);
+                        Ok((partial, key.ok_or(Error::KeyStorage)))
+                    },
+                )
+                .optional()
+                .map_err(|_| Error::KeyStorage)?
+                .map(|(partial, key)| key.map(|k| (partial, k)))
+                .transpose(),
+            Some(k) => tx
+                .query_row(
+                    "SELECT state, nonce, sealed FROM sealed_register WHERE name = ?1",
+                    [name],
+                    |r| {
+                        let state = r.get_ref(0)?.as_str()?;
+                        let key = k.open(
+                            name,
+                            state,
+                            r.get_ref(1)?.as_blob()?,
+                            r.get_ref(2)?.as_blob()?,
+                        );
+                        Ok((state == "partial", key))
+                    },
+                )
+                .optional()
+                .map_err(|_| Error::KeyStorage)?
+                .map(|(partial, key)| key.map(|k| (partial, k)))
+                .transpose(),
+        }
     };
     let new = match get("new")? {
         None => NewRegister::Empty,
@@ -158,13 +439,31 @@ fn load_in(tx: &rusqlite::Transaction<'_>) -> Result<Registers> {
     })
 }
 
-fn store_in(tx: &rusqlite::Transaction<'_>, regs: &Registers) -> Result<()> {
-    tx.execute("DELETE FROM register", [])
+fn store_in(
+    tx: &rusqlite::Transaction<'_>,
+    regs: &Registers,
+    sealing: Option<&RegisterKey>,
+) -> Result<()> {
+    let table = if sealing.is_some() {
+        "sealed_register"
+    } else {
+        "register"
+    };
+    tx.execute(&format!("DELETE FROM {table}"), [])
         .map_err(|_| Error::KeyStorage)?;
-    // The row is inserted with a zero key and the key written into it in place: the record
-    // SQLite builds for an INSERT stays in a per-connection buffer until the connection
-    // closes, so it must not hold the key.
+    // Clear: the row is inserted with a zero key and the key written into it in place: the
+    // record SQLite builds for an INSERT stays in a per-connection buffer until the connection
+    // closes, so it must not hold the key. Sealed: only the sealed bytes reach SQLite.
     let put = |name: &str, state: &str, key: &ClearKey| -> Result<()> {
+        if let Some(k) = sealing {
+            let (nonce, sealed) = k.seal(name, state, key.as_bytes())?;
+            tx.execute(
+                "INSERT INTO sealed_register (name, state, nonce, sealed) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![name, state, &nonce[..], &sealed[..]],
+            )
+            .map_err(|_| Error::KeyStorage)?;
+            return Ok(());
+        }
         tx.execute(
             "INSERT INTO register (name, state, key) VALUES (?1, ?2, ?3)",
             rusqlite::params![name, state, ZeroBlob(24)],

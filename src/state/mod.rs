@@ -3,17 +3,23 @@
 //! cache of unwrapped keys.
 //!
 //! Several processes may share one state directory. Master keys and CKDS records are read
-//! through SQLite; what a thread caches is checked against the databases' change counters on
-//! every call (one `pread` each), so a record or master key changed by another process or
-//! thread is never served stale.
+//! through SQLite; what a thread caches is checked on every call against the directory's
+//! shared generation counters ([`generations`], one memory-mapped page: atomic loads, no
+//! system call), so a record, master key, activation or authorisation changed by another
+//! process or thread is never served stale.
 
 pub mod acp;
 pub mod ckds;
 pub mod db;
 pub mod dir;
+pub mod generations;
 pub mod home;
 pub mod init;
+pub mod keyring;
 pub mod masterkey;
+pub mod partition;
+pub mod protection;
+pub mod seal;
 pub mod sets;
 
 use std::cell::RefCell;
@@ -31,7 +37,9 @@ use crate::token::{InternalToken, KeyUse};
 use acp::{AcpConfig, AcpFile};
 use ckds::Ckds;
 use dir::StateDir;
+use generations::{Generations, Stamp};
 use masterkey::{MasterKey, MasterKeyStore};
+use protection::Protection;
 
 /// The label of [`Coprocessor::context_cipher`]'s key derivation.
 const CONTEXT_LABEL: &[u8] = b"softcca/context-cipher/v1";
@@ -42,7 +50,16 @@ const KEY_CACHE_LIMIT: usize = 4096;
 /// Numbers the coprocessors a process opens, so a thread's cache knows whose keys it holds.
 static INSTANCES: AtomicU64 = AtomicU64::new(1);
 
+/// What the cached master keys were read at: the registers and activation counters and the
+/// process's epoch.
+type MasterKeyStamp = (u64, u64, u64);
+
+/// This thread's last partition answer: (coprocessor, authorisation, registers, epoch) and
+/// the deadline.
+type AuthorisedCache = Option<((u64, u64, u64, u64), u64)>;
+
 thread_local! {
+    static AUTHORISED: std::cell::Cell<AuthorisedCache> = const { std::cell::Cell::new(None) };
     /// This thread's unwrapped keys. Per thread, so that calls on different cores share no
     /// lock or cache line; dropped (and zeroized) when the thread ends.
     static KEYS: RefCell<KeyCache> = RefCell::new(KeyCache::default());
@@ -91,7 +108,7 @@ impl ActiveMasterKeys {
 struct KeyCache {
     /// The coprocessor instance the keys belong to.
     owner: u64,
-    stamp: Option<(u32, u32)>,
+    stamp: Option<Stamp>,
     keys: HashMap<[u8; 64], Arc<ResolvedKey>, IdHash>,
 }
 
@@ -138,8 +155,9 @@ impl std::hash::Hasher for IdHasher {
 /// The key cache as of one moment (see [`Coprocessor::key_view`]).
 pub struct KeyView<'a> {
     cp: &'a Coprocessor,
-    /// CKDS and master-key counters; `None` when one could not be read (nothing is cached).
-    stamp: Option<(u32, u32)>,
+    /// The shared counters and the process's epoch, read before anything else in the call:
+    /// what the call reads afterwards is at least as new, so it may be cached under them.
+    stamp: Stamp,
 }
 
 impl KeyView<'_> {
@@ -165,13 +183,13 @@ impl KeyView<'_> {
     /// MKVP of the current or old master key. Served from the cache when the key is there.
     /// Notes the old-master-key warning.
     pub fn resolve(&self, id: &[u8; 64], notes: &mut Notes) -> Result<Pending> {
-        if self.stamp.is_some() {
+        {
             // `try_with`: after this thread's storage is torn down (a verb called from an
             // atexit handler) the call still works, uncached.
             let hit = KEYS
                 .try_with(|c| {
                     let c = c.borrow();
-                    if c.owner == self.cp.instance && c.stamp == self.stamp {
+                    if c.owner == self.cp.instance && c.stamp == Some(self.stamp) {
                         c.keys.get(id).cloned()
                     } else {
                         None
@@ -186,17 +204,14 @@ impl KeyView<'_> {
                 return Ok(Pending::Ready(k));
             }
         }
-        let (token, ckds_counter) = match KeyId::classify(id)? {
-            KeyId::Token(t) => (InternalToken::parse(t)?, None),
-            KeyId::Label(label) => {
-                let (t, c) = self.cp.ckds.read_counted(&label)?;
-                (InternalToken::parse(&t)?, Some(c))
-            }
+        let token = match KeyId::classify(id)? {
+            KeyId::Token(t) => InternalToken::parse(t)?,
+            KeyId::Label(label) => InternalToken::parse(&self.cp.ckds.read(&label)?)?,
         };
         if !token.has_key() {
             return Err(Error::NullToken);
         }
-        let (active, mk_counter) = self.cp.active_master_keys_counted()?;
+        let active = self.cp.active_master_keys()?;
         let (_, old) = active.by_mkvp(&token.mkvp())?;
         if old {
             notes.warn(Warning::OldMasterKey);
@@ -205,8 +220,6 @@ impl KeyView<'_> {
             id: *id,
             token,
             active,
-            ckds_counter,
-            mk_counter,
         })))
     }
 
@@ -238,17 +251,11 @@ impl KeyView<'_> {
             cipher,
             under_old_master_key: old,
         });
-        let cacheable = !resolved.token.cv().is_key_part()
-            && match self.stamp {
-                Some((c, m)) => {
-                    fresh.mk_counter == Some(m) && fresh.ckds_counter.is_none_or(|k| k == Some(c))
-                }
-                None => false,
-            };
+        let cacheable = !resolved.token.cv().is_key_part();
         if cacheable {
             let _ = KEYS.try_with(|c| {
                 let mut c = c.borrow_mut();
-                if c.owner == self.cp.instance && c.stamp == self.stamp {
+                if c.owner == self.cp.instance && c.stamp == Some(self.stamp) {
                     if c.keys.len() >= KEY_CACHE_LIMIT {
                         c.keys.clear();
                     }
@@ -284,9 +291,6 @@ pub struct FreshKey {
     id: [u8; 64],
     token: InternalToken,
     active: Arc<ActiveMasterKeys>,
-    /// The CKDS counter of the snapshot the token came from; `None` for a token passed in.
-    ckds_counter: Option<Option<u32>>,
-    mk_counter: Option<u32>,
 }
 
 /// One state directory, opened.
@@ -297,7 +301,10 @@ pub struct Coprocessor {
     ckds: Ckds,
     acp: AcpFile,
     audit: AuditLog,
-    active: RwLock<Option<(u32, Arc<ActiveMasterKeys>)>>,
+    protection: Arc<Protection>,
+    /// The master keys as last read, with the (registers, activation, epoch) counters read
+    /// before they were.
+    active: RwLock<Option<(MasterKeyStamp, Arc<ActiveMasterKeys>)>>,
     /// This instance's number (see [`KeyCache::owner`]).
     instance: u64,
     /// The custody set registry, opened (and created) on first use.
@@ -338,11 +345,15 @@ impl Coprocessor {
             &[masterkey::FILE, ckds::FILE],
             &AcpConfig::default_text(),
         )?;
+        let gens = Arc::new(Generations::open(&dir)?);
+        let protection = Arc::new(Protection::new(id, Arc::clone(&gens)));
+        let keys: Arc<dyn masterkey::RegisterKeys> = protection.clone();
         Ok(Coprocessor {
-            master_keys: MasterKeyStore::open(&dir)?,
-            ckds: Ckds::open(&dir)?,
+            master_keys: MasterKeyStore::open(&dir, Arc::clone(&gens), keys)?,
+            ckds: Ckds::open(&dir, gens)?,
             acp: AcpFile::open(Arc::clone(&dir)),
             audit: AuditLog::new(Arc::clone(&dir), id),
+            protection,
             dir,
             id,
             active: RwLock::new(None),
@@ -377,6 +388,7 @@ impl Coprocessor {
                     None => {
                         let cp: &'static Coprocessor =
                             Box::leak(Box::new(Coprocessor::open(&home::resolve()?)?));
+                        cp.note_unprotected();
                         *GLOBAL.write().unwrap_or_else(PoisonError::into_inner) =
                             Some((generation, cp));
                         cp
@@ -386,6 +398,19 @@ impl Coprocessor {
         };
         CURRENT.set(Some((generation, cp)));
         Ok(cp)
+    }
+
+    /// Says in the trace, once per opening, that an unbound directory is unprotected.
+    fn note_unprotected(&self) {
+        if let Ok(b) = self.master_keys.binding()
+            && b.svmk.is_none()
+        {
+            crate::ffi::trace::note(&format!(
+                "state directory {} is UNPROTECTED: its master-key registers are in clear in \
+                 masterkey.db (not bound to an SVMK; see docs/directory-protection.md)",
+                self.dir.path().display()
+            ));
+        }
     }
 
     /// Records that this process is a freshly forked child (async-signal-safe: one atomic
@@ -433,32 +458,72 @@ impl Coprocessor {
         self.acp.get()
     }
 
-    /// The current and old master keys, re-read when the register file changed.
+    /// The current and old master keys, re-read when the registers, the activation or the
+    /// process's epoch moved (see [`generations`]).
     pub fn active_master_keys(&self) -> Result<Arc<ActiveMasterKeys>> {
-        self.active_master_keys_counted().map(|(k, _)| k)
-    }
-
-    /// The master keys and the register file's counter they belong to (`None`: unknown, do
-    /// not cache anything derived from them).
-    fn active_master_keys_counted(&self) -> Result<(Arc<ActiveMasterKeys>, Option<u32>)> {
-        let counter = self.master_keys.change_counter();
-        if let (Some(now), Some((c, keys))) = (
-            counter,
-            &*self.active.read().unwrap_or_else(PoisonError::into_inner),
-        ) && *c == now
+        let s = self.protection.stamp();
+        let now = (s.registers, s.activation, s.epoch);
+        if let Some((c, keys)) = &*self.active.read().unwrap_or_else(PoisonError::into_inner)
+            && *c == now
         {
-            return Ok((Arc::clone(keys), Some(now)));
+            return Ok(Arc::clone(keys));
         }
-        let (regs, committed) = self.master_keys.load_counted()?;
+        let regs = self.master_keys.load()?;
         let keys = Arc::new(ActiveMasterKeys {
             current: regs.current,
             old: regs.old,
         });
-        if let Some(c) = committed {
-            *self.active.write().unwrap_or_else(PoisonError::into_inner) =
-                Some((c, Arc::clone(&keys)));
+        *self.active.write().unwrap_or_else(PoisonError::into_inner) =
+            Some((now, Arc::clone(&keys)));
+        Ok(keys)
+    }
+
+    /// The directory's protection state in this process.
+    pub fn protection(&self) -> &Protection {
+        &self.protection
+    }
+
+    /// The register key of the active SVMK of check value `check` (see
+    /// [`masterkey::RegisterKeys`]).
+    pub fn register_key(&self, check: &[u8; 8]) -> Result<Arc<seal::RegisterKey>> {
+        masterkey::RegisterKeys::register_key(&*self.protection, check)
+    }
+
+    /// Until when the partition is authorised (see [`Protection::authorised_until`]).
+    pub fn authorised_until(&self) -> Result<u64> {
+        self.protection.authorised_until(&self.master_keys)
+    }
+
+    /// For the verbs that use operational keys (CSNBPCU, CSNBDKG, CSNBMGN, CSNBMVR, CSNBCPE):
+    /// `Ok` unless the directory is bound to a partition that is not authorised
+    /// ([`Error::PartitionNotAuthorised`]). Warm: the counters and, only with an expiry, the
+    /// clock, compared with this thread's last answer; no system call.
+    pub fn require_authorised(&self) -> Result<()> {
+        let g = self.protection.generations();
+        let key = (
+            self.instance,
+            g.get(generations::Slot::Authorisation),
+            g.get(generations::Slot::Registers),
+            self.protection.epoch(),
+        );
+        let hit = AUTHORISED.try_with(|c| c.get()).ok().flatten();
+        let deadline = match hit {
+            Some((k, d)) if k == key => d,
+            _ => {
+                // A call racing a deactivation can see the authorisation end before the
+                // activation: the activation's 12 is reported first either way.
+                let d = self
+                    .authorised_until()
+                    .or_else(|e| self.active_master_keys().and(Err(e)))?;
+                let _ = AUTHORISED.try_with(|c| c.set(Some((key, d))));
+                d
+            }
+        };
+        if deadline != protection::NEVER && protection::unix_now_ms() >= deadline {
+            let _ = AUTHORISED.try_with(|c| c.set(None));
+            return Err(Error::PartitionNotAuthorised);
         }
-        Ok((keys, committed))
+        Ok(())
     }
 
     /// Resolves a key identifier to an internal token: a token is parsed; a label is looked up
@@ -477,19 +542,19 @@ impl Coprocessor {
     /// here (one `pread` each). When either moved since the cache was filled, the cache is
     /// emptied now, its clear keys zeroized, before anything is used.
     pub fn key_view(&self) -> KeyView<'_> {
-        let stamp = match (
-            self.ckds.change_counter(),
-            self.master_keys.change_counter(),
-        ) {
-            (Some(c), Some(m)) => Some((c, m)),
-            _ => None,
-        };
+        self.protection.tick(|| {
+            (
+                self.master_keys.change_counter(),
+                self.ckds.change_counter(),
+            )
+        });
+        let stamp = self.protection.stamp();
         let _ = KEYS.try_with(|c| {
             let mut c = c.borrow_mut();
-            if c.owner != self.instance || c.stamp != stamp {
+            if c.owner != self.instance || c.stamp != Some(stamp) {
                 c.keys.clear();
                 c.owner = self.instance;
-                c.stamp = stamp;
+                c.stamp = Some(stamp);
             }
         });
         KeyView { cp: self, stamp }

@@ -69,6 +69,9 @@ pub fn encrypt(
 ) -> Result<[u8; 8]> {
     let [source] = rules.resolve(&[Group::optional(SOURCE)])?;
     let key = cp.key(key_id, notes)?;
+    // The partition's authorisation (DECISIONS #22), once the keys resolved: a deactivated
+    // directory reports 12 first.
+    cp.require_authorised()?;
     let cv = key.token.cv();
     key.token.check_cv(KeyUse::Operational)?;
     if cv.class() != KeyClass::OpinEnc || !cv.bit(18) {

@@ -17,16 +17,30 @@
 //!   verification pattern (the token MKVP, DECISIONS #13) as 16 upper-case hexadecimal
 //!   characters; an empty register gives `NONE` and 8 blanks.
 //!
+//! * `STATPROT` (softcca's own, 8 elements): the directory's protection
+//!   (docs/directory-protection.md): 1 `UNBOUND` (the master-key registers are in clear in
+//!   `masterkey.db`: **unprotected**) or `BOUND`; 2 activation: `CLEAR` (unbound), `ACTIVE`,
+//!   `INACTIVE` or `NOKEYRNG` (the kernel keyring cannot be reached); 3-4 the bound SVMK's
+//!   check value as 16 hexadecimal characters (`NONE` and blanks when unbound); 5 partition
+//!   `NONE` or `BOUND`; 6 authorisation: `NONE` (no partition), `AUTH`, `UNAUTH` or
+//!   `NOKEYRNG`; 7-8 the partition secret's check value (`NONE` and blanks).
+//!
 //! Other information keywords (`STATCARD`, `STATDIAG`, `TIMEDATE`, …) are 8/33. No verb data
 //! is returned.
 
+use crate::custody::directory::{self, Activation, Authorisation};
 use crate::error::Result;
 use crate::rule_array::{Group, Keyword, RuleArray, kw};
 use crate::state::Coprocessor;
 use crate::state::masterkey::NewRegister;
 
 const ADAPTER: &[Keyword] = &[kw("ADAPTER1")];
-const INFO: &[Keyword] = &[kw("STATCCA"), kw("STATCCAE"), kw("STATMKVP")];
+const INFO: &[Keyword] = &[
+    kw("STATCCA"),
+    kw("STATCCAE"),
+    kw("STATMKVP"),
+    kw("STATPROT"),
+];
 
 /// The most elements any query returns (STATCCAE).
 pub const MAX_ELEMENTS: usize = 9;
@@ -65,6 +79,9 @@ fn hex_halves(mkvp: Option<&[u8; 8]>) -> [Keyword; 2] {
 /// CSUACFQ: the output rule-array elements.
 pub fn query(cp: &Coprocessor, rules: &RuleArray) -> Result<Vec<Keyword>> {
     let [_, info] = rules.resolve(&[Group::optional(ADAPTER), Group::required(INFO)])?;
+    if info == Some(3) {
+        return protection(cp);
+    }
     let regs = cp.master_key_store().load()?;
     let nmk = match regs.new {
         NewRegister::Empty => "1",
@@ -95,5 +112,36 @@ pub fn query(cp: &Coprocessor, rules: &RuleArray) -> Result<Vec<Keyword>> {
     if info == Some(1) {
         out.extend([element("1"), element("1"), element("1")]);
     }
+    Ok(out)
+}
+
+/// STATPROT: the directory's protection (module documentation).
+fn protection(cp: &Coprocessor) -> Result<Vec<Keyword>> {
+    let st = directory::status(cp)?;
+    let mut out = Vec::with_capacity(8);
+    out.push(element(if st.svmk_check.is_some() {
+        "BOUND"
+    } else {
+        "UNBOUND"
+    }));
+    out.push(element(match st.activation {
+        Activation::Unbound => "CLEAR",
+        Activation::Active => "ACTIVE",
+        Activation::Inactive => "INACTIVE",
+        Activation::NoKeyring => "NOKEYRNG",
+    }));
+    out.extend(hex_halves(st.svmk_check.as_ref()));
+    out.push(element(if st.partition_check.is_some() {
+        "BOUND"
+    } else {
+        "NONE"
+    }));
+    out.push(element(match st.authorisation {
+        Authorisation::Unbound => "NONE",
+        Authorisation::Authorised(_) => "AUTH",
+        Authorisation::Unauthorised => "UNAUTH",
+        Authorisation::NoKeyring => "NOKEYRNG",
+    }));
+    out.extend(hex_halves(st.partition_check.as_ref()));
     Ok(out)
 }

@@ -380,6 +380,9 @@ pub fn process(cp: &Coprocessor, req: &Request<'_>, notes: &mut Notes) -> Result
     }
     // Key identifier and control vector.
     let key = cp.key_view().key(&req.key, notes)?;
+    // The partition's authorisation (DECISIONS #22), once the keys resolved: a deactivated
+    // directory reports 12 first.
+    cp.require_authorised()?;
     let cv = key.token.cv();
     key.token.check_cv(KeyUse::Operational)?;
     let method = method_for(req.verb, cv.class(), key.key.len(), chosen)?;

@@ -315,6 +315,9 @@ pub fn process(cp: &Coprocessor, req: &Request, notes: &mut Notes) -> Result<Res
         Some(c) => Some(view.resolve(&c.key, notes)?),
         None => None,
     };
+    // The partition's authorisation (DECISIONS #22), once the keys resolved: a deactivated
+    // directory reports 12 first.
+    cp.require_authorised()?;
     // Control vectors of all four, then the master keys' halves.
     check_mdk_cv(mac_mdk.token(), DkyUsage::DMac)?;
     check_mdk_cv(enc_mdk.token(), DkyUsage::DMPin)?;

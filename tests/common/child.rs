@@ -81,11 +81,50 @@ pub fn run_command(cmd: &str) -> (i32, i32) {
             }
             (0, 0)
         }
+        // Directory protection (softcca::custody::directory) with the test secret [arg; 32].
+        "bind" | "bind-as-partition" | "activate" | "deactivate" | "pbind" | "pbind-as-svmk"
+        | "authorise" | "deauthorise" => protection_command(verb, arg, words.next(), words.next()),
+        "sleep" => {
+            std::thread::sleep(std::time::Duration::from_millis(arg.parse().unwrap()));
+            (0, 0)
+        }
         "touch" => {
             std::fs::write(arg, b"").unwrap();
             (0, 0)
         }
         _ => panic!("unknown child command {cmd:?}"),
+    }
+}
+
+/// The test secret of one letter: 32 bytes of it.
+pub fn test_secret(letter: &str) -> softcca::custody::Secret {
+    let mut s = softcca::custody::Secret::zeroed();
+    s.as_bytes_mut()
+        .fill(letter.as_bytes().first().copied().unwrap_or(b'S'));
+    s
+}
+
+fn protection_command(verb: &str, arg: &str, pw: Option<&str>, expiry: Option<&str>) -> (i32, i32) {
+    use softcca::custody::{SecretKind, directory as d};
+    let cp = match softcca::state::Coprocessor::global() {
+        Ok(cp) => cp,
+        Err(e) => return softcca::codes::of(e),
+    };
+    let s = test_secret(arg);
+    let pw = pw.unwrap_or("").as_bytes();
+    let r = match verb {
+        "bind" => d::bind(cp, &s, SecretKind::ServerMasterKey),
+        "bind-as-partition" => d::bind(cp, &s, SecretKind::Partition),
+        "activate" => d::activate(cp, &s),
+        "deactivate" => d::deactivate(cp),
+        "pbind" => d::bind_partition(cp, &s, SecretKind::Partition, pw),
+        "pbind-as-svmk" => d::bind_partition(cp, &s, SecretKind::ServerMasterKey, pw),
+        "authorise" => d::authorise(cp, &s, pw, expiry.map(|e| e.parse().unwrap())),
+        _ => d::deauthorise(cp),
+    };
+    match r {
+        Ok(()) => (0, 0),
+        Err(e) => softcca::codes::of(e),
     }
 }
 

@@ -87,6 +87,7 @@ pub mod c_build;
 pub mod child;
 pub mod key_slots;
 pub mod pcu_call;
+pub mod seccomp;
 pub mod verbs;
 
 pub fn temp_state(tag: &str) -> std::path::PathBuf {
@@ -292,4 +293,29 @@ pub fn krr_codes(label_field: &[u8; 64]) -> ((i32, i32), [u8; 64]) {
         )
     };
     ((rc, rs), t)
+}
+
+/// (rc, rs, count out, elements out as strings, verb_data_length out).
+pub fn cfq_raw(count: *mut i32, words: &[&str], vdl: *mut i32) -> (i32, i32, Vec<String>) {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut ra = [b'#'; 96];
+    let r = rules(words);
+    ra[..r.len()].copy_from_slice(&r);
+    unsafe {
+        softcca::ffi::facility::CSUACFQ(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            count,
+            ra.as_mut_ptr(),
+            vdl,
+            std::ptr::null_mut(),
+        )
+    };
+    let elements = ra
+        .chunks(8)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    (rc, rs, elements)
 }

@@ -25,6 +25,19 @@ pub fn setup(tag: &str) -> MutexGuard<'static, ()> {
             // Tests edit acp.conf and call at once: re-read it on every call.
             std::env::set_var("SOFTCCA_ACP_RECHECK_MS", "0");
         }
+        // SOFTCCA_TEST_BOUND=1: the same tests on a directory bound to an SVMK and active
+        // (docs/directory-protection.md), before any master key is loaded.
+        if std::env::var_os("SOFTCCA_TEST_BOUND").is_some() {
+            let cp = softcca::state::Coprocessor::global().unwrap();
+            match softcca::custody::directory::bind(
+                cp,
+                &super::child::test_secret("B"),
+                softcca::custody::SecretKind::ServerMasterKey,
+            ) {
+                Ok(()) | Err(softcca::Error::DirectoryAlreadyBound) => {}
+                Err(e) => panic!("binding the test directory: {e}"),
+            }
+        }
     });
     g
 }

@@ -1,0 +1,137 @@
+//! The master-key registers of a bound state directory, sealed under its SVMK
+//! (docs/decisions.md D50).
+//!
+//! Register key: HMAC-SHA-256(SVMK, `"softcca/register-key/v1"` ‖ directory id), 32 bytes, a
+//! one-way derivation (the SVMK itself never keys anything but this and its check value).
+//! Each register is sealed with XChaCha20-Poly1305 under that key with a fresh 24-byte
+//! random nonce per write; associated data `"softcca/register/v1"` ‖ directory id ‖ register
+//! name ‖ X'00' ‖ state (`full`/`partial`), so a sealed register cannot be moved to another
+//! directory, another register or another state without failing its tag.
+
+use chacha20poly1305::aead::{AeadInOut, KeyInit};
+use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
+use zeroize::Zeroizing;
+
+use crate::crypto::LockedKey;
+use crate::crypto::hmac::hmac_sha256;
+use crate::custody::Secret;
+use crate::error::{Error, Result};
+
+/// Nonce length (XChaCha20-Poly1305).
+pub const NONCE_LEN: usize = 24;
+/// Tag length.
+pub const TAG_LEN: usize = 16;
+/// A register's key length.
+pub const KEY_LEN: usize = 24;
+/// Sealed register: ciphertext ‖ tag.
+pub const SEALED_LEN: usize = KEY_LEN + TAG_LEN;
+
+/// The key that seals one directory's registers (wiped when dropped).
+pub struct RegisterKey {
+    key: Secret,
+    dir_id: [u8; 16],
+}
+
+impl RegisterKey {
+    /// Derives the register key of directory `dir_id` from its SVMK.
+    pub fn derive(svmk: &Secret, dir_id: &[u8; 16]) -> RegisterKey {
+        let d = hmac_sha256(svmk.as_bytes(), &[b"softcca/register-key/v1", dir_id]);
+        let mut key = Secret::zeroed();
+        key.as_bytes_mut().copy_from_slice(&d[..]);
+        RegisterKey {
+            key,
+            dir_id: *dir_id,
+        }
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(self.key.as_bytes().into())
+    }
+
+    fn ad(&self, name: &str, state: &str) -> Vec<u8> {
+        let mut ad = Vec::with_capacity(64);
+        ad.extend_from_slice(b"softcca/register/v1");
+        ad.extend_from_slice(&self.dir_id);
+        ad.extend_from_slice(name.as_bytes());
+        ad.push(0);
+        ad.extend_from_slice(state.as_bytes());
+        ad
+    }
+
+    /// Seals register `name` in `state` holding `key`: (nonce, ciphertext ‖ tag).
+    pub fn seal(
+        &self,
+        name: &str,
+        state: &str,
+        key: &[u8],
+    ) -> Result<([u8; NONCE_LEN], [u8; SEALED_LEN])> {
+        if key.len() != KEY_LEN {
+            return Err(Error::KeyStorage);
+        }
+        let mut nonce = [0u8; NONCE_LEN];
+        crate::crypto::rng::fill(&mut nonce)?;
+        let mut buf = Zeroizing::new([0u8; KEY_LEN]);
+        buf.copy_from_slice(key);
+        let tag = self
+            .cipher()
+            .encrypt_inout_detached(
+                &XNonce::from(nonce),
+                &self.ad(name, state),
+                (&mut buf[..]).into(),
+            )
+            .map_err(|_| Error::KeyStorage)?;
+        let mut out = [0u8; SEALED_LEN];
+        out[..KEY_LEN].copy_from_slice(&buf[..]);
+        out[KEY_LEN..].copy_from_slice(&tag);
+        Ok((nonce, out))
+    }
+
+    /// Opens a sealed register straight into a locked page; a wrong tag (another key, an
+    /// edited or moved row) is [`Error::SealedRegisterDamaged`].
+    pub fn open(&self, name: &str, state: &str, nonce: &[u8], sealed: &[u8]) -> Result<LockedKey> {
+        if nonce.len() != NONCE_LEN || sealed.len() != SEALED_LEN {
+            return Err(Error::SealedRegisterDamaged);
+        }
+        let mut key = LockedKey::from_slice(&sealed[..KEY_LEN]).ok_or(Error::KeyStorage)?;
+        let tag: &Tag = sealed[KEY_LEN..]
+            .try_into()
+            .map_err(|_| Error::SealedRegisterDamaged)?;
+        let nonce: &XNonce = nonce.try_into().map_err(|_| Error::SealedRegisterDamaged)?;
+        self.cipher()
+            .decrypt_inout_detached(nonce, &self.ad(name, state), key.as_bytes_mut().into(), tag)
+            .map_err(|_| Error::SealedRegisterDamaged)?;
+        Ok(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_open_and_every_binding_of_the_associated_data() {
+        let svmk = Secret::random().unwrap();
+        let k = RegisterKey::derive(&svmk, &[7; 16]);
+        let clear = [0x5Au8; 24];
+        let (n, s) = k.seal("current", "full", &clear).unwrap();
+        assert_ne!(&s[..24], &clear[..]);
+        assert_eq!(
+            k.open("current", "full", &n, &s).unwrap().as_bytes(),
+            &clear
+        );
+        assert_eq!(
+            k.open("old", "full", &n, &s).err(),
+            Some(Error::SealedRegisterDamaged)
+        );
+        assert_eq!(
+            k.open("current", "partial", &n, &s).err(),
+            Some(Error::SealedRegisterDamaged)
+        );
+        let other_dir = RegisterKey::derive(&svmk, &[8; 16]);
+        assert!(other_dir.open("current", "full", &n, &s).is_err());
+        let other_key = RegisterKey::derive(&Secret::random().unwrap(), &[7; 16]);
+        assert!(other_key.open("current", "full", &n, &s).is_err());
+        let (n2, _) = k.seal("current", "full", &clear).unwrap();
+        assert_ne!(n, n2, "a fresh nonce per write");
+    }
+}
