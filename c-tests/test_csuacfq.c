@@ -1,6 +1,6 @@
 /*
  * CSUACFQ (Cryptographic Facility Query) through libsoftcca.so: STATCCA, STATCCAE and
- * STATMKVP as the master-key registers fill (cca-spec §9 test MK, then tests/data/mkvp.txt
+ * STATMKVP as the master-key registers fill (the test master key of tests/vectors/README.md, then tests/data/mkvp.txt
  * rnd-0); patterns are SHA-1(X'01' || MK) by Python hashlib (mkvp.txt). Error rows of
  * docs/codes.md leave the count, the rule array and verb_data_length as passed.
  *
@@ -118,7 +118,7 @@ static void loading_a_master_key(void **state)
     element(&c, 5, "NONE");
 }
 
-/* A second master key: the §9 MK becomes old; STATCCAE adds three asymmetric registers. */
+/* A second master key: the test master key becomes old; STATCCAE adds three asymmetric registers. */
 static void old_master_key(void **state)
 {
     (void)state;

@@ -101,7 +101,7 @@ pub fn temp_state(tag: &str) -> std::path::PathBuf {
 
 // ---- Helpers for the key-verb tests (tests/keys_*.rs) ----
 
-/// The cca-spec §9 test master key and its MKVP (tests/data/mkvp.txt `s9-test-mk`).
+/// The test master key of tests/vectors/README.md and its MKVP (tests/data/mkvp.txt `s9-test-mk`).
 pub const S9_MK: &str = "0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123";
 pub const S9_MKVP: &str = "23FB12BC983BE87A";
 
