@@ -4,18 +4,23 @@
 #   make demo       end-to-end demo on a fresh demo state directory
 #   make test       every test: Rust (with the C examples), header, C (cmocka), COBOL, lint
 #   make bench      CSNBPCU calls per second beside pyemv+psec
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make man        section-3 man pages of the verbs from docs/<VERB>.md (build/man/man3)
+#   make install    PREFIX=/usr/local DESTDIR=   (make uninstall removes exactly what it put)
 SHELL := /bin/bash
 CARGO ?= cargo
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/softcca
+DEBUGDIR ?= $(LIBDIR)/debug
 BUILD := $(CURDIR)/build
 LIBOUT := $(BUILD)/lib
 SONAME := libsoftcca.so.1
 RELEASE := $(CURDIR)/target/release
 
-.PHONY: all deps lib header header-check test test-rust test-c test-cobol demo bench fuzz install uninstall clean lint vectors
+.PHONY: all deps lib header header-check test test-rust test-c test-cobol test-man man demo bench fuzz install uninstall clean lint vectors
 
 all: lib
 
@@ -61,7 +66,17 @@ test-cobol: lib
 	$(CARGO) build -p softcca-vcard
 	bash scripts/virtual-cards.sh run 3 $(MAKE) -C examples/cobol test LIBDIR=$(LIBOUT)
 
-test: deps lint test-rust test-c test-cobol
+# Man pages: lowdown (Debian's `lowdown`, installed by scripts/deps.sh) turns each verb's
+# reference page into its man page; scripts/man.sh says what it adapts on the way.
+MANBUILD := $(BUILD)/man
+man:
+	@bash scripts/man.sh $(MANBUILD) $(DOCDIR)
+
+# Every verb's page builds, renders through man(1) without a troff error, and has its NAME.
+test-man: man
+	@bash scripts/check-man.sh $(MANBUILD)
+
+test: deps lint test-rust test-c test-cobol test-man
 	@echo "make test: all suites passed"
 
 # The demo's last step runs examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1.
@@ -88,26 +103,22 @@ vectors:
 # Verbs exported by the library, from the header (for the COBOL dynamic-CALL links below).
 VERBS = $(shell grep -o 'void CS[NU][A-Z]*' include/softcca.h | cut -d' ' -f2)
 COBOLDIR ?= $(LIBDIR)/softcca/cobol
+INSTALL_VARS = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)' \
+	BINDIR='$(BINDIR)' MANDIR='$(MANDIR)' DOCDIR='$(DOCDIR)' COBOLDIR='$(COBOLDIR)' \
+	DEBUGDIR='$(DEBUGDIR)' RELEASE='$(RELEASE)' MANBUILD='$(MANBUILD)' VERBS='$(VERBS)'
 
-# Installs the shared and static library (soname libsoftcca.so.1), the header, a pkg-config
-# file, and one `<VERB>.so` link per verb in $(COBOLDIR): put that directory on
-# COB_LIBRARY_PATH and GnuCOBOL's dynamic `CALL 'CSNBPCU'` finds the verb with no relinking.
-install: lib
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(COBOLDIR)
-	install -m 0755 $(RELEASE)/libsoftcca.so $(DESTDIR)$(LIBDIR)/libsoftcca.so.1.0.0
-	ln -sf libsoftcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsoftcca.so
-	install -m 0644 $(RELEASE)/libsoftcca.a $(DESTDIR)$(LIBDIR)/libsoftcca.a
-	install -m 0644 include/softcca.h $(DESTDIR)$(INCLUDEDIR)/softcca.h
-	printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: softcca\nDescription: ICSF/CCA-style callable services (PIN Change/Unblock, key management)\nVersion: %s\nLibs: -L$${libdir} -lsoftcca\nLibs.private: -lpthread -ldl -lm\nCflags: -I$${includedir}\n' \
-	  '$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)' \
-	  "$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)" > $(DESTDIR)$(LIBDIR)/pkgconfig/softcca.pc
-	for v in $(VERBS); do ln -sf $(LIBDIR)/$(SONAME) $(DESTDIR)$(COBOLDIR)/$$v.so; done
+# Installs (scripts/install.sh): the shared library stripped (soname libsoftcca.so.1) with its
+# debug information split off into $(DEBUGDIR) (objcopy --only-keep-debug, .gnu_debuglink), the
+# static library, the header, a pkg-config file, one `<VERB>.so` link per verb in $(COBOLDIR)
+# (put that directory on COB_LIBRARY_PATH and GnuCOBOL's dynamic `CALL 'CSNBPCU'` finds the
+# verb with no relinking), the man pages in $(MANDIR)/man3, and the docs, LICENSE and samples
+# (C examples, COBOL programs and copybook) in $(DOCDIR). It records what it installed and the
+# directories it created in $(LIBDIR)/softcca/manifest; `make uninstall` removes exactly those.
+install: lib man
+	$(INSTALL_VARS) bash scripts/install.sh install
 
 uninstall:
-	rm -f $(DESTDIR)$(LIBDIR)/libsoftcca.so* $(DESTDIR)$(LIBDIR)/libsoftcca.a $(DESTDIR)$(INCLUDEDIR)/softcca.h
-	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/softcca.pc
-	rm -rf $(DESTDIR)$(COBOLDIR)
+	$(INSTALL_VARS) bash scripts/install.sh uninstall
 
 clean:
 	$(CARGO) clean
