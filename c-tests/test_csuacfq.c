@@ -67,7 +67,11 @@ static void empty_registers(void **state)
     element(&c, 0, "1");
     element(&c, 1, "1");
     element(&c, 2, "1");
-    /* Version: the crate version, digits and dots, blank padded. */
+    /* Version: the crate version, digits and dots, blank padded, and the header's
+     * SOFTCCA_VERSION (generated from Cargo.toml): library and header agree. */
+    element(&c, 3, SOFTCCA_VERSION);
+    assert_int_equal(SOFTCCA_VERSION_NUMBER, SOFTCCA_VERSION_MAJOR * 10000 +
+                                                 SOFTCCA_VERSION_MINOR * 100 + SOFTCCA_VERSION_PATCH);
     assert_true(c.rules[24] >= '0' && c.rules[24] <= '9');
     for (int i = 24; i < 32; i++) {
         assert_true((c.rules[i] >= '0' && c.rules[i] <= '9') || c.rules[i] == '.' ||

@@ -17,6 +17,14 @@
 #define SOFTCCA_H
 
 #include <stdint.h>
+/* The library version, from Cargo.toml: the same string CSUACFQ STATCCA returns in element 4. */
+#define SOFTCCA_VERSION_MAJOR 0
+#define SOFTCCA_VERSION_MINOR 1
+#define SOFTCCA_VERSION_PATCH 0
+#define SOFTCCA_VERSION "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH, for #if SOFTCCA_VERSION_NUMBER >= 100 */
+#define SOFTCCA_VERSION_NUMBER (SOFTCCA_VERSION_MAJOR * 10000 + SOFTCCA_VERSION_MINOR * 100 + SOFTCCA_VERSION_PATCH)
+
 /* ICSF return codes (docs/codes.md lists every reason code). */
 #define SOFTCCA_RC_OK 0        /* success */
 #define SOFTCCA_RC_WARNING 4   /* success with a warning, or verification failed */

@@ -82,21 +82,53 @@ pub fn label(s: &str) -> [u8; 64] {
     f
 }
 
-/// A fresh, empty state directory under the system temp dir.
 pub mod c_build;
 pub mod child;
 pub mod key_slots;
 pub mod pcu_call;
 pub mod verbs;
 
+/// A fresh, empty state directory (not created yet) for `tag` and the calling thread.
+///
+/// It lies in this test process's scratch root, `$TMPDIR/softcca-test-<pid>` (mode 0711: others
+/// may pass through it, as the tests that run a child as an unprivileged user need, not list it),
+/// which is removed when the process exits: the tests leave no state directories behind.
 pub fn temp_state(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "softcca-test-{tag}-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+    let d = scratch_root().join(format!("{tag}-{:?}", std::thread::current().id()));
     let _ = std::fs::remove_dir_all(&d);
     d
+}
+
+static SCRATCH_ROOT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+static SCRATCH_OWNER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The process's scratch root, created on first use, with an `atexit` handler that removes it.
+fn scratch_root() -> &'static std::path::Path {
+    SCRATCH_ROOT.get_or_init(|| {
+        use std::os::unix::fs::DirBuilderExt;
+        let pid = std::process::id();
+        let root = std::env::temp_dir().join(format!("softcca-test-{pid}"));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::DirBuilder::new()
+            .mode(0o711)
+            .create(&root)
+            .unwrap_or_else(|e| panic!("scratch root {}: {e}", root.display()));
+        SCRATCH_OWNER.store(pid, std::sync::atomic::Ordering::SeqCst);
+        // SAFETY: registers a plain `extern "C" fn()`; libc calls it once, at exit().
+        unsafe { libc::atexit(remove_scratch_root) };
+        root
+    })
+}
+
+/// Runs at exit(): removes the scratch root, only in the process that made it (a forked
+/// child that calls exit() must not remove its parent's directories).
+extern "C" fn remove_scratch_root() {
+    if SCRATCH_OWNER.load(std::sync::atomic::Ordering::SeqCst) != std::process::id() {
+        return;
+    }
+    if let Some(root) = SCRATCH_ROOT.get() {
+        let _ = std::fs::remove_dir_all(root);
+    }
 }
 
 // ---- Helpers for the key-verb tests (tests/keys_*.rs) ----
