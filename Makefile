@@ -20,7 +20,7 @@ LIBOUT := $(BUILD)/lib
 SONAME := libsoftcca.so.1
 RELEASE := $(CURDIR)/target/release
 
-.PHONY: all deps lib header header-check test test-rust test-c test-cobol test-man man demo bench fuzz install uninstall clean lint vectors
+.PHONY: all deps lib header header-check test test-rust test-c test-cobol test-man test-install man demo bench fuzz install uninstall clean lint vectors
 
 all: lib
 
@@ -76,7 +76,12 @@ man:
 test-man: man
 	@bash scripts/check-man.sh $(MANBUILD)
 
-test: deps lint test-rust test-c test-cobol test-man
+# Install into a temporary prefix, use it (pkg-config C sample, COBOL with the installed
+# copybook, man, gdb on the split debug info, softcca-ivp), uninstall, find nothing left.
+test-install: lib man
+	@bash scripts/test-install.sh
+
+test: deps lint test-rust test-c test-cobol test-man test-install
 	@echo "make test: all suites passed"
 
 # The demo's last step runs examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1.
@@ -112,10 +117,17 @@ INSTALL_VARS = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' LIBDIR='$(LIBDIR)' INCLUD
 # static library, the header, a pkg-config file, one `<VERB>.so` link per verb in $(COBOLDIR)
 # (put that directory on COB_LIBRARY_PATH and GnuCOBOL's dynamic `CALL 'CSNBPCU'` finds the
 # verb with no relinking), the man pages in $(MANDIR)/man3, and the docs, LICENSE and samples
-# (C examples, COBOL programs and copybook) in $(DOCDIR). It records what it installed and the
+# (C examples, COBOL programs and copybook) in $(DOCDIR), and softcca-ivp, the installation
+# verification program, in $(BINDIR). It records what it installed and the
 # directories it created in $(LIBDIR)/softcca/manifest; `make uninstall` removes exactly those.
+# softcca-ivp (ivp/softcca-ivp.c) is built for the installed library: linked against the one
+# just built (same soname), with the run path $(LIBDIR).
+IVP_BUILD := $(BUILD)/ivp/softcca-ivp
 install: lib man
-	$(INSTALL_VARS) bash scripts/install.sh install
+	@mkdir -p $(dir $(IVP_BUILD))
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -O2 -I include -o $(IVP_BUILD) ivp/softcca-ivp.c \
+	    -L$(LIBOUT) -lsoftcca -Wl,-rpath,$(LIBDIR)
+	$(INSTALL_VARS) IVP='$(IVP_BUILD)' bash scripts/install.sh install
 
 uninstall:
 	$(INSTALL_VARS) bash scripts/install.sh uninstall
