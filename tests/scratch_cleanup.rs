@@ -16,19 +16,7 @@ use std::process::Command;
 fn child_makes_state_directories() {
     let home = common::init_home("scratch-child");
     // A verb call initialises the directory (softcca.id, masterkey.db, ckds.db, acp.conf).
-    let mut label = [b' '; 64];
-    label[..9].copy_from_slice(b"SCRATCH.A");
-    let (mut rc, mut rs) = (-1, -1);
-    unsafe {
-        softcca::ffi::keyrec::CSNBKRC(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            label.as_mut_ptr(),
-        )
-    };
-    assert_eq!((rc, rs), (0, 0));
+    assert_eq!(common::krc(&common::label("SCRATCH.A")), (0, 0));
     assert!(home.join("ckds.db").exists());
     let other = common::temp_state("scratch-other");
     std::fs::create_dir_all(other.join("nested")).unwrap();

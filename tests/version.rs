@@ -6,8 +6,6 @@
 mod common;
 use common::*;
 
-use softcca::ffi::facility::CSUACFQ;
-
 fn root_file(name: &str) -> String {
     std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
 }
@@ -48,22 +46,8 @@ fn cargo_toml_header_and_csuacfq_report_one_version() {
     assert_eq!(header_define("SOFTCCA_VERSION_MINOR"), parts[1]);
     assert_eq!(header_define("SOFTCCA_VERSION_PATCH"), parts[2]);
 
-    let (mut rc, mut rs, mut count, mut vdl) = (-1, -1, 1, 0);
-    let mut ra = [b' '; 72];
-    ra[..8].copy_from_slice(b"STATCCA ");
-    unsafe {
-        CSUACFQ(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut count,
-            ra.as_mut_ptr(),
-            &mut vdl,
-            std::ptr::null_mut(),
-        )
-    };
-    assert_eq!((rc, rs, count), (0, 0, 6));
-    let element = String::from_utf8_lossy(&ra[24..32]).into_owned();
+    let elements = cfq(&["STATCCA"]);
+    assert_eq!(elements.len(), 6);
+    let element = &elements[3];
     assert_eq!(element.trim_end(), cargo, "CSUACFQ STATCCA element 4");
 }

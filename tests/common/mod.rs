@@ -262,6 +262,42 @@ pub fn ktb(
     ((rc, rs), out)
 }
 
+/// CSUACFQ with `words`: (rc, rs, the 12 eight-byte elements of a 96-byte rule array that
+/// starts as `#`s); the caller's `count` and `vdl` are passed through.
+pub fn cfq_raw(count: *mut i32, words: &[&str], vdl: *mut i32) -> (i32, i32, Vec<String>) {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut ra = [b'#'; 96];
+    let r = rules(words);
+    ra[..r.len()].copy_from_slice(&r);
+    unsafe {
+        softcca::ffi::facility::CSUACFQ(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            count,
+            ra.as_mut_ptr(),
+            vdl,
+            std::ptr::null_mut(),
+        )
+    };
+    let elements = ra
+        .chunks(8)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    (rc, rs, elements)
+}
+
+/// CSUACFQ with `words`, asserting 0/0 and verb_data_length 0: the elements returned.
+pub fn cfq(words: &[&str]) -> Vec<String> {
+    let mut n = words.len() as i32;
+    let mut vdl = 99;
+    let (rc, rs, e) = cfq_raw(&mut n, words, &mut vdl);
+    assert_eq!((rc, rs), (0, 0), "{words:?}");
+    assert_eq!(vdl, 0);
+    e[..n as usize].to_vec()
+}
+
 /// A CSNBKTB skeleton (asserts 0/0).
 pub fn skeleton(key_type: &str, words: &[&str]) -> [u8; 64] {
     let (codes, out) = ktb(key_type, words, &[0; 16], &[0; 16], &[0; 8]);
