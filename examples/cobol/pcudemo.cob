@@ -90,7 +90,8 @@
            05  FILLER PIC X(8) VALUE X'2A3B4C5D6E7F8091'.
            05  FILLER PIC X(8) VALUE X'4A5B6D7C8F9EA1B0'.
       *
-      * Key parts of the test-set-1 (tests/vectors/README.md) keys (part 1 XOR part 2):
+      * Key parts of the test-set-1 keys (tests/vectors/README.md;
+      * part 1 XOR part 2):
       * IMK-AC  FEDCBA98765432100123456789ABCDEF,
       * IMK-SMC 11111111111111112222222222222222 (even parity: the
       *         key-part steps warn 0/4, the key is used as it is),
