@@ -24,6 +24,8 @@ for verb in $(grep -o '^void CS[A-Z]*' "$root/include/softcca.h" | cut -d' ' -f2
   done
   grep -q "void $verb(\|void CSNBPCU(" <<<"$text" || { echo "man: $verb.3 lacks the C prototype" >&2; fail=1; }
 done
+ivp=$(cd "$dir" && MANWIDTH=100 man -l man1/softcca-ivp.1 2>/dev/null) || true
+grep -q '^ *softcca-ivp - the installation verification program' <<<"$ivp" || { echo "man: softcca-ivp.1 NAME" >&2; fail=1; }
 rm -f "$dir/.stderr"
 [ $fail -eq 0 ] && echo "man: every verb's page renders"
 exit $fail

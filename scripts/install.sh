@@ -87,6 +87,7 @@ do_install() {
   # Man pages (scripts/man.sh) and the documentation they come from.
   local f
   for f in "$MANBUILD"/man3/*.3; do put 0644 "$f" "$MANDIR/man3"; done
+  put 0644 "$MANBUILD/man1/softcca-ivp.1" "$MANDIR/man1"
   for f in "$root"/docs/*.md; do put 0644 "$f" "$DOCDIR"; done
   put 0644 "$root/README.md" "$DOCDIR" README-softcca.md
   put 0644 "$root/CHANGELOG.md" "$DOCDIR"

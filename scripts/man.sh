@@ -6,7 +6,7 @@
 #   scripts/man.sh OUTDIR DOCDIR
 #
 # OUTDIR gets man3/<VERB>.3 for every verb include/softcca.h exports (CSNEPCU as a `.so` link
-# to CSNBPCU.3); DOCDIR is where the Markdown pages are installed, named in SEE ALSO.
+# to CSNBPCU.3) and man1/softcca-ivp.1; DOCDIR is where the Markdown pages are installed, named in SEE ALSO.
 # The Markdown is adapted for man only on its way to lowdown: the title line becomes the NAME
 # section, the page's summary table a list, `## Format` SYNOPSIS, `## Description`
 # DESCRIPTION, the other `##` headings upper-case sections, `###` subsections.
@@ -59,4 +59,13 @@ for verb in $verbs; do
       }' "$src"
   } | lowdown -s -Tman > "$out/man3/$page.3"
 done
-echo "man: $(ls "$out/man3" | wc -l) pages in $out/man3"
+# softcca-ivp(1) from docs/softcca-ivp.md (its title line "# softcca-ivp: what it is").
+mkdir -p "$out/man1"
+ivp_src="$root/docs/softcca-ivp.md"
+{
+  printf 'title: softcca-ivp\nsection: 1\ndate: softcca %s\nsource: softcca %s\nvolume: softcca manual\n\n' \
+    "$version" "$version"
+  printf '# NAME\n\nsoftcca-ivp - %s\n\n# DESCRIPTION\n\n' "$(head -1 "$ivp_src" | sed 's/^# softcca-ivp: //')"
+  sed -e '1d' -e 's/^## /# /' "$ivp_src"
+} | lowdown -s -Tman > "$out/man1/softcca-ivp.1"
+echo "man: $(ls "$out/man3" | wc -l) pages in $out/man3, softcca-ivp.1 in $out/man1"

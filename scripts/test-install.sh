@@ -71,6 +71,7 @@ fi
 # 5. Man pages and docs.
 page=$(MANWIDTH=80 man -M "$prefix/share/man" 3 CSNEPCU 2>/dev/null) || fail "man -M ... CSNEPCU"
 grep -q 'CSNBPCU, CSNEPCU - PIN Change/Unblock' <<<"$page" || fail "man page NAME"
+MANWIDTH=80 man -M "$prefix/share/man" 1 softcca-ivp 2>/dev/null | grep -q 'known answer' || fail "man 1 softcca-ivp"
 for f in README.md codes.md decisions.md LICENSE examples/cobol/SOFTCCA.cpy; do
   [ -f "$prefix/share/doc/softcca/$f" ] || fail "share/doc/softcca/$f not installed"
 done
