@@ -205,3 +205,88 @@ fn cited_decisions_and_pages_exist() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// The (return code, reason code) pairs of docs/codes.md's tables.
+fn documented_codes() -> BTreeSet<(u32, u32)> {
+    read("docs/codes.md")
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let rc = cells.get(1)?.parse().ok()?;
+            let rs = cells.get(2)?.split(' ').next()?.parse().ok()?;
+            Some((rc, rs))
+        })
+        .collect()
+}
+
+/// The reason codes of one table cell: decimal numbers outside parentheses (the hex in
+/// parentheses repeats them) and `X'hhhh'` values.
+fn reasons_in(cell: &str) -> Vec<u32> {
+    let mut plain = String::new();
+    let mut depth = 0;
+    for c in cell.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for part in plain.split("X'").skip(1) {
+        if let Some(hex) = part.split('\'').next() {
+            out.push(u32::from_str_radix(hex, 16).unwrap());
+        }
+    }
+    let decimal: String = plain
+        .split("X'")
+        .enumerate()
+        .map(|(i, p)| {
+            if i == 0 {
+                p
+            } else {
+                p.split_once('\'').map_or("", |x| x.1)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    for word in decimal.split(|c: char| !c.is_ascii_digit()) {
+        if let Ok(n) = word.parse() {
+            out.push(n);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_code_a_verb_page_lists_is_a_row_of_docs_codes() {
+    let known = documented_codes();
+    assert!(known.contains(&(8, 184)) && known.contains(&(0, 0)));
+    let mut bad = Vec::new();
+    for verb in exported_verbs() {
+        let page = page_of(&verb);
+        let text = read(&format!("docs/{page}.md"));
+        let section = text
+            .split("## Return and reason codes")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .unwrap_or("");
+        let mut rows = 0;
+        for line in section.lines() {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let Some(rc) = cells.get(1).and_then(|c| c.parse::<u32>().ok()) else {
+                continue;
+            };
+            rows += 1;
+            for rs in reasons_in(cells.get(2).copied().unwrap_or("")) {
+                if !known.contains(&(rc, rs)) {
+                    bad.push(format!(
+                        "docs/{page}.md lists {rc}/{rs}, not in docs/codes.md"
+                    ));
+                }
+            }
+        }
+        assert!(rows > 0, "docs/{page}.md: no return-code rows");
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
