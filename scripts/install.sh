@@ -55,6 +55,14 @@ link() {
 
 do_install() {
   [ -f "$RELEASE/libsoftcca.so" ] || { echo "install: build first (make lib)" >&2; exit 1; }
+  # Installing over an earlier installation (an upgrade): the directories it created are still
+  # ours, and files it installed that this version no longer has are removed at the end.
+  local old=()
+  if [ -f "$DESTDIR$manifest" ]; then
+    mapfile -t old < "$DESTDIR$manifest"
+    local e
+    for e in "${old[@]}"; do [ "${e%% *}" = d ] && entries+=("$e"); done
+  fi
   local version
   version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)
   # The library, stripped, with its debug information split off into DEBUGDIR (found by
@@ -101,6 +109,12 @@ do_install() {
   # The manifest last, listing itself, so uninstall removes it too.
   mkd "$(dirname "$manifest")"
   entries+=("f $manifest")
+  local e
+  for e in "${old[@]}"; do
+    if [ "${e%% *}" = f ] && ! printf '%s\n' "${entries[@]}" | grep -qxF "$e"; then
+      rm -f "$DESTDIR${e#f }"
+    fi
+  done
   printf '%s\n' "${entries[@]}" > "$DESTDIR$manifest"
   chmod 0644 "$DESTDIR$manifest"
   echo "install: $(grep -c '^f' "$DESTDIR$manifest") files under $DESTDIR$PREFIX"

@@ -3,7 +3,8 @@
 # uninstalls, and checks that nothing is left.
 #
 #   1. `make install PREFIX=<tmp>/usr`, with <tmp>/usr/include made beforehand (a directory
-#      that exists before install must survive uninstall);
+#      that exists before install must survive uninstall), then installed again over it as an
+#      upgrade (a file only the first one had is removed; its directories stay recorded);
 #   2. the installed shared library is stripped (no .symtab, no .debug_info), its debug
 #      information is in lib/debug/.build-id/<id>.debug with .debug_info, the library's
 #      .gnu_debuglink names it, and gdb (when present) finds CSNBPCU's source line through it;
@@ -25,6 +26,12 @@ fail() { echo "test-install: FAILED: $*" >&2; exit 1; }
 mkdir -p "$prefix/include"
 before=$(cd "$tmp" && find . -type d | sort)
 make -s -C "$root" install PREFIX="$prefix" >/dev/null
+# An upgrade over it: a file the earlier installation had and this one has not is removed, and
+# the directories the first installation created stay recorded for uninstall.
+touch "$prefix/share/man/man3/CSNBOLD.3"
+sed -i "1i f $prefix/share/man/man3/CSNBOLD.3" "$prefix/lib/softcca/manifest"
+make -s -C "$root" install PREFIX="$prefix" >/dev/null
+[ ! -e "$prefix/share/man/man3/CSNBOLD.3" ] || fail "reinstall kept a file the new version does not install"
 lib=$prefix/lib/libsoftcca.so.1.0.0
 
 # 2. Stripped, debug information split off.
