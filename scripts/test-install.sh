@@ -19,7 +19,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/softcca-install.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+cobstate=
+trap 'rm -rf "$tmp" ${cobstate:+"$cobstate"}' EXIT
 prefix=$tmp/usr
 fail() { echo "test-install: FAILED: $*" >&2; exit 1; }
 
@@ -67,7 +68,10 @@ if command -v cobc >/dev/null 2>&1; then
   (cd "$tmp/cob" && cobc -x -Wall -fstatic-call -I "$prefix/share/doc/softcca/examples/cobol" \
     -o keysdemo keysdemo.cob $(pkg-config --libs softcca) -Q -Wl,-rpath,"$prefix/lib")
   [ ! -e "$tmp/cob/SOFTCCA.cpy" ] || fail "copybook leaked into the build directory"
-  SOFTCCA_HOME="$tmp/state-cob" CSUDESLD='' "$tmp/cob/keysdemo" > "$tmp/cob/out" 2>&1 \
+  # CSNBKRL returns the list file's path in a 64-byte field: a short state directory under /tmp
+  # (as make test-cobol uses), whatever TMPDIR is.
+  cobstate=$(mktemp -d /tmp/softcca-cob.XXXXXX)
+  SOFTCCA_HOME="$cobstate/s" CSUDESLD='' "$tmp/cob/keysdemo" > "$tmp/cob/out" 2>&1 \
     || { cat "$tmp/cob/out"; fail "keysdemo exited non-zero"; }
   diff -u "$root/examples/cobol/expected-output.txt" "$tmp/cob/out" || fail "keysdemo output"
   echo "test-install: COBOL sample built with the installed copybook gave its expected output"
