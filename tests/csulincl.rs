@@ -22,7 +22,8 @@ fn prototypes(header: &str) -> BTreeMap<String, Vec<String>> {
         };
         let name = chunk[..open].trim();
         let is_verb = name.len() == 7 && name.bytes().all(|b| b.is_ascii_uppercase());
-        if !is_verb || name.starts_with("CSUC") {
+        // softcca's own verbs: the operator-card verbs and Audit Log Verify (docs/cca-linux.md).
+        if !is_verb || name.starts_with("CSUC") || name == "CSUAAVF" {
             continue;
         }
         let close = chunk.find(");").expect("prototype ends");
@@ -44,7 +45,7 @@ fn read(path: &str) -> String {
 }
 
 /// csulincl.h declares every IBM verb of softcca.h (not CSNEPCU, an ICSF-only name; not the
-/// CSUC card verbs, softcca's own) with the same parameters, `long` for `int32_t`; lp64.rs has
+/// CSUC card verbs and CSUAAVF, softcca's own) with the same parameters, `long` for `int32_t`; lp64.rs has
 /// an entry point for each, and no other.
 #[test]
 fn csulincl_matches_softcca_h_and_the_lp64_entry_points() {

@@ -6,40 +6,6 @@ use common::*;
 
 use softcca::ffi::facility::CSUACFQ;
 
-/// (rc, rs, count out, elements out as strings, verb_data_length out).
-fn cfq_raw(count: *mut i32, words: &[&str], vdl: *mut i32) -> (i32, i32, Vec<String>) {
-    let (mut rc, mut rs) = (-1, -1);
-    let mut ra = [b'#'; 96];
-    let r = rules(words);
-    ra[..r.len()].copy_from_slice(&r);
-    unsafe {
-        CSUACFQ(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            count,
-            ra.as_mut_ptr(),
-            vdl,
-            std::ptr::null_mut(),
-        )
-    };
-    let elements = ra
-        .chunks(8)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect();
-    (rc, rs, elements)
-}
-
-fn cfq(words: &[&str]) -> Vec<String> {
-    let mut n = words.len() as i32;
-    let mut vdl = 99;
-    let (rc, rs, e) = cfq_raw(&mut n, words, &mut vdl);
-    assert_eq!((rc, rs), (0, 0), "{words:?}");
-    assert_eq!(vdl, 0);
-    e[..n as usize].to_vec()
-}
-
 fn err(count: i32, words: &[&str], want: (i32, i32)) {
     let mut n = count;
     let mut vdl = 99;
