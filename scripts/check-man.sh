@@ -11,7 +11,8 @@ for verb in $(grep -o '^void CS[A-Z]*' "$root/include/softcca.h" | cut -d' ' -f2
   [ -f "$page" ] || { echo "man: no page for $verb" >&2; fail=1; continue; }
   # `.so` links resolve relative to the man tree, as man(1) does for installed pages.
   text=$(cd "$dir" && MANWIDTH=100 man -l "man3/$verb.3" 2>"$dir/.stderr") || true
-  if grep -v -e 'cannot adjust line' -e "can't break line" "$dir/.stderr" | grep -q .; then
+  # (no `grep -v | grep -q` under pipefail: the first grep's SIGPIPE could hide an error)
+  if [ -n "$(grep -v -e 'cannot adjust line' -e "can't break line" "$dir/.stderr" || true)" ]; then
     echo "man: $verb.3: troff reported:" >&2; cat "$dir/.stderr" >&2; fail=1
   fi
   name=$(sed -n '/^NAME$/{n;p;q}' <<<"$text")

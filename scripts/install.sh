@@ -128,9 +128,13 @@ do_install() {
   # The manifest last, listing itself, so uninstall removes it too.
   mkd "$(dirname "$manifest")"
   entries+=("f $manifest")
+  # (A lookup table, not `printf ... | grep -q`: under pipefail grep's early exit can fail the
+  # pipe with SIGPIPE, and the file would be removed although this version installed it.)
   local e
+  local -A current=()
+  for e in "${entries[@]}"; do current[$e]=1; done
   for e in "${old[@]}"; do
-    if [ "${e%% *}" = f ] && ! printf '%s\n' "${entries[@]}" | grep -qxF "$e"; then
+    if [ "${e%% *}" = f ] && [ -z "${current[$e]:-}" ]; then
       rm -f "$DESTDIR${e#f }"
     fi
   done

@@ -82,17 +82,22 @@ echo "test-install: installed twice (an upgrade); softcca.pc: $flags (version $v
 # 2. Stripped, debug information split off (libsoftcca and libcsulcca).
 for name in libsoftcca.so.1.0.0 libcsulcca.so.1.0.0; do
   lib=$prefix/lib/$name
-  readelf -S "$lib" | grep -q '\.debug_info' && fail "installed $name has .debug_info"
-  readelf -S "$lib" | grep -q ' \.symtab' && fail "installed $name has .symtab"
+  # (readelf's output kept first, as ldd's: grep -q exiting early would fail the pipe under
+  # pipefail, and a `&& fail` check would then pass whatever the file holds)
+  sections=$(readelf -S "$lib")
+  grep -q '\.debug_info' <<<"$sections" && fail "installed $name has .debug_info"
+  grep -q ' \.symtab' <<<"$sections" && fail "installed $name has .symtab"
   id=$(readelf -n "$lib" | sed -n 's/.*Build ID: *\([0-9a-f]*\).*/\1/p')
   debug=$prefix/lib/debug/.build-id/${id:0:2}/${id:2}.debug
   [ -f "$debug" ] || fail "no debug file $debug for $name"
-  readelf -p .gnu_debuglink "$lib" | grep -q "$name.debug" || fail "$name has no .gnu_debuglink"
+  link=$(readelf -p .gnu_debuglink "$lib")
+  grep -q "$name.debug" <<<"$link" || fail "$name has no .gnu_debuglink"
 done
 lib=$prefix/lib/libsoftcca.so.1.0.0
 id=$(readelf -n "$lib" | sed -n 's/.*Build ID: *\([0-9a-f]*\).*/\1/p')
 debug=$prefix/lib/debug/.build-id/${id:0:2}/${id:2}.debug
-readelf -S "$debug" | grep -q '\.debug_info' || fail "debug file has no .debug_info"
+sections=$(readelf -S "$debug")
+grep -q '\.debug_info' <<<"$sections" || fail "debug file has no .debug_info"
 echo "test-install: library $(stat -c %s "$lib") bytes stripped, debug info $(stat -c %s "$debug") bytes"
 if command -v gdb >/dev/null 2>&1; then
   where=$(gdb -nx -batch -ex "set debug-file-directory $prefix/lib/debug" -ex "file $lib" \
@@ -138,7 +143,8 @@ fi
 # 5. Man pages and docs.
 page=$(MANWIDTH=80 man -M "$prefix/share/man" 3 CSNEPCU 2>/dev/null) || fail "man -M ... CSNEPCU"
 grep -q 'CSNBPCU, CSNEPCU - PIN Change/Unblock' <<<"$page" || fail "man page NAME"
-MANWIDTH=80 man -M "$prefix/share/man" 1 softcca-ivp 2>/dev/null | grep -q 'known-answer' || fail "man 1 softcca-ivp"
+page=$(MANWIDTH=80 man -M "$prefix/share/man" 1 softcca-ivp 2>/dev/null) || fail "man -M ... softcca-ivp"
+grep -q 'known-answer' <<<"$page" || fail "man 1 softcca-ivp"
 for f in README.md codes.md decisions.md cca-linux.md softcca-ivp.md LICENSE examples/cca-linux/pcu_linux.c; do
   [ -f "$prefix/share/doc/softcca/$f" ] || fail "share/doc/softcca/$f not installed"
 done
