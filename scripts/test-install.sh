@@ -20,7 +20,9 @@
 #   6. the installed softcca-ivp loads <tmp>/usr/lib/libsoftcca.so.1 and passes on a missing
 #      (not creating it), a new empty and a used state directory, its known-answer mode refuses
 #      a used one (exit 2, the registers unchanged), and it fails (exit 1), naming mode 0700
-#      and 12/197, on a directory open to others; it leaves no scratch directory;
+#      and 12/197, on a directory open to others, and on a library that cannot be loaded or
+#      whose version is not its header's (a softcca-ivp built against another softcca.h); it
+#      leaves no scratch directory;
 #   7. the CCA for Linux program examples/cca-linux/pcu_linux.c built against the installed
 #      csulincl.h and -lcsulcca, loading the installed libcsulcca.so.1;
 #   8. `make uninstall` leaves exactly the directories that existed before.
@@ -211,6 +213,22 @@ for mode in 0755 0777; do
 done
 chmod 0700 "$s"
 echo "test-install: softcca-ivp on mode 0777: $(head -1 "$work/ivp.err")"
+# A library that cannot be loaded, and one whose version is not the header's: exit 1, saying why.
+status=0
+SOFTCCA_HOME=$s "$ivp" --library "$tmp/no-such-lib.so" > "$work/ivp.out" 2> "$work/ivp.err" || status=$?
+[ "$status" = 1 ] || { cat "$work/ivp.out" "$work/ivp.err"; fail "softcca-ivp --library <missing> exited $status"; }
+grep -q "FAILED: cannot load the library: .*no-such-lib.so" "$work/ivp.err" || { cat "$work/ivp.err"; fail "softcca-ivp's message for a missing library"; }
+mkdir "$work/oldinc"
+sed 's/^#define SOFTCCA_VERSION "[^"]*"/#define SOFTCCA_VERSION "0.0.9"/' "$prefix/include/softcca.h" > "$work/oldinc/softcca.h"
+grep -q '"0.0.9"' "$work/oldinc/softcca.h" || fail "could not make a header of another version"
+cc -std=c11 -Wall -Wextra -Werror -pedantic -O2 -I"$work/oldinc" -DSOFTCCA_IVP_LIBRARY="\"$prefix/lib/libsoftcca.so.1\"" \
+  -o "$work/ivp-other" "$root/ivp/softcca-ivp.c" -ldl
+status=0
+SOFTCCA_HOME=$s "$work/ivp-other" > "$work/ivp.out" 2> "$work/ivp.err" || status=$?
+[ "$status" = 1 ] || { cat "$work/ivp.out" "$work/ivp.err"; fail "softcca-ivp built for another version exited $status"; }
+grep -q "FAILED: the library is version $version, the header softcca-ivp was compiled with is 0.0.9" "$work/ivp.err" \
+  || { cat "$work/ivp.err"; fail "softcca-ivp's message for a version mismatch"; }
+echo "test-install: softcca-ivp: $(grep -m1 'FAILED: the library is version' "$work/ivp.err")"
 # shellcheck disable=SC2086
 [ "$(ls -d $scratch_glob 2>/dev/null || true)" = "$scratch_before" ] || fail "softcca-ivp left a scratch directory"
 echo "test-install: softcca-ivp passed (missing, new and used directory) and failed, saying why, on unsafe ones"
