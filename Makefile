@@ -4,7 +4,8 @@
 #   make demo       end-to-end demo on a fresh demo state directory
 #   make test       every test: Rust (with the C examples), header, C (cmocka), COBOL, lint
 #   make bench      CSNBPCU calls per second beside pyemv+psec
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make man        section-3 man pages of the verbs from docs/<VERB>.md (build/man/man3)
+#   make install    PREFIX=/usr/local DESTDIR=   (make uninstall removes exactly what it put)
 SHELL := /bin/bash
 CARGO ?= cargo
 PREFIX ?= /usr/local
@@ -12,14 +13,17 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 DATADIR ?= $(PREFIX)/share
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/softcca
+DEBUGDIR ?= $(LIBDIR)/debug
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 BUILD := $(CURDIR)/build
 LIBOUT := $(BUILD)/lib
 SONAME := libsoftcca.so.1
 RELEASE := $(CURDIR)/target/release
 
-.PHONY: all deps lib header header-check test test-rust test-c test-cobol demo bench fuzz install uninstall clean lint vectors
-.PHONY: csulcca test-compat ivp test-install
+.PHONY: all deps lib header header-check test test-rust test-c test-cobol test-man test-install man demo bench fuzz install uninstall clean lint vectors
+.PHONY: csulcca test-compat ivp
 
 all: lib
 
@@ -58,19 +62,21 @@ test-compat: csulcca
 	rm -rf "$$home"; cat $(BUILD)/compat/pcu_linux.out; \
 	if [ $$status -ne 0 ]; then echo "test-compat: pcu_linux FAILED"; exit 1; fi
 
-# softcca-ivp (ivp/softcca-ivp.c), the installation verification program: it loads
-# $(LIBDIR)/libsoftcca.so.1, the library `make install` puts there, so it is rebuilt for each
-# LIBDIR (`softcca-ivp --library PATH` loads another).
+# softcca-ivp (ivp/softcca-ivp.c), the installation verification program (docs/softcca-ivp.md):
+# it loads $(LIBDIR)/libsoftcca.so.1, the library `make install` puts there, so it is rebuilt
+# for each LIBDIR (`softcca-ivp --library PATH` loads another); the library's version must be
+# the SOFTCCA_VERSION of the include/softcca.h it is compiled with.
 ivp: lib
 	@mkdir -p $(BUILD)/ivp
-	$(CC) $(CSULFLAGS) -O2 -Iinclude -DSOFTCCA_IVP_VERSION='"$(VERSION)"' \
-	  -DSOFTCCA_IVP_LIBRARY='"$(LIBDIR)/$(SONAME)"' -o $(BUILD)/ivp/softcca-ivp ivp/softcca-ivp.c -ldl
+	$(CC) $(CSULFLAGS) -O2 -Iinclude -DSOFTCCA_IVP_LIBRARY='"$(LIBDIR)/$(SONAME)"' \
+	  -o $(BUILD)/ivp/softcca-ivp ivp/softcca-ivp.c -ldl
 
-# Installs into a temporary prefix and uses only what was installed: a C sample built with
-# pkg-config alone, a COBOL sample with the installed copybooks, softcca-ivp, the CCA for Linux
-# program against csulincl.h/-lcsulcca; then uninstalls and checks nothing is left.
-test-install: lib csulcca
-	bash scripts/install-test.sh
+# Installs into a temporary prefix (twice: an upgrade), uses only what was installed (a C sample
+# built with pkg-config alone, a COBOL sample with the installed copybooks, the man pages, gdb on
+# the split debug information, softcca-ivp, the CCA for Linux program against
+# csulincl.h/-lcsulcca), then uninstalls and checks that only what was there before is left.
+test-install: lib csulcca man
+	@bash scripts/test-install.sh
 
 header:
 	SOFTCCA_BLESS_HEADER=1 $(CARGO) test --test header
@@ -104,7 +110,17 @@ test-cobol: lib
 	$(CARGO) build -p softcca-vcard
 	bash scripts/virtual-cards.sh run 3 $(MAKE) -C examples/cobol test LIBDIR=$(LIBOUT)
 
-test: deps lint test-rust test-c test-cobol test-compat test-install
+# Man pages: lowdown (Debian's `lowdown`, installed by scripts/deps.sh) turns each verb's
+# reference page into its man page; scripts/man.sh says what it adapts on the way.
+MANBUILD := $(BUILD)/man
+man:
+	@bash scripts/man.sh $(MANBUILD) $(DOCDIR)
+
+# Every verb's page builds, renders through man(1) without a troff error, and has its NAME.
+test-man: man
+	@bash scripts/check-man.sh $(MANBUILD)
+
+test: deps lint test-rust test-c test-cobol test-compat test-man test-install
 	@echo "make test: all suites passed"
 
 # The demo's last step runs examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1.
@@ -131,46 +147,27 @@ vectors:
 # Verbs exported by the library, from the header (for the COBOL dynamic-CALL links below).
 VERBS = $(shell grep -o 'void CS[NU][A-Z]*' include/softcca.h | cut -d' ' -f2)
 COBOLDIR ?= $(LIBDIR)/softcca/cobol
+INSTALL_VARS = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' LIBDIR='$(LIBDIR)' INCLUDEDIR='$(INCLUDEDIR)' \
+	BINDIR='$(BINDIR)' MANDIR='$(MANDIR)' DOCDIR='$(DOCDIR)' COBOLDIR='$(COBOLDIR)' DATADIR='$(DATADIR)' \
+	DEBUGDIR='$(DEBUGDIR)' RELEASE='$(RELEASE)' MANBUILD='$(MANBUILD)' VERBS='$(VERBS)'
 
-# Installs the shared and static library (soname libsoftcca.so.1), the header, a pkg-config
-# file, and one `<VERB>.so` link per verb in $(COBOLDIR): put that directory on
-# COB_LIBRARY_PATH and GnuCOBOL's dynamic `CALL 'CSNBPCU'` finds the verb with no relinking.
-install: lib csulcca ivp
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(COBOLDIR)
-	install -m 0755 $(RELEASE)/libsoftcca.so $(DESTDIR)$(LIBDIR)/libsoftcca.so.1.0.0
-	ln -sf libsoftcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsoftcca.so
-	install -m 0644 $(RELEASE)/libsoftcca.a $(DESTDIR)$(LIBDIR)/libsoftcca.a
-	install -m 0644 include/softcca.h $(DESTDIR)$(INCLUDEDIR)/softcca.h
-	printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: softcca\nDescription: ICSF/CCA-style callable services (PIN Change/Unblock, key management)\nVersion: %s\nLibs: -L$${libdir} -lsoftcca\nLibs.private: -lpthread -ldl -lm\nCflags: -I$${includedir}\n' \
-	  '$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)' \
-	  "$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)" > $(DESTDIR)$(LIBDIR)/pkgconfig/softcca.pc
-	for v in $(VERBS); do ln -sf $(LIBDIR)/$(SONAME) $(DESTDIR)$(COBOLDIR)/$$v.so; done
-	# IBM CCA for Linux compatibility (docs/cca-linux.md): csulincl.h and libcsulcca.so.1.
-	install -m 0755 $(LIBOUT)/libcsulcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/libcsulcca.so.1.0.0
-	ln -sf libcsulcca.so.1.0.0 $(DESTDIR)$(LIBDIR)/$(CSULSONAME)
-	ln -sf $(CSULSONAME) $(DESTDIR)$(LIBDIR)/libcsulcca.so
-	install -m 0644 include/csulincl.h $(DESTDIR)$(INCLUDEDIR)/csulincl.h
-	# softcca-ivp, the installation verification program.
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 $(BUILD)/ivp/softcca-ivp $(DESTDIR)$(BINDIR)/softcca-ivp
-	# COBOL copybooks (one per verb or family) and the COBOL samples.
-	install -d $(DESTDIR)$(DATADIR)/softcca/cobol
-	install -m 0644 examples/cobol/copybooks/*.cpy examples/cobol/*.cob $(DESTDIR)$(DATADIR)/softcca/cobol/
+# Installs (scripts/install.sh): the shared library stripped (soname libsoftcca.so.1) with its
+# debug information split off into $(DEBUGDIR) (objcopy --only-keep-debug, .gnu_debuglink), the
+# static library, the header, a pkg-config file, one `<VERB>.so` link per verb in $(COBOLDIR)
+# (put that directory on COB_LIBRARY_PATH and GnuCOBOL's dynamic `CALL 'CSNBPCU'` finds the
+# verb with no relinking); IBM CCA for Linux compatibility (docs/cca-linux.md): libcsulcca.so.1
+# (stripped, its debug information split off too) with its soname links and csulincl.h; the
+# COBOL copybooks (one per verb or family) and COBOL samples in $(DATADIR)/softcca/cobol; the
+# man pages in $(MANDIR)/man3 and man1; the docs, LICENSE and the C samples in $(DOCDIR); and
+# softcca-ivp, the installation verification program, in $(BINDIR). It records what it
+# installed and the directories it created in $(LIBDIR)/softcca/manifest; `make uninstall`
+# removes exactly those, and an install over an earlier one (an upgrade) removes the files
+# only the earlier one had.
+install: lib csulcca ivp man
+	$(INSTALL_VARS) IVP='$(BUILD)/ivp/softcca-ivp' CSULIB='$(LIBOUT)/libcsulcca.so.1.0.0' bash scripts/install.sh install
 
 uninstall:
-	rm -f $(DESTDIR)$(LIBDIR)/libsoftcca.so* $(DESTDIR)$(LIBDIR)/libsoftcca.a $(DESTDIR)$(INCLUDEDIR)/softcca.h
-	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/softcca.pc
-	rm -rf $(DESTDIR)$(COBOLDIR)
-	# IBM CCA for Linux compatibility.
-	rm -f $(DESTDIR)$(LIBDIR)/libcsulcca.so* $(DESTDIR)$(INCLUDEDIR)/csulincl.h
-	# COBOL copybooks and samples.
-	rm -rf $(DESTDIR)$(DATADIR)/softcca/cobol
-	-rmdir $(DESTDIR)$(DATADIR)/softcca 2>/dev/null
-	rm -f $(DESTDIR)$(BINDIR)/softcca-ivp
-	# Directories install made, when nothing else is left in them.
-	-rmdir $(DESTDIR)$(LIBDIR)/softcca $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR) \
-	  $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
+	$(INSTALL_VARS) bash scripts/install.sh uninstall
 
 clean:
 	$(CARGO) clean

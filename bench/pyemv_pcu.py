@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The peer figure for `make bench`: pyemv 1.5.0 + psec 1.3.0 doing CSNBPCU's VISAPCU2 work.
 
-Per call, as in peers.md's baseline: decrypt the new and the current ISO-0 PIN blocks under the
+Per call, the work a pyemv+psec PIN-change service does: decrypt the new and the current ISO-0 PIN blocks under the
 PIN key and decode them (psec), derive the card keys from the authentication and encryption
 issuer master keys (pyemv derive_icc_mk_a, EMV option A from a PAN/PSN that changes every
 call), derive the session key (TDES-XOR: derive_visa_sm_sk; TDESEMV4: derive_emv2000_tree_sk
@@ -26,7 +26,7 @@ from pyemv import kd, sm
 MAC_MDK = bytes.fromhex("FEDCBA98765432100123456789ABCDEF")
 ENC_MDK = bytes.fromhex("1111111111111111222222222222222F")
 PIN_KEY = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
-NEW_BLOCK = bytes.fromhex("278CE4308BF9844D")  # cca-spec §9 set 1, PIN 9999
+NEW_BLOCK = bytes.fromhex("278CE4308BF9844D")  # test set 1 (tests/vectors/README.md), PIN 9999
 CUR_BLOCK = bytes.fromhex("00AC61598137740A")  # PIN 8888
 PAN_FOR_BLOCKS = "1234567890123456"  # PAN data 456789012345 = rightmost 12 excl. check digit
 
@@ -67,7 +67,7 @@ def worker(args):
 def main():
     secs = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
     cores = mp.cpu_count()
-    # The same cca-spec §9 set-1 answer softcca's tests check, so both sides do the same work.
+    # The same test-set-1 (tests/vectors/README.md) answer softcca's tests check, so both sides do the same work.
     assert sm.format_vis_pin_block(
         kd.derive_icc_mk_a(MAC_MDK, "1234567890123456", "01"), "9999", "8888"
     ).hex().upper() == "8C1199FFC4B001F1"

@@ -113,7 +113,7 @@ sc_codes sc_krl(const char *pattern, int32_t *name_len, unsigned char name[64],
 
 /* ---- known keys, key tokens from clear parts (CSNBKTB + CSNBKPI), Key Test ---------------- */
 
-/* The cca-spec §9 test master key (hex, 24 bytes) and its verification pattern
+/* The test master key of tests/vectors/README.md (hex, 24 bytes) and its verification pattern
  * (tests/data/mkvp.txt s9-test-mk: SHA-1(X'01' || MK), first 8 bytes, by Python hashlib). */
 #define SC_S9_MK "0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123"
 #define SC_S9_MKVP "23FB12BC983BE87A"

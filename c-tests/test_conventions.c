@@ -1,5 +1,5 @@
 /*
- * The ICSF calling convention across verbs (DECISIONS #1, #10; ecosystem.md §2.4 G6):
+ * The ICSF calling convention across verbs (docs/decisions.md F1, F10):
  * fullwords at odd addresses, as COBOL groups without SYNC pass them; NULL exit data;
  * NULL return/reason code pointers; outputs untouched when a call fails.
  */

@@ -1,8 +1,8 @@
 /*
  * CSNBCPE (Clear PIN Encrypt) through libsoftcca.so with OPINENC keys imported from clear
- * parts (CSNBKTB + CSNBKPI) under the cca-spec §9 test MK. Expected blocks: tests/data/
+ * parts (CSNBKTB + CSNBKPI) under the test master key of tests/vectors/README.md. Expected blocks: tests/data/
  * pinblocks.txt (psec 1.3.0 for ISO-0/2, the clean-room model for the others; encryption by
- * `cryptography`), for the formats without random fill; the §9 set-1 blocks are the ones
+ * `cryptography`), for the formats without random fill; the test-set-1 blocks are the ones
  * tests/data/pcu.txt feeds to CSNBPCU. Error rows of docs/codes.md leave the output block
  * as passed.
  */
@@ -91,7 +91,7 @@ static void expect_error(const char *what, cpe_call *c, int32_t rc, int32_t rs, 
 }
 #define EXPECT_ERROR(what, c, rc, rs) expect_error((what), (c), (rc), (rs), __LINE__)
 
-static unsigned char s9_opinenc[64]; /* the §9 PIN key as OPINENC, made in the first test */
+static unsigned char s9_opinenc[64]; /* the test-set PIN key as OPINENC, made in the first test */
 
 static void setup_keys(void **state)
 {
@@ -202,7 +202,7 @@ static void error_rows(void **state)
     base(&c, s9_opinenc, "", "1234", "ISO-0", NULL, pan, 0);
     EXPECT_ERROR("ACP X'00AF' off", &c, 8, 90);
     sc_set_acp(0x00AF, 1);
-    /* On again: the §9 set-1 new-PIN block (pinblocks.txt s9-new, psec + cryptography). */
+    /* On again: the test-set-1 new-PIN block (pinblocks.txt s9-new, psec + cryptography). */
     unsigned char want[8];
     sc_hex(want, 8, "278CE4308BF9844D");
     base(&c, s9_opinenc, "", "9999", "ISO-0", NULL, pan, 99999);

@@ -2,7 +2,7 @@
  * CSNBDKG (Diversified Key Generate) through libsoftcca.so.
  *
  * Every key is imported the way an issuer does it: a CSNBKTB skeleton with KEY-PART, then
- * CSNBKPI FIRST+LAST from clear parts, under the cca-spec §9 test master key. Generated-key
+ * CSNBKPI FIRST+LAST from clear parts, under the test master key of tests/vectors/README.md. Generated-key
  * skeletons come from CSNBKTB (MAC DOUBLE, MAC SINGLE, DKYGENKY DKYL0 DMAC, ...).
  *
  * Expected keys: tests/data/dkg.txt (pyemv 1.5.0 / cryptography 48.0.0, independent of
@@ -242,7 +242,7 @@ static void generating_key(unsigned char g[64], size_t i)
     }
 }
 
-/* The first test loads the §9 master key for the whole binary. */
+/* The first test loads the test master key for the whole binary. */
 static void known_answers(void **state)
 {
     (void)state;
@@ -664,7 +664,7 @@ static void rule_array(void **state)
     DKG_ERROR("no process", "WRAP-ECB", g, kgd, 10, out, 8, 34);
     DKG_ERROR("count 0", "", g, kgd, 10, out, 8, 35);
     DKG_ERROR("count 3", "TDES-XOR WRAP-ECB WRAP-ECB", g, kgd, 10, out, 8, 35);
-    /* Keywords are folded to upper case (src/rule_array.rs, DECISIONS #3). */
+    /* Keywords are folded to upper case (src/rule_array.rs, docs/decisions.md F3). */
     unsigned char lower[64];
     memcpy(lower, out, 64);
     expect_codes(dkg("tdes-xor", g, kgd, 10, lower), 0, 0);

@@ -1,7 +1,7 @@
 /*
  * CSNBKGN (Key Generate, OP form) through libsoftcca.so: tokens of every supported key type
- * (internal, key present, the current master key's pattern, the control vector of cca-spec
- * §4.2 as in tests/data/tokens.txt, a valid TVV, a fresh key on every call), TOKEN with a
+ * (internal, key present, the current master key's pattern, the control vector of docs/tokens.md
+ * as in tests/data/tokens.txt, a valid TVV, a fresh key on every call), TOKEN with a
  * CSNBKTB skeleton, generated keys usable by other verbs, and the error rows of
  * docs/codes.md with generated_key_identifier_1 left as passed.
  *
@@ -49,7 +49,7 @@ static void kgn_error(const char *what, const char *form, const char *length,
 
 static const unsigned char null_token[64];
 
-/* A generated token: internal, key present, §9 MKVP, the CV given, valid TVV. */
+/* A generated token: internal, key present, test MKVP, the CV given, valid TVV. */
 static void check_token(const unsigned char t[64], const char *cv_hex)
 {
     unsigned char cv[16] = {0}, mkvp[8], zero[8] = {0};

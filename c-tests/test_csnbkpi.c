@@ -1,6 +1,6 @@
 /*
  * CSNBKPI (Key Part Import) through libsoftcca.so: known clear keys imported in parts under
- * the cca-spec §9 test master key must give the tokens of tests/data/tokens.txt byte for byte
+ * the test master key of tests/vectors/README.md must give the tokens of tests/data/tokens.txt byte for byte
  * (FIRST+LAST, FIRST+MIDDLE+LAST, FIRST+ADD-PART+COMPLETE, on a token and on a CKDS label);
  * the parity warning, the key-part-bit rules, replicated halves, access control, and the
  * error rows of docs/codes.md with the key identifier left as passed.
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* tests/data/tokens.txt cases under the §9 MK: clear key, skeleton, expected token. */
+/* tests/data/tokens.txt cases under the test master key: clear key, skeleton, expected token. */
 static const struct {
     const char *id;
     const char *key_type;

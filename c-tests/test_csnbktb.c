@@ -1,7 +1,7 @@
 /*
  * CSNBKTB (Key Token Build) through libsoftcca.so: skeleton control vectors and KEY tokens
- * against tests/data/tokens.txt (CVs of cca-spec §4.2; tokens from the clean-room model,
- * the §9 ones asserted equal to cca-spec §9), the KEY-PART bit, and the error rows of
+ * against tests/data/tokens.txt (CVs of docs/tokens.md; tokens from the clean-room model,
+ * the test-set ones asserted equal to tests/vectors/README.md), the KEY-PART bit, and the error rows of
  * docs/codes.md with the output token left as passed.
  *
  * Key Token Build does no cryptography and needs no master key.
@@ -37,7 +37,7 @@ static const struct {
     {"mac1-0", "MAC", "", "00054D00030000000000000000000000"},
 };
 
-/* Complete tokens under the §9 test master key (tests/data/tokens.txt, field token). */
+/* Complete tokens under the test master key (tests/data/tokens.txt, field token). */
 static const struct {
     const char *id;
     const char *key_type;
@@ -164,7 +164,7 @@ static void key_tokens(void **state)
 }
 
 /* Defaults (DATA single), keyword folding, and KEY-PART: CV bit 44 on in each half with the
- * byte's even parity kept (cca-spec §4.1: bit 44 = X'08' of byte 5, so X'41' becomes X'48'
+ * byte's even parity kept (docs/tokens.md: bit 44 = X'08' of byte 5, so X'41' becomes X'48'
  * and X'21' becomes X'28'). */
 static void defaults_and_key_part(void **state)
 {

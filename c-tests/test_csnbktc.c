@@ -1,6 +1,6 @@
 /*
  * CSNBKTC (Key Token Change, RTCMK) through libsoftcca.so: tokens, labels and wildcards
- * across master-key changes (cca-spec §9 MK, then tests/data/mkvp.txt rnd-0 and rnd-1).
+ * across master-key changes (the test master key (tests/vectors/README.md), then tests/data/mkvp.txt rnd-0 and rnd-1).
  * A re-enciphered key must still be the same key: its ENC-ZERO check value (CSNBKYT) stays
  * the one of tests/data/kcv.txt, and its MKVP becomes the new key's (mkvp.txt). Error rows of
  * docs/codes.md leave the key identifier and the CKDS as they were.
@@ -27,7 +27,7 @@ static const struct {
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
-/* Tokens of keys[] under the §9 MK, made in the first test. */
+/* Tokens of keys[] under the test master key, made in the first test. */
 static unsigned char s9_tokens[NKEYS][64];
 
 static sc_codes ktc_words(const char *words, unsigned char id[64])
@@ -77,7 +77,7 @@ static void check_key(const unsigned char id[64], const char *kcv, const char *v
     }
 }
 
-/* No master key: 12/764. Then the §9 MK and the keys under it. */
+/* No master key: 12/764. Then the test master key and the keys under it. */
 static void no_master_key(void **state)
 {
     (void)state;
@@ -168,7 +168,7 @@ static void after_a_new_master_key(void **state)
     KTC_ERROR("exact skeleton record", l, 4, 158);
 }
 
-/* A third master key: §9 tokens match neither register (8/10004); a wildcard over one bad
+/* A third master key: test-set tokens match neither register (8/10004); a wildcard over one bad
  * record changes no record at all. */
 static void neither_master_key(void **state)
 {

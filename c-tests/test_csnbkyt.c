@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* SHA-1(X'01' || §9 MK) bytes 8..15 (Python hashlib). */
+/* SHA-1(X'01' || the test master key) bytes 8..15 (Python hashlib). */
 #define S9_SHA1_NEXT "F15766AAD4BCA6CB"
 /* tests/data/mkvp.txt rnd-0, and SHA-1 bytes 8..15 of X'01' || it (hashlib). */
 #define MK2 "C262A47968DF3232AD64F80E6D70D97308E68652323D7FA1"
@@ -178,7 +178,7 @@ static void enciphered_keys(void **state)
         expect_codes(sc_kyt("VERIFY KEY-ENCD", ids[i], v1, v2), 0, 0);
     }
 
-    /* The two §9 issuer master keys, imported as DKYGENKY keys. */
+    /* The two test-set issuer master keys, imported as DKYGENKY keys. */
     unsigned char mac[16], enc[16];
     sc_hex(mac, 16, "FEDCBA98765432100123456789ABCDEF");
     sc_hex(enc, 16, "11111111111111112222222222222222");
@@ -212,7 +212,7 @@ static void master_key_registers(void **state)
     KYT_ERROR("empty new register", "GENERATE KEY-NKM", zero_id, 8, 707);
     KYT_ERROR("empty old register", "GENERATE KEY-OKM", zero_id, 8, 707);
 
-    /* A second master key: new register full, then current; the §9 MK becomes old. */
+    /* A second master key: new register full, then current; the test master key becomes old. */
     unsigned char mk2[24], zero[24] = {0}, p1[24], p2[24];
     sc_hex(mk2, 24, MK2);
     sc_part(p1, 77);

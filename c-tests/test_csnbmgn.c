@@ -2,7 +2,7 @@
  * CSNBMGN (MAC Generate) and CSNBMVR (MAC Verify) through libsoftcca.so.
  *
  * Keys are imported from clear parts (CSNBKTB skeleton with KEY-PART, CSNBKPI FIRST+LAST)
- * under the cca-spec §9 test master key: MAC SINGLE / DATA SINGLE for X9.9-1 and EMVMAC,
+ * under the test master key of tests/vectors/README.md: MAC SINGLE / DATA SINGLE for X9.9-1 and EMVMAC,
  * MAC DOUBLE (and DATA DOUBLE for TDES-MAC) for the double-length methods, MACVER DOUBLE for
  * verify-only keys.
  *
@@ -195,7 +195,7 @@ static size_t key_types(size_t i, const char *types[2])
     return 1;
 }
 
-/* The first test loads the §9 master key for the whole binary. */
+/* The first test loads the test master key for the whole binary. */
 static void known_answers(void **state)
 {
     (void)state;
@@ -493,7 +493,7 @@ static void rule_array(void **state)
     CSNBMGN(&r.rc, &r.rs, NULL, NULL, key, &tl, text, &n, rules, NULL, mac);
     expect_codes(r, 8, 33);
     assert_true(sc_is_sentinel(mac, 16));
-    /* Lower case is folded to upper case (src/rule_array.rs, DECISIONS #3). */
+    /* Lower case is folded to upper case (src/rule_array.rs, docs/decisions.md F3). */
     expect_codes(mgn(key, text, len, "x9.19opt maclen8", mac), 0, 0);
     assert_memory_equal(mac, want, 8);
 }

@@ -108,7 +108,7 @@ static void optional_keywords(void **state)
     expect_current(2);
 }
 
-/* Keywords are folded to upper case (DECISIONS #3): the same master key as upper case
+/* Keywords are folded to upper case (docs/decisions.md F3): the same master key as upper case
  * would load. */
 static void lower_case_keywords(void **state)
 {
@@ -220,7 +220,7 @@ static void conflicting_or_missing_keywords(void **state)
     expect_codes(sc_mkp("ADAPTER SYM-MK", zero_part), 8, 34);
 }
 
-/* NULL return_code / reason_code: the verb still runs and writes neither (DECISIONS #10). */
+/* NULL return_code / reason_code: the verb still runs and writes neither (docs/decisions.md F10). */
 static void null_rc_rs_tolerated(void **state)
 {
     (void)state;

@@ -2,12 +2,12 @@
  * CSNBPCU and CSNEPCU success paths through libsoftcca.so, with every key imported the way an
  * issuer does it: CSNBKTB skeletons (DKYGENKY DKYL0 DMAC / DKYL0 DMPIN with KEY-PART for the
  * two issuer master keys, IPINENC KEY-PART for the PIN keys), then CSNBKPI FIRST+LAST (or
- * FIRST+COMPLETE) from clear parts under the cca-spec §9 test master key. Each case runs with
+ * FIRST+COMPLETE) from clear parts under the test master key of tests/vectors/README.md. Each case runs with
  * the keys as tokens and again with the keys stored under CKDS labels (CSNBKRC + CSNBKRW),
  * through both entry points.
  *
  * Expected outputs: tests/data/pcu.txt (independent of softcca: pyemv 1.5.0 + psec 1.3.0,
- * cca-spec §9 sets 1-3, and tests/vectors/model.py for AMEX, DECISIONS #8 UNVERIFIED against
+ * test sets 1-3 (tests/vectors/README.md), and tests/vectors/model.py for AMEX, docs/decisions.md F8 UNVERIFIED against
  * IBM). The cases below are copied from it verbatim, by id:
  *   s9-set1-pcu1-ffff, s9-set1-pcu2-ffff, s9-set1-pcu2-001c   TDES-XOR VISAPCU1/2 (set 1)
  *   s9-amex2-ffff, s9-amex1-ffff                              TDES-XOR AMEXPCU2/1

@@ -1,6 +1,6 @@
 /*
  * CSUACFQ (Cryptographic Facility Query) through libsoftcca.so: STATCCA, STATCCAE and
- * STATMKVP as the master-key registers fill (cca-spec §9 test MK, then tests/data/mkvp.txt
+ * STATMKVP as the master-key registers fill (the test master key of tests/vectors/README.md, then tests/data/mkvp.txt
  * rnd-0); patterns are SHA-1(X'01' || MK) by Python hashlib (mkvp.txt). Error rows of
  * docs/codes.md leave the count, the rule array and verb_data_length as passed.
  *
@@ -67,7 +67,11 @@ static void empty_registers(void **state)
     element(&c, 0, "1");
     element(&c, 1, "1");
     element(&c, 2, "1");
-    /* Version: the crate version, digits and dots, blank padded. */
+    /* Version: the crate version, digits and dots, blank padded, and the header's
+     * SOFTCCA_VERSION (generated from Cargo.toml): library and header agree. */
+    element(&c, 3, SOFTCCA_VERSION);
+    assert_int_equal(SOFTCCA_VERSION_NUMBER, SOFTCCA_VERSION_MAJOR * 10000 +
+                                                 SOFTCCA_VERSION_MINOR * 100 + SOFTCCA_VERSION_PATCH);
     assert_true(c.rules[24] >= '0' && c.rules[24] <= '9');
     for (int i = 24; i < 32; i++) {
         assert_true((c.rules[i] >= '0' && c.rules[i] <= '9') || c.rules[i] == '.' ||
@@ -118,7 +122,7 @@ static void loading_a_master_key(void **state)
     element(&c, 5, "NONE");
 }
 
-/* A second master key: the §9 MK becomes old; STATCCAE adds three asymmetric registers. */
+/* A second master key: the test master key becomes old; STATCCAE adds three asymmetric registers. */
 static void old_master_key(void **state)
 {
     (void)state;

@@ -135,7 +135,7 @@ fn worker(alg: &'static str, seed: u64, stop: Arc<AtomicBool>, count: Arc<Atomic
     let mut enc = label("BENCH.MDK.SMC");
     let mut pin_key = label("BENCH.PIN.KEY");
     let mut cur_key = pin_key;
-    // cca-spec §9 set 1 ISO-0 blocks under BENCH.PIN.KEY: new 9999, current 8888.
+    // test set 1 (tests/vectors/README.md) ISO-0 blocks under BENCH.PIN.KEY: new 9999, current 8888.
     let mut new_block = *b"\x27\x8C\xE4\x30\x8B\xF9\x84\x4D";
     let mut cur_block = *b"\x00\xAC\x61\x59\x81\x37\x74\x0A";
     let mut profile = *b"ISO-0   NONE            ";

@@ -4,27 +4,34 @@
  *   softcca-ivp [--library PATH]
  *
  * Loads the installed library (by default the libsoftcca.so.1 of the libdir it was installed
- * with, SOFTCCA_IVP_LIBRARY at build time; --library names another), then reports:
+ * with, SOFTCCA_IVP_LIBRARY at build time; --library names another), then reports
+ * (docs/softcca-ivp.md):
  *
  *   1. the library file loaded and its version and build date (CSUACFQ STATCCA), which must
- *      equal the version this program was built for, and a known-answer test, end to end: in
- *      a scratch state directory of its own it loads a DEMO ONLY master key (CSNBMKP), imports
- *      three published test keys from clear parts (CSNBKTB, CSNBKPI), builds a PIN change
- *      message (CSNBPCU TDES-XOR VISAPCU2) and compares it with the published answer
- *      C29371CC36BA70C1EE671384F0D3A7B9; then removes the directory. This runs in a new
- *      process (softcca-ivp --kat, only on an empty directory), so it never touches your
- *      state directory;
+ *      equal the SOFTCCA_VERSION of the softcca.h this program was compiled with, and a
+ *      known-answer test, end to end: in a scratch state directory of its own it loads a random
+ *      master key (CSNBMKP RANDOM, SET), imports three published test keys from two clear parts
+ *      each (CSNBKTB, CSNBKPI), builds a PIN change message (CSNBPCU TDES-XOR VISAPCU2) and
+ *      compares it with the published answer C29371CC36BA70C1EE671384F0D3A7B9 (pyemv's
+ *      HSM-checked vector, tests/vectors/README.md); then removes the directory. This runs in a
+ *      new process (softcca-ivp --kat, which refuses any directory that is not empty), so it
+ *      never touches your state directory;
  *   2. the state directory the library would use ($SOFTCCA_HOME, else /var/lib/softcca when
  *      writable, else $XDG_DATA_HOME/softcca or ~/.local/share/softcca: docs/state.md), its
- *      owner and mode, and its protection as far as CSUACFQ reports it (the PROTECTION table
- *      below: one row per CSUACFQ keyword, add a row when the library reports more);
+ *      owner and mode, and its protection: this build keeps the master-key registers unbound,
+ *      in clear in masterkey.db, protected by the directory's permissions only, and whatever
+ *      CSUACFQ reports (the PROTECTION table below: one row per CSUACFQ keyword, add a row when
+ *      the library reports more);
  *   3. the master-key registers (CSUACFQ STATCCA and STATMKVP);
- *   4. the access-control file (acp.conf): its mode and the points that are on.
+ *   4. the access-control file (acp.conf): its mode, the points that are on, how many are on
+ *      and off, and X'00BC'.
  *
- * Sections 2-4 only read: a state directory that does not exist, or that softcca would refuse,
- * is reported, and no verb is called on it.
- * Exit status 0 when every check passed, 1 (with the reason on stderr) otherwise, 2 for a usage
- * error.
+ * Sections 2-4 only read: a state directory that does not exist is reported and not created;
+ * one softcca would refuse (not yours, or open to group or others) is a failure, and the
+ * program only checks that the library refuses it too (CSUACFQ, which writes nothing).
+ * Exit status 0 and a last line "softcca-ivp: OK" when every check passed; 1 otherwise, each
+ * failure on standard error as "softcca-ivp: FAILED: ..."; 2 for a usage error, or --kat on a
+ * directory that is not empty.
  */
 #define _XOPEN_SOURCE 700
 #define _GNU_SOURCE
@@ -49,8 +56,8 @@
 #ifndef SOFTCCA_IVP_LIBRARY
 #define SOFTCCA_IVP_LIBRARY "libsoftcca.so.1"
 #endif
-#ifndef SOFTCCA_IVP_VERSION
-#error "build with -DSOFTCCA_IVP_VERSION=\"x.y.z\" (the Makefile does)"
+#ifndef SOFTCCA_VERSION
+#error "softcca.h has no SOFTCCA_VERSION"
 #endif
 
 /* The verbs, looked up in the loaded library with the prototypes of softcca.h. */
@@ -73,6 +80,15 @@ static void fail(const char *fmt, const char *detail)
     printf(fmt, detail);
     printf("\n");
     failures++;
+}
+
+/* A verb's answer that is a failure, in the words of docs/codes.md. */
+static void fail_codes(const char *what, int32_t rc, int32_t rs)
+{
+    char why[160];
+    snprintf(why, sizeof why, "%s: return code %d, reason code %d (docs/codes.md)", what,
+             (int)rc, (int)rs);
+    fail("%s", why);
 }
 
 static void pad(unsigned char *field, size_t width, const char *text)
@@ -140,15 +156,15 @@ static void report_version(const char *file)
     int32_t rc, rs;
     printf("1. library, and a known-answer test on a scratch state directory\n"
            "   file      %s\n", file);
+    printf("   header    softcca.h SOFTCCA_VERSION " SOFTCCA_VERSION "\n");
     if (query("STATCCA", e, &rc, &rs) < 6) {
-        char why[64];
-        snprintf(why, sizeof why, "rc=%d rs=%d", (int)rc, (int)rs);
-        fail("CSUACFQ STATCCA: %s", why);
+        fail_codes("Cryptographic Facility Query STATCCA", rc, rs);
         return;
     }
     printf("   version   %s (CSUACFQ STATCCA), built %s\n", e[3], e[4]);
-    if (strcmp(e[3], SOFTCCA_IVP_VERSION) != 0)
-        fail("the library is version %s, this softcca-ivp was built for " SOFTCCA_IVP_VERSION, e[3]);
+    if (strcmp(e[3], SOFTCCA_VERSION) != 0)
+        fail("the library is version %s, the header softcca-ivp was compiled with is "
+             SOFTCCA_VERSION, e[3]);
 }
 
 /* The state directory as the library resolves it (docs/state.md "Where it is"). */
@@ -198,8 +214,19 @@ static int report_state(const char *dir, const char *library)
            st.st_uid == geteuid() && (st.st_mode & 077) == 0 ? "" : "  (softcca refuses it)");
     if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
         fail("%s must be owned by you with mode 0700 (docs/state.md)", dir);
+        /* The library must refuse it too: CSUACFQ, which writes nothing, answers 12/197. */
+        if (load(library) != NULL) {
+            char e[9][9];
+            int32_t rc, rs;
+            if (query("STATCCA", e, &rc, &rs) >= 0)
+                fail("the library accepted %s: it must refuse it with 12/197", dir);
+            else
+                fail_codes("Cryptographic Facility Query STATCCA", rc, rs);
+        }
         return 0;
     }
+    printf("   protection unbound: the master-key registers are kept in clear in masterkey.db,\n"
+           "             protected by the directory's permissions (docs/state.md, docs/security.md)\n");
     if (load(library) == NULL) return 0;
     for (size_t i = 0; i < sizeof PROTECTION / sizeof PROTECTION[0]; i++) {
         char e[9][9];
@@ -208,9 +235,9 @@ static int report_state(const char *dir, const char *library)
         if (n < 0 && rc == 8 && rs == 33) {
             printf("   %-9s not reported by this library\n", PROTECTION[i].keyword);
         } else if (n < 0) {
-            char why[96];
-            snprintf(why, sizeof why, "%s rc=%d rs=%d", PROTECTION[i].keyword, (int)rc, (int)rs);
-            fail("CSUACFQ %s (see docs/codes.md)", why);
+            char what[64];
+            snprintf(what, sizeof what, "Cryptographic Facility Query %s", PROTECTION[i].keyword);
+            fail_codes(what, rc, rs);
         } else if (strcmp(PROTECTION[i].keyword, "STATCCA") == 0) {
             printf("   %-9s %s (CSUACFQ STATCCA element 6)\n", PROTECTION[i].what, e[5]);
         } else {
@@ -231,17 +258,19 @@ static void report_registers(void)
     int32_t rc, rs;
     printf("3. master-key registers\n");
     if (query("STATCCA", e, &rc, &rs) < 6 || query("STATMKVP", v, &rc, &rs) < 7) {
-        char why[64];
-        snprintf(why, sizeof why, "rc=%d rs=%d", (int)rc, (int)rs);
-        fail("CSUACFQ STATCCA/STATMKVP: %s (see docs/codes.md)", why);
+        fail_codes("Cryptographic Facility Query STATCCA/STATMKVP", rc, rs);
         return;
     }
     const char *names[3] = {"new", "current", "old"};
-    for (int r = 0; r < 3; r++)
+    for (int r = 0; r < 3; r++) {
+        /* STATMKVP: two 8-character elements per register, or NONE for an empty one. */
+        int none = strcmp(v[1 + 2 * r], "NONE") == 0;
         printf("   %-9s %-28s MKVP %s%s\n", names[r], register_state(e[r], r == 0),
-               v[1 + 2 * r], v[2 + 2 * r]);
+               none ? "none" : v[1 + 2 * r], none ? "" : v[2 + 2 * r]);
+    }
     if (strcmp(e[1], "2") != 0)
-        printf("   (no current master key: load one with CSNBMKP before using keys)\n");
+        printf("   (no current master key: verbs that need one answer 12/764; load one with "
+               "CSNBMKP)\n");
 }
 
 /* 4. Access-control file. */
@@ -265,30 +294,30 @@ static void report_acp(const char *dir)
         fail("cannot read %s", path);
         return;
     }
-    int on = 0;
+    int on = 0, off = 0;
+    const char *bc = "off (not listed)";
     while (fgets(line, sizeof line, f)) {
         char *hash = strchr(line, '#');
         if (hash) *hash = '\0';
-        char point[32], state[8];
-        if (sscanf(line, "%31s %7s", point, state) == 2 && strcmp(state, "on") == 0) {
+        char point[64], state[16];
+        if (sscanf(line, "%63s %15s", point, state) != 2) continue;
+        int is_on = strcmp(state, "on") == 0;
+        if (strstr(point, "00BC") || strstr(point, "00bc")) bc = is_on ? "on" : "off";
+        if (is_on) {
             printf(" %s", point);
             on++;
+        } else {
+            off++;
         }
     }
     fclose(f);
-    printf("%s\n", on ? "" : " (none)");
+    printf("%s\n   points    %d on, %d off; X'00BC' (CSNBPCU with OPINENC) %s\n",
+           on ? "" : " (none)", on, off, bc);
 }
 
 /* The known-answer test (run in a new process on a scratch state directory). */
-static const unsigned char MK_1[24] = {
-    0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98,
-    0x76, 0x54, 0x32, 0x10, 0x89, 0xAB, 0xCD, 0xEF, 0x01, 0x23, 0x45, 0x67,
-};
-static const unsigned char MK_2[24] = {
-    0xF1, 0xE0, 0xD3, 0xC2, 0xB5, 0xA4, 0x97, 0x86, 0x2A, 0x3B, 0x4C, 0x5D,
-    0x6E, 0x7F, 0x80, 0x91, 0x4A, 0x5B, 0x6D, 0x7C, 0x8F, 0x9E, 0xA1, 0xB0,
-};
-/* cca-spec 9 set-1 test keys as two clear parts each: IMK-AC, IMK-SMC, the IPINENC key. */
+/* Test set 1 (tests/vectors/README.md), published TEST keys as two clear parts each: IMK-AC,
+ * IMK-SMC, the IPINENC key. */
 static const struct {
     const char *key_type, *rules[3];
     int32_t rule_count;
@@ -312,7 +341,9 @@ static const unsigned char KAT_ANSWER[16] = {
 static int kat_step(const char *step, int32_t rc, int32_t rs, int warning_ok)
 {
     if (rc == 0 && (rs == 0 || warning_ok)) return 1;
-    fprintf(stderr, "softcca-ivp: FAILED: known-answer test, %s: rc=%d rs=%d (docs/codes.md)\n",
+    fprintf(stderr,
+            "softcca-ivp: FAILED: known-answer test, %s: return code %d, reason code %d "
+            "(docs/codes.md)\n",
             step, (int)rc, (int)rs);
     return 0;
 }
@@ -321,14 +352,15 @@ static int kat(void)
 {
     int32_t rc, rs, exit_len = 0, one = 1;
     unsigned char exit_data[4] = {0}, rules[24], part[24], tokens[3][64];
-    const char *mk_steps[4] = {"CLEAR", "FIRST", "LAST", "SET"};
-    const unsigned char *mk_parts[4] = {NULL, MK_1, MK_2, NULL};
-    for (int i = 0; i < 4; i++) {
+    /* A random master key: no master key is known outside the scratch directory. */
+    const char *mk_steps[2] = {"RANDOM", "SET"};
+    for (int i = 0; i < 2; i++) {
+        char step[32];
         pad(rules, 8, mk_steps[i]);
         memset(part, 0, sizeof part);
-        if (mk_parts[i]) memcpy(part, mk_parts[i], 24);
         lib.mkp(&rc, &rs, &exit_len, exit_data, &one, rules, part);
-        if (!kat_step("CSNBMKP", rc, rs, 0)) return 0;
+        snprintf(step, sizeof step, "CSNBMKP %s", mk_steps[i]);
+        if (!kat_step(step, rc, rs, 0)) return 0;
     }
     memset(part, 0, sizeof part);
     for (int k = 0; k < 3; k++) {
@@ -365,15 +397,19 @@ static int kat(void)
             cur_block, profile, pan, &zero, NULL, out_profile, &message_len, message);
     if (!kat_step("CSNBPCU", rc, rs, 0)) return 0;
     if (message_len != 16 || memcmp(message, KAT_ANSWER, 16) != 0) {
-        fprintf(stderr, "softcca-ivp: FAILED: known-answer test: the CSNBPCU message differs "
-                        "from the published answer\n");
+        char hex[33];
+        for (int i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02X", message[i]);
+        fprintf(stderr, "softcca-ivp: FAILED: known-answer test: CSNBPCU gave %s (length %d), "
+                        "the published answer is C29371CC36BA70C1EE671384F0D3A7B9\n",
+                hex, (int)message_len);
         return 0;
     }
     return 1;
 }
 
-/* The --kat child loads a DEMO ONLY master key: it runs only on an empty directory (the scratch
- * directory run_kat just made), never on a state directory that holds anything. */
+/* The --kat child replaces the master key with a random one and imports test keys: it runs only
+ * on an empty directory (the scratch directory run_kat just made), never on a state directory
+ * that holds anything. */
 static int is_empty_directory(const char *dir)
 {
     DIR *d = dir && *dir ? opendir(dir) : NULL;
@@ -395,10 +431,13 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 /* Runs kat() in a child on a fresh scratch directory, removed afterwards. */
 static void run_kat(const char *library)
 {
-    char scratch[] = "/tmp/softcca-ivp-XXXXXX";
+    const char *tmp = getenv("TMPDIR");
+    char scratch[PATH_MAX];
+    snprintf(scratch, sizeof scratch, "%s/softcca-ivp-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     fflush(stdout);
     if (mkdtemp(scratch) == NULL) {
-        fail("cannot make a scratch directory in /tmp: %s", strerror(errno));
+        fail("cannot make a scratch directory (softcca-ivp-XXXXXX in $TMPDIR or /tmp): %s",
+             strerror(errno));
         return;
     }
     /* A fresh process image: this one has already opened the state directory under test. */
@@ -425,7 +464,9 @@ int main(int argc, char **argv)
     const char *library = SOFTCCA_IVP_LIBRARY;
     if (argc == 3 && strcmp(argv[1], "--kat") == 0) { /* run_kat's child, SOFTCCA_HOME set */
         if (!is_empty_directory(getenv("SOFTCCA_HOME"))) {
-            fprintf(stderr, "softcca-ivp: --kat runs only on an empty scratch $SOFTCCA_HOME\n");
+            fprintf(stderr, "softcca-ivp: FAILED: --kat refuses $SOFTCCA_HOME %s: not an empty "
+                            "directory (the known-answer test would replace its master key)\n",
+                    getenv("SOFTCCA_HOME") ? getenv("SOFTCCA_HOME") : "(unset)");
             return 2;
         }
         const char *file = load(argv[2]);
@@ -439,10 +480,10 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "--library") == 0) {
         library = argv[2];
     } else if (argc != 1) {
-        fprintf(stderr, "usage: softcca-ivp [--library PATH]\n");
+        fprintf(stderr, "usage: softcca-ivp [--library PATH]   (docs/softcca-ivp.md)\n");
         return 2;
     }
-    printf("softcca-ivp " SOFTCCA_IVP_VERSION ": installation verification\n");
+    printf("softcca-ivp " SOFTCCA_VERSION ": installation verification\n");
     /* Version and KAT in a new process on a scratch directory; this one calls a verb only
      * when the state directory exists, so the report never creates it. */
     run_kat(library);
@@ -458,6 +499,6 @@ int main(int argc, char **argv)
         printf("softcca-ivp: %d check(s) FAILED\n", failures);
         return 1;
     }
-    printf("softcca-ivp: installation verified\n");
+    printf("softcca-ivp: OK\n");
     return 0;
 }

@@ -1,7 +1,7 @@
 //! THE table: every [`Error`] and [`Warning`] to its ICSF (return code, reason code).
 //!
 //! One exhaustive `match` per enum and no `_` arm, so a new variant does not compile until it
-//! has a row here. Numbers follow DECISIONS.md #9: the z/OS ICSF Application Programmer's Guide
+//! has a row here. Numbers follow docs/decisions.md F9: the z/OS ICSF Application Programmer's Guide
 //! reason code where ICSF documents one for the condition, otherwise the CCA code (IBM CCA
 //! reason-code tables, as transcribed in docs/codes.md with sources). `docs/codes.md` lists
 //! the same rows with their conditions; `tests/codes_doc.rs` keeps the two in step.
@@ -56,7 +56,7 @@ pub enum Warning {
 /// Return and reason code of a failure.
 pub const fn of(error: Error) -> (i32, i32) {
     match error {
-        // CCA 8/184 "A required pointer is null" (DECISIONS #10 amended, docs/decisions.md).
+        // CCA 8/184 "A required pointer is null" (docs/decisions.md F10 amended, docs/decisions.md).
         Error::NullPointer => (RC_FAILED, 184),
         Error::RuleArrayCount => (RC_FAILED, 35),
         Error::UnknownKeyword => (RC_FAILED, 33),

@@ -1,4 +1,4 @@
-//! CCA control vectors for DES keys (cca-spec §4; IBM CCA Basic Services Reference 2.54,
+//! CCA control vectors for DES keys (docs/tokens.md; IBM CCA Basic Services Reference 2.54,
 //! appendix C "Control vectors and changing control vectors", pp. C-7..C-13).
 //!
 //! Bit 0 is the most significant bit of byte 0. The low-order bit of every byte makes the
@@ -20,7 +20,7 @@ pub enum KeyForm {
     Double,
 }
 
-/// Final key type a DKYGENKY key may generate (bits 19-22; ICSF APG CV bit map, cca-spec §3).
+/// Final key type a DKYGENKY key may generate (bits 19-22; ICSF APG CV bit map, docs/CSNBDKG.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DkyUsage {
     /// B'0001' DDATA: data keys.
@@ -134,7 +134,7 @@ impl ControlVector {
 
     /// Builds the control vector of a key of `len` bytes (8 or 16) from a single-length
     /// template (key-form bits 000): for double length the left half gets B'010' and the
-    /// right half B'001' (M254 p. C-11 "copy bits 0 to 63 into bits 64 to 127 and set bits
+    /// right half B'001' (CCA 2.54 p. C-11 "copy bits 0 to 63 into bits 64 to 127 and set bits
     /// 105 and 106 to B'01'"). Parity bits are recomputed.
     pub fn from_template(template: [u8; 8], double: bool) -> Self {
         let mut left = template;
@@ -152,7 +152,7 @@ impl ControlVector {
     }
 
     /// The control vector of a DKYGENKY key (double length) of `level` and `usage`, with the
-    /// export bit 17 on (the default, cca-spec §4.2).
+    /// export bit 17 on (the default, docs/tokens.md).
     pub fn dkygenky(level: u8, usage: DkyUsage) -> Self {
         Self::from_template(templates::dkygenky(level, usage), true)
     }
@@ -180,7 +180,7 @@ impl ControlVector {
     /// Key form from bits 40-42 (and the right half's), or `None` when inconsistent: a single
     /// length key has form B'000' and an all-zero right half; a double length key's halves
     /// must be B'010'/B'001' or B'110'/B'101' (halves guaranteed unique), and the right half
-    /// must equal the left one in every other bit (M254 p. C-11), so the halves of two
+    /// must equal the left one in every other bit (CCA 2.54 p. C-11), so the halves of two
     /// different control vectors cannot be spliced into one token, and a token whose two
     /// halves carry the same control vector (the same wrapping key for both key parts) is
     /// refused. Any other form, triple length B'011' included, is `None`.
@@ -292,7 +292,7 @@ impl ControlVector {
 }
 
 /// Default control-vector templates (single-length form, key-form bits 000) of the key types
-/// CSNBKTB builds (ICSF APG table "Default control vector values", via cca-spec §4.2).
+/// CSNBKTB builds (ICSF APG table "Default control vector values", via docs/tokens.md).
 pub mod templates {
     /// DATA: `00007D0003000000` (double `..0341..`/`..0321..`).
     pub const DATA: [u8; 8] = [0x00, 0x00, 0x7D, 0x00, 0x03, 0x00, 0x00, 0x00];
@@ -304,7 +304,7 @@ pub mod templates {
     pub const IPINENC: [u8; 8] = [0x00, 0x21, 0x5F, 0x00, 0x03, 0x00, 0x00, 0x00];
     /// OPINENC: `0024770003000000` (always double length).
     pub const OPINENC: [u8; 8] = [0x00, 0x24, 0x77, 0x00, 0x03, 0x00, 0x00, 0x00];
-    /// SECMSG with SMPIN: `000A500003000000` (cca-spec §4.2, derived from the bit rules).
+    /// SECMSG with SMPIN: `000A500003000000` (docs/tokens.md, derived from the bit rules).
     pub const SMPIN: [u8; 8] = [0x00, 0x0A, 0x50, 0x00, 0x03, 0x00, 0x00, 0x00];
     /// SECMSG with SMKEY: `000A600003000000`.
     pub const SMKEY: [u8; 8] = [0x00, 0x0A, 0x60, 0x00, 0x03, 0x00, 0x00, 0x00];
@@ -313,7 +313,7 @@ pub mod templates {
     pub const XPORT_OK: (usize, u8) = (2, 0x40);
 
     /// DKYGENKY of `level` (0..7, bits 12-14) and final-key `usage` (bits 19-22), with
-    /// XPORT-OK (cca-spec §4.2): `0071440003000000` for DKYL0 + DMAC.
+    /// XPORT-OK (docs/tokens.md): `0071440003000000` for DKYL0 + DMAC.
     pub const fn dkygenky(level: u8, usage: super::DkyUsage) -> [u8; 8] {
         [
             0x00,

@@ -1,4 +1,4 @@
-//! Card-key and session-key derivation for EMV issuer scripts (cca-spec §2 steps 4-6; z/OS
+//! Card-key and session-key derivation for EMV issuer scripts (docs/CSNBPCU.md; z/OS
 //! ICSF APG "Visa and EMV-related smart card formats and processes"; EMV 4.0 Book 2 A1.3).
 //!
 //! One implementation, shared by PIN Change/Unblock (CSNBPCU) and Diversified Key Generate
@@ -21,7 +21,7 @@ pub struct KeyGenerationData {
 }
 
 impl KeyGenerationData {
-    /// Splits 10, 18, 26 or 34 bytes: `D(8|16) ‖ ATC(2) [‖ IV(16)]` (cca-spec §2 step 2).
+    /// Splits 10, 18, 26 or 34 bytes: `D(8|16) ‖ ATC(2) [‖ IV(16)]` (docs/CSNBPCU.md).
     /// `None` for any other length.
     pub fn parse(kgd: &[u8]) -> Option<Self> {
         let d_len = match kgd.len() {
@@ -45,7 +45,7 @@ impl KeyGenerationData {
     }
 }
 
-/// Whether derived keys are odd-parity adjusted before use (DECISIONS #6).
+/// Whether derived keys are odd-parity adjusted before use (docs/decisions.md F6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Parity {
     /// Odd-parity adjusted (pyemv, jPOS, the HSM-checked vectors). The default.
@@ -99,7 +99,7 @@ pub enum Direction {
     Decipher,
 }
 
-/// CSNBDKG TDES-ENC / TDES-DEC (M254 p=187): each 8-byte block of `data` (8 bytes: a
+/// CSNBDKG TDES-ENC / TDES-DEC (CCA 2.54 p=187): each 8-byte block of `data` (8 bytes: a
 /// single-length key; 16 bytes: a double-length key) enciphered or deciphered in ECB mode under
 /// the generating key. The result is returned as computed (the verb adjusts its parity).
 /// `None` unless `data` has 8 or 16 bytes.
@@ -124,7 +124,7 @@ pub fn diversify(generating: &Tdes, data: &[u8], direction: Direction) -> Option
     Some(key)
 }
 
-/// Card-unique key by TDES-ENC (CSNBDKG TDES-ENC; cca-spec §2 step 5):
+/// Card-unique key by TDES-ENC (CSNBDKG TDES-ENC; docs/CSNBPCU.md):
 /// `E_MDK(D[0:8]) ‖ E_MDK(D[8:16])`, or `E_MDK(D[0:8] ⊕ FF…FF)` for the right half when D has
 /// 8 bytes. With 8-byte D equal to PAN‖PSN this is EMV Book 2 A1.4.1 option A.
 pub fn card_key(mdk: &Tdes, d: &[u8], parity: Parity) -> ClearKey {
@@ -134,7 +134,7 @@ pub fn card_key(mdk: &Tdes, d: &[u8], parity: Parity) -> ClearKey {
 }
 
 /// The 4-byte authentication code: the rightmost 4 bytes of `E_MAC-MDK(D[0:8])` (UDK-A),
-/// odd-parity adjusted first unless `parity` is raw (cca-spec §2 step 4).
+/// odd-parity adjusted first unless `parity` is raw (docs/CSNBPCU.md).
 pub fn auth_code(mac_mdk: &Tdes, d8: &[u8; 8], parity: Parity) -> [u8; 4] {
     auth_from_udk(mac_mdk.encrypt(d8), parity)
 }
@@ -159,7 +159,7 @@ pub fn auth_code_and_card_key(
 }
 
 /// Visa TDES-XOR session key: `SKL = IKL ⊕ (0…0‖ATC)`, `SKR = IKR ⊕ (0…0‖ATC⊕FFFF)`
-/// (cca-spec §2 step 6; ZEMV wd7kk3).
+/// (docs/CSNBPCU.md; z/OS ICSF APG "TDES-XOR").
 pub fn session_key_xor(ik: &ClearKey, atc: [u8; 2]) -> ClearKey {
     let mut sk = ik.duplicate();
     let b = sk.as_bytes_mut();
@@ -170,7 +170,7 @@ pub fn session_key_xor(ik: &ClearKey, atc: [u8; 2]) -> ClearKey {
     sk
 }
 
-/// EMV2000 session-key tree (EMV 4.0 Book 2 A1.3; cca-spec §2 step 6, DECISIONS #7): branch
+/// EMV2000 session-key tree (EMV 4.0 Book 2 A1.3; docs/CSNBPCU.md, docs/decisions.md F7): branch
 /// factor `b`, height `h`, IV `iv`, starting from the card key `ik` (already parity-adjusted
 /// as the caller chose). Intermediate keys are not parity adjusted.
 pub fn session_key_tree(ik: &ClearKey, atc: [u8; 2], b: u32, h: u32, iv: &[u8; 16]) -> ClearKey {

@@ -14,7 +14,7 @@ pub type AcpOffset = u16;
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
-    /// A required pointer parameter was NULL (DECISIONS #10).
+    /// A required pointer parameter was NULL (docs/decisions.md F10).
     NullPointer,
     /// `rule_array_count` is outside the range the verb accepts.
     RuleArrayCount,
@@ -53,7 +53,7 @@ pub enum Error {
     /// The token's master-key verification pattern matches neither the current nor the old
     /// master key.
     MkvpMismatch,
-    /// There is no current master key (DECISIONS #14).
+    /// There is no current master key (docs/decisions.md F14).
     MasterKeyNotLoaded,
     /// A master-key register is not in the state the requested step needs.
     MasterKeyRegisterState,
@@ -262,7 +262,7 @@ pub enum Error {
     AuthorisationExpiry,
     /// A random-number source failed.
     Random,
-    /// A panic was caught at the C boundary (DECISIONS #15).
+    /// A panic was caught at the C boundary (docs/decisions.md F15).
     Internal,
 }
 

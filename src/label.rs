@@ -1,5 +1,5 @@
 //! Key identifiers: a 64-byte field holding either a key token or a CKDS key label
-//! (DECISIONS #4, #5; cca-spec §5.2).
+//! (docs/decisions.md F4, F5; docs/tokens.md).
 //!
 //! First byte X'00'-X'1F': a token; X'20'-X'FE': a label; X'FF': invalid. A label is 1 to 7
 //! name tokens of 1 to 8 characters from A-Z, 0-9, `#`, `$`, `@`, joined by `.`, the first

@@ -9,7 +9,7 @@
 //! codes.
 //!
 //! The safe core can be used from Rust directly. The PIN Change/Unblock arithmetic below all
-//! checks, on cca-spec §9 set 1 (pyemv's HSM-checked vector):
+//! checks, on test set 1 of tests/vectors/README.md (pyemv's HSM-checked vector):
 //!
 //! ```
 //! use softcca::crypto::{ClearKey, Tdes};

@@ -1,4 +1,4 @@
-//! PIN profiles and 8-byte PIN-block formats (cca-spec §6; IBM CCA "PIN block formats",
+//! PIN profiles and 8-byte PIN-block formats (docs/pin-blocks.md; IBM CCA "PIN block formats",
 //! CCA 2.54 pp. E-9..E-12): recovering a PIN from a clear block, and formatting one.
 //!
 //! Notation of the layouts (nibbles): P PIN digit, L length, F X'F', f P-or-F, D decimal pad,
@@ -12,7 +12,7 @@ use crate::rule_array::{Keyword, kw};
 
 /// Shortest PIN the verbs accept.
 pub const MIN_PIN: usize = 4;
-/// Longest PIN the verbs accept (ZEMV: "PINs of length 4 - 12 digits are supported").
+/// Longest PIN the verbs accept (z/OS ICSF APG: "PINs of length 4 - 12 digits are supported").
 pub const MAX_PIN: usize = 12;
 
 /// An 8-byte PIN-block format of a PIN profile.
@@ -68,12 +68,12 @@ impl Format {
         FORMATS.iter().find(|(w, _)| w == k).map(|&(_, f)| f)
     }
 
-    /// `true` for the formats that XOR the 12-digit PAN data (DECISIONS #16).
+    /// `true` for the formats that XOR the 12-digit PAN data (docs/decisions.md F16).
     pub fn uses_pan(self) -> bool {
         matches!(self, Format::Iso0 | Format::Iso3 | Format::Visa4)
     }
 
-    /// `true` for the formats whose profile pad digit matters (cca-spec §6.1).
+    /// `true` for the formats whose profile pad digit matters (docs/pin-blocks.md).
     pub fn uses_pad(self) -> bool {
         matches!(self, Format::Ibm3621 | Format::Ibm3624)
     }

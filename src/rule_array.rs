@@ -1,7 +1,7 @@
 //! Rule arrays: 8-byte, left-aligned, blank-padded keywords, contiguous in storage.
 //!
 //! Keywords are folded to upper case before matching (ICSF: "The callable services fold them
-//! to uppercase prior to using them"; DECISIONS #3). A keyword padded with NUL instead of
+//! to uppercase prior to using them"; docs/decisions.md F3). A keyword padded with NUL instead of
 //! blanks does not match anything and is reported as an unknown keyword.
 
 use core::fmt;

@@ -1,4 +1,4 @@
-//! 64-byte CCA internal DES key tokens (cca-spec §5.1; IBM "DES internal key token").
+//! 64-byte CCA internal DES key tokens (docs/tokens.md; IBM "DES internal key token").
 //!
 //! | offset | content |
 //! |---|---|
@@ -18,7 +18,7 @@
 //! own key-form bits, and [`InternalToken::unwrap_key`], the one function that decrypts a key,
 //! checks it first ([`InternalToken::check_cv`]).
 //!
-//! Wrapping (WRAP-ECB, DECISIONS #13): part x becomes E_K3(D_K2(E_K1(x))) with
+//! Wrapping (WRAP-ECB, docs/decisions.md F13): part x becomes E_K3(D_K2(E_K1(x))) with
 //! K1‖K2‖K3 = master key ⊕ (CV half ‖ CV half ‖ CV half); parts A and C use the left CV half,
 //! part B the right one.
 //!
@@ -55,7 +55,7 @@ const WRAP_METHOD_MASK: u8 = 0xE0;
 const KEY_PART_OFFSETS: [usize; 2] = [16, 24];
 
 /// Token validation value: the 32-bit sum, carries ignored, of the 15 big-endian words at
-/// offsets 0, 4, …, 56 (M254 p. B-11).
+/// offsets 0, 4, …, 56 (CCA 2.54 p. B-11).
 pub fn tvv(bytes: &[u8; 64]) -> u32 {
     bytes[..60]
         .chunks_exact(4)

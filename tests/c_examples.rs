@@ -2,7 +2,7 @@
 //! fresh state directory (tests/common/c_build.rs; in CI it fails when it cannot run). Its
 //! output is checked against independent values: the three key check values against
 //! tests/data/kcv.txt (`cryptography`, cross-checked with psec) and the PIN change message
-//! against tests/data/pcu.txt `s9-set1-pcu2-ffff` (cca-spec §9 set 1, pyemv's HSM-checked
+//! against tests/data/pcu.txt `s9-set1-pcu2-ffff` (test set 1 (tests/vectors/README.md), pyemv's HSM-checked
 //! vector). (examples/c/keys_demo.c runs in the C suite; pin_change_script.c in
 //! tests/script.rs.)
 //!
@@ -52,7 +52,7 @@ fn pcu_demo_prints_the_published_answer() {
         .unwrap_or_else(|| panic!("no PIN message line:\n{stdout}"))
         .trim();
     assert_eq!(message, pcu.text("out"));
-    // The PIN blocks it passes are the §9 blocks (tests/data/pcu.txt, psec).
+    // The PIN blocks it passes are the test-set-1 blocks (tests/data/pcu.txt, psec).
     assert!(stdout.contains(pcu.text("new_block")), "{stdout}");
     assert!(stdout.contains(pcu.text("cur_block")), "{stdout}");
     assert_eq!(

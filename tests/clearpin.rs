@@ -59,7 +59,7 @@ fn des_decrypt(key: &[u8], block: &[u8; 8]) -> [u8; 8] {
 }
 
 /// The clear block as upper-case hex nibbles, with the PAN XOR undone for ISO-0/ISO-3/VISA-4
-/// (cca-spec §6.2: `0000`‖PAN12 over the block).
+/// (docs/pin-blocks.md: `0000`‖PAN12 over the block).
 fn plain_nibbles(clear: &[u8; 8], fmt: &str, pan: &[u8; 12]) -> Vec<u8> {
     let mut n: Vec<u8> = clear.iter().flat_map(|b| [b >> 4, b & 15]).collect();
     if matches!(fmt, "ISO-0" | "ISO-3" | "VISA-4") {
@@ -280,7 +280,7 @@ fn random_pins_and_errors() {
     set_acp(&home, 0x00AF, true);
     // X'0313' Enhanced PIN Security refuses a decimal pad digit for 3621/3624 output. Without
     // it the block is the model's (pinblocks.txt 3624-decpad: 1234555555555555 under the
-    // §9 PIN key, encrypted by `cryptography`).
+    // test-set PIN key, encrypted by `cryptography`).
     let all = cases("pinblocks.txt");
     let case = |id: &str| all.iter().find(|c| c.id() == id).unwrap();
     let dec = case("3624-decpad");

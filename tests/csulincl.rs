@@ -47,7 +47,7 @@ fn read(path: &str) -> String {
 }
 
 /// csulincl.h declares every IBM verb of softcca.h (not CSNEPCU, an ICSF-only name; not the
-/// CSUC card verbs, softcca's own) with the same parameters, `long` for `int32_t`; lp64.rs has
+/// CSUC card verbs and CSUAAVF, softcca's own) with the same parameters, `long` for `int32_t`; lp64.rs has
 /// an entry point for each, and no other.
 #[test]
 fn csulincl_matches_softcca_h_and_the_lp64_entry_points() {

@@ -6,15 +6,6 @@ use common::*;
 
 use softcca::ffi::facility::CSUACFQ;
 
-fn cfq(words: &[&str]) -> Vec<String> {
-    let mut n = words.len() as i32;
-    let mut vdl = 99;
-    let (rc, rs, e) = cfq_raw(&mut n, words, &mut vdl);
-    assert_eq!((rc, rs), (0, 0), "{words:?}");
-    assert_eq!(vdl, 0);
-    e[..n as usize].to_vec()
-}
-
 fn err(count: i32, words: &[&str], want: (i32, i32)) {
     let mut n = count;
     let mut vdl = 99;

@@ -1,5 +1,5 @@
 //! CSNBKGN through the C entry point: OP keys of every supported type and TOKEN, checked by
-//! unwrapping under the known §9 master key; every error row.
+//! unwrapping under the known the test master key; every error row.
 
 mod common;
 use common::*;
@@ -46,7 +46,7 @@ fn err(form: &[u8; 4], length: &str, t1: &str, t2: &str, gen1: &[u8; 64], want: 
     assert_eq!(&g, gen1, "output written on error");
 }
 
-/// Unwraps under the §9 MK and checks parity, distinct halves, MKVP and CV.
+/// Unwraps under the test master key and checks parity, distinct halves, MKVP and CV.
 fn check(t: &[u8; 64], len: usize, cv_hex: &str) -> Vec<u8> {
     let tok = InternalToken::parse(t).unwrap();
     assert!(tok.has_key());

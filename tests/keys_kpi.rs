@@ -1,4 +1,4 @@
-//! CSNBKPI through the C entry point: known parts under the cca-spec §9 test master key must
+//! CSNBKPI through the C entry point: known parts under the test master key of tests/vectors/README.md must
 //! give the tokens of tests/data/tokens.txt; key-part bit, parity, replicated halves, ACPs,
 //! labels and every error row.
 
@@ -50,7 +50,7 @@ fn key_part_import() {
     kpi_err("FIRST", &[1; 16], &sk, (12, 764), "no master key");
     load_mk(&hex(S9_MK));
 
-    // Every §9 / model token under the §9 MK whose CV has a CSNBKTB spelling.
+    // Every test-set / model token under the test master key whose CV has a CSNBKTB spelling.
     let even2: [u8; 16] = arr(&hex("030506090A0C0F111214171B1D1E2427"));
     let even3: [u8; 16] = arr(&hex("28282B2D2E303336393A3C3F41424447"));
     let mut checked = 0;

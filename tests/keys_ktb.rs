@@ -1,5 +1,5 @@
 //! CSNBKTB through the C entry point: control vectors against tests/data/tokens.txt (CVs of
-//! cca-spec §4.2, tokens from the clean-room model), KEY tokens byte for byte, and every
+//! docs/tokens.md, tokens from the clean-room model), KEY tokens byte for byte, and every
 //! error row.
 
 mod common;

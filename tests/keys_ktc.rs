@@ -1,5 +1,5 @@
 //! CSNBKTC RTCMK through the C entry point: tokens, labels and wildcards across master-key
-//! changes (§9 MK, then mkvp.txt rnd-0, then rnd-1), with every error row.
+//! changes (the test master key, then mkvp.txt rnd-0, then rnd-1), with every error row.
 
 mod common;
 use common::*;
@@ -80,7 +80,7 @@ fn key_token_change() {
     let mut pat = label("KTC.*");
     assert_eq!(ktc(&mut pat), (0, 0), "all current: processed, unchanged");
 
-    // New MK: the §9 MK becomes old.
+    // New MK: the test master key becomes old.
     load_mk(&hex(MK2));
     let mut t = t0;
     assert_eq!(ktc(&mut t), (0, 0), "old -> current is 0/0, not 0/10001");
@@ -112,7 +112,7 @@ fn key_token_change() {
     ktc_err(&label("KTC.NULL"), (4, 158), "exact null record");
     ktc_err(&label("KTC.SKEL"), (4, 158), "exact skeleton record");
 
-    // A third MK: §9 tokens match neither register; a wildcard over a bad record changes
+    // A third MK: test-set tokens match neither register; a wildcard over a bad record changes
     // nothing at all.
     load_mk(&hex(MK3));
     ktc_err(&t0, (8, 10004), "neither MK");
@@ -120,7 +120,7 @@ fn key_token_change() {
     assert_eq!(krc(&label("MIX.A")), (0, 0));
     assert_eq!(krw(&rewrapped, &label("MIX.A")), (0, 0)); // under MK2 = old
     assert_eq!(krc(&label("MIX.B")), (0, 0));
-    assert_eq!(krw(&t3, &label("MIX.B")), (0, 0)); // under §9 = unknown
+    assert_eq!(krw(&t3, &label("MIX.B")), (0, 0)); // under under the test MK = unknown
     let mut p = label("MIX.*");
     assert_eq!(ktc(&mut p), (8, 10004));
     assert_eq!(krr(&label("MIX.A")), rewrapped, "transaction rolled back");

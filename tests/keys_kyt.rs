@@ -1,6 +1,6 @@
 //! CSNBKYT through the C entry point. Expected values: tests/data/kcv.txt (ENC-ZERO, first 4
 //! bytes), tests/data/kyt.txt (default CCA method, from tests/vectors/kyt_default.py with
-//! `cryptography`), and SHA-1(X'01' ‖ MK) of the §9 test MK (hashlib:
+//! `cryptography`), and SHA-1(X'01' ‖ MK) of the test master key (hashlib:
 //! `23FB12BC983BE87A` ‖ `F15766AAD4BCA6CB`).
 
 mod common;
@@ -8,7 +8,7 @@ use common::*;
 
 use softcca::ffi::keytest::CSNBKYT;
 
-/// SHA-1(X'01' ‖ §9 MK)[8..16], from Python hashlib.
+/// SHA-1(X'01' ‖ the test master key)[8..16], from Python hashlib.
 const S9_SHA1_NEXT: &str = "F15766AAD4BCA6CB";
 
 fn kyt_raw(
@@ -131,7 +131,7 @@ fn key_test() {
         assert_eq!(kyt(&["VERIFY", word], &id, &mut g1, &mut g2), (0, 0));
     }
 
-    // Enciphered keys: tokens under the §9 MK, by token and by label.
+    // Enciphered keys: tokens under the test master key, by token and by label.
     load_mk(&hex(S9_MK));
     let s9 = cases("tokens.txt")
         .into_iter()
@@ -185,7 +185,7 @@ fn key_test() {
     kyt_err(&["GENERATE", "KEY-OKM"], &[0; 64], (8, 707), "empty OMK");
     assert_eq!(mkp(&["FIRST"], &arr(&hex(S9_MK))), (0, 0));
     kyt_err(&["GENERATE", "KEY-NKM"], &[0; 64], (8, 707), "partial NMK");
-    // Load a second MK: the §9 MK becomes the old one; mkvp.txt rnd-0.
+    // Load a second MK: the test master key becomes the old one; mkvp.txt rnd-0.
     assert_eq!(mkp(&["CLEAR"], &[0; 24]), (0, 0));
     let mk2 = hex("C262A47968DF3232AD64F80E6D70D97308E68652323D7FA1");
     assert_eq!(mkp(&["FIRST"], &arr(&mk2)), (0, 0));

@@ -1,5 +1,5 @@
 //! CSNBPCU / CSNEPCU end to end through the exported C functions, against tests/data/pcu.txt
-//! (pyemv 1.5.0 + psec 1.3.0, cca-spec §9 sets 1-3, and the clean-room model of DECISIONS #17
+//! (pyemv 1.5.0 + psec 1.3.0, test sets 1-3 (tests/vectors/README.md), and the clean-room model of docs/decisions.md F17
 //! for AMEX and the formats no library covers; see tests/vectors/README.md), and the jPOS
 //! known answers below the verb (tests/data/pcu_jpos.txt).
 
@@ -24,7 +24,7 @@ fn vectors_through_both_entry_points() {
         assert_eq!(call.run(csne), (0, 0), "{}", c.id());
         assert_eq!(call.output(), c.text("out"), "{}", c.id());
     }
-    // The raw reading of DECISIONS #6, switched on in acp.conf.
+    // The raw reading of docs/decisions.md F6, switched on in acp.conf.
     set_parity(true);
     for c in &cases {
         let mut call = call_for(c);

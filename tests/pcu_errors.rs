@@ -1,4 +1,4 @@
-//! CSNBPCU bad input: every check of cca-spec §1.4 and DECISIONS #9/#10 returns its documented
+//! CSNBPCU bad input: every check of docs/codes.md and docs/decisions.md F9/F10 returns its documented
 //! code (docs/codes.md) and leaves the output buffer and its length untouched.
 
 mod common;
@@ -165,7 +165,7 @@ fn key_identifiers() {
         &ControlVector::dkygenky(0, DkyUsage::DMac),
     );
     expect(with(&|x| x.auth = foreign), (8, 10004), "unknown MKVP");
-    // Order (DECISIONS #9): every key identifier is resolved before any control vector is
+    // Order (docs/decisions.md F9): every key identifier is resolved before any control vector is
     // checked, and all control vectors before the master keys' halves.
     let mut bad_parity = ControlVector::dkygenky(0, DkyUsage::DMac);
     bad_parity.left[2] ^= 0x01;
@@ -360,7 +360,7 @@ fn profiles_pan_and_pin_blocks() {
         if b.text("cond_ascii") == "X0055-off" {
             assert_eq!(got, (0, 0), "{}: accepted while X'0055' is on", b.id());
             // The message for the non-decimal PIN as it is (pinblocks_bad.txt pcu_out, pyemv,
-            // computed for the §9 set-1 call that base() is).
+            // computed for the test-set-1 call that base() is).
             assert_eq!(case.id(), "s9-set1-pcu2-ffff");
             assert_eq!(x.output(), b.text("pcu_out"), "{}: message", b.id());
             continue;

@@ -21,7 +21,7 @@ use std::process::Command;
 
 use softcca::cv::{ControlVector, DkyUsage, templates};
 
-/// cca-spec §9 issuer master keys and key generation data (any fixed values would do).
+/// tests/vectors/README.md issuer master keys and key generation data (any fixed values would do).
 const MAC_MDK: &str = "FEDCBA98765432100123456789ABCDEF";
 const ENC_MDK: &str = "11111111111111112222222222222222";
 const KGD: &str = "3456789012345601FFFF";

@@ -41,7 +41,7 @@ fn permissions_and_no_master_key() {
         let mode = std::fs::metadata(dir.join(f)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{f}");
     }
-    // No master key loaded: a verb that needs one reports 12/764 (DECISIONS #14).
+    // No master key loaded: a verb that needs one reports 12/764 (docs/decisions.md F14).
     let (mut rc, mut rs) = (-1, -1);
     let mut n = 2;
     let mut all = *b"GENERATEKEY-KM  ";

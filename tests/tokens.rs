@@ -1,7 +1,7 @@
 //! Tokens, wrapping, MKVPs and key check values against tests/data (independent sources:
-//! hashlib, `cryptography`, cca-spec §9; see tests/vectors/README.md). The token authentication
+//! hashlib, `cryptography`, tests/vectors/README.md; see tests/vectors/README.md). The token authentication
 //! code in bytes 48-55 comes from the clean-room model (Python hmac/hashlib, cross-checked with
-//! `cryptography`'s HMAC in gen.py); bytes 0-47 of the three §9 tokens are IBM's layout, byte
+//! `cryptography`'s HMAC in gen.py); bytes 0-47 of the three test-set tokens are IBM's layout, byte
 //! for byte.
 
 mod common;
@@ -62,7 +62,7 @@ fn token_vectors_wrap_and_unwrap() {
         );
         assert_eq!(to_hex(&parsed.mkvp()), c.text("mkvp"), "{}", c.id());
         assert_eq!(to_hex(&expected[48..56]), c.text("tac"), "{}", c.id());
-        // The same token without its TAC (IBM's layout, as cca-spec §9 publishes it, or as an
+        // The same token without its TAC (IBM's layout, as tests/vectors/README.md publishes it, or as an
         // older softcca made it), or with any one bit of the authenticated bytes changed and
         // the TVV resealed, is refused before anything is decrypted.
         let mut plain = expected;
@@ -124,7 +124,7 @@ fn token_vectors_wrap_and_unwrap() {
     assert!(n >= 20, "only {n} version-0 tokens checked");
 }
 
-/// The three cca-spec §9 tokens, as published (IBM's layout, no TAC): bytes 0-47 of the
+/// The three test-set tokens (tests/vectors/README.md), as published (IBM's layout, no TAC): bytes 0-47 of the
 /// tokens softcca makes for the same keys equal them; the published tokens themselves are
 /// refused (8/12, `TokenAuthentication`), like every token made before token authentication.
 #[test]

@@ -74,7 +74,7 @@ int main(void)
 {
     const char *home = getenv("SOFTCCA_HOME");
     printf("keys_demo: softcca called from C, state directory %s\n",
-           home ? home : "(default: see DECISIONS #14)");
+           home ? home : "(default: see docs/decisions.md F14)");
 
     printf("1. master key from two DEMO ONLY parts\n");
     static const unsigned char no_part[24];

@@ -9,12 +9,12 @@
  *   4. shows each key's check value (CSNBKYT ENC-ZERO) and compares it with the one on the
  *      custodians' forms;
  *   5. takes the card's new and current PIN as the PIN pad encrypted them (ISO-0 blocks under
- *      the IPINENC PIN key: the published §9 set-1 blocks);
+ *      the IPINENC PIN key: the published test-set-1 blocks);
  *   6. builds the encrypted PIN message of the issuer script (CSNBPCU, VISAPCU2: new PIN and
  *      current PIN), naming every key by its label, and checks it against the published
  *      answer.
  *
- * Every key is a published TEST key: cca-spec §9 set 1 (shared/spec/cca-spec.md), anchored to
+ * Every key is a published TEST key: test set 1 of tests/vectors/README.md, anchored to
  * pyemv's HSM-checked vectors (tests/test_sm_hsm.py::test_vis_change_change_current_pin).
  * The card: PAN 1234567890123456, PAN sequence number 01, ATC FFFF, current PIN 8888, new PIN
  * 9999. The known answer is C29371CC36BA70C1EE671384F0D3A7B9 (tests/data/pcu.txt,
@@ -45,7 +45,7 @@ static const unsigned char DEMO_ONLY_MK_PART_2[24] = {
 };
 
 /* One key as the custodians deliver it: type, two clear parts (part 1 XOR part 2 is the
- * cca-spec §9 set-1 key), and the check value on their forms (tests/data/kcv.txt: the key
+ * test-set-1 (tests/vectors/README.md) key), and the check value on their forms (tests/data/kcv.txt: the key
  * encrypts eight zero bytes; the first 4 bytes). */
 struct issuer_key {
     const char *label;
@@ -83,7 +83,7 @@ static const struct issuer_key KEYS[] = {
 };
 #define NKEYS (sizeof KEYS / sizeof KEYS[0])
 
-/* The published answer: cca-spec §9 set 1, VISAPCU2, ATC FFFF (pyemv's HSM-checked value). */
+/* The published answer: test set 1 (tests/vectors/README.md), VISAPCU2, ATC FFFF (pyemv's HSM-checked value). */
 static const unsigned char KNOWN_ANSWER[16] = {
     0xC2, 0x93, 0x71, 0xCC, 0x36, 0xBA, 0x70, 0xC1,
     0xEE, 0x67, 0x13, 0x84, 0xF0, 0xD3, 0xA7, 0xB9,
@@ -209,7 +209,7 @@ static void check_value(const struct issuer_key *k)
 }
 
 /* The card's PIN blocks as the PIN pad sent them: ISO-0 for PAN data 456789012345, encrypted
- * under ISSUER.PIN.KEY (cca-spec §9 set 1; tests/data/pinblocks.txt s9-new and s9-cur). */
+ * under ISSUER.PIN.KEY (test set 1 of tests/vectors/README.md; tests/data/pinblocks.txt s9-new and s9-cur). */
 static const unsigned char NEW_PIN_BLOCK[8] = {0x27, 0x8C, 0xE4, 0x30, 0x8B, 0xF9, 0x84, 0x4D};
 static const unsigned char CURRENT_PIN_BLOCK[8] = {0x00, 0xAC, 0x61, 0x59, 0x81, 0x37, 0x74, 0x0A};
 

@@ -13,11 +13,12 @@
       *    and DISPLAYs the 16-byte PIN message in hex.
       * 5. Compares it with the published answer.
       *
-      * All keys are published TEST keys, cca-spec section 9 set 1
+      * All keys are published TEST keys, test set 1 of
+      * tests/vectors/README.md
       * (pyemv's HSM-checked vectors): part 1 XOR part 2 is the key.
       * Card: PAN 1234567890123456, PSN 01, ATC FFFF; new PIN 9999
       * and current PIN 8888, ISO-0 blocks encrypted under the PIN
-      * key (cca-spec 9). Known answer (tests/data/pcu.txt,
+      * key (same README). Known answer (tests/data/pcu.txt,
       * s9-set1-pcu2-ffff): C29371CC36BA70C1EE671384F0D3A7B9.
       * Never use these keys for real cards.
       *
@@ -59,7 +60,8 @@
            05  FILLER PIC X(8) VALUE X'2A3B4C5D6E7F8091'.
            05  FILLER PIC X(8) VALUE X'4A5B6D7C8F9EA1B0'.
       *
-      * Key parts of the cca-spec 9 set-1 keys (part 1 XOR part 2):
+      * Key parts of the test-set-1 keys (tests/vectors/README.md;
+      * part 1 XOR part 2):
       * IMK-AC  FEDCBA98765432100123456789ABCDEF,
       * IMK-SMC 11111111111111112222222222222222 (even parity: the
       *         key-part steps warn 0/4, the key is used as it is),

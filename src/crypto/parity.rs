@@ -18,7 +18,7 @@ mod tests {
 
     #[test]
     fn adjusts_known_key() {
-        // cca-spec §9 set 1: E(D) = 2E99ADEF3A4EFE0E becomes 2F98ADEF3B4FFE0E.
+        // test set 1 (tests/vectors/README.md): E(D) = 2E99ADEF3A4EFE0E becomes 2F98ADEF3B4FFE0E.
         let mut k = [0x2E, 0x99, 0xAD, 0xEF, 0x3A, 0x4E, 0xFE, 0x0E];
         adjust_odd(&mut k);
         assert_eq!(k, [0x2F, 0x98, 0xAD, 0xEF, 0x3B, 0x4F, 0xFE, 0x0E]);

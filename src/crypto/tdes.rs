@@ -3,7 +3,7 @@
 //! Single-length keys run as EDE with K1 = K2 = K3 (plain DES), double-length as EDE2
 //! (K3 = K1), triple-length as EDE3 (ANSI X9.52 / NIST SP 800-67). The block function is the
 //! table-driven core in [`super::des_core`] (about 3x the RustCrypto `des` crate here, checked
-//! block for block against it and against the NIST SP 800-17 tables; DECISIONS #19).
+//! block for block against it and against the NIST SP 800-17 tables; docs/decisions.md F19).
 
 use super::des_core::{self, TdesKey};
 use super::key::ClearKey;

@@ -8,7 +8,7 @@ use crate::verbs::dkg::{self, MAX_DATA, MAX_RULES, Request};
 /// (`TDES-ENC`, `TDES-DEC`, `TDES-XOR`, `TDESEMV2`, `TDESEMV4`), or XORs data into a session key
 /// (`SESS-XOR`), and returns it wrapped under the current master key in the token that
 /// `generated_key_identifier` supplies; see [`crate::verbs::dkg`] for the level and key-type
-/// rules. IBM CCA 2.54 "Diversified_Key_Generate (CSNBDKG)" (M254 p=185-190), IBM Docs
+/// rules. IBM CCA 2.54 "Diversified_Key_Generate (CSNBDKG)" (CCA 2.54 p=185-190), IBM Docs
 /// `wskc_r_dkgparameters`, z/OS ICSF APG `dkg.htm`. Eleven parameters in IBM's order.
 ///
 /// # Safety

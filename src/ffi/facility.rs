@@ -8,7 +8,7 @@ use crate::verbs::facility;
 /// keywords `STATCCA`, `STATCCAE` and softcca's `STATMKVP` (master-key verification
 /// patterns) and `STATPROT` (directory protection: `UNBOUND` = master-key registers in clear),
 /// see [`crate::verbs::facility`]. IBM CCA 2.54 "Cryptographic_Facility_Query
-/// (CSUACFQ)" (M254 p. 2-3) and IBM Docs `csuacfq-parameters`.
+/// (CSUACFQ)" (CCA 2.54 p. 2-3) and IBM Docs `csuacfq-parameters`.
 ///
 /// On success `rule_array_count` is set to the number of elements returned and `rule_array`
 /// holds them; `verb_data_length` is set to 0 and `verb_data` is not used.

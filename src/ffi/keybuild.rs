@@ -8,7 +8,7 @@ use crate::verbs::keybuild::{self, BuildRequest, MAX_RULES};
 
 /// Key Token Build: assembles an internal DES key token (skeleton, or with an already wrapped
 /// key under `KEY`) from `key_type` and the rule array; see [`crate::verbs::keybuild`] for the
-/// keywords. IBM CCA 2.54 "Key_Token_Build (CSNBKTB)" (M254 p. 5-70) and IBM Docs
+/// keywords. IBM CCA 2.54 "Key_Token_Build (CSNBKTB)" (CCA 2.54 p. 5-70) and IBM Docs
 /// `wskc_r_ktbparameters`; parameter order of `csulincl.h` (17 parameters: `key_token` and
 /// `key_type` come before `rule_array_count`).
 ///

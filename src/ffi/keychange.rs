@@ -6,7 +6,7 @@ use crate::verbs::keychange;
 
 /// Key Token Change, `RTCMK`: re-enciphers a DES key token, a CKDS record, or every record
 /// matching a label with one `*`, from the old to the current master key; see
-/// [`crate::verbs::keychange`]. IBM CCA 2.54 "Key_Token_Change (CSNBKTC)" (M254 p. 5-74) and
+/// [`crate::verbs::keychange`]. IBM CCA 2.54 "Key_Token_Change (CSNBKTC)" (CCA 2.54 p. 5-74) and
 /// IBM Docs `wskc_r_bktcparameters`.
 ///
 /// # Safety

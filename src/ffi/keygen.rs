@@ -6,7 +6,7 @@ use crate::verbs::keygen::{self, GenerateRequest};
 
 /// Key Generate, operational form: generates a random DES key and returns it wrapped under
 /// the current master key in `generated_key_identifier_1`; see [`crate::verbs::keygen`] for
-/// the accepted keywords. IBM CCA 2.54 "Key_Generate (CSNBKGN)" (M254 p. 5-54) and IBM Docs
+/// the accepted keywords. IBM CCA 2.54 "Key_Generate (CSNBKGN)" (CCA 2.54 p. 5-54) and IBM Docs
 /// `csnbkgn-parameters`. There is no rule array.
 ///
 /// # Safety

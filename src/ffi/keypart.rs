@@ -6,7 +6,7 @@ use crate::verbs::keypart;
 
 /// Key Part Import: loads (`FIRST`), combines (`ADD-PART`, `MIDDLE`, `LAST`) or completes
 /// (`COMPLETE`) a DES key from clear parts; see [`crate::verbs::keypart`]. IBM CCA 2.54
-/// "Key_Part_Import (CSNBKPI)" (M254 p. 5-62) and IBM Docs `wskc_r_kpiparameters`.
+/// "Key_Part_Import (CSNBKPI)" (CCA 2.54 p. 5-62) and IBM Docs `wskc_r_kpiparameters`.
 ///
 /// `key_identifier` is an internal token (updated in place) or the label of a CKDS record
 /// (the record is updated; the caller's field is left as it is).

@@ -1,6 +1,6 @@
 //! C entry points of the key-record verbs: CSNBKRC, CSNBKRW, CSNBKRR, CSNBKRD, CSNBKRL.
 //! Parameter lists: IBM CCA for Linux `csulincl.h` (opencryptoki
-//! `usr/lib/cca_stdll/csulincl.h`), with `int32_t` fullwords (DECISIONS #1).
+//! `usr/lib/cca_stdll/csulincl.h`), with `int32_t` fullwords (docs/decisions.md F1).
 
 use super::args::Fullword;
 use super::{args, coprocessor, guard};

@@ -7,7 +7,7 @@ use crate::verbs::keytest;
 /// Key Test: generates (`GENERATE`) or verifies (`VERIFY`) the verification pattern of a clear
 /// key, an enciphered key (token or label) or a master-key register; see
 /// [`crate::verbs::keytest`] for keywords and methods. IBM CCA 2.54 "Key_Test (CSNBKYT)"
-/// (M254 p. 5-67) and IBM Docs `keys-key-test-csnbkyt`. A VERIFY that does not match returns
+/// (CCA 2.54 p. 5-67) and IBM Docs `keys-key-test-csnbkyt`. A VERIFY that does not match returns
 /// 4/1 and writes nothing.
 ///
 /// # Safety

@@ -1,5 +1,5 @@
 //! C entry points of MAC Generate (CSNBMGN) and MAC Verify (CSNBMVR). Parameter order of
-//! IBM's `csulincl.h` and M254 p=253/256: `key_identifier`, `text_length` and `text` come
+//! IBM's `csulincl.h` and CCA 2.54 p=253/256: `key_identifier`, `text_length` and `text` come
 //! before `rule_array_count`.
 
 use super::args::Fullword;
@@ -94,7 +94,7 @@ unsafe fn write(resp: Response, chain: Option<*mut u8>, mac: Option<*mut u8>) {
 /// under a MAC or DATA key, by ANSI X9.9-1, ANSI X9.19 optional procedure, ISO 16609 TDES-MAC
 /// or the EMV padding rules, in one call (`ONLY`) or in segments (`FIRST`, `MIDDLE`, `LAST`);
 /// see [`crate::verbs::mac`] for keywords, methods and the chaining-vector layout. IBM CCA 2.54
-/// "MAC_Generate (CSNBMGN)" (M254 p=253-255), IBM Docs `csnbmgn-parameters`.
+/// "MAC_Generate (CSNBMGN)" (CCA 2.54 p=253-255), IBM Docs `csnbmgn-parameters`.
 ///
 /// # Safety
 /// `key_identifier`: 64 readable bytes (token or label). `text_length`: 4 readable bytes
@@ -141,12 +141,12 @@ pub unsafe extern "C" fn CSNBMGN(
 /// MAC Verify: recomputes the MAC of `text` as [`CSNBMGN`] would and compares it, in constant
 /// time, with the leftmost 4, 6 or 8 bytes (or 8/9 hexadecimal characters) of `MAC`. A
 /// mismatch returns 4/8004 (ICSF; CCA 4/1). Keys: MAC, MACVER or DATA. IBM CCA 2.54
-/// "MAC_Verify (CSNBMVR)" (M254 p=256-258), IBM Docs `csnbmvr-parameters`, z/OS ICSF APG
+/// "MAC_Verify (CSNBMVR)" (CCA 2.54 p=256-258), IBM Docs `csnbmvr-parameters`, z/OS ICSF APG
 /// `mvr.htm`.
 ///
 /// # Safety
 /// As [`CSNBMGN`], except `MAC`: 9 readable bytes for ONLY and LAST ("nine bytes are always
-/// sent", M254 p=258), never written; not used (may be NULL) for FIRST and MIDDLE.
+/// sent", CCA 2.54 p=258), never written; not used (may be NULL) for FIRST and MIDDLE.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn CSNBMVR(

@@ -1,6 +1,6 @@
 //! The C ABI: the only module with `unsafe` code.
 //!
-//! Every exported verb follows the ICSF calling convention (DECISIONS #1, #2): every parameter
+//! Every exported verb follows the ICSF calling convention (docs/decisions.md F1, F2): every parameter
 //! by reference, integers as `int32_t` fullwords read and written unaligned, `void` return.
 //! Every entry point runs its body through `guard`:
 //!
@@ -82,7 +82,7 @@ pub(crate) unsafe fn guard<W: args::Fullword>(
     };
     trace::call(verb, r, s, error);
     // SAFETY: the caller guarantees rc and rs are NULL or valid for a 4-byte write; NULL ones
-    // are skipped (DECISIONS #10), and write_unaligned allows COBOL's packed fields.
+    // are skipped (docs/decisions.md F10), and write_unaligned allows COBOL's packed fields.
     unsafe {
         args::put_int(rc, r);
         args::put_int(rs, s);

@@ -83,7 +83,7 @@ pub(crate) unsafe fn pin_change_unblock<W: Fullword>(
             let current_length = if method.uses_current_pin() {
                 Some(args::int(current_reference_PIN_key_length)?)
             } else {
-                // DECISIONS #16: the length must be 0 (NULL allowed); the rest is ignored.
+                // docs/decisions.md F16: the length must be 0 (NULL allowed); the rest is ignored.
                 if !current_reference_PIN_key_length.is_null()
                     && args::int(current_reference_PIN_key_length)? != 0
                 {

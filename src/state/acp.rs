@@ -1,5 +1,5 @@
 //! Access control: which access-control points (ACPs) are enabled, like a CCA role
-//! (DECISIONS #11), plus softcca's own settings.
+//! (docs/decisions.md F11), plus softcca's own settings.
 //!
 //! Kept per state directory in `acp.conf`, a plain-text file read again whenever it changes
 //! (size, modification time or inode). One entry per line, `#` starts a comment:
@@ -7,7 +7,7 @@
 //! ```text
 //! X'0290' on              # Diversified Key Generate - DKYGENKY - DALL
 //! 0313 off                # PTR Enhanced PIN Security
-//! derived-key-parity raw  # DECISIONS #6: use card keys without odd-parity adjustment
+//! derived-key-parity raw  # docs/decisions.md F6: use card keys without odd-parity adjustment
 //! ```
 //!
 //! Offsets are hexadecimal, with or without `X'…'` or `0x`. A line that cannot be read makes
@@ -95,7 +95,7 @@ pub mod points {
     /// single-length key falls to one 2^56 search (docs/decisions.md D26).
     pub const DKG_SINGLE_LENGTH: u16 = 0xF001;
 
-    /// Every point above with its default state (DECISIONS #11) and name, in offset order.
+    /// Every point above with its default state (docs/decisions.md F11) and name, in offset order.
     pub const DEFAULTS: &[(u16, bool, &str)] = &[
         (MAC_GENERATE, true, "MAC Generate"),
         (MAC_VERIFY, true, "MAC Verify"),
@@ -162,14 +162,14 @@ pub const ENV_RECHECK_MS: &str = "SOFTCCA_ACP_RECHECK_MS";
 /// Default re-check interval.
 pub const DEFAULT_RECHECK_MS: u64 = 50;
 
-/// The name of the setting for DECISIONS #6.
+/// The name of the setting for docs/decisions.md F6.
 pub const SETTING_PARITY: &str = "derived-key-parity";
 
 /// A parsed access-control configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AcpConfig {
     points: BTreeMap<u16, bool>,
-    /// DECISIONS #6: `true` (default) odd-adjusts the authentication code's key and the card
+    /// docs/decisions.md F6: `true` (default) odd-adjusts the authentication code's key and the card
     /// key before use; `false` uses them raw.
     pub adjust_derived_parity: bool,
 }
@@ -246,7 +246,7 @@ impl AcpConfig {
             ));
         }
         s.push_str(&format!(
-            "# DECISIONS #6: odd = parity-adjust the card keys (pyemv, jPOS, HSM-checked); raw = IBM's text\n{SETTING_PARITY} odd\n"
+            "# docs/decisions.md F6: odd = parity-adjust the card keys (pyemv, jPOS, HSM-checked); raw = IBM's text\n{SETTING_PARITY} odd\n"
         ));
         s
     }

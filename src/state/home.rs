@@ -1,4 +1,4 @@
-//! Where the state directory is (DECISIONS #14) and how it is created.
+//! Where the state directory is (docs/decisions.md F14) and how it is created.
 //!
 //! `SOFTCCA_HOME` when set; otherwise `/var/lib/softcca` when it exists and is writable;
 //! otherwise `$XDG_DATA_HOME/softcca`, or `~/.local/share/softcca`. The state directory itself

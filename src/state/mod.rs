@@ -1,4 +1,4 @@
-//! The coprocessor: one state directory = one "coprocessor" (DECISIONS #14) with its
+//! The coprocessor: one state directory = one "coprocessor" (docs/decisions.md F14) with its
 //! master-key registers, its CKDS and its access-control configuration, plus each thread's
 //! cache of unwrapped keys.
 //!
@@ -179,7 +179,7 @@ impl KeyView<'_> {
     }
 
     /// The first half of key resolution, with the checks that come before any control-vector
-    /// check (DECISIONS #9): label syntax and lookup, token type, version, TVV, key present,
+    /// check (docs/decisions.md F9): label syntax and lookup, token type, version, TVV, key present,
     /// MKVP of the current or old master key. Served from the cache when the key is there.
     /// Notes the old-master-key warning.
     pub fn resolve(&self, id: &[u8; 64], notes: &mut Notes) -> Result<Pending> {
@@ -424,7 +424,7 @@ impl Coprocessor {
         self.dir.path()
     }
 
-    /// The state directory's id (`softcca.id`, DECISIONS #21): 16 random bytes drawn when the
+    /// The state directory's id (`softcca.id`, docs/decisions.md F21): 16 random bytes drawn when the
     /// directory was initialised. `None` only for a read-only directory of a release before
     /// the id.
     pub fn directory_id(&self) -> Option<[u8; 16]> {

@@ -84,7 +84,7 @@ pub fn encrypt(
         return Err(Error::PinFormat);
     }
     // Enhanced PIN Security (X'0313'): a 3621/3624 block formatted with a decimal pad digit
-    // would not decode unambiguously, so it is refused (cca-spec §6.2).
+    // would not decode unambiguously, so it is refused (docs/pin-blocks.md).
     if acp.enabled(points::ENHANCED_PIN_SECURITY)
         && profile.format.uses_pad()
         && profile.pad.is_some_and(|d| d <= 9)

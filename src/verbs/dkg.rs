@@ -1,12 +1,12 @@
 //! Diversified Key Generate (CSNBDKG): the safe core.
 //!
-//! IBM CCA Basic Services Reference 2.54 "Diversified_Key_Generate (CSNBDKG)" (M254
+//! IBM CCA Basic Services Reference 2.54 "Diversified_Key_Generate (CSNBDKG)" (CCA 2.54
 //! p=185-190); IBM Docs, CCA for Linux on IBM Z, `wskc_r_dkg`, `wskc_r_dkgparameters`,
 //! `wskc_r_dkgrequired`; z/OS ICSF APG `dkg.htm` ("The key's parity is adjusted to odd");
 //! control-vector levels: IBM Docs `wskc_t_codecv` ("If the subtype is nonzero, the DKYGENKY
 //! can generate only another DKYGENKY key with the hierarchy level decremented by one. If the
 //! subtype is zero, the DKYGENKY can generate only the final diversified key (a non-DKYGENKY
-//! key) with the key type specified by the usage bits"); cca-spec §3.
+//! key) with the key type specified by the usage bits"); docs/CSNBDKG.md.
 //!
 //! Rule array: one process keyword, and optionally `WRAP-ECB` (the only wrapping this library
 //! has): `TDES-ENC`, `TDES-DEC`, `TDES-XOR`, `TDESEMV2`, `TDESEMV4`, `SESS-XOR`.
@@ -22,7 +22,7 @@
 //! DMPIN → SECMSG with SMPIN (bit 19); DMKEY → SECMSG with SMKEY (bit 18); DIMP → IMPORTER;
 //! DEXP → EXPORTER; DPVR → PINVER; DALL → any non-DKYGENKY type (and needs ACP X'0290').
 //! TDES-XOR and TDESEMVn are the card-key and session-key derivations of [`crate::derive`],
-//! the same code CSNBPCU runs (card key parity per DECISIONS #6). Every generated key is
+//! the same code CSNBPCU runs (card key parity per docs/decisions.md F6). Every generated key is
 //! odd-parity adjusted; a double-length generating key (and a double-length result) must not
 //! have replicated halves (8/442). `data_decrypting_key_identifier` must be a null token
 //! (8/181): no process takes encrypted data.

@@ -1,9 +1,9 @@
 //! Cryptographic Facility Query (CSUACFQ): the state of the coprocessor as rule-array
 //! elements.
 //!
-//! IBM CCA Basic Services Reference 2.54, "Cryptographic_Facility_Query (CSUACFQ)" (M254
-//! p=73-75, figure 2-3) and IBM Docs, CCA for Linux on IBM Z, `csuacfq-parameters`; research
-//! notes verbs.md §10. Numbers are left-justified characters padded with blanks (`2       `).
+//! IBM CCA Basic Services Reference 2.54, "Cryptographic_Facility_Query (CSUACFQ)" (CCA 2.54
+//! p=73-75, figure 2-3) and IBM Docs, CCA for Linux on IBM Z, `csuacfq-parameters`.
+//! Numbers are left-justified characters padded with blanks (`2       `).
 //!
 //! Rule array in: optional `ADAPTER1` (ignored, as in CCA) and one of
 //!
@@ -14,7 +14,7 @@
 //!   asymmetric NMK, CMK and OMK status, always `1` (softcca has no asymmetric registers);
 //! * `STATMKVP` (softcca's own, 7 elements): 1 NMK status as above, then for the new
 //!   (only when full), current and old register two elements each holding the SHA-1 master-key
-//!   verification pattern (the token MKVP, DECISIONS #13) as 16 upper-case hexadecimal
+//!   verification pattern (the token MKVP, docs/decisions.md F13) as 16 upper-case hexadecimal
 //!   characters; an empty register gives `NONE` and 8 blanks.
 //!
 //! * `STATPROT` (softcca's own, 8 elements): the directory's protection

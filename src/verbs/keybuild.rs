@@ -1,10 +1,9 @@
 //! Key Token Build (CSNBKTB): assembles a 64-byte internal DES key token from a key type and
 //! rule-array keywords, without any cryptographic operation.
 //!
-//! IBM CCA Basic Services Reference 2.54, "Key_Token_Build (CSNBKTB)" pp. 5-70..5-73 (M254
+//! IBM CCA Basic Services Reference 2.54, "Key_Token_Build (CSNBKTB)" pp. 5-70..5-73 (CCA 2.54
 //! p=212-213) and IBM Docs, CCA for Linux on IBM Z, `wskc_r_ktb`, `wskc_r_ktbparameters`,
-//! `wskc_r_ktbformat`. Research notes verbs.md §2 (rule-array page 1 is reconstructed there;
-//! the defaults below are the ones it settles on: INTERNAL, NO-KEY, NO-CV, default length by
+//! `wskc_r_ktbformat`. IBM's rule-array table leaves the defaults implicit; softcca takes INTERNAL, NO-KEY, NO-CV, default length by
 //! key type).
 //!
 //! | group | keywords | default |

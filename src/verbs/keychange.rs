@@ -1,7 +1,7 @@
 //! Key Token Change (CSNBKTC) with `RTCMK`: re-enciphers DES keys to the current master key.
 //!
-//! IBM CCA Basic Services Reference 2.54, "Key_Token_Change (CSNBKTC)" (M254 p=215) and IBM
-//! Docs, CCA for Linux on IBM Z, `wskc_r_bktcparameters`; research notes verbs.md §9.
+//! IBM CCA Basic Services Reference 2.54, "Key_Token_Change (CSNBKTC)" (CCA 2.54 p=215) and IBM
+//! Docs, CCA for Linux on IBM Z, `wskc_r_bktcparameters`.
 //!
 //! `key_identifier` is an internal token (re-enciphered in the caller's buffer), a label (that
 //! CKDS record), or a label pattern with one `*` (every matching record, in one transaction:
@@ -100,7 +100,7 @@ pub fn change(cp: &Coprocessor, rules: &RuleArray, id: &[u8; 64]) -> Result<Opti
 fn exact(cp: &Coprocessor, label: &Label) -> Result<()> {
     let mut unchanged = false;
     let result = cp.ckds().update(label, |stored| {
-        // Check the token before access control (DECISIONS #9), then process.
+        // Check the token before access control (docs/decisions.md F9), then process.
         if stored[0] == token::INTERNAL {
             let t = InternalToken::parse(stored)?;
             if t.has_key() {

@@ -1,9 +1,8 @@
 //! Key Generate (CSNBKGN) for operational (`OP`) keys: a random DES key wrapped under the
 //! current master key.
 //!
-//! IBM CCA Basic Services Reference 2.54, "Key_Generate (CSNBKGN)" (M254 p=196-199) and IBM
-//! Docs, CCA for Linux on IBM Z, `wskc_r_kgnformat`, `csnbkgn-parameters`; research notes
-//! verbs.md §4.
+//! IBM CCA Basic Services Reference 2.54, "Key_Generate (CSNBKGN)" (CCA 2.54 p=196-199) and IBM
+//! Docs, CCA for Linux on IBM Z, `wskc_r_kgnformat`, `csnbkgn-parameters`.
 //!
 //! * `key_form`: `OP` only; the import/export forms (`IM`, `EX`, `OPIM`, …) need KEKs this
 //!   library does not have: 8/41.

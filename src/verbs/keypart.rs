@@ -1,9 +1,8 @@
 //! Key Part Import (CSNBKPI): builds a DES key from clear parts, XOR-ed together under the
 //! protection of the master key.
 //!
-//! IBM CCA Basic Services Reference 2.54, "Key_Part_Import (CSNBKPI)" (M254 p=204-206) and IBM
-//! Docs, CCA for Linux on IBM Z, `wskc_r_kpiparameters`, `wskc_r_kpirequired`; research notes
-//! verbs.md §3.
+//! IBM CCA Basic Services Reference 2.54, "Key_Part_Import (CSNBKPI)" (CCA 2.54 p=204-206) and IBM
+//! Docs, CCA for Linux on IBM Z, `wskc_r_kpiparameters`, `wskc_r_kpirequired`.
 //!
 //! * `FIRST` (ACP X'001B'): the key becomes the first part; the token's key is ignored.
 //! * `ADD-PART` (X'0278') and `MIDDLE` (X'001C'): the part is XOR-ed into the key; the

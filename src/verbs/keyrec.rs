@@ -3,7 +3,7 @@
 //!
 //! IBM CCA Basic Services Reference 2.54, chapter 7 "Key-storage verbs" (pp. 7-1..7-40) and
 //! IBM Docs "CCA for Linux on IBM Z", `wskc_r_krc`, `wskc_r_krw`, `wskc_r_krr`, `wskc_r_krd`,
-//! `wskc_key_rec_list`. Labels follow DECISIONS #5; a new record holds a null key token.
+//! `wskc_key_rec_list`. Labels follow docs/decisions.md F5; a new record holds a null key token.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -97,7 +97,7 @@ pub const ENV_LIST_DIR: &str = "CSUDESLD";
 
 /// CSNBKRL: writes a key-record-list file for the records matching `pattern` and returns its
 /// name. Files are `KYRLTnnn.LST` in `$CSUDESLD`, else `<state>/deslist/`; `nnn` runs 001..999
-/// and wraps; the next index is kept in `kreclist.dat` beside them. Record layout: M254
+/// and wraps; the next index is kept in `kreclist.dat` beside them. Record layout: CCA 2.54
 /// pp. 7-35..7-37 (154-byte header and detail records, CR/LF separated halves). No match
 /// gives a file with zero detail records and 0/0.
 pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {

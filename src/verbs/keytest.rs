@@ -1,10 +1,9 @@
 //! Key Test (CSNBKYT): generates or verifies a verification pattern of a key, a key part or
 //! a master-key register.
 //!
-//! IBM CCA Basic Services Reference 2.54, "Key_Test (CSNBKYT)" (M254 p=209-210) and
-//! "Cryptographic key-verification techniques" (M254 p=443); IBM Docs, CCA for Linux on IBM Z,
-//! `keys-key-test-csnbkyt`, `wskc_r_kytparameters`, `techniques-cca-des-key-verification`;
-//! research notes verbs.md §5.
+//! IBM CCA Basic Services Reference 2.54, "Key_Test (CSNBKYT)" (CCA 2.54 p=209-210) and
+//! "Cryptographic key-verification techniques" (CCA 2.54 p=443); IBM Docs, CCA for Linux on IBM Z,
+//! `keys-key-test-csnbkyt`, `wskc_r_kytparameters`, `techniques-cca-des-key-verification`.
 //!
 //! Rule array (2 to 4 keywords): `GENERATE` or `VERIFY`; one of `KEY-CLR` (clear key in bytes
 //! 0-7 of `key_identifier`), `KEY-CLRD` (bytes 0-15), `KEY-ENC`, `KEY-ENCD` (token or label;

@@ -1,10 +1,10 @@
 //! MAC Generate (CSNBMGN) and MAC Verify (CSNBMVR): the safe core.
 //!
 //! IBM CCA Basic Services Reference 2.54 "MAC_Generate (CSNBMGN)" and "MAC_Verify (CSNBMVR)"
-//! (M254 p=253-258); IBM Docs, CCA for Linux on IBM Z, `csnbmgn-parameters`,
+//! (CCA 2.54 p=253-258); IBM Docs, CCA for Linux on IBM Z, `csnbmgn-parameters`,
 //! `csnbmvr-parameters`, `wskc_r_mgnrestrictions`, "ANSI X9.9 MAC" (`wskc_c_ansix99mac`),
 //! "ANSI X9.19 Optional Procedure 1 MAC" (`wskc_c_ansix919opm`), "EMV MAC"
-//! (`methods-emv-mac`); z/OS ICSF APG "MAC Verify" (`mvr.htm`); research notes verbs.md §12.
+//! (`methods-emv-mac`); z/OS ICSF APG "MAC Verify" (`mvr.htm`).
 //!
 //! Rule array (0 to 3 keywords, any order, at most one of each group):
 //!
@@ -24,14 +24,14 @@
 //! * `TDES-MAC`: ISO 16609, algorithm 1 with TDES over every block, zero padding;
 //!   double-length key (the only method for a double-length DATA key).
 //!
-//! Key types: CSNBMGN takes MAC and DATA keys, CSNBMVR MAC, MACVER and DATA keys (M254
+//! Key types: CSNBMGN takes MAC and DATA keys, CSNBMVR MAC, MACVER and DATA keys (CCA 2.54
 //! p=253/257; DATAM/DATAMV are not offered by this library). ACPs: X'0010' MAC Generate,
 //! X'0011' MAC Verify. The key must be complete (an incomplete key part, KEY-PART bit on, is
 //! 8/39) and its control vector must give each wrapped part its own half (8/39; equal wrapped
 //! parts 8/442) and the token its authentication code (8/12), so no token can make either
 //! verb compute single DES under one key half or under halves spliced from two keys.
 //!
-//! `text_length` lies in 0 to 32 MiB - 9 (M254 p=253: "less than 32MB - 8 bytes"), else 8/25;
+//! `text_length` lies in 0 to 32 MiB - 9 (CCA 2.54 p=253: "less than 32MB - 8 bytes"), else 8/25;
 //! a FIRST or MIDDLE segment must have at least 8 bytes (8/60); with zero padding a whole
 //! message of 0 bytes has no MAC (8/25). The MAC is the leftmost 4, 6 or 8 bytes of the last block; `HEX-8` gives the
 //! leftmost 4 bytes as 8 upper-case hexadecimal characters, `HEX-9` as two groups of 4
@@ -74,9 +74,9 @@ use crate::token::KeyUse;
 
 /// Length of the chaining vector.
 pub const CHAINING_VECTOR_LEN: usize = 18;
-/// Length of the MAC field CSNBMVR reads (M254 p=258: "nine bytes are always sent").
+/// Length of the MAC field CSNBMVR reads (CCA 2.54 p=258: "nine bytes are always sent").
 pub const VERIFY_MAC_LEN: usize = 9;
-/// Largest `text_length`, 33,554,423 (M254 p=253: "less than 32MB - 8 bytes").
+/// Largest `text_length`, 33,554,423 (CCA 2.54 p=253: "less than 32MB - 8 bytes").
 pub const MAX_TEXT: usize = 32 * 1024 * 1024 - 9;
 /// Most keywords in the rule array.
 pub const MAX_RULES: usize = 3;

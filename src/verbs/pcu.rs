@@ -2,18 +2,18 @@
 //!
 //! IBM z/OS ICSF Application Programmer's Guide "PIN Change/Unblock (CSNBPCU and CSNEPCU)"
 //! (the seed `003_b585a51e8a5145a7.txt`), IBM CCA for Linux `wskc_r_pcu*`, and the appendix
-//! "Visa and EMV-related smart card formats and processes" (cca-spec §1-§2, §6-§7).
+//! "Visa and EMV-related smart card formats and processes" (docs/CSNBPCU.md).
 //!
-//! Checks run in the order of DECISIONS #9: rule array; lengths; key identifiers (resolve,
+//! Checks run in the order of docs/decisions.md F9: rule array; lengths; key identifiers (resolve,
 //! parse, TVV, MKVP); control vectors and MDK halves; the access-control points the key
 //! types call for; PIN profiles and PAN data; PIN recovery; then the computation:
 //!
-//! 1. A = rightmost 4 bytes of E_MAC-MDK(D\[0:8\]) (odd-adjusted first, DECISIONS #6);
-//! 2. IK = TDES-ENC of D under the ENC-MDK (odd-adjusted, DECISIONS #6);
-//! 3. SK = TDES-XOR(IK, ATC) or the EMV2000 tree (b = 2, H = 16 / b = 4, H = 8, DECISIONS #7);
+//! 1. A = rightmost 4 bytes of E_MAC-MDK(D\[0:8\]) (odd-adjusted first, docs/decisions.md F6);
+//! 2. IK = TDES-ENC of D under the ENC-MDK (odd-adjusted, docs/decisions.md F6);
+//! 3. SK = TDES-XOR(IK, ATC) or the EMV2000 tree (b = 2, H = 16 / b = 4, H = 8, docs/decisions.md F7);
 //! 4. PB = (00000000‖A) ⊕ (0 L P…P F…F) ⊕ (current PIN, 0-filled);
 //! 5. VISAPCU1/2: E_SK(08‖PB‖80 00 00 00 00 00 00), 16 bytes, ECB; AMEXPCU1/2: E_SK(PB),
-//!    8 bytes (DECISIONS #8, unverified against IBM hardware).
+//!    8 bytes (docs/decisions.md F8, unverified against IBM hardware).
 
 use zeroize::Zeroizing;
 
@@ -386,7 +386,7 @@ pub fn process(cp: &Coprocessor, req: &Request, notes: &mut Notes) -> Result<Res
     ))
 }
 
-/// The computation below all checks: derivations, PIN block, encryption (cca-spec §2 steps
+/// The computation below all checks: derivations, PIN block, encryption (docs/CSNBPCU.md steps
 /// 4-8). Public so that known-answer tests whose keys CSNBPCU must refuse (jPOS's replicated
 /// halves) can still check the arithmetic.
 #[allow(clippy::too_many_arguments)]
@@ -423,7 +423,7 @@ pub fn compute(
     Response { message, len }
 }
 
-/// PB = (00000000‖A) ⊕ (0 L P…P F…F) ⊕ (current PIN left-aligned, 0-filled) (cca-spec §2
+/// PB = (00000000‖A) ⊕ (0 L P…P F…F) ⊕ (current PIN left-aligned, 0-filled) (docs/CSNBPCU.md
 /// step 7; Visa/Thales formats 41 and 42).
 pub fn vis_pin_block(a: &[u8; 4], new_pin: &Pin, current_pin: Option<&Pin>) -> [u8; 8] {
     let mut nib = Zeroizing::new([0u8; 16]);

@@ -274,7 +274,7 @@ pub fn des_encrypt(key: &[u8], block: &[u8; 8]) -> [u8; 8] {
     b.into()
 }
 
-/// WRAP-ECB with the `des` crate (DECISIONS #13): part `x` under master key ⊕ CV half, EDE3.
+/// WRAP-ECB with the `des` crate (docs/decisions.md F13): part `x` under master key ⊕ CV half, EDE3.
 pub fn wrap_independently(half: &[u8], x: &[u8]) -> [u8; 8] {
     let mk = hex(TEST_MK);
     let k: Vec<u8> = mk

@@ -82,7 +82,6 @@ pub fn label(s: &str) -> [u8; 64] {
     f
 }
 
-/// A fresh, empty state directory under the system temp dir.
 pub mod c_build;
 pub mod child;
 pub mod key_slots;
@@ -90,19 +89,52 @@ pub mod pcu_call;
 pub mod seccomp;
 pub mod verbs;
 
+/// A fresh, empty state directory (not created yet) for `tag` and the calling thread.
+///
+/// It lies in this test process's scratch root, `$TMPDIR/softcca-test-<pid>` (mode 0711: others
+/// may pass through it, as the tests that run a child as an unprivileged user need, not list it),
+/// which is removed when the process exits: the tests leave no state directories behind.
 pub fn temp_state(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "softcca-test-{tag}-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+    let d = scratch_root().join(format!("{tag}-{:?}", std::thread::current().id()));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
 
+static SCRATCH_ROOT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+static SCRATCH_OWNER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The process's scratch root, created on first use, with an `atexit` handler that removes it.
+fn scratch_root() -> &'static std::path::Path {
+    SCRATCH_ROOT.get_or_init(|| {
+        use std::os::unix::fs::DirBuilderExt;
+        let pid = std::process::id();
+        let root = std::env::temp_dir().join(format!("softcca-test-{pid}"));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::DirBuilder::new()
+            .mode(0o711)
+            .create(&root)
+            .unwrap_or_else(|e| panic!("scratch root {}: {e}", root.display()));
+        SCRATCH_OWNER.store(pid, std::sync::atomic::Ordering::SeqCst);
+        // SAFETY: registers a plain `extern "C" fn()`; libc calls it once, at exit().
+        unsafe { libc::atexit(remove_scratch_root) };
+        root
+    })
+}
+
+/// Runs at exit(): removes the scratch root, only in the process that made it (a forked
+/// child that calls exit() must not remove its parent's directories).
+extern "C" fn remove_scratch_root() {
+    if SCRATCH_OWNER.load(std::sync::atomic::Ordering::SeqCst) != std::process::id() {
+        return;
+    }
+    if let Some(root) = SCRATCH_ROOT.get() {
+        let _ = std::fs::remove_dir_all(root);
+    }
+}
+
 // ---- Helpers for the key-verb tests (tests/keys_*.rs) ----
 
-/// The cca-spec §9 test master key and its MKVP (tests/data/mkvp.txt `s9-test-mk`).
+/// The test master key of tests/vectors/README.md and its MKVP (tests/data/mkvp.txt `s9-test-mk`).
 pub const S9_MK: &str = "0123456789ABCDEF23456789ABCDEF01456789ABCDEF0123";
 pub const S9_MKVP: &str = "23FB12BC983BE87A";
 
@@ -231,6 +263,42 @@ pub fn ktb(
     ((rc, rs), out)
 }
 
+/// CSUACFQ with `words`: (rc, rs, the 12 eight-byte elements of a 96-byte rule array that
+/// starts as `#`s); the caller's `count` and `vdl` are passed through.
+pub fn cfq_raw(count: *mut i32, words: &[&str], vdl: *mut i32) -> (i32, i32, Vec<String>) {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut ra = [b'#'; 96];
+    let r = rules(words);
+    ra[..r.len()].copy_from_slice(&r);
+    unsafe {
+        softcca::ffi::facility::CSUACFQ(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            count,
+            ra.as_mut_ptr(),
+            vdl,
+            std::ptr::null_mut(),
+        )
+    };
+    let elements = ra
+        .chunks(8)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    (rc, rs, elements)
+}
+
+/// CSUACFQ with `words`, asserting 0/0 and verb_data_length 0: the elements returned.
+pub fn cfq(words: &[&str]) -> Vec<String> {
+    let mut n = words.len() as i32;
+    let mut vdl = 99;
+    let (rc, rs, e) = cfq_raw(&mut n, words, &mut vdl);
+    assert_eq!((rc, rs), (0, 0), "{words:?}");
+    assert_eq!(vdl, 0);
+    e[..n as usize].to_vec()
+}
+
 /// A CSNBKTB skeleton (asserts 0/0).
 pub fn skeleton(key_type: &str, words: &[&str]) -> [u8; 64] {
     let (codes, out) = ktb(key_type, words, &[0; 16], &[0; 16], &[0; 8]);
@@ -293,29 +361,4 @@ pub fn krr_codes(label_field: &[u8; 64]) -> ((i32, i32), [u8; 64]) {
         )
     };
     ((rc, rs), t)
-}
-
-/// (rc, rs, count out, elements out as strings, verb_data_length out).
-pub fn cfq_raw(count: *mut i32, words: &[&str], vdl: *mut i32) -> (i32, i32, Vec<String>) {
-    let (mut rc, mut rs) = (-1, -1);
-    let mut ra = [b'#'; 96];
-    let r = rules(words);
-    ra[..r.len()].copy_from_slice(&r);
-    unsafe {
-        softcca::ffi::facility::CSUACFQ(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            count,
-            ra.as_mut_ptr(),
-            vdl,
-            std::ptr::null_mut(),
-        )
-    };
-    let elements = ra
-        .chunks(8)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect();
-    (rc, rs, elements)
 }

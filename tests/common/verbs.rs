@@ -7,7 +7,7 @@ use softcca::crypto::ClearKey;
 use softcca::cv::ControlVector;
 use softcca::token::InternalToken;
 
-/// The test master key of cca-spec §9 (MKVP 23FB12BC983BE87A).
+/// The test master key of tests/vectors/README.md (MKVP 23FB12BC983BE87A).
 pub const TEST_MK: &str = super::S9_MK;
 
 static INIT: Once = Once::new();

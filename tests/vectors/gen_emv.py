@@ -171,7 +171,7 @@ def gen_dkg():
             "key: the generated key, odd parity (CCA: 'The key's parity is adjusted to odd')",
         ],
         notes=[
-            "TDES-XOR and TDESEMVn use the odd-parity card key (DECISIONS #6); pyemv returns "
+            "TDES-XOR and TDESEMVn use the odd-parity card key (docs/decisions.md F6); pyemv returns "
             "odd-parity session keys, as CSNBDKG does.",
             "Random keys and data: random.Random(707); MDK halves distinct.",
         ],

@@ -4,7 +4,7 @@
 Writes tests/data/kyt.txt (same format as the gen.py files). Independent of softcca's Rust
 code: DES comes from the `cryptography` package (TripleDES with K|K|K = single DES, ECB).
 The algorithm is CCA's text (IBM CCA Basic Services Reference 2.54 p. 443; IBM Docs
-"CCA DES key verification algorithm"), research notes verbs.md §5:
+"CCA DES key verification algorithm"):
 
     KKR' = KKR xor RN;  X1 = DES_{4545454545454545}(KKL);  K2 = X1 xor KKL
     VP   = DES_{K2}(KKR') xor KKR'            (KKR = 0 for a single-length key)

@@ -1,28 +1,29 @@
 """Clean-room reference model for the parts of softcca that no published
 library covers.
 
-Written from /work/shared/spec/cca-spec.md and DECISIONS.md only -- NOT from
-softcca's Rust code (DECISIONS #17). Where pyemv/psec cover the same thing,
+Written from IBM's published layouts (docs/tokens.md, docs/pin-blocks.md,
+docs/CSNBPCU.md) and docs/decisions.md only -- NOT from
+softcca's Rust code (docs/decisions.md F17). Where pyemv/psec cover the same thing,
 gen.py cross-checks this model against them.
 
 Contents
   * DES helpers over `cryptography` (single = EDE3 with K|K|K, double = EDE2).
-  * PIN-block formats of cca-spec §6.2 that neither pyemv nor psec implement:
+  * PIN-block formats of docs/pin-blocks.md that neither pyemv nor psec implement:
     ISO-1, VISA-2, VISA-3, VISA-4, 3621, 3624, ECI-2, ECI-3, ECI-4, 4704-EPP.
     ISO-0/2/3 are also implemented here, but only to cross-check psec.
     encode_pinblock() builds a clear block from the PIN plus caller-chosen
     (deterministic) fill / pad / sequence; decode_pinblock() applies the
-    consistency checks listed in cca-spec §6.2 and §1.4 and raises
+    consistency checks listed in docs/pin-blocks.md and docs/codes.md and raises
     PinBlockError on any violation. cpe_template() gives the block Clear PIN
     Encrypt must produce, its random nibbles as classes (r any hex, a A-F,
     d decimal).
-  * The CSNBPCU computation of cca-spec §2 (auth code, card key, TDES-XOR and
+  * The CSNBPCU computation of docs/CSNBPCU.md (auth code, card key, TDES-XOR and
     EMV2000-tree session keys, VIS PIN block, VISA framing) -- a second,
     independent implementation used to cross-check pyemv.
-  * AMEXPCU1/AMEXPCU2 output per DECISIONS #8 (UNVERIFIED against IBM
+  * AMEXPCU1/AMEXPCU2 output per docs/decisions.md F8 (UNVERIFIED against IBM
     hardware: no public source gives the layout).
-  * CCA internal DES key tokens, WRAP-ECB, TVV and MKVP per cca-spec §5.1 and
-    DECISIONS #13, and softcca's token authentication code in bytes 48-55
+  * CCA internal DES key tokens, WRAP-ECB, TVV and MKVP per docs/tokens.md and
+    docs/decisions.md F13, and softcca's token authentication code in bytes 48-55
     (written from the design in docs/decisions.md D25: HMAC-SHA-256 with
     Python's hmac/hashlib, not from the Rust code).
 """
@@ -81,26 +82,26 @@ def xor(a: bytes, b: bytes) -> bytes:
 
 
 def odd_parity(key: bytes) -> bytes:
-    # cca-spec §2 notation: odd(k) flips bit 0 of every byte with even parity.
+    # docs/CSNBPCU.md notation: odd(k) flips bit 0 of every byte with even parity.
     return bytes(b ^ 1 if bin(b).count("1") % 2 == 0 else b for b in key)
 
 
 # ---------------------------------------------------------------------------
-# PIN-block formats (cca-spec §6.2 table; §6.1 for the pad digit)
+# PIN-block formats (docs/pin-blocks.md table; docs/pin-blocks.md for the pad digit)
 # ---------------------------------------------------------------------------
 
 class PinBlockError(ValueError):
-    """Clear PIN block fails a consistency check (cca-spec §1.4: 8/407)."""
+    """Clear PIN block fails a consistency check (docs/codes.md: 8/407)."""
 
 
 FORMATS = ["ISO-0", "ISO-1", "ISO-2", "ISO-3", "VISA-2", "VISA-3", "VISA-4",
            "3621", "3624", "ECI-2", "ECI-3", "ECI-4", "4704-EPP"]
-# Formats that XOR the 12-digit PAN data (cca-spec §6.2; DECISIONS #16).
+# Formats that XOR the 12-digit PAN data (docs/pin-blocks.md; docs/decisions.md F16).
 PAN_FORMATS = {"ISO-0", "ISO-3", "VISA-4"}
-# Formats whose *input* profile pad digit is significant (cca-spec §6.1:
+# Formats whose *input* profile pad digit is significant (docs/pin-blocks.md:
 # "Input-profile pad digit used only for 3621/3624").
 PAD_FORMATS = {"3621", "3624"}
-# PIN length limits used for the vectors (cca-spec §6.2 and §2 step 3: the
+# PIN length limits used for the vectors (docs/pin-blocks.md and docs/CSNBPCU.md "Processing" step 3: the
 # verb supports 4..12; VISA-2/ECI-3 have L=4..6; ECI-2 is exactly 4 digits).
 PIN_LIMITS = {f: (4, 12) for f in FORMATS}
 PIN_LIMITS.update({"VISA-2": (4, 6), "ECI-3": (4, 6), "ECI-2": (4, 4)})
@@ -110,7 +111,7 @@ _DEC = "0123456789"
 
 
 def _pan_block(pan12: str) -> bytes:
-    # cca-spec §6.2 ISO-0: "⊕ 0000‖PAN12"; the caller has already selected the
+    # docs/pin-blocks.md ISO-0: "⊕ 0000‖PAN12"; the caller has already selected the
     # 12 digits (rightmost excl. check digit for ISO-0/3, leftmost for VISA-4).
     if len(pan12) != 12 or any(c not in _DEC for c in pan12):
         raise ValueError("PAN data must be 12 decimal digits")
@@ -126,7 +127,7 @@ def _need(s: str, n: int, alphabet: str, what: str) -> str:
 
 def encode_pinblock(fmt: str, pin: str, pan12: str = None, pad: str = None,
                     fill: str = None, seq: str = None) -> bytes:
-    """Build the 8-byte clear PIN block for `fmt` (cca-spec §6.2 table).
+    """Build the 8-byte clear PIN block for `fmt` (docs/pin-blocks.md table).
 
     `fill` is a string of hex nibbles used, in order, for every random /
     pad position (only as many as needed are consumed); `pad` is the profile
@@ -197,10 +198,10 @@ RANDOM_CLASSES = {"r": _HEX, "a": "ABCDEF", "d": _DEC}
 def cpe_template(fmt: str, pin: str, pad: str = None, seq: str = None) -> str:
     """The 16-nibble clear block Clear PIN Encrypt must produce, before the PAN XOR.
 
-    From the layouts of cca-spec §6.2 with the notation of its heading: R/r random (any hex
+    From the layouts of docs/pin-blocks.md with the notation of its heading: R/r random (any hex
     digit) -> "r"; ISO-3's fill "random X'A'-X'F'" -> "a"; VISA-2's D "decimal pad" -> the
     profile's pad digit when it is decimal, else random decimal "d"; F and f -> "F"; z -> "0";
-    x/X (3621, 3624, and VISA-3's "any pad") -> the profile's pad digit (§6.1), X'F' for VISA-3
+    x/X (3621, 3624, and VISA-3's "any pad") -> the profile's pad digit (docs/pin-blocks.md), X'F' for VISA-3
     when the profile has none; S -> the sequence number's decimal digits.
     """
     n = len(pin)
@@ -240,10 +241,10 @@ def decode_pinblock(fmt: str, block: bytes, pan12: str = None, pad: str = None,
                     check_iso_digits: bool = True) -> str:
     """Recover the PIN from a clear block or raise PinBlockError.
 
-    Checks (cca-spec §6.2 extraction column, §1.4 "control nibble, fill,
-    non-decimal digits", §2 step 3 "PIN length 4..12"). For ISO formats the
+    Checks (docs/pin-blocks.md extraction column, docs/codes.md "control nibble, fill,
+    non-decimal digits", docs/CSNBPCU.md "Processing" step 3 "PIN length 4..12"). For ISO formats the
     decimal-digit check can be switched off: ACP X'0055' "ISO PIN blocks do
-    not check PIN digits" is ON by default (cca-spec §6.2, DECISIONS #11).
+    not check PIN digits" is ON by default (docs/pin-blocks.md, docs/decisions.md F11).
     """
     if len(block) != 8:
         raise PinBlockError("block must be 8 bytes")
@@ -310,31 +311,31 @@ def decode_pinblock(fmt: str, block: bytes, pan12: str = None, pad: str = None,
 
 
 # ---------------------------------------------------------------------------
-# CSNBPCU computation (cca-spec §2), independent of pyemv
+# CSNBPCU computation (docs/CSNBPCU.md), independent of pyemv
 # ---------------------------------------------------------------------------
 
 def auth_code(mac_mdk: bytes, d: bytes, adjust: bool = True) -> bytes:
-    # §2 step 4: A = rightmost 4 bytes of E_{MAC-MDK}(D[0:8]); DECISIONS #6:
+    # docs/CSNBPCU.md "Processing" step 4: A = rightmost 4 bytes of E_{MAC-MDK}(D[0:8]); docs/decisions.md F6:
     # odd-parity adjusted by default, raw when adjust=False.
     u = tdes_ecb_encrypt(mac_mdk, d[:8])
     return (odd_parity(u) if adjust else u)[4:8]
 
 
 def card_key(enc_mdk: bytes, d: bytes, adjust: bool = True) -> bytes:
-    # §2 step 5: IKL = E(D[0:8]); IKR = E(D[8:16]) if |D|=16 else E(D ⊕ FF..).
+    # docs/CSNBPCU.md "Processing" step 5: IKL = E(D[0:8]); IKR = E(D[8:16]) if |D|=16 else E(D ⊕ FF..).
     left = tdes_ecb_encrypt(enc_mdk, d[:8])
     right = tdes_ecb_encrypt(enc_mdk, d[8:16] if len(d) == 16 else xor(d[:8], b"\xff" * 8))
     ik = left + right
-    return odd_parity(ik) if adjust else ik   # DECISIONS #6
+    return odd_parity(ik) if adjust else ik   # docs/decisions.md F6
 
 
 def sk_tdes_xor(ik: bytes, atc: bytes) -> bytes:
-    # §2 step 6, TDES-XOR: SKL = IKL ⊕ (0..0‖ATC), SKR = IKR ⊕ (0..0‖~ATC).
+    # docs/CSNBPCU.md "Processing" step 6, TDES-XOR: SKL = IKL ⊕ (0..0‖ATC), SKR = IKR ⊕ (0..0‖~ATC).
     return xor(ik[:8], bytes(6) + atc) + xor(ik[8:], bytes(6) + xor(atc, b"\xff\xff"))
 
 
 def sk_emv_tree(ik: bytes, atc: bytes, b: int, h: int, iv: bytes = bytes(16)) -> bytes:
-    # §2 step 6, TDESEMVn (EMV 4.0 Book 2 A1.3); DECISIONS #7 for (b, H).
+    # docs/CSNBPCU.md "Processing" step 6, TDESEMVn (EMV 4.0 Book 2 A1.3); docs/decisions.md F7 for (b, H).
     # Returned without parity adjustment (irrelevant when used as a key).
     def F(x, y, j):
         jb = (j % b).to_bytes(8, "big")
@@ -358,7 +359,7 @@ def sk_emv_tree(ik: bytes, atc: bytes, b: int, h: int, iv: bytes = bytes(16)) ->
 
 
 def vis_pin_block(a: bytes, new_pin: str, cur_pin: str = None) -> bytes:
-    # §2 step 7: PB = (00000000‖A) ⊕ (0 L P..P F..F) ⊕ (current PIN, 0-filled).
+    # docs/CSNBPCU.md "Processing" step 7: PB = (00000000‖A) ⊕ (0 L P..P F..F) ⊕ (current PIN, 0-filled).
     b1 = bytes(4) + a
     b2 = bytes.fromhex("0" + _HEX[len(new_pin)] + new_pin + "F" * (14 - len(new_pin)))
     b3 = bytes.fromhex((cur_pin or "") + "0" * (16 - len(cur_pin or "")))
@@ -366,12 +367,12 @@ def vis_pin_block(a: bytes, new_pin: str, cur_pin: str = None) -> bytes:
 
 
 def visa_message(sk: bytes, pb: bytes) -> bytes:
-    # §2 step 8: OUT = E_SK(08‖PB‖80 00×6), TDES-ECB, 16 bytes.
+    # docs/CSNBPCU.md "Processing" step 8: OUT = E_SK(08‖PB‖80 00×6), TDES-ECB, 16 bytes.
     return tdes_ecb_encrypt(sk, b"\x08" + pb + b"\x80" + bytes(6))
 
 
 def amex_message(sk: bytes, pb: bytes) -> bytes:
-    # DECISIONS #8 (cca-spec §2 step 8 hypothesis H1): the same PIN block as
+    # docs/decisions.md F8 (docs/CSNBPCU.md hypothesis H1): the same PIN block as
     # the Visa methods (AMEXPCU1 with the current PIN, AMEXPCU2 without),
     # TDES-ECB under the session key, 8 bytes, no length byte, no padding.
     # UNVERIFIED against IBM hardware.
@@ -379,11 +380,11 @@ def amex_message(sk: bytes, pb: bytes) -> bytes:
 
 
 # ---------------------------------------------------------------------------
-# Key tokens (cca-spec §5.1, DECISIONS #13)
+# Key tokens (docs/tokens.md, docs/decisions.md F13)
 # ---------------------------------------------------------------------------
 
 def mkvp(mk: bytes) -> bytes:
-    # First 8 bytes of SHA-1(X'01' ‖ MK), always (DECISIONS #13).
+    # First 8 bytes of SHA-1(X'01' ‖ MK), always (docs/decisions.md F13).
     assert len(mk) == 24
     return hashlib.sha1(b"\x01" + mk).digest()[:8]
 
@@ -395,7 +396,7 @@ def tvv(token: bytes) -> bytes:
 
 
 def wrap_ecb(mk: bytes, key: bytes, cv: bytes) -> bytes:
-    # DECISIONS #13: part x -> E_K3(D_K2(E_K1(x))), K1‖K2‖K3 = MK ⊕ (CVhalf×3);
+    # docs/decisions.md F13: part x -> E_K3(D_K2(E_K1(x))), K1‖K2‖K3 = MK ⊕ (CVhalf×3);
     # left part with the left CV half, right part with the right half.
     out = b""
     for i in range(0, len(key), 8):
@@ -418,9 +419,9 @@ def tac(mk: bytes, token: bytes) -> bytes:
 
 def internal_token(mk: bytes, key: bytes, cv: bytes, version: int = 0,
                    byte59: int = 0, flag1: int = 0xC0, authenticated: bool = True) -> bytes:
-    # authenticated=False gives the plain IBM layout (part C slot zero), as cca-spec §9
+    # authenticated=False gives the plain IBM layout (part C slot zero), as tests/vectors/README.md
     # publishes it and as Key Token Build KEY assembles a token from wrapped parts.
-    # cca-spec §5.1 table (offsets below).
+    # docs/tokens.md table (offsets below).
     assert len(key) in (8, 16) and len(cv) == len(key)
     t = bytearray(64)
     t[0] = 0x01                      # internal

@@ -5,7 +5,7 @@ use zeroize::Zeroizing;
 
 use crate::tlv;
 
-/// Mode Maximum Presentation Number: consecutive wrong PINs tolerated (DECISIONS #18).
+/// Mode Maximum Presentation Number: consecutive wrong PINs tolerated (docs/decisions.md F18).
 pub const MMPN: u8 = 6;
 
 /// The manufacturer's data, fixed for the life of a card.
