@@ -185,16 +185,35 @@ static const char *state_directory(void)
     return path;
 }
 
-/* 2. Protection of the state directory: one row per CSUACFQ keyword the library answers.
- * The custody status (bound / unbound, activated) is reported here once CSUACFQ carries it:
- * add its keyword and a line that names the elements. A keyword the library does not know
- * (8/33) is reported as "not reported by this library", not as a failure. */
-static const struct protection_row {
-    const char *keyword;
-    const char *what;
-} PROTECTION[] = {
-    {"STATCCA", "role"},
-};
+/* 2. Protection of the state directory, from CSUACFQ STATPROT (docs/CSUACFQ.md): element 1
+ * UNBOUND or BOUND, 2 the activation (CLEAR, ACTIVE, INACTIVE, NOKEYRNG), 3-4 the SVMK's check
+ * value, 5 the partition (NONE, BOUND), 6 its authorisation (NONE, AUTH, UNAUTH, NOKEYRNG),
+ * 7-8 the partition secret's check value. A bound directory that is not activated is reported,
+ * not failed: its verbs answer 12 until the operators activate it with their cards. */
+static void report_protection(void)
+{
+    char e[9][9];
+    int32_t rc, rs;
+    if (query("STATPROT", e, &rc, &rs) < 8) {
+        fail_codes("Cryptographic Facility Query STATPROT", rc, rs);
+        return;
+    }
+    if (strcmp(e[0], "UNBOUND") == 0) {
+        printf("   protection UNBOUND: UNPROTECTED, the master-key registers are kept in clear in\n"
+               "             masterkey.db, guarded only by the directory's permissions\n"
+               "             (docs/state.md, docs/custody.md)\n");
+    } else {
+        printf("   protection BOUND to a server master key (check value %s%s), %s\n", e[2], e[3],
+               strcmp(e[1], "ACTIVE") == 0     ? "activated"
+               : strcmp(e[1], "NOKEYRNG") == 0 ? "the kernel keyring cannot be reached"
+                                               : "NOT activated (activate it with the operator cards)");
+    }
+    if (strcmp(e[4], "NONE") == 0)
+        printf("   partition none\n");
+    else
+        printf("   partition bound (check value %s%s), %s\n", e[6], e[7],
+               strcmp(e[5], "AUTH") == 0 ? "authorised" : "NOT authorised");
+}
 
 static int report_state(const char *dir, const char *library)
 {
@@ -225,29 +244,8 @@ static int report_state(const char *dir, const char *library)
         }
         return 0;
     }
-    printf("   protection unbound: the master-key registers are kept in clear in masterkey.db,\n"
-           "             protected by the directory's permissions (docs/state.md, docs/security.md)\n");
     if (load(library) == NULL) return 0;
-    for (size_t i = 0; i < sizeof PROTECTION / sizeof PROTECTION[0]; i++) {
-        char e[9][9];
-        int32_t rc, rs;
-        int n = query(PROTECTION[i].keyword, e, &rc, &rs);
-        if (n < 0 && rc == 8 && rs == 33) {
-            printf("   %-9s not reported by this library\n", PROTECTION[i].keyword);
-        } else if (n < 0) {
-            char what[64];
-            snprintf(what, sizeof what, "Cryptographic Facility Query %s", PROTECTION[i].keyword);
-            fail_codes(what, rc, rs);
-        } else if (strcmp(PROTECTION[i].keyword, "STATCCA") == 0) {
-            printf("   %-9s %s (CSUACFQ STATCCA element 6)\n", PROTECTION[i].what, e[5]);
-        } else {
-            printf("   %-9s", PROTECTION[i].what);
-            for (int j = 0; j < n; j++) printf(" %s", e[j]);
-            printf("\n");
-        }
-    }
-    printf("   custody   bound/unbound and activated: not reported by this library's "
-           "CSUACFQ\n");
+    report_protection();
     return 1;
 }
 
@@ -258,6 +256,10 @@ static void report_registers(void)
     int32_t rc, rs;
     printf("3. master-key registers\n");
     if (query("STATCCA", e, &rc, &rs) < 6 || query("STATMKVP", v, &rc, &rs) < 7) {
+        if (rc == 12 && rs == 0xF270) {
+            printf("   not readable: the directory is bound and not activated (12/X'F270')\n");
+            return;
+        }
         fail_codes("Cryptographic Facility Query STATCCA/STATMKVP", rc, rs);
         return;
     }

@@ -181,7 +181,7 @@ for r in new current old; do
 done
 grep -Eq "points    [0-9]+ on, [0-9]+ off; X'00BC' \(CSNBPCU with OPINENC\) off" "$work/ivp.out" \
   || { cat "$work/ivp.out"; fail "softcca-ivp acp.conf"; }
-grep -q "protection unbound" "$work/ivp.out" || fail "softcca-ivp protection"
+grep -q "protection UNBOUND: UNPROTECTED" "$work/ivp.out" || fail "softcca-ivp protection"
 # A used state directory: the C sample's, with a current master key and acp.conf.
 s=$(state)
 SOFTCCA_HOME=$s LD_LIBRARY_PATH=$prefix/lib "$work/keys_demo" > /dev/null
