@@ -281,3 +281,44 @@ fn csuadact_reaches_a_running_process_that_only_generates_keys() {
     cleanup(&home);
     assert_eq!(codes, [OK, OK, OK, NOT_ACTIVE], "{err}");
 }
+
+/// Finding R5: docs/directory-protection.md says a deactivation (CSUADACT) reaches every
+/// process "on its next call" through `softcca.gen`. A running process keeps the mapping of
+/// the file it opened; once the file is replaced (deleted and recreated by the next opening,
+/// or restored from a backup by a tool that renames into place) a deactivation moves the
+/// counter of the new file only, and the running process serves on until its revalidation
+/// (`SOFTCCA_REVALIDATE_MS`, up to one hour; never for CSNBKGN, finding R1).
+#[test]
+#[ignore = "finding R5: a replaced softcca.gen detaches running processes from deactivation"]
+fn r5_a_replaced_counters_file_does_not_hide_a_deactivation() {
+    let home = prepared("rev-r5");
+    assert_eq!(run(&home, "bind S").0, [OK]);
+    let go = home.with_extension("go");
+    let warm = home.with_extension("warm");
+    let a = child::command(
+        &home,
+        &format!(
+            "pcu MDK.A; touch {}; wait {}; pcu MDK.A",
+            warm.display(),
+            go.display()
+        ),
+        &[],
+    )
+    .env("SOFTCCA_REVALIDATE_MS", "3600000")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    while !warm.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::fs::remove_file(home.join("softcca.gen")).unwrap();
+    assert_eq!(run(&home, "csuadact").0, [OK]);
+    std::fs::write(&go, b"").unwrap();
+    let out = a.wait_with_output().unwrap();
+    let (codes, err) = child::parse(&out.stdout, &out.stderr);
+    let _ = std::fs::remove_file(&go);
+    let _ = std::fs::remove_file(&warm);
+    cleanup(&home);
+    assert_eq!(codes, [OK, OK, OK, NOT_ACTIVE], "{err}");
+}
