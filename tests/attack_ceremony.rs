@@ -10,8 +10,9 @@
 #[path = "common/vcards.rs"]
 mod vcards;
 
+use softcca::custody::{Secret, SecretKind, check_value};
 use softcca::ffi::set::{CSUCCST, CSUCSST, CSUCSVK};
-use vcards::{Borrowed, name_field};
+use vcards::{Borrowed, name_field, on_card, pcsc, pin};
 
 const LEN: usize = 4096;
 const PIN: &str = "12345678";
@@ -58,8 +59,8 @@ fn call(copy: bool, step: &str, buf: &mut [u8; LEN], reader: &str, m: i32, n: i3
     (rc, rs)
 }
 
-/// Set Status of the card in `reader`: (state, kind, set id, M, N).
-fn status(reader: &str) -> (String, String, String, String, String) {
+/// Set Status of the card in `reader`: (state, kind, set id, M, N, check value).
+fn status(reader: &str) -> (String, String, String, String, String, String) {
     let (mut rc, mut rs) = (-1, -1);
     let mut count = 0;
     let mut name = name_field(reader);
@@ -81,7 +82,14 @@ fn status(reader: &str) -> (String, String, String, String, String) {
     };
     assert_eq!((rc, rs), (0, 0), "CSUCSST {reader}");
     let t = |a: usize, b: usize| String::from_utf8_lossy(&out[a..b]).trim().to_string();
-    (t(0, 8), t(8, 16), t(16, 48), t(48, 51), t(51, 54))
+    (
+        t(0, 8),
+        t(8, 16),
+        t(16, 48),
+        t(48, 51),
+        t(51, 54),
+        t(60, 76),
+    )
 }
 
 #[test]
@@ -101,7 +109,7 @@ fn r6_a_copy_set_read_buffer_cannot_be_replayed_to_mint_a_second_set() {
     let mut buf = Box::new([0u8; LEN]);
     assert_eq!(call(false, "FIRST", &mut buf, r[0], 2, 2), (0, 0));
     assert_eq!(call(false, "NEXT", &mut buf, r[1], 0, 0), (0, 0));
-    let source_id = status(r[0]).2;
+    let (_, _, source_id, _, _, source_cv) = status(r[0]);
 
     // A legitimate Copy Set to a whole SVMK on card 2 (custodians 0 and 1 present once).
     let mut copy = Box::new([0u8; LEN]);
@@ -116,15 +124,30 @@ fn r6_a_copy_set_read_buffer_cannot_be_replayed_to_mint_a_second_set() {
     let mut replay = read_one;
     let replayed = call(true, "NEXT", &mut replay, r[1], 0, 0);
     let mut minted = None;
+    let mut stolen = false;
     if replayed == (0, 0) && call(true, "NEXT", &mut replay, r[3], 0, 0) == (0, 0) {
         minted = Some(status(r[3]));
+        // Card 3 is the attacker's (its PIN is known): it now holds the whole SVMK.
+        let content = on_card(&pcsc(), &cards[3].card, |k| {
+            k.verify(&pin(PIN))?;
+            k.content()
+        })
+        .unwrap();
+        let mut svmk = Secret::zeroed();
+        svmk.as_bytes_mut().copy_from_slice(content.secret());
+        let cv: String = check_value(&svmk, SecretKind::ServerMasterKey)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        stolen = cv == source_cv;
     }
     drop(cards);
     let _ = std::fs::remove_dir_all(&home);
     assert_ne!(source_id, first.2);
     assert_eq!(
-        (replayed, minted),
-        ((8, 0xF222), None),
-        "a replayed READ buffer minted another whole SVMK card"
+        (replayed, minted, stolen),
+        ((8, 0xF222), None, false),
+        "a replayed READ buffer minted another whole SVMK card (stolen: the attacker's card \
+         holds the SVMK of the source set's check value)"
     );
 }
