@@ -727,8 +727,14 @@ fn trace_shows_codes_and_never_a_pin() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("softcca: ")).collect();
+    // The first line of a process's trace says whether its state directory (here a fresh,
+    // unbound one: the card verbs write their audit records there) is protected.
+    assert!(
+        lines[0].starts_with("softcca: state directory ") && lines[0].contains("UNPROTECTED"),
+        "{lines:?}"
+    );
     assert_eq!(
-        lines,
+        lines[1..],
         [
             "softcca: CSUCGLB rc=0 rs=0",
             "softcca: CSUCCPN rc=8 rs=61697 (the card PIN is not 8 digits after mapping)",
