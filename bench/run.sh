@@ -34,3 +34,17 @@ b1=$(awk '$1=="softcca-bound" && $2=="TDES-XOR" {print $5}' <<<"$bound")
 bn=$(awk '$1=="softcca-bound" && $2=="TDES-XOR" {print $9}' <<<"$bound")
 awk -v u1="$u1" -v b1="$b1" -v bn="$bn" \
   'BEGIN { printf "Bound+active+authorised TDES-XOR: %.1f %% of unbound on one thread, scaling %.2fx\n", 100*b1/u1, bn/b1 }'
+
+# Operator cards: Inspect and a PIN verify through pcscd and our virtual card (targets: Inspect
+# under 20 ms, a PIN verify under 10 ms), and the same APDUs without TCP_QUICKACK (about 50 ms
+# each): tests/card_pcsc.rs measures and prints them (no timed assertion), under its own pcscd
+# and virtual cards (scripts/virtual-cards.sh stops what it started).
+echo
+echo "Operator cards (pcscd + virtual card, debug build of the card client; targets: Inspect < 20 ms,"
+echo "PIN verify < 10 ms):"
+cargo build --quiet -p softcca-vcard
+rm -rf target/vcards-bench
+VCARDS_DIR=target/vcards-bench \
+  bash scripts/virtual-cards.sh run 9 cargo test --quiet --test card_pcsc -- \
+  --exact inspect_through_pcscd_and_latency latency_without_quickack --nocapture --test-threads=1 2>&1 \
+  | grep -oE 'latency .*' | sed 's/^/  /'
