@@ -315,7 +315,7 @@ pub fn process(cp: &Coprocessor, req: &Request, notes: &mut Notes) -> Result<Res
         Some(c) => Some(view.resolve(&c.key, notes)?),
         None => None,
     };
-    // The partition's authorisation (DECISIONS #22), once the keys resolved: a deactivated
+    // The partition's authorisation (docs/decisions.md F22), once the keys resolved: a deactivated
     // directory reports 12 first.
     cp.require_authorised()?;
     // Control vectors of all four, then the master keys' halves.
