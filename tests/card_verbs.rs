@@ -727,6 +727,13 @@ fn trace_shows_codes_and_never_a_pin() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("softcca: ")).collect();
+    // The card verbs open the state directory for the audit log, so the process's first line
+    // is the warning that it is not bound to an SVMK (docs/custody.md §7.1).
+    let (first, lines) = lines.split_first().expect("no trace at all");
+    assert!(
+        first.starts_with("softcca: state directory ") && first.contains("is UNPROTECTED"),
+        "{first}"
+    );
     assert_eq!(
         lines,
         [

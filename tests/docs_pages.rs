@@ -149,7 +149,7 @@ fn nothing_cites_a_file_outside_the_repository() {
 /// `.txt`), which are not in the repository.
 fn names_a_seed_file(line: &str) -> bool {
     line.match_indices(".txt").any(|(pos, _)| {
-        let name = line[..pos].as_bytes();
+        let name = &line.as_bytes()[..pos];
         name.len() >= 20 && {
             let name = &name[name.len() - 20..];
             name[..3].iter().all(u8::is_ascii_digit)
