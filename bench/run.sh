@@ -13,7 +13,7 @@ if ! "$venv/bin/python" -c 'import pyemv, psec' 2>/dev/null; then
 fi
 ours=$(./target/release/examples/bench_pcu "$secs")
 # The same work on a bound, activated and authorised directory (activation and authorisation
-# checked on every call; docs/directory-protection.md).
+# checked on every call; docs/custody.md).
 bound=$(./target/release/examples/bench_pcu "$secs" TDES-XOR bound)
 peer=$("$venv/bin/python" bench/pyemv_pcu.py "$secs")
 echo "$ours"

@@ -5,7 +5,7 @@
 //! Usage: bench_pcu [seconds-per-run] (default 3) [algorithm] [bound]
 //!
 //! With `bound` the state directory is bound to an SVMK, activated, bound to a partition and
-//! authorised before the runs (docs/directory-protection.md): the figures then include the
+//! authorised before the runs (docs/custody.md): the figures then include the
 //! activation and authorisation checks of every call.
 
 use std::sync::Arc;

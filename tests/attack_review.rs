@@ -127,7 +127,7 @@ fn edit_registers(home: &Path, sql: &str) {
     db.execute_batch(sql).unwrap();
 }
 
-/// Finding R1: docs/directory-protection.md says a key revoked outside softcca (`keyctl
+/// Finding R1: docs/custody.md says a key revoked outside softcca (`keyctl
 /// revoke`) reaches running processes within `SOFTCCA_REVALIDATE_MS`. Only verbs that go
 /// through `Coprocessor::key_view` run the revalidation (`Protection::tick`); CSNBKGN,
 /// CSNBKTC, CSNBKPI and CSNBMKP use `active_master_keys` (counters only), so a process that
@@ -282,7 +282,7 @@ fn csuadact_reaches_a_running_process_that_only_generates_keys() {
     assert_eq!(codes, [OK, OK, OK, NOT_ACTIVE], "{err}");
 }
 
-/// Finding R5: docs/directory-protection.md says a deactivation (CSUADACT) reaches every
+/// Finding R5: docs/custody.md says a deactivation (CSUADACT) reaches every
 /// process "on its next call" through `softcca.gen`. A running process keeps the mapping of
 /// the file it opened; once the file is replaced (deleted and recreated by the next opening,
 /// or restored from a backup by a tool that renames into place) a deactivation moves the

@@ -727,14 +727,15 @@ fn trace_shows_codes_and_never_a_pin() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("softcca: ")).collect();
-    // The first line of a process's trace says whether its state directory (here a fresh,
-    // unbound one: the card verbs write their audit records there) is protected.
+    // The card verbs open the state directory for the audit log, so the process's first line
+    // is the warning that it is not bound to an SVMK (docs/custody.md §7.1).
+    let (first, lines) = lines.split_first().expect("no trace at all");
     assert!(
-        lines[0].starts_with("softcca: state directory ") && lines[0].contains("UNPROTECTED"),
-        "{lines:?}"
+        first.starts_with("softcca: state directory ") && first.contains("is UNPROTECTED"),
+        "{first}"
     );
     assert_eq!(
-        lines[1..],
+        lines,
         [
             "softcca: CSUCGLB rc=0 rs=0",
             "softcca: CSUCCPN rc=8 rs=61697 (the card PIN is not 8 digits after mapping)",

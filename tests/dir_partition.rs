@@ -1,4 +1,4 @@
-//! Partition authorisation, directory side (docs/directory-protection.md, DECISIONS #22):
+//! Partition authorisation, directory side (docs/custody.md, docs/decisions.md F22):
 //! while a directory is bound to a partition and not authorised, the verbs that use
 //! operational keys return 8/X'F280' and key management works; authorisation needs the
 //! partition secret and the password (Argon2id), counts wrong passwords and locks tries out,

@@ -1,4 +1,4 @@
-//! Directory protection (docs/directory-protection.md): binding a state directory to an SVMK
+//! Directory protection (docs/custody.md): binding a state directory to an SVMK
 //! seals its registers and leaves no clear copy in any file; activation in the kernel keyring
 //! serves every process of the user and no other user; deactivation, a revoked key (a reboot)
 //! and a missing keyring give 12 with their own codes in every process; a kill during binding

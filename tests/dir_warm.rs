@@ -1,5 +1,5 @@
-//! The activation and authorisation checks cost no system call on the warm path (DECISIONS
-//! #21, docs/directory-protection.md): a seccomp filter that kills the process on any system
+//! The activation and authorisation checks cost no system call on the warm path
+//! (docs/decisions.md F21, D52; docs/custody.md §8.1): a seccomp filter that kills the process on any system
 //! call watches a thousand warm CSNBPCU calls on a bound, active and authorised directory. And
 //! deactivation racing many processes × threads of warm calls: every call that starts after the
 //! deactivation returned fails, and no thread succeeds after its own first failure.

@@ -17,7 +17,7 @@ fn child_calls() {
     assert_eq!(krc(&label("A.KEY")), (8, 44));
 }
 
-/// The first line of a process's trace on an unbound directory (docs/directory-protection.md).
+/// The first line of a process's trace on an unbound directory (docs/custody.md).
 const UNPROTECTED: &str = "softcca: state directory ";
 
 #[test]

@@ -42,7 +42,7 @@ impl ContentKind {
 /// The set a non-empty content belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SetInfo {
-    /// The set id (DECISIONS #23: 16 random bytes).
+    /// The set id (docs/decisions.md F23: 16 random bytes).
     pub set_id: [u8; 16],
     /// Shares needed (1 for a whole key).
     pub m: u8,

@@ -5,7 +5,7 @@ use zeroize::Zeroizing;
 
 use super::CardError;
 
-/// A card PIN after the DECISIONS #20 mapping: exactly 8 ASCII digits, zeroized on drop,
+/// A card PIN after the docs/decisions.md F20 mapping: exactly 8 ASCII digits, zeroized on drop,
 /// never shown by `Debug`. Not `Clone`: one owner per PIN.
 pub struct CardPin(Zeroizing<[u8; 8]>);
 
@@ -33,7 +33,7 @@ fn keypad(c: u8) -> Option<u8> {
 }
 
 impl CardPin {
-    /// Maps a PIN as typed (ASCII digits and letters, DECISIONS #20) to the physical PIN:
+    /// Maps a PIN as typed (ASCII digits and letters, docs/decisions.md F20) to the physical PIN:
     /// [`CardError::PinFormat`] unless the result is exactly 8 digits. Nothing is sent to a
     /// card here.
     pub fn from_typed(typed: &[u8]) -> Result<CardPin, CardError> {

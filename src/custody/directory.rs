@@ -1,5 +1,5 @@
 //! Directory protection: binding a state directory to an SVMK and to a partition, activating
-//! and authorising it in the kernel keyring (docs/directory-protection.md, decisions D50-D54).
+//! and authorising it in the kernel keyring (docs/custody.md, decisions D50-D54).
 //!
 //! Every function takes the secret as a [`Secret`] already recombined (from one card or M
 //! cards of a set; the card ceremonies are not this module's business) together with the kind
@@ -61,7 +61,7 @@ fn directory_id(cp: &Coprocessor) -> Result<[u8; 16]> {
     cp.directory_id().ok_or(Error::StateFileDamaged)
 }
 
-/// Binds the directory to `svmk` (DECISIONS #21): its registers are sealed under a key derived
+/// Binds the directory to `svmk` (docs/decisions.md F21): its registers are sealed under a key derived
 /// from it, in one transaction, and the SVMK is activated. Refused: a secret of another kind
 /// ([`Error::SecretWrongKind`]), a directory already bound ([`Error::DirectoryAlreadyBound`]),
 /// no kernel keyring ([`Error::KeyringUnavailable`], checked first so that a directory is
@@ -120,7 +120,7 @@ pub fn deactivate(cp: &Coprocessor) -> Result<()> {
     Ok(())
 }
 
-/// Binds the directory to a partition (DECISIONS #22): `secret`'s check value and `password`
+/// Binds the directory to a partition (docs/decisions.md F22): `secret`'s check value and `password`
 /// as an Argon2id hash ([`partition`]). The directory is then unauthorised until
 /// [`authorise`].
 pub fn bind_partition(

@@ -1,5 +1,5 @@
 //! C entry points of directory protection that need no card: Deactivate (CSUADACT) and
-//! Deauthorise (CSUADAUT) (docs/directory-protection.md). Binding, activation and
+//! Deauthorise (CSUADAUT) (docs/custody.md). Binding, activation and
 //! authorisation need the SVMK or partition secret recombined from operator cards; their C
 //! entry points come with the card ceremonies (the Rust cores are
 //! [`crate::custody::directory`]).

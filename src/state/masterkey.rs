@@ -1,10 +1,10 @@
-//! The DES master-key registers: new, current and old (cca-spec §5.1; CCA "Master Key
+//! The DES master-key registers: new, current and old (CCA "Master Key
 //! Process").
 //!
 //! They live in `masterkey.db` of the state directory, mode 0600: in clear in an *unbound*
 //! directory (what protects them at rest is then only the file mode and the directory's, see
 //! docs/state.md), sealed under the directory's SVMK in a *bound* one ([`super::seal`],
-//! docs/directory-protection.md), where reading or writing them needs the SVMK active. Every change is one SQLite
+//! docs/custody.md), where reading or writing them needs the SVMK active. Every change is one SQLite
 //! transaction, so a process killed during SET leaves either the old or the new registers,
 //! never a mix.
 //!
@@ -42,7 +42,7 @@ const SCHEMA: &str = "CREATE TABLE register (
 );";
 
 /// Master-key verification pattern of a 24-byte DES master key: the first 8 bytes of
-/// SHA-1(X'01' ‖ MK) (DECISIONS #13; IBM "SHA-1 based master key verification method").
+/// SHA-1(X'01' ‖ MK) (docs/decisions.md F13; IBM "SHA-1 based master key verification method").
 pub fn mkvp(master_key: &ClearKey) -> [u8; 8] {
     let mut h = Sha1::new();
     h.update([0x01]);
@@ -111,7 +111,7 @@ CREATE TABLE IF NOT EXISTS sealed_register (
     sealed BLOB NOT NULL CHECK (length(sealed) = 40)
 );";
 
-/// The table of a partition binding (docs/directory-protection.md).
+/// The table of a partition binding (docs/custody.md).
 const PARTITION_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS partition (
     one          INTEGER PRIMARY KEY CHECK (one = 1),
     check_value  BLOB NOT NULL CHECK (length(check_value) = 8),
@@ -277,7 +277,7 @@ impl MasterKeyStore {
         })
     }
 
-    /// Counts a password try before it is made (docs/directory-protection.md): refused with
+    /// Counts a password try before it is made (docs/custody.md): refused with
     /// [`Error::PartitionLocked`] while `now` is before the lock-out's end, else counted as a
     /// failure with the lock-out that follows it; returns the record to verify against.
     pub fn reserve_password_try(&self, now_ms: u64) -> Result<PartitionRecord> {

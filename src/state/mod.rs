@@ -407,7 +407,7 @@ impl Coprocessor {
         {
             crate::ffi::trace::note(&format!(
                 "state directory {} is UNPROTECTED: its master-key registers are in clear in \
-                 masterkey.db (not bound to an SVMK; see docs/directory-protection.md)",
+                 masterkey.db (not bound to an SVMK; see docs/custody.md)",
                 self.dir.path().display()
             ));
         }

@@ -69,7 +69,7 @@ pub fn encrypt(
 ) -> Result<[u8; 8]> {
     let [source] = rules.resolve(&[Group::optional(SOURCE)])?;
     let key = cp.key(key_id, notes)?;
-    // The partition's authorisation (DECISIONS #22), once the keys resolved: a deactivated
+    // The partition's authorisation (docs/decisions.md F22), once the keys resolved: a deactivated
     // directory reports 12 first.
     cp.require_authorised()?;
     let cv = key.token.cv();

@@ -228,7 +228,7 @@ pub fn generate(
     // Key identifiers: both resolved before any control vector is looked at.
     let view = cp.key_view();
     let gen_pending = view.resolve(&req.generating, notes)?;
-    // The partition's authorisation (DECISIONS #22), once the keys resolved: a deactivated
+    // The partition's authorisation (docs/decisions.md F22), once the keys resolved: a deactivated
     // directory reports 12 first.
     cp.require_authorised()?;
     let target = target(cp, &req.generated)?;

@@ -18,7 +18,7 @@
 //!   characters; an empty register gives `NONE` and 8 blanks.
 //!
 //! * `STATPROT` (softcca's own, 8 elements): the directory's protection
-//!   (docs/directory-protection.md): 1 `UNBOUND` (the master-key registers are in clear in
+//!   (docs/custody.md): 1 `UNBOUND` (the master-key registers are in clear in
 //!   `masterkey.db`: **unprotected**) or `BOUND`; 2 activation: `CLEAR` (unbound), `ACTIVE`,
 //!   `INACTIVE` or `NOKEYRNG` (the kernel keyring cannot be reached); 3-4 the bound SVMK's
 //!   check value as 16 hexadecimal characters (`NONE` and blanks when unbound); 5 partition

@@ -380,7 +380,7 @@ pub fn process(cp: &Coprocessor, req: &Request<'_>, notes: &mut Notes) -> Result
     }
     // Key identifier and control vector.
     let key = cp.key_view().key(&req.key, notes)?;
-    // The partition's authorisation (DECISIONS #22), once the keys resolved: a deactivated
+    // The partition's authorisation (docs/decisions.md F22), once the keys resolved: a deactivated
     // directory reports 12 first.
     cp.require_authorised()?;
     let cv = key.token.cv();

@@ -1,7 +1,7 @@
 //! PIN Change/Unblock (CSNBPCU, CSNEPCU): the safe core.
 //!
 //! IBM z/OS ICSF Application Programmer's Guide "PIN Change/Unblock (CSNBPCU and CSNEPCU)"
-//! (the seed `003_b585a51e8a5145a7.txt`), IBM CCA for Linux `wskc_r_pcu*`, and the appendix
+//! (docs/CSNBPCU.md), IBM CCA for Linux `wskc_r_pcu*`, and the appendix
 //! "Visa and EMV-related smart card formats and processes" (docs/CSNBPCU.md).
 //!
 //! Checks run in the order of docs/decisions.md F9: rule array; lengths; key identifiers (resolve,
@@ -315,7 +315,7 @@ pub fn process(cp: &Coprocessor, req: &Request, notes: &mut Notes) -> Result<Res
         Some(c) => Some(view.resolve(&c.key, notes)?),
         None => None,
     };
-    // The partition's authorisation (DECISIONS #22), once the keys resolved: a deactivated
+    // The partition's authorisation (docs/decisions.md F22), once the keys resolved: a deactivated
     // directory reports 12 first.
     cp.require_authorised()?;
     // Control vectors of all four, then the master keys' halves.

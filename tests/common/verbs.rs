@@ -26,7 +26,7 @@ pub fn setup(tag: &str) -> MutexGuard<'static, ()> {
             std::env::set_var("SOFTCCA_ACP_RECHECK_MS", "0");
         }
         // SOFTCCA_TEST_BOUND=1: the same tests on a directory bound to an SVMK and active
-        // (docs/directory-protection.md), before any master key is loaded.
+        // (docs/custody.md), before any master key is loaded.
         if std::env::var_os("SOFTCCA_TEST_BOUND").is_some() {
             let cp = softcca::state::Coprocessor::global().unwrap();
             match softcca::custody::directory::bind(
