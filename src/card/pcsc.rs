@@ -30,8 +30,12 @@ use zeroize::Zeroizing;
 
 use super::{Buffer, CardError, Transport};
 
-/// Session attempts when the first command finds the card reset or replaced.
-pub const ATTEMPTS: usize = 3;
+/// Session attempts when the first command finds the card reset or replaced. Another client's
+/// session ends with a reset, so on a shared, busy reader a fresh connection often finds the card
+/// "reset" before its own transaction begins: the attempts are many and the waits short and
+/// growing (10, 20, ... ms: about 0.45 s in all, longer than pcscd's presence poll, so a
+/// replaced card is also found).
+pub const ATTEMPTS: usize = 10;
 
 fn card_error(e: pcsc::Error) -> CardError {
     use pcsc::Error as E;
@@ -283,8 +287,9 @@ impl Pcsc {
             if !(retry && attempt < ATTEMPTS) {
                 return result;
             }
-            // pcscd notices a replaced card on its next presence poll.
-            std::thread::sleep(Duration::from_millis(100));
+            // pcscd notices a replaced card on its next presence poll; another client's reset
+            // is over as soon as its transaction ends.
+            std::thread::sleep(Duration::from_millis(10 * attempt as u64));
         }
     }
 
