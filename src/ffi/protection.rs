@@ -1,7 +1,7 @@
 //! C entry points of directory protection that need no card: Deactivate (CSUADACT) and
 //! Deauthorise (CSUADAUT) (docs/directory-protection.md). Binding, activation and
-//! authorisation need the SVMK or partition secret recombined from operator cards; their C
-//! entry points come with the card ceremonies (the Rust cores are
+//! authorisation need the SVMK or partition secret recombined from operator cards: their C
+//! entry points are the card ceremonies of [`super::custody`] (the Rust cores are
 //! [`crate::custody::directory`]).
 
 use super::{args, coprocessor, guard};
