@@ -2,8 +2,9 @@
  * custody_demo: master-key custody on operator cards, from C (docs/custody.md,
  * docs/directory-protection.md).
  *
- *   custody_demo setup
- *     1. lists the PC/SC readers (CSUCRDL PRESENT) and takes the first three holding a card;
+ *   custody_demo setup [READER1 READER2 READER3]
+ *     1. lists the PC/SC readers (CSUCRDL PRESENT) and takes the first three holding a card,
+ *        or the three readers named;
  *     2. Create Server Master Key (CSUCSVK) 2 of 3: a new 256-bit SVMK, split so that any two
  *        of the three cards give it back, written card by card through the ceremony buffer
  *        (FIRST, NEXT, NEXT; the buffer's clear header says "card n of N");
@@ -107,20 +108,27 @@ static void master_key_verb(int32_t want_rc, int32_t want_rs)
           rc, rs, want_rc, want_rs);
 }
 
-/* The first three readers holding a card. */
-static int three_readers(unsigned char readers[3][NAME_LEN])
+/* The three readers named in `names` (NULL: the first three holding a card). */
+static int three_readers(unsigned char readers[3][NAME_LEN], char **names)
 {
     unsigned char rules[8], list[MAX_READERS * ENTRY_LEN];
     int32_t rc = -1, rs = -1, count = 1, n = MAX_READERS, found = 0;
     memcpy(rules, "PRESENT ", 8);
     CSUCRDL(&rc, &rs, NULL, NULL, &count, rules, &n, list);
     if (!check("CSUCRDL PRESENT", rc, rs, 0, 0)) return 0;
-    for (int32_t i = 0; i < n && found < 3; i++) {
-        const unsigned char *e = list + (size_t)i * ENTRY_LEN;
-        size_t len = NAME_LEN;
-        while (len > 0 && e[len - 1] == ' ') len--;
-        printf("     card %d in \"%.*s\"\n", (int)found + 1, (int)len, (const char *)e);
-        memcpy(readers[found++], e, NAME_LEN);
+    for (int k = 0; k < 3; k++) {
+        /* Card k + 1: the reader named, or the (k + 1)-th reader holding a card. */
+        for (int32_t i = 0, seen = 0; i < n && found == k; i++) {
+            const unsigned char *e = list + (size_t)i * ENTRY_LEN;
+            size_t len = NAME_LEN;
+            while (len > 0 && e[len - 1] == ' ') len--;
+            int wanted = names != NULL
+                             ? strlen(names[k]) == len && memcmp(e, names[k], len) == 0
+                             : seen++ == k;
+            if (!wanted) continue;
+            printf("     card %d in \"%.*s\"\n", k + 1, (int)len, (const char *)e);
+            memcpy(readers[found++], e, NAME_LEN);
+        }
     }
     if (found < 3) {
         printf("   FAIL: %d reader(s) hold a card; three are needed\n", (int)found);
@@ -129,14 +137,14 @@ static int three_readers(unsigned char readers[3][NAME_LEN])
     return 1;
 }
 
-static int setup(void)
+static int setup(char **names)
 {
     unsigned char readers[3][NAME_LEN];
     static unsigned char buf[CEREMONY_LEN];
     char label[32];
 
     printf("   1. the readers\n");
-    if (!three_readers(readers)) return 1;
+    if (!three_readers(readers, names)) return 1;
 
     printf("   2. CSUCSVK: a new SVMK, 2 of 3, one card per call\n");
     for (int i = 0; i < 3; i++) {
@@ -181,15 +189,15 @@ static int setup(void)
 int main(int argc, char **argv)
 {
     int status;
-    if (argc == 2 && strcmp(argv[1], "setup") == 0) {
-        status = setup();
+    if ((argc == 2 || argc == 5) && strcmp(argv[1], "setup") == 0) {
+        status = setup(argc == 5 ? argv + 2 : NULL);
     } else if (argc == 2 && strcmp(argv[1], "end") == 0) {
         printf("   6. CSUADACT: deactivate at the end of the demo\n");
         deactivate();
         master_key_verb(12, 0xF270);
         status = failures == 0 ? 0 : 1;
     } else {
-        fprintf(stderr, "usage: %s setup|end\n", argv[0]);
+        fprintf(stderr, "usage: %s setup [READER1 READER2 READER3] | end\n", argv[0]);
         return 2;
     }
     if (status == 0) printf("custody_demo: all calls returned the expected codes\n");
