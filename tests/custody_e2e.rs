@@ -7,8 +7,9 @@
 //! or the master key. Then a partition set 2 of 3 binds with a password (CSUCPBD), CSNBPCU
 //! returns 8/X'F280' until CSUCAUT (2 cards and the password), and again after CSUADAUT. The
 //! faults: fewer than M cards, a card of another set, of another kind, without a share, twice,
-//! a wrong PIN on one card (the ceremony goes on), a wrong password (the same), a whole SVMK of
-//! another set, another verb's buffer; a new process works without cards after activation.
+//! a wrong PIN on one card (the ceremony goes on), a card pulled between two cards (the same), a
+//! wrong password (the same), a whole SVMK of another set, another verb's buffer; a new process
+//! works without cards after activation.
 //!
 //! All 15 cards run on fresh state files of this binary ([`vcards::Fresh`]); one test, so that
 //! SOFTCCA_HOME is set before any other thread exists; `child_script` is the child process.
@@ -175,7 +176,7 @@ fn custody_end_to_end() {
         std::env::set_var("SOFTCCA_HOME", &home);
         std::env::set_var("SOFTCCA_ACP_RECHECK_MS", "0");
     }
-    let Some(fresh) = Fresh::new(&(0..15).collect::<Vec<_>>()) else {
+    let Some(mut fresh) = Fresh::new(&(0..15).collect::<Vec<_>>()) else {
         return;
     };
     let started = Instant::now();
@@ -260,6 +261,8 @@ fn custody_end_to_end() {
     assert_pcu(NOT_ACTIVE, "after the second CSUADACT");
     let mut buf = Box::new([0u8; LEN]);
     assert_eq!(step(Verb::Activate, true, &mut buf, &c[7]), OK);
+    card_pulled_between_two_cards(&mut fresh, 4, &mut buf);
+    let c = &fresh.cards;
     refused(Verb::Activate, false, &mut buf, &c[0], PIN, MISMATCH);
     assert_eq!(step(Verb::Activate, false, &mut buf, &c[4]), OK);
     let (_, phase, _, m, _, done, ..) = header(&buf);
@@ -298,6 +301,25 @@ fn assert_no_clear_key_without_keyring(home: &Path) {
     for needle in [&mk[..], &mk[..8], &mk[8..16], &mk[16..]] {
         assert!(files_holding(home, needle).is_empty());
     }
+}
+
+/// Card `index` is pulled (its process killed) after the ceremony's previous card: the call
+/// for it fails and leaves the buffer as it was; put back, the same card goes on.
+fn card_pulled_between_two_cards(fresh: &mut Fresh, index: usize, buf: &mut [u8; LEN]) {
+    let card = &mut fresh.cards[index];
+    card.kill();
+    vcards::wait_presence(&card.reader, false);
+    let before = *buf;
+    let r = step(Verb::Activate, false, buf, card);
+    // No card in the reader (X'F120'), or pulled during the session (X'F122', 12/X'F130').
+    assert!(
+        [(8, 0xF120), (8, 0xF122), (12, 0xF130)].contains(&r),
+        "pulled card: {r:x?}"
+    );
+    assert!(before == *buf, "a failed call wrote the buffer");
+    assert_pcu(NOT_ACTIVE, "with a card pulled");
+    card.spawn_on(&fresh.dir.join(format!("card-{index}.state")), &[]);
+    vcards::wait_presence(&card.reader, true);
 }
 
 /// Activation refusals on the deactivated directory; none activates it, none changes the
