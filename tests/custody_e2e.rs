@@ -8,8 +8,8 @@
 //! returns 8/X'F280' until CSUCAUT (2 cards and the password), and again after CSUADAUT. The
 //! faults: fewer than M cards, a card of another set, of another kind, without a share, twice,
 //! a wrong PIN on one card (the ceremony goes on), a card pulled between two cards (the same), a
-//! wrong password (the same), a whole SVMK of another set, another verb's buffer; a new process
-//! works without cards after activation.
+//! wrong password (the same), a whole SVMK of another set, another verb's buffer, no kernel
+//! keyring (a seccomp child); a new process works without cards after activation.
 //!
 //! All 15 cards run on fresh state files of this binary ([`vcards::Fresh`]); one test, so that
 //! SOFTCCA_HOME is set before any other thread exists; `child_script` is the child process.
@@ -36,6 +36,7 @@ use vcards::{Fresh, VCard};
 
 const OK: (i32, i32) = (0, 0);
 const NOT_ACTIVE: (i32, i32) = (12, 0xF270);
+const NO_KEYRING: (i32, i32) = (12, 0xF271);
 const NOT_AUTHORISED: (i32, i32) = (8, 0xF280);
 const BUFFER: (i32, i32) = (8, 0xF221);
 const MISMATCH: (i32, i32) = (8, 0xF233);
@@ -57,6 +58,53 @@ const BAD_PASSWORD: &str = "partition password 2";
 #[ignore]
 fn child_script() {
     child::child_main();
+}
+
+/// Child: a seccomp filter makes `add_key`, `keyctl` and `request_key` fail with ENOSYS (a
+/// sandbox without the kernel keyring), then one `FIRST` call of `SOFTCCA_E2E_NO_KEYRING`
+/// (`BIND` or `ACTIVATE`) on card `SOFTCCA_E2E_CARD`; prints `= rc rs`.
+#[test]
+#[ignore]
+fn child_without_keyring() {
+    let Ok(verb) = std::env::var("SOFTCCA_E2E_NO_KEYRING") else {
+        return;
+    };
+    common::seccomp::deny_with_enosys(&[
+        libc::SYS_add_key,
+        libc::SYS_keyctl,
+        libc::SYS_request_key,
+    ]);
+    let index = std::env::var("SOFTCCA_E2E_CARD").unwrap().parse().unwrap();
+    let card = vcards::vcard(index).unwrap();
+    let verb = if verb == "BIND" {
+        Verb::Bind
+    } else {
+        Verb::Activate
+    };
+    let (rc, rs) = step(verb, true, &mut Box::new([0u8; LEN]), &card);
+    println!("= {rc} {rs}");
+}
+
+/// `verb` (`BIND` or `ACTIVATE`) with card `index` in a child without the kernel keyring.
+fn without_keyring(home: &Path, verb: &str, index: usize) -> (i32, i32) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_without_keyring",
+            "--test-threads=1",
+            "--nocapture",
+            "--quiet",
+        ])
+        .env("SOFTCCA_E2E_NO_KEYRING", verb)
+        .env("SOFTCCA_E2E_CARD", index.to_string())
+        .env("SOFTCCA_HOME", home)
+        .env("SOFTCCA_TRACE", "errors")
+        .output()
+        .unwrap();
+    let (codes, err) = child::parse(&out.stdout, &out.stderr);
+    assert_eq!(codes.len(), 1, "{err}");
+    codes[0]
 }
 
 /// The CSNBPCU calls of the test: the VISAPCU1 case of tests/data/pcu.txt with its keys as
@@ -202,6 +250,9 @@ fn custody_end_to_end() {
     ceremony(Verb::Svmk, &[&c[11]], "OTHER SVMK", 1, 1);
     ceremony(Verb::Part, &[&c[8], &c[9], &c[10]], "PARTITION A", 2, 3);
 
+    // Without the kernel keyring, binding is refused before a card is read.
+    assert_eq!(without_keyring(&home, "BIND", 1), NO_KEYRING);
+
     let mut buf = Box::new([0u8; LEN]);
     // Not bound yet: activation is refused before a card is read.
     refused(Verb::Activate, true, &mut buf, &c[0], PIN, NOT_BOUND);
@@ -227,6 +278,8 @@ fn custody_end_to_end() {
     assert_eq!(child::run(&home, "pcu MDK.A").0, [NOT_ACTIVE]);
 
     activation_faults(c, &svmk_cv);
+    // Without the kernel keyring, activation is refused before a card is read.
+    assert_eq!(without_keyring(&home, "ACTIVATE", 0), NO_KEYRING);
 
     // Cards 3 and 1 activate; a new process works without cards.
     let mut buf = Box::new([0u8; LEN]);

@@ -12,7 +12,7 @@ use crate::custody::directory::{self, MAX_EXPIRY_S};
 use crate::custody::{Secret, SecretKind};
 use crate::error::{Error, Result};
 use crate::state::Coprocessor;
-use crate::state::partition;
+use crate::state::{keyring, partition};
 
 /// What the recombined secret is used for.
 #[derive(Clone, Copy)]
@@ -48,8 +48,17 @@ impl Use<'_> {
     }
 
     /// What can be refused before any card is touched: the password's syntax, the expiry's
-    /// range and the directory's binding (already bound, not bound).
+    /// range, the directory's binding (already bound, not bound) and, for the verbs that put a
+    /// secret in it, the kernel keyring ([`Error::KeyringUnavailable`]).
     fn precheck(&self, cp: &Coprocessor) -> Result<()> {
+        self.precheck_binding(cp)?;
+        if !matches!(self, Use::PartitionBind(_)) {
+            keyring::get_persistent()?;
+        }
+        Ok(())
+    }
+
+    fn precheck_binding(&self, cp: &Coprocessor) -> Result<()> {
         let binding = cp.master_key_store().binding()?;
         match self {
             Use::Bind if binding.svmk.is_some() => Err(Error::DirectoryAlreadyBound),
