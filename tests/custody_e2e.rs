@@ -516,6 +516,13 @@ fn every_call_is_audited(home: &Path) {
             "{verb}: no record names a card"
         );
     }
+    // Deactivation and deauthorisation need no card, and are audited too.
+    for verb in ["CSUADACT", "CSUADAUT"] {
+        assert!(
+            log.lines().any(|l| l.contains(&format!(" op={verb} "))),
+            "no audit record of {verb}"
+        );
+    }
     for secret in [PIN, PASSWORD, BAD_PASSWORD] {
         assert!(!log.contains(secret), "{secret:?} in the audit log");
     }
