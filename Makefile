@@ -123,7 +123,8 @@ test-man: man
 test: deps lint test-rust test-c test-cobol test-compat test-man test-install
 	@echo "make test: all suites passed"
 
-# The demo's last step runs examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1.
+# The demo's last steps run examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1
+# and examples/c/custody_demo.c (then pcu_demo.c on its bound directory) under run 3.
 demo: deps lib
 	$(CARGO) build -p softcca-vcard
 	@bash examples/demo.sh $(LIBOUT)

@@ -13,6 +13,13 @@
 #                                  (with pcscd) and stops again, its state file in the demo
 #                                  directory (VCARDS_DIR=$demo/vcards), so nothing stays running
 #                                  (VCARDS_BASE_PORT chooses the card's TCP port, default 35963)
+#   6. examples/c/custody_demo.c   master-key custody: an SVMK 2 of 3 on three virtual cards
+#                                  (CSUCSVK), the state directory bound to it (CSUCBND),
+#                                  deactivated (CSUADACT) and activated with cards 3 and 1
+#                                  (CSUCACT), then examples/c/pcu_demo.c on that bound, active
+#                                  directory (master key sealed, CSNBPCU's published answer),
+#                                  then deactivated again; under scripts/virtual-cards.sh run 3
+#                                  (fresh state files in $demo/vcards-custody)
 # Each program loads a DEMO ONLY master key (published test parts, never for real keys) into
 # its own state directory under the demo directory, so each starts from nothing.
 set -euo pipefail
@@ -90,7 +97,31 @@ VCARDS_DIR="$demo/vcards" SOFTCCA_HOME="$demo/card_demo" \
   bash "$root/scripts/virtual-cards.sh" run 1 "$demo/bin/card_demo"
 
 echo
+echo "== 6. C: master-key custody on three operator cards (examples/c/custody_demo.c)"
+"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
+  -o "$demo/bin/custody_demo" "$root/examples/c/custody_demo.c" \
+  -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
+echo "   cards: scripts/virtual-cards.sh run 3: pcscd and three fresh virtual cards"
+echo "          ($demo/vcards-custody); its trap stops them when the programs end"
+echo "   run:   SOFTCCA_HOME=$demo/custody_demo $demo/bin/custody_demo setup"
+echo "          then $demo/bin/pcu_demo, then $demo/bin/custody_demo end (same SOFTCCA_HOME)"
+# custody_demo exits 3 when the kernel keyring cannot be used here: nothing was bound.
+VCARDS_DIR="$demo/vcards-custody" SOFTCCA_HOME="$demo/custody_demo" \
+  bash "$root/scripts/virtual-cards.sh" run 3 bash -c '
+    status=0
+    "$1" setup || status=$?
+    if [ "$status" -eq 3 ]; then exit 0; fi
+    if [ "$status" -eq 0 ]; then
+      echo
+      echo "   pcu_demo on the bound, active state directory:"
+      "$2" || status=$?
+    fi
+    echo
+    "$1" end || status=$?
+    exit "$status"' custody "$demo/bin/custody_demo" "$demo/bin/pcu_demo"
+
+echo
 echo "== demo state directory $demo:"
-(cd "$demo" && find . \( -path ./bin -o -path ./vcards/lib \) -prune -o -type f -print 2>/dev/null | sed 's|^\./||' \
+(cd "$demo" && find . \( -path ./bin -o -path ./vcards/lib -o -path ./vcards-custody/lib \) -prune -o -type f -print 2>/dev/null | sed 's|^\./||' \
   | sort | sed 's/^/   /')
 echo "== demo finished"

@@ -230,6 +230,107 @@ void CSNBCPE(int32_t *return_code,
              uint8_t *encrypted_PIN_block);
 
 /**
+ * Bind Directory (docs/CSUCBND.md): reads M cards of a complete SVMK set of this state
+ * directory, one per call (`FIRST`, then `NEXT`, each PIN verified); with the M-th card the
+ * SVMK is recombined and checked, the directory's master-key registers are sealed under it in
+ * one transaction and the directory is activated. 8/X'F260' when the directory is already
+ * bound (before any card is read).
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 1); `rule_array`: 8 readable bytes;
+ * `reader_name`: 128 readable bytes; `pin_length`: 4 readable bytes; `pin`: `*pin_length`
+ * readable bytes; `ceremony_length`: 4 readable and writable bytes; `ceremony`: 4096 readable
+ * (for `NEXT`) and writable bytes. `return_code`, `reason_code`: NULL or 4 writable bytes;
+ * exit data ignored.
+ */
+void CSUCBND(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *ceremony_length,
+             uint8_t *ceremony);
+
+/**
+ * Activate (docs/CSUCACT.md): as [`CSUCBND`], and with the M-th card the recombined SVMK
+ * (of any complete set of the bound SVMK: the original or a copy) is checked against the
+ * directory's bound check value (8/X'F262' otherwise) and held in the user's kernel keyring:
+ * every process of the user can then use the directory without cards. 8/X'F263' when the
+ * directory is not bound (before any card is read).
+ *
+ * # Safety
+ * As [`CSUCBND`].
+ */
+void CSUCACT(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *ceremony_length,
+             uint8_t *ceremony);
+
+/**
+ * Partition Bind (docs/CSUCPBD.md): reads M cards of a complete partition set of this state
+ * directory, one per call; with the M-th card the partition secret is recombined and checked
+ * and the directory is bound to it and to `password` (1..=256 bytes, kept only as an
+ * Argon2id hash). From then on, until [`CSUCAUT`], the verbs that use operational keys
+ * return 8/X'F280'. The password is read (and its syntax checked, 8/X'F285') with every
+ * call and used with the M-th card.
+ *
+ * # Safety
+ * As [`CSUCBND`], and `password_length`: 4 readable bytes; `password`: `*password_length`
+ * readable bytes.
+ */
+void CSUCPBD(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *password_length,
+             uint8_t *password,
+             int32_t *ceremony_length,
+             uint8_t *ceremony);
+
+/**
+ * Authorise (docs/CSUCAUT.md): reads M cards of the directory's partition set (or a copy),
+ * one per call; with the M-th card the partition secret is recombined and checked against
+ * the bound one (8/X'F262'), then `password` against the bound hash (8/X'F281', counted;
+ * 8/X'F282' while refused after repeated failures), and the authorisation is held in the
+ * user's kernel keyring for `expiry_seconds` (0: no expiry; else 1..=31,536,000, 8/X'F286'
+ * otherwise). A refused M-th card leaves the caller's buffer valid: the same card can be
+ * presented again with the right password.
+ *
+ * # Safety
+ * As [`CSUCPBD`], and `expiry_seconds`: 4 readable bytes.
+ */
+void CSUCAUT(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *reader_name,
+             int32_t *pin_length,
+             uint8_t *pin,
+             int32_t *password_length,
+             uint8_t *password,
+             int32_t *expiry_seconds,
+             int32_t *ceremony_length,
+             uint8_t *ceremony);
+
+/**
  * Diversified Key Generate: derives a key from a DKYGENKY key-generating key and data
  * (`TDES-ENC`, `TDES-DEC`, `TDES-XOR`, `TDESEMV2`, `TDESEMV4`), or XORs data into a session key
  * (`SESS-XOR`), and returns it wrapped under the current master key in the token that

@@ -11,7 +11,8 @@
 //! card [`CARD`] (stopped, started again on a new state file, so it is as manufactured, and
 //! afterwards put back on its own state file). Its Inspect output is checked against the
 //! virtual card's data in docs/card-profile.md (§1 ATR, §6.2 the manufactured card data, §8
-//! the serial numbers), its codes against docs/codes.md.
+//! the serial numbers), its codes against docs/codes.md. examples/c/custody_demo.c borrows
+//! cards 9-11 the same way.
 
 mod common;
 #[path = "common/vcards.rs"]
@@ -231,4 +232,89 @@ fn card_demo_inspects_a_fresh_card_counts_a_wrong_pin_and_seals_the_pin_change()
         Some("card_demo: all calls returned the expected codes")
     );
     drop(card);
+}
+
+/// The cards custody_demo borrows (tests/card_verbs.rs's cards 9-11), each on a fresh state
+/// file and given back afterwards.
+const CUSTODY_CARDS: [usize; 3] = [9, 10, 11];
+
+/// examples/c/custody_demo.c on three fresh virtual cards: `setup` makes an SVMK 2 of 3,
+/// binds its state directory, deactivates and activates it with cards 3 and 1 (a wrong PIN on
+/// the way); the directory then holds its registers sealed only; `end` deactivates it.
+#[test]
+fn custody_demo_binds_deactivates_and_activates_with_cards_3_and_1() {
+    let Some(exe) = c_build::compile_example("custody_demo example", "custody_demo") else {
+        return;
+    };
+    let mut cards = Vec::new();
+    for i in CUSTODY_CARDS {
+        let Some(b) = vcards::Borrowed::new(i, None) else {
+            return;
+        };
+        cards.push(b);
+    }
+    let home = temp_state("custody-demo");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(&exe)
+            .args(args)
+            .env("SOFTCCA_HOME", &home)
+            .env_remove("SOFTCCA_TRACE")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "custody_demo {args:?}:\n{stdout}");
+        assert!(!stdout.contains("FAIL"), "{stdout}");
+        assert_eq!(
+            stdout.lines().last(),
+            Some("custody_demo: all calls returned the expected codes")
+        );
+        stdout
+    };
+    let readers: Vec<&str> = cards.iter().map(|c| c.reader()).collect();
+    let setup = run(&["setup", readers[0], readers[1], readers[2]]);
+    let code = |what: &str| {
+        setup
+            .lines()
+            .find(|l| l.trim_start().starts_with(what))
+            .unwrap_or_else(|| panic!("no {what} line:\n{setup}"))
+            .split_whitespace()
+            .skip_while(|w| !w.starts_with("rc="))
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for (i, r) in readers.iter().enumerate() {
+        assert!(
+            setup.contains(&format!("card {} in \"{r}\"", i + 1)),
+            "{setup}"
+        );
+    }
+    assert_eq!(code("CSUCBND NEXT card 2"), "rc=0 rs=0 (X'0000')");
+    assert_eq!(
+        code("CSUCACT NEXT card 1, wrong PIN"),
+        "rc=8 rs=61894 (X'F1C6')"
+    );
+    assert_eq!(code("CSUCACT NEXT card 1 (active)"), "rc=0 rs=0 (X'0000')");
+    // Four CSNBMKP lines: active after binding, refused twice while inactive, active again.
+    let mkp: Vec<String> = setup
+        .lines()
+        .filter(|l| l.trim_start().starts_with("CSNBMKP"))
+        .map(|l| l.split("rc=").nth(1).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        mkp,
+        [
+            "0 rs=0 (X'0000')",
+            "12 rs=62064 (X'F270')",
+            "12 rs=62064 (X'F270')",
+            "0 rs=0 (X'0000')"
+        ],
+        "{setup}"
+    );
+    // The headers show the ceremony: three cards written, then two read for each step.
+    assert_eq!(setup.matches("ceremony: CSUCSVK").count(), 3, "{setup}");
+    assert!(setup.contains("CSUCACT  DONE"), "{setup}");
+    let end = run(&["end"]);
+    assert!(end.contains("CSNBMKP CLEAR (refused: inactive)"), "{end}");
+    drop(cards);
 }

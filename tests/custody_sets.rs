@@ -4,22 +4,19 @@
 //! gets its own state file back at the end). One test, so that SOFTCCA_HOME is set before any
 //! other thread exists; the kill -9 part runs this binary again as the child process.
 
+#[path = "common/ceremony.rs"]
+mod ceremony;
 #[path = "common/vcards.rs"]
 mod vcards;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use ceremony::{LEN, PIN, Verb, WRONG, call, ceremony, header};
 use softcca::card::{Content, ContentKind, SetInfo};
-use softcca::ffi::set::{CSUCCST, CSUCPAS, CSUCSST, CSUCSVK, CSUCVST};
-use softcca::verbs::card::READER_NAME_LEN;
-use vcards::{VCard, on_card, pcsc, pin, vcard};
-
-const LEN: usize = 4096;
-const PIN: &str = "12345678";
-const WRONG: &str = "00000000";
+use softcca::ffi::set::CSUCSST;
+use vcards::{Fresh, VCard, name_field, on_card, pcsc, pin, signal, vcard};
 
 const PARAMS: i32 = 0xF220;
 const BUFFER: i32 = 0xF221;
@@ -34,110 +31,6 @@ const CHECK: i32 = 0xF236;
 const NO_SHARE: i32 = 0xF237;
 const NOT_EMPTY: i32 = 0xF186;
 const WRONG_PIN_6: i32 = 0xF1C6;
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Verb {
-    Svmk,
-    Part,
-    Copy,
-    Verify,
-}
-
-fn name_field(reader: &str) -> [u8; READER_NAME_LEN] {
-    let mut f = [b' '; READER_NAME_LEN];
-    f[..reader.len()].copy_from_slice(reader.as_bytes());
-    f
-}
-
-fn kw(s: &str) -> [u8; 8] {
-    let mut k = [b' '; 8];
-    k[..s.len()].copy_from_slice(s.as_bytes());
-    k
-}
-
-/// One ceremony call; `buf` is updated in place only on success (as the verbs promise).
-#[allow(clippy::too_many_arguments)]
-fn call(
-    verb: Verb,
-    step: &str,
-    buf: &mut [u8; LEN],
-    card: &VCard,
-    pin_text: &str,
-    label: &str,
-    m: i32,
-    n: i32,
-) -> (i32, i32) {
-    let (mut rc, mut rs) = (-1, -1);
-    let mut count = 1;
-    let mut rule = kw(step);
-    let mut reader = name_field(&card.reader);
-    let mut pin_len = pin_text.len() as i32;
-    let mut pin_bytes = pin_text.as_bytes().to_vec();
-    let mut label_len = label.len() as i32;
-    let mut label_bytes = label.as_bytes().to_vec();
-    label_bytes.push(0);
-    let (mut m, mut n) = (m, n);
-    let mut len = LEN as i32;
-    // SAFETY: every pointer is to a live local of the documented size.
-    unsafe {
-        let f = match verb {
-            Verb::Svmk => CSUCSVK,
-            Verb::Part => CSUCPAS,
-            Verb::Copy => CSUCCST,
-            Verb::Verify => {
-                CSUCVST(
-                    &mut rc,
-                    &mut rs,
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    &mut count,
-                    rule.as_mut_ptr(),
-                    reader.as_mut_ptr(),
-                    &mut pin_len,
-                    pin_bytes.as_mut_ptr(),
-                    &mut len,
-                    buf.as_mut_ptr(),
-                );
-                return (rc, rs);
-            }
-        };
-        f(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut count,
-            rule.as_mut_ptr(),
-            reader.as_mut_ptr(),
-            &mut pin_len,
-            pin_bytes.as_mut_ptr(),
-            &mut label_len,
-            label_bytes.as_mut_ptr(),
-            &mut m,
-            &mut n,
-            &mut len,
-            buf.as_mut_ptr(),
-        );
-    }
-    (rc, rs)
-}
-
-/// The header fields: (verb, phase, kind, M, N, done, set id, check value).
-fn header(buf: &[u8; LEN]) -> (String, String, String, u32, u32, u32, String, String) {
-    let t = |a: usize, b: usize| String::from_utf8_lossy(&buf[a..b]).trim().to_string();
-    let num = |a: usize| t(a, a + 3).parse().unwrap();
-    assert_eq!(&buf[..8], b"SOFTCER1");
-    (
-        t(8, 16),
-        t(16, 24),
-        t(24, 28),
-        num(28),
-        num(31),
-        num(34),
-        t(37, 69),
-        t(69, 85),
-    )
-}
 
 /// A CSUCSST record: (status, set id, index, check value, label).
 type Status = (String, String, String, String, String);
@@ -186,72 +79,6 @@ fn status_try(card: &VCard) -> Result<Status, (i32, i32)> {
     assert_eq!(len, 168);
     let t = |a: usize, b: usize| String::from_utf8_lossy(&out[a..b]).trim().to_string();
     Ok((t(0, 8), t(16, 48), t(54, 57), t(60, 76), t(108, 168)))
-}
-
-/// Runs a whole ceremony (one call per card), returning the final buffer.
-fn ceremony(verb: Verb, cards: &[&VCard], label: &str, m: i32, n: i32) -> Box<[u8; LEN]> {
-    let mut buf = Box::new([0u8; LEN]);
-    for (i, c) in cards.iter().enumerate() {
-        let step = if i == 0 { "FIRST" } else { "NEXT" };
-        let r = call(verb, step, &mut buf, c, PIN, label, m, n);
-        assert_eq!(r, (0, 0), "{verb:?} {step} card {}", c.index);
-    }
-    buf
-}
-
-/// The cards of this binary, each on a fresh state file; their own state files come back on
-/// drop (also when the test fails).
-struct Fresh {
-    cards: Vec<VCard>,
-    dir: PathBuf,
-}
-
-impl Fresh {
-    fn new(indices: &[usize]) -> Option<Fresh> {
-        let mut cards = Vec::new();
-        for &i in indices {
-            let mut c = vcard(i)?;
-            // A card an earlier test binary restarted has its new pid in card-<i>.pid (the
-            // script's cards.tsv keeps the first one).
-            if let Ok(p) = std::fs::read_to_string(c.dir.join(format!("card-{i}.pid"))) {
-                c.pid = p.trim().parse().unwrap();
-            }
-            cards.push(c);
-        }
-        let dir =
-            std::env::temp_dir().join(format!("softcca-custody-cards-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        // All at once: pcscd notices each removal and insertion on its next poll.
-        for c in &cards {
-            signal(c.pid, libc::SIGKILL);
-        }
-        for c in cards.iter_mut() {
-            vcards::wait_presence(&c.reader, false);
-            c.spawn_on(&dir.join(format!("card-{}.state", c.index)), &[]);
-        }
-        for c in &cards {
-            vcards::wait_presence(&c.reader, true);
-        }
-        Some(Fresh { cards, dir })
-    }
-}
-
-impl Drop for Fresh {
-    fn drop(&mut self) {
-        for c in &self.cards {
-            // SAFETY: kill(2) on a card process this test started (or the script did).
-            unsafe { libc::kill(c.pid as i32, libc::SIGKILL) };
-        }
-        for c in self.cards.iter_mut() {
-            vcards::wait_presence(&c.reader, false);
-            c.spawn(&[]);
-        }
-        for c in &self.cards {
-            vcards::wait_presence(&c.reader, true);
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 /// The card's content descriptor and SCR (read without a PIN).
@@ -915,11 +742,6 @@ fn check_after_kill(targets: &[&VCard]) -> bool {
 fn inode(path: &std::path::Path) -> u64 {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(path).map(|m| m.ino()).unwrap_or(0)
-}
-
-fn signal(pid: u32, sig: i32) {
-    // SAFETY: kill(2) on the pid of a card process this test started.
-    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
 }
 
 /// Starts the child on `script`, waits until the state file of `card` has been written

@@ -31,22 +31,6 @@ fn prepared(tag: &str) -> PathBuf {
     home
 }
 
-/// Every file of the directory (recursively) holding `needle`.
-fn files_holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
-    let mut hits = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            hits.extend(files_holding(&p, needle));
-        } else if let Ok(bytes) = std::fs::read(&p)
-            && bytes.windows(needle.len()).any(|w| w == needle)
-        {
-            hits.push(p);
-        }
-    }
-    hits
-}
-
 /// No file holds the master key (whole or any 8-byte part) or the SVMK.
 fn assert_no_clear_key(home: &Path, svmk: u8) {
     let mk = hex(TEST_MK);

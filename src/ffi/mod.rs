@@ -18,6 +18,7 @@ pub mod args;
 pub mod audit;
 pub mod card;
 pub mod clearpin;
+pub mod custody;
 pub mod dkg;
 pub mod facility;
 pub mod keybuild;

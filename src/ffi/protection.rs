@@ -1,15 +1,18 @@
 //! C entry points of directory protection that need no card: Deactivate (CSUADACT) and
 //! Deauthorise (CSUADAUT) (docs/custody.md). Binding, activation and
-//! authorisation need the SVMK or partition secret recombined from operator cards; their C
-//! entry points come with the card ceremonies (the Rust cores are
+//! authorisation need the SVMK or partition secret recombined from operator cards: their C
+//! entry points are the card ceremonies of [`super::custody`] (the Rust cores are
 //! [`crate::custody::directory`]).
 
-use super::{args, coprocessor, guard};
+use super::audit::audited;
+use super::{args, coprocessor};
 use crate::custody::directory;
 use crate::error::Result;
 use crate::state::Coprocessor;
 
-/// The body both verbs share: no keyword, then `action` on the process's coprocessor.
+/// The body both verbs share: no keyword, then `action` on the process's coprocessor, with
+/// one audit record per call (docs/audit.md), as the card ceremonies that activate and
+/// authorise have.
 ///
 /// # Safety
 /// As [`CSUADACT`].
@@ -23,7 +26,7 @@ unsafe fn no_keyword_verb(
 ) {
     // SAFETY: pointer contracts are the caller's, forwarded.
     unsafe {
-        guard(verb, return_code, reason_code, |_| {
+        audited(verb, return_code, reason_code, |_| {
             let _ = args::rule_array(rule_array_count, rule_array, 0..=0)?;
             action(coprocessor()?)
         })

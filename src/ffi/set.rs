@@ -65,7 +65,7 @@ unsafe fn ceremony_in(
 /// # Safety
 /// The pointer contracts of [`CSUCSVK`].
 #[allow(clippy::too_many_arguments)]
-unsafe fn ceremony_call(
+pub(super) unsafe fn ceremony_call(
     rule_array_count: *mut i32,
     rule_array: *mut u8,
     reader_name: *mut u8,

@@ -4,6 +4,7 @@
 
 pub mod card;
 pub mod clearpin;
+pub mod custody;
 pub mod dkg;
 pub mod facility;
 pub mod keybuild;

@@ -362,3 +362,19 @@ pub fn krr_codes(label_field: &[u8; 64]) -> ((i32, i32), [u8; 64]) {
     };
     ((rc, rs), t)
 }
+
+/// Every file of the directory (recursively) holding `needle`.
+pub fn files_holding(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut hits = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            hits.extend(files_holding(&p, needle));
+        } else if let Ok(bytes) = std::fs::read(&p)
+            && bytes.windows(needle.len()).any(|w| w == needle)
+        {
+            hits.push(p);
+        }
+    }
+    hits
+}

@@ -7,8 +7,8 @@
 //! borrows card 8 on a state file of its own and gives it back), tests/card_verbs.rs
 //! cards 9-14; slot 15 stays empty. tests/card_copy.rs borrows cards 7-14 and
 //! tests/card_deadline.rs card 13 the same way ([`Borrowed`]; test binaries run one after
-//! another); tests/custody_sets.rs puts all 15 on fresh state files of its own for its run and
-//! gives each its own state file back.
+//! another); tests/custody_sets.rs and tests/custody_e2e.rs put all 15 on fresh state files of
+//! their own for their run ([`Fresh`]) and give each its own state file back.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -257,4 +257,68 @@ impl Drop for Borrowed {
         self.card.restart(&[]);
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The cards of a test binary, each on a fresh state file; their own state files come back on
+/// drop (also when the test fails).
+pub struct Fresh {
+    /// The cards, by the indices given.
+    pub cards: Vec<VCard>,
+    /// The directory of their fresh state files.
+    pub dir: PathBuf,
+}
+
+impl Fresh {
+    /// Puts the cards `indices` on fresh state files (`None`: no virtual cards running).
+    pub fn new(indices: &[usize]) -> Option<Fresh> {
+        let mut cards = Vec::new();
+        for &i in indices {
+            let mut c = vcard(i)?;
+            // A card an earlier test binary restarted has its new pid in card-<i>.pid (the
+            // script's cards.tsv keeps the first one).
+            if let Ok(p) = std::fs::read_to_string(c.dir.join(format!("card-{i}.pid"))) {
+                c.pid = p.trim().parse().unwrap();
+            }
+            cards.push(c);
+        }
+        let dir =
+            std::env::temp_dir().join(format!("softcca-custody-cards-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // All at once: pcscd notices each removal and insertion on its next poll.
+        for c in &cards {
+            signal(c.pid, libc::SIGKILL);
+        }
+        for c in cards.iter_mut() {
+            wait_presence(&c.reader, false);
+            c.spawn_on(&dir.join(format!("card-{}.state", c.index)), &[]);
+        }
+        for c in &cards {
+            wait_presence(&c.reader, true);
+        }
+        Some(Fresh { cards, dir })
+    }
+}
+
+impl Drop for Fresh {
+    fn drop(&mut self) {
+        for c in &self.cards {
+            // SAFETY: kill(2) on a card process this test started (or the script did).
+            unsafe { libc::kill(c.pid as i32, libc::SIGKILL) };
+        }
+        for c in self.cards.iter_mut() {
+            wait_presence(&c.reader, false);
+            c.spawn(&[]);
+        }
+        for c in &self.cards {
+            wait_presence(&c.reader, true);
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Sends `sig` to a card process.
+pub fn signal(pid: u32, sig: i32) {
+    // SAFETY: kill(2) on the pid of a card process this test started.
+    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
 }

@@ -1,8 +1,9 @@
       *****************************************************************
       * CSUC.cpy - the operator-card verbs: the parameters of
       * CSUCRDL, CSUCINS, CSUCGLB, CSUCCPN, CSUCERA, CSUCCPY and of the
-      * custody set verbs (CSUCSVK, CSUCPAS, CSUCCST, CSUCVST,
-      * CSUCSST) that SOFTCCA.cpy's common fields (return and
+      * custody verbs (CSUCSVK, CSUCPAS, CSUCCST, CSUCVST, CSUCSST,
+      * CSUCBND, CSUCACT, CSUCPBD, CSUCAUT) that SOFTCCA.cpy's
+      * common fields (return and
       * reason code, exit data, rule array, key label, token and
       * identifier) do not have, at IBM's sizes. COPY it into the
       * same 01 group as SOFTCCA.cpy:
@@ -79,6 +80,12 @@
                10  SC-CER-CHECK-VALUE  PIC X(16).
                10  FILLER              PIC X(11).
                10  SC-CER-STATE        PIC X(4000).
+      *    CSUCPBD, CSUCAUT: the partition password (1 to 256
+      *    bytes, its length in SC-PART-PASSWORD-LENGTH) and, for
+      *    CSUCAUT, the expiry in seconds (0: none; at most 31536000).
+           05  SC-PART-PASSWORD-LENGTH PIC S9(9) COMP-5 VALUE 0.
+           05  SC-PART-PASSWORD        PIC X(256) VALUE SPACES.
+           05  SC-AUTH-EXPIRY          PIC S9(9) COMP-5 VALUE 0.
       *    CSUCSST: length (in: 168) and the Set Status record.
            05  SC-SET-STATUS-LENGTH    PIC S9(9) COMP-5 VALUE 168.
            05  SC-SET-STATUS.
