@@ -744,11 +744,69 @@ fn inode(path: &std::path::Path) -> u64 {
     std::fs::metadata(path).map(|m| m.ino()).unwrap_or(0)
 }
 
+/// Counts the virtual card's writes of its state file: the card replaces the file (rename) on
+/// every write of its memory, and inotify queues one `IN_MOVED_TO` per rename, so no write is
+/// missed however late this process looks (polling the inode missed writes under load, and the
+/// freeze then landed later than the test believed).
+struct Writes {
+    fd: i32,
+    name: Vec<u8>,
+    seen: usize,
+}
+
+impl Writes {
+    fn watch(state: &std::path::Path) -> Writes {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = std::ffi::CString::new(state.parent().unwrap().as_os_str().as_bytes()).unwrap();
+        // SAFETY: plain system calls on a descriptor this value owns.
+        let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
+        assert!(fd >= 0, "inotify_init1");
+        // SAFETY: `dir` is a NUL-terminated path.
+        let wd = unsafe { libc::inotify_add_watch(fd, dir.as_ptr(), libc::IN_MOVED_TO) };
+        assert!(wd >= 0, "inotify_add_watch");
+        Writes {
+            fd,
+            name: state.file_name().unwrap().as_bytes().to_vec(),
+            seen: 0,
+        }
+    }
+
+    /// Reads the queued events; returns the writes seen so far.
+    fn poll(&mut self) -> usize {
+        let mut buf = [0u8; 8192];
+        loop {
+            // SAFETY: `buf` is writable for its length.
+            let n = unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len()) };
+            if n <= 0 {
+                return self.seen;
+            }
+            let mut at = 0usize;
+            while at + 16 <= n as usize {
+                let len = u32::from_ne_bytes(buf[at + 12..at + 16].try_into().unwrap()) as usize;
+                let name = &buf[at + 16..at + 16 + len];
+                let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(len)];
+                if name == self.name.as_slice() {
+                    self.seen += 1;
+                }
+                at += 16 + len;
+            }
+        }
+    }
+}
+
+impl Drop for Writes {
+    fn drop(&mut self) {
+        // SAFETY: the descriptor is ours.
+        unsafe { libc::close(self.fd) };
+    }
+}
+
 /// Starts the child on `script`, waits until the state file of `card` has been written
 /// `writes` times (VERIFY writes twice: SCR up, then down; PUT DATA label once; PUT DATA
 /// content once), freezes the card there (SIGSTOP: the child's next command to it waits),
 /// lets the child run on to that command, then kills it (SIGKILL) and thaws the card. Returns
-/// false when the child finished first.
+/// false when the child finished first, or when the card had already written once more before
+/// the freeze took hold (the caller tries again).
 fn kill_at(
     home: &std::path::Path,
     script: &str,
@@ -756,20 +814,10 @@ fn kill_at(
     state: &std::path::Path,
     writes: usize,
 ) -> bool {
-    let mut last = inode(state);
-    let mut seen = 0;
+    let mut counter = Writes::watch(state);
     let mut ch = child(home, script);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while seen < writes {
-        let now = inode(state);
-        if now != last {
-            seen += 1;
-            last = now;
-            if seen == writes {
-                signal(card.pid, libc::SIGSTOP);
-                break;
-            }
-        }
+    while counter.poll() < writes {
         if ch.try_wait().unwrap().is_some() {
             return false;
         }
@@ -780,12 +828,14 @@ fn kill_at(
         );
         std::hint::spin_loop();
     }
+    signal(card.pid, libc::SIGSTOP);
     // The child goes on (registry steps included) until its next command to the frozen card.
     std::thread::sleep(Duration::from_millis(150));
     let _ = ch.kill(); // SIGKILL
     let _ = ch.wait();
+    let exact = counter.poll() == writes;
     signal(card.pid, libc::SIGCONT);
-    true
+    exact
 }
 
 /// `kill -9` of the process running Create Set (SVMK 2 of 3 on cards 11-13) and Copy Set
