@@ -4,7 +4,9 @@
 //! - [`record`]: one record and its line (the format, the encoding, the parser);
 //! - [`log`]: the file, appends under a lock from any number of processes and threads;
 //! - [`verify`]: the chain check behind `CSUAAVF`;
-//! - [`scope`]: what the running card verb saw (reader, CSN, label), for its record.
+//! - [`scope`]: what the running card verb saw (reader, CSN, label), for its record;
+//! - [`operation`]: a custody event or master-key register change, probed before it acts and
+//!   recorded after.
 //!
 //! Every card verb appends exactly one record through the audited wrapper of its entry point
 //! (`crate::ffi::audit::audited`), which refuses before the card is touched when the log
@@ -12,11 +14,13 @@
 //! [`AuditLog::event`].
 
 pub mod log;
+pub mod operation;
 pub mod record;
 pub mod scope;
 pub mod verify;
 
 pub use log::AuditLog;
+pub use operation::Operation;
 pub use record::{CardSeen, Entry};
 
 use crate::error::Result;

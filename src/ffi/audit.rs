@@ -27,7 +27,10 @@ impl<F: FnOnce()> Outputs for F {
     }
 }
 
-/// [`guard`] for a card verb: exactly one audit record per call (docs/audit.md §3).
+/// [`guard`] for a card verb, and for every verb that changes the directory's protection or
+/// its master-key registers (CSUADACT, CSUADAUT, CSNBMKP): exactly one audit record per call
+/// (docs/audit.md §3); the custody events the body runs ([`crate::audit::Operation`]) are
+/// details of that record.
 ///
 /// Before the body runs, the log must open for appending and its last record read back
 /// ([`crate::audit::AuditLog::probe`]): otherwise the call fails with that code (12/X'F200'
@@ -38,10 +41,10 @@ impl<F: FnOnce()> Outputs for F {
 ///
 /// # Safety
 /// As [`guard`].
-pub(crate) unsafe fn audited<O: Outputs>(
+pub(crate) unsafe fn audited<W: args::Fullword, O: Outputs>(
     verb: &'static str,
-    rc: *mut i32,
-    rs: *mut i32,
+    rc: *mut W,
+    rs: *mut W,
     body: impl FnOnce(&mut Notes) -> Result<O>,
 ) {
     // SAFETY: forwarded contract.
@@ -52,15 +55,15 @@ pub(crate) unsafe fn audited<O: Outputs>(
             scope::begin();
             let outcome =
                 catch_unwind(AssertUnwindSafe(|| body(notes))).unwrap_or(Err(Error::Internal));
-            let cards = scope::end();
+            let seen = scope::end();
             let (r, s) = match &outcome {
                 Ok(_) => notes.codes(),
                 Err(e) => codes::of(*e),
             };
             log.append(&Entry {
                 op: verb.into(),
-                cards,
-                detail: Vec::new(),
+                cards: seen.cards,
+                detail: seen.detail,
                 rc: r,
                 rs: s,
             })?;

@@ -4,12 +4,16 @@
 //! entry points come with the card ceremonies (the Rust cores are
 //! [`crate::custody::directory`]).
 
-use super::{args, coprocessor, guard};
+use super::audit::audited;
+use super::{args, coprocessor};
 use crate::custody::directory;
 use crate::error::Result;
 use crate::state::Coprocessor;
 
-/// The body both verbs share: no keyword, then `action` on the process's coprocessor.
+/// The body both verbs share: no keyword, then `action` on the process's coprocessor; one
+/// audit record per call (`op=CSUADACT` or `CSUADAUT`, the event `DEACTIVATE` or
+/// `DEAUTHORISE` in its details; refused with 12/X'F200' or X'F202' before anything changes
+/// when the log cannot be appended to).
 ///
 /// # Safety
 /// As [`CSUADACT`].
@@ -23,7 +27,7 @@ unsafe fn no_keyword_verb(
 ) {
     // SAFETY: pointer contracts are the caller's, forwarded.
     unsafe {
-        guard(verb, return_code, reason_code, |_| {
+        audited(verb, return_code, reason_code, |_| {
             let _ = args::rule_array(rule_array_count, rule_array, 0..=0)?;
             action(coprocessor()?)
         })
