@@ -26,8 +26,8 @@ const PASSWORD: &str = "Tr0ub4dor&3-audit";
 /// MKVP of [`TEST_MK`] (tests/vectors/README.md).
 const TEST_MKVP: &str = "23FB12BC983BE87A";
 
-/// The child side: `aavf` (CSUAAVF: rc rs) and `aavf-at` (CSUAAVF:
-/// records checked, first bad record), else the common commands.
+/// The child side: `aavf` (CSUAAVF: rc rs), `aavf-at` (CSUAAVF: records checked, first bad
+/// record), `aavf-mac`, `aavf-mac-at` (the same with `MAC`), else the common commands.
 #[test]
 #[ignore]
 fn child_script() {
@@ -43,6 +43,14 @@ fn child_script() {
             }
             "aavf-at" => {
                 let v = audit_call::verify();
+                (v.2, v.3)
+            }
+            "aavf-mac" => {
+                let v = audit_call::verify_with(&["MAC"]);
+                (v.0, v.1)
+            }
+            "aavf-mac-at" => {
+                let v = audit_call::verify_with(&["MAC"]);
                 (v.2, v.3)
             }
             _ => child::run_command(cmd),
@@ -281,5 +289,132 @@ fn a_log_that_cannot_be_appended_to_refuses_the_event_before_it_acts() {
         [OK, OK, NOT_ACTIVE]
     );
     let _ = std::fs::remove_file(&kept);
+    cleanup(&home);
+}
+
+// ---- The MAC of docs/audit.md §6 ----
+
+const NOT_BOUND: (i32, i32) = (8, 0xF263);
+const LINK: i32 = 0xF20B;
+const MAC_MISSING: i32 = 0xF210;
+const MAC_FORGED: i32 = 0xF211;
+
+/// `line` with its hash recomputed (what a forger who knows the format does); a MAC it
+/// carried is kept as it was (the forger cannot compute it).
+fn rehash(line: &str) -> String {
+    use sha2::Digest;
+    let (body, rest) = line.split_once(" hash=").unwrap();
+    let h = sha2::Sha256::digest(body.as_bytes());
+    let mac = rest.split_once(" mac=").map(|(_, m)| format!(" mac={m}"));
+    format!("{body} hash={}{}", to_hex(&h), mac.unwrap_or_default())
+}
+
+/// Replaces record `k` (1-based) of the log by `edit(record)`.
+fn edit_record(home: &Path, k: usize, edit: impl FnOnce(&str) -> String) {
+    let mut log = records(home);
+    log[k - 1] = edit(&log[k - 1]);
+    std::fs::write(home.join("audit.log"), log.join("\n") + "\n").unwrap();
+}
+
+/// The position of the first record holding `needle`.
+fn position(home: &Path, needle: &str) -> usize {
+    1 + records(home)
+        .iter()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no record with {needle}"))
+}
+
+/// A bound, active directory with a mixed log: unbound records first, MAC'd ones after.
+fn macd(tag: &str) -> PathBuf {
+    let home = temp_state(tag);
+    let script = format!(
+        "load-mk; aavf-mac; bind S; pbind P {PASSWORD}; authorise P {PASSWORD} 600; \
+         authorise P wrong-password; mkp-clear; csuadaut; aavf-mac; aavf-mac-at"
+    );
+    let (codes, err) = run(&home, &script);
+    let n = records(&home).len() as i32;
+    assert_eq!(
+        codes,
+        [
+            OK,
+            NOT_BOUND,
+            OK,
+            OK,
+            OK,
+            WRONG_PASSWORD,
+            OK,
+            OK,
+            OK,
+            (n, 0)
+        ],
+        "{err}"
+    );
+    home
+}
+
+#[test]
+fn records_are_macd_once_the_svmk_is_active_and_the_key_is_named_inside_the_hash() {
+    let home = macd("aud-mac-on");
+    let log = records(&home);
+    let s = cv("S", SecretKind::ServerMasterKey);
+    let bind = position(&home, " op=BIND ");
+    for (i, l) in log.iter().enumerate() {
+        let macd = l.contains(&format!(" mack={s} prev=")) && l.contains(" mac=");
+        assert_eq!(macd, i + 1 >= bind, "record {}: {l}", i + 1);
+    }
+    // A deactivation's record is MAC'd (the key held when the call began); the records
+    // after it, with no SVMK active, are not; MAC verification then needs the cards.
+    assert_eq!(
+        run(&home, "csuadact; activate T; aavf-mac; aavf").0,
+        [OK, WRONG_SECRET, NOT_ACTIVE, OK]
+    );
+    let log = records(&home);
+    let n = log.len();
+    assert!(log[n - 2].contains(" op=CSUADACT ") && log[n - 2].contains(" mac="));
+    assert!(log[n - 1].contains(" op=ACTIVATE ") && !log[n - 1].contains(" mac="));
+    assert_eq!(run(&home, "activate S; aavf-mac").0, [OK, OK]);
+    assert_no_secret(&home);
+    cleanup(&home);
+}
+
+/// The attack: edit a MAC'd record (an authorisation's expiry) and recompute its hash. The
+/// chain alone names the next record (broken link); the MAC check names the forged record.
+#[test]
+fn an_edited_record_with_a_recomputed_hash_fails_the_mac_check() {
+    let home = macd("aud-mac-forged");
+    let k = position(&home, " d.expiry_s=600 ");
+    edit_record(&home, k, |l| {
+        rehash(&l.replace(" d.expiry_s=600 ", " d.expiry_s=6 "))
+    });
+    let k = k as i32;
+    assert_eq!(
+        run(&home, "aavf; aavf-at; aavf-mac; aavf-mac-at").0,
+        [(4, LINK), (k, k + 1), (4, MAC_FORGED), (k - 1, k)]
+    );
+    cleanup(&home);
+}
+
+/// The attack: strip a record's MAC. `mack=` is inside the hash: the chain check names the
+/// record (X'F210'); stripping `mack=` too needs a new hash, which breaks the next link.
+#[test]
+fn a_stripped_mac_is_reported() {
+    let home = macd("aud-mac-strip");
+    let k = position(&home, " op=BIND-PARTITION ");
+    let original = records(&home)[k - 1].clone();
+    let strip = |l: &str| l.split(" mac=").next().unwrap().to_string();
+    edit_record(&home, k, strip);
+    let ki = k as i32;
+    assert_eq!(
+        run(&home, "aavf; aavf-at; aavf-mac").0,
+        [(4, MAC_MISSING), (ki - 1, ki), (4, MAC_MISSING)]
+    );
+    edit_record(&home, k, |_| {
+        let s = cv("S", SecretKind::ServerMasterKey);
+        rehash(&strip(&original).replace(&format!(" mack={s}"), ""))
+    });
+    assert_eq!(
+        run(&home, "aavf; aavf-at; aavf-mac-at").0,
+        [(4, LINK), (ki, ki + 1), (ki, ki + 1)]
+    );
     cleanup(&home);
 }

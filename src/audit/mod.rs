@@ -2,6 +2,7 @@
 //! hash-chained file `audit.log` in the state directory.
 //!
 //! - [`record`]: one record and its line (the format, the encoding, the parser);
+//! - [`mac`]: the records' MAC under a key derived from the active server master key;
 //! - [`log`]: the file, appends under a lock from any number of processes and threads;
 //! - [`verify`]: the chain check behind `CSUAAVF`;
 //! - [`scope`]: what the running card verb saw (reader, CSN, label), for its record;
@@ -14,6 +15,7 @@
 //! [`AuditLog::event`].
 
 pub mod log;
+pub mod mac;
 pub mod operation;
 pub mod record;
 pub mod scope;
@@ -84,5 +86,11 @@ impl AuditLog {
     /// (call [`AuditLog::probe`] first) or reports the failure.
     pub fn event(&self, event: &Event) -> Result<u64> {
         self.append(&event.entry)
+    }
+
+    /// As [`AuditLog::event`], MAC'd under `held` when no SVMK is active any more (see
+    /// [`AuditLog::append_with`]).
+    pub fn event_with(&self, event: &Event, held: Option<&mac::MacKey>) -> Result<u64> {
+        self.append_with(&event.entry, held)
     }
 }

@@ -15,6 +15,7 @@
 //! - from Rust directly (outside any audited verb): a record of its own, `op=<name>`, with the
 //!   event's codes and details.
 
+use super::mac::MacKey;
 use super::{AuditLog, Event, scope};
 use crate::codes;
 use crate::error::Result;
@@ -26,6 +27,8 @@ pub struct Operation<'a> {
     op: &'static str,
     detail: Vec<(String, Vec<u8>)>,
     in_call: bool,
+    /// The MAC key active when the operation began (a deactivation's record is MAC'd).
+    held: Option<MacKey>,
 }
 
 impl<'a> Operation<'a> {
@@ -33,14 +36,17 @@ impl<'a> Operation<'a> {
     /// the log must be appendable now (its error otherwise, and the operation must not act).
     pub fn begin(log: &'a AuditLog, op: &'static str) -> Result<Self> {
         let in_call = scope::open();
+        let mut held = None;
         if !in_call {
             log.probe()?;
+            held = log.mac_key();
         }
         Ok(Operation {
             log,
             op,
             detail: Vec::new(),
             in_call,
+            held,
         })
     }
 
@@ -69,7 +75,7 @@ impl<'a> Operation<'a> {
                 .detail
                 .iter()
                 .fold(Event::new(self.op).codes(rc, rs), |e, (k, v)| e.with(k, v));
-            self.log.event(&event)?;
+            self.log.event_with(&event, self.held.as_ref())?;
         }
         outcome
     }
