@@ -219,6 +219,8 @@ fn r3_a_deactivated_directory_cannot_be_downgraded_to_unbound() {
 /// deactivation, binding, CSNBMKP) to the audit log. None is: `AuditLog::event` has no
 /// caller. Any application of the service user can deactivate the directory (which only
 /// the M card holders can undo) and leave no record.
+/// Fixed: the custody cores audit every event (docs/audit.md §1; tests/audit_custody.rs
+/// checks each event's fields).
 #[test]
 fn r4_a_deactivation_is_audited() {
     let home = prepared("rev-r4");
