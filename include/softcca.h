@@ -42,12 +42,14 @@ extern "C" {
  * Audit Log Verify (docs/CSUAAVF.md): checks the state directory's audit log from its
  * genesis record on and names the first bad record.
  *
- * Rule array: 0 or 1 keyword, `CHAIN` (default: the hash chain; the custody issue adds the
- * MAC check). Outputs, written on return code 0 and 4: `records_checked` (records that
+ * Rule array: 0 or 1 keyword, `CHAIN` (default: the hash chain) or `MAC` (the chain and the
+ * MAC of every MAC'd record, under the audit key of the directory's active SVMK: 8/X'F263'
+ * when the directory is not bound, 12/X'F270' when its SVMK is not active). Outputs, written on return code 0 and 4: `records_checked` (records that
  * verified), `first_bad_record` (the position, i.e. expected sequence number, of the first
  * bad record; 0 when the chain verified), `last_hash` (64 bytes: the last verified record's
  * hash in hexadecimal; `last_hash_length` in: its room, at least 64; out: 64). Return code
- * 4 with reason X'F208'..X'F20E' says what is wrong with the first bad record.
+ * 4 with reason X'F208'..X'F20E', X'F210' or X'F211' says what is wrong with the first bad
+ * record.
  *
  * # Safety
  * `rule_array_count`: 4 readable bytes; `rule_array`: 8 × count readable bytes (NULL when
@@ -646,7 +648,9 @@ void CSNBMVR(int32_t *return_code,
              uint8_t *MAC);
 
 /**
- * Master Key Process: loads, generates, clears and sets the DES master-key registers.
+ * Master Key Process: loads, generates, clears and sets the DES master-key registers. One
+ * audit record per call (docs/audit.md §1; 12/X'F200' or X'F202' and no register change when
+ * the log cannot be appended to).
  *
  * Rule array (1 to 3 keywords): optional `ADAPTER`, optional `SYM-MK`, and one of `CLEAR`,
  * `FIRST`, `MIDDLE`, `LAST`, `RANDOM`, `SET`.

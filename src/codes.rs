@@ -51,6 +51,12 @@ pub enum Warning {
     AuditTornTail,
     /// Audit Log Verify: the state directory has no audit log.
     AuditLogMissing,
+    /// Audit Log Verify: a record names a MAC key inside its hash (`mack=`) but carries no
+    /// MAC: the MAC was stripped.
+    AuditMacMissing,
+    /// Audit Log Verify (`MAC`): a record's MAC does not verify under the active server master
+    /// key's audit key: the record was forged or rewritten.
+    AuditMacForged,
 }
 
 /// Return and reason code of a failure.
@@ -227,6 +233,8 @@ pub const fn of_warning(warning: Warning) -> (i32, i32) {
         Warning::AuditGenesis => (RC_WARNING, 0xF20C),
         Warning::AuditTornTail => (RC_WARNING, 0xF20D),
         Warning::AuditLogMissing => (RC_WARNING, 0xF20E),
+        Warning::AuditMacMissing => (RC_WARNING, 0xF210),
+        Warning::AuditMacForged => (RC_WARNING, 0xF211),
     }
 }
 

@@ -51,25 +51,7 @@ fn kgn() -> (i32, i32) {
     (rc, rs)
 }
 
-/// CSUADACT through the C entry point.
-fn csuadact() -> (i32, i32) {
-    let (mut rc, mut rs) = (-1, -1);
-    let mut count = 0i32;
-    // SAFETY (test): count 0, NULL rule array and exit data are allowed.
-    unsafe {
-        softcca::ffi::protection::CSUADACT(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut count,
-            std::ptr::null_mut(),
-        )
-    };
-    (rc, rs)
-}
-
-/// The child side: this file's commands (`kgn`, `csuadact`), else the common ones.
+/// The child side: this file's command `kgn`, else the common ones.
 #[test]
 #[ignore]
 fn child_script() {
@@ -80,7 +62,6 @@ fn child_script() {
     for cmd in script.split(';').map(str::trim).filter(|c| !c.is_empty()) {
         let (rc, rs) = match cmd {
             "kgn" => kgn(),
-            "csuadact" => csuadact(),
             _ => child::run_command(cmd),
         };
         println!("= {rc} {rs}");
@@ -238,8 +219,9 @@ fn r3_a_deactivated_directory_cannot_be_downgraded_to_unbound() {
 /// deactivation, binding, CSNBMKP) to the audit log. None is: `AuditLog::event` has no
 /// caller. Any application of the service user can deactivate the directory (which only
 /// the M card holders can undo) and leave no record.
+/// Fixed: the custody cores audit every event (docs/audit.md §1; tests/audit_custody.rs
+/// checks each event's fields).
 #[test]
-#[ignore = "finding R4: CSUADACT (and bind/activate/authorise/CSNBMKP) leave no audit record"]
 fn r4_a_deactivation_is_audited() {
     let home = prepared("rev-r4");
     assert_eq!(run(&home, "bind S; csuadact; kgn").0, [OK, OK, NOT_ACTIVE]);

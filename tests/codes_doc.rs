@@ -147,6 +147,8 @@ fn warning_by_name(name: &str) -> Option<Warning> {
         "AuditGenesis" => Warning::AuditGenesis,
         "AuditTornTail" => Warning::AuditTornTail,
         "AuditLogMissing" => Warning::AuditLogMissing,
+        "AuditMacMissing" => Warning::AuditMacMissing,
+        "AuditMacForged" => Warning::AuditMacForged,
         _ => return None,
     })
 }

@@ -11,12 +11,16 @@
 //! A torn last line (no end of line: a crash or a full disk during an append) is cut by the
 //! next append, which first writes a `REPAIR` record naming the cut bytes' length and
 //! SHA-256. Any other damage of the last record stops all appends ([`Error::AuditLogDamaged`]).
+//!
+//! While the directory's SVMK is active ([`MacKeys`]) every line an append writes is MAC'd
+//! ([`super::mac`]).
 
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
 
 use rustix::fs::{self as rfs, FlockOperation};
 
+use super::mac::{MacKey, MacKeys};
 use super::record::{self, CardSeen, Entry, GENESIS, MAX_LINE, REPAIR, ZERO_HASH};
 use crate::error::{Error, Result};
 use crate::state::dir::StateDir;
@@ -31,6 +35,7 @@ const TAIL: usize = 2 * MAX_LINE + 2;
 pub struct AuditLog {
     dir: Arc<StateDir>,
     directory_id: Option<[u8; 16]>,
+    keys: Option<Arc<dyn MacKeys>>,
 }
 
 /// The end of the chain: the last record's sequence number and hash.
@@ -55,7 +60,22 @@ impl AuditLog {
     /// The log of the state directory `dir`, whose id (`softcca.id`) the genesis record
     /// names.
     pub fn new(dir: Arc<StateDir>, directory_id: Option<[u8; 16]>) -> Self {
-        AuditLog { dir, directory_id }
+        AuditLog {
+            dir,
+            directory_id,
+            keys: None,
+        }
+    }
+
+    /// The same log, its records MAC'd while `keys` has a key.
+    pub fn with_mac_keys(mut self, keys: Arc<dyn MacKeys>) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// The MAC key of the active SVMK, when one is active now.
+    pub fn mac_key(&self) -> Option<MacKey> {
+        self.keys.as_ref().and_then(|k| k.mac_key())
     }
 
     /// The state directory's id, as the genesis record names it.
@@ -100,6 +120,12 @@ impl AuditLog {
     /// Appends one record for `entry`; returns its sequence number. The log is created, with
     /// its genesis record, when missing.
     pub fn append(&self, entry: &Entry) -> Result<u64> {
+        self.append_with(entry, None)
+    }
+
+    /// As [`AuditLog::append`]; MAC'd under the key active now or, when none is (the call
+    /// deactivated the directory), under `held`, the key the caller held when it began.
+    pub fn append_with(&self, entry: &Entry, held: Option<&MacKey>) -> Result<u64> {
         if !entry.well_formed() {
             return Err(Error::Internal);
         }
@@ -107,11 +133,14 @@ impl AuditLog {
         let (size, tail) = read_tail(&l.fd)?;
         let (keep, torn) = split_torn(size, &tail)?;
         let mut at = head(keep, &tail[..tail.len() - torn.len()])?;
+        let now = self.mac_key();
+        let mac = now.as_ref().or(held);
         let torn = (!torn.is_empty()).then(|| torn.to_vec());
         let mut out = String::new();
         let mut add = |at: &mut Head, e: &Entry| -> Result<()> {
             let time = record::time_text(std::time::SystemTime::now());
-            let (line, hash) = record::line(at.seq + 1, &time, std::process::id(), e, &at.hash);
+            let (line, hash) =
+                record::line(at.seq + 1, &time, std::process::id(), e, &at.hash, mac);
             if line.len() > MAX_LINE {
                 return Err(Error::AuditLogWrite);
             }

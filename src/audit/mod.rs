@@ -2,9 +2,12 @@
 //! hash-chained file `audit.log` in the state directory.
 //!
 //! - [`record`]: one record and its line (the format, the encoding, the parser);
+//! - [`mac`]: the records' MAC under a key derived from the active server master key;
 //! - [`log`]: the file, appends under a lock from any number of processes and threads;
 //! - [`verify`]: the chain check behind `CSUAAVF`;
-//! - [`scope`]: what the running card verb saw (reader, CSN, label), for its record.
+//! - [`scope`]: what the running card verb saw (reader, CSN, label), for its record;
+//! - [`operation`]: a custody event or master-key register change, probed before it acts and
+//!   recorded after.
 //!
 //! Every card verb appends exactly one record through the audited wrapper of its entry point
 //! (`crate::ffi::audit::audited`), which refuses before the card is touched when the log
@@ -12,11 +15,14 @@
 //! [`AuditLog::event`].
 
 pub mod log;
+pub mod mac;
+pub mod operation;
 pub mod record;
 pub mod scope;
 pub mod verify;
 
 pub use log::AuditLog;
+pub use operation::Operation;
 pub use record::{CardSeen, Entry};
 
 use crate::error::Result;
@@ -80,5 +86,11 @@ impl AuditLog {
     /// (call [`AuditLog::probe`] first) or reports the failure.
     pub fn event(&self, event: &Event) -> Result<u64> {
         self.append(&event.entry)
+    }
+
+    /// As [`AuditLog::event`], MAC'd under `held` when no SVMK is active any more (see
+    /// [`AuditLog::append_with`]).
+    pub fn event_with(&self, event: &Event, held: Option<&mac::MacKey>) -> Result<u64> {
+        self.append_with(&event.entry, held)
     }
 }

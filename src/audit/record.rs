@@ -14,10 +14,15 @@
 //! CSN, label, detail values) is percent-encoded: every byte outside `!`..`~`, and `%`
 //! itself, becomes `%XX`, so no value can hold a blank, an end of line or a control
 //! character; `-` stands for "not known" (a value that is exactly `-` is written `%2D`).
-//! After `hash` one optional `mac=<64 hex>` may follow (reserved for the MAC keyed from the
-//! server master key, docs/audit.md §6); records without it stay valid.
+//! While the server master key is active a record also carries `mack=<16 hex>` (the SVMK's
+//! check value, naming the MAC key) between `rs` and `prev`, inside the hashed body, and
+//! `mac=<64 hex>` after `hash`: HMAC-SHA-256 under the key of [`super::mac`] over the line up
+//! to ` mac=` (docs/audit.md §6). Records without both stay valid; `mac` without `mack` is
+//! malformed, `mack` without `mac` parses (the verifier reports the stripped MAC).
 
 use sha2::{Digest, Sha256};
+
+use super::mac::MacKey;
 
 /// The record format version written in `v=`.
 pub const VERSION: &str = "1";
@@ -73,7 +78,9 @@ pub struct Record {
     pub prev: [u8; 32],
     /// The hash this record's line states.
     pub hash: [u8; 32],
-    /// The optional MAC field (not checked by this version).
+    /// The MAC key id (`mack=`, the SVMK's check value) the hashed body names.
+    pub mack: Option<[u8; 8]>,
+    /// The MAC (`mac=`), checked by the verifier's MAC mode.
     pub mac: Option<[u8; 32]>,
     /// `true` when `hash` is SHA-256 of the line's body.
     pub hash_ok: bool,
@@ -157,14 +164,18 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex32(text: &str) -> Option<[u8; 32]> {
-    if text.len() != 64
+    unhex(text)
+}
+
+fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    if text.len() != 2 * N
         || !text
             .bytes()
             .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(&c))
     {
         return None;
     }
-    let mut out = [0u8; 32];
+    let mut out = [0u8; N];
     for (i, o) in out.iter_mut().enumerate() {
         *o = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
     }
@@ -185,8 +196,15 @@ pub fn digest(body: &[u8]) -> [u8; 32] {
     Sha256::digest(body).into()
 }
 
-/// The record's body (everything before ` hash=`).
-pub fn body(seq: u64, time: &str, pid: u32, e: &Entry, prev: &[u8; 32]) -> String {
+/// The record's body (everything before ` hash=`); `mack`: the MAC key id when a MAC follows.
+pub fn body(
+    seq: u64,
+    time: &str,
+    pid: u32,
+    e: &Entry,
+    mack: Option<&[u8; 8]>,
+    prev: &[u8; 32],
+) -> String {
     let mut s = format!("v={VERSION} seq={seq} time={time} pid={pid} op={}", e.op);
     for c in &e.cards {
         s.push_str(&format!(
@@ -200,20 +218,37 @@ pub fn body(seq: u64, time: &str, pid: u32, e: &Entry, prev: &[u8; 32]) -> Strin
         s.push_str(&format!(" d.{k}={}", encode(v)));
     }
     s.push_str(&format!(
-        " outcome={} rc={} rs={:04X} prev={}",
+        " outcome={} rc={} rs={:04X}",
         outcome(e.rc),
         e.rc,
-        e.rs,
-        hex(prev)
+        e.rs
     ));
+    if let Some(id) = mack {
+        s.push_str(&format!(" mack={}", hex(id)));
+    }
+    s.push_str(&format!(" prev={}", hex(prev)));
     s
 }
 
-/// The whole line (no end of line) and its hash.
-pub fn line(seq: u64, time: &str, pid: u32, e: &Entry, prev: &[u8; 32]) -> (String, [u8; 32]) {
-    let b = body(seq, time, pid, e, prev);
+/// The whole line (no end of line) and its hash; with `mac`, MAC'd (`mack=` in the body,
+/// `mac=` at the end).
+pub fn line(
+    seq: u64,
+    time: &str,
+    pid: u32,
+    e: &Entry,
+    prev: &[u8; 32],
+    mac: Option<&MacKey>,
+) -> (String, [u8; 32]) {
+    let id = mac.map(MacKey::id);
+    let b = body(seq, time, pid, e, id.as_ref(), prev);
     let h = digest(b.as_bytes());
-    (format!("{b} hash={}", hex(&h)), h)
+    let mut l = format!("{b} hash={}", hex(&h));
+    if let Some(k) = mac {
+        let t = k.tag(l.as_bytes());
+        l.push_str(&format!(" mac={}", hex(&t)));
+    }
+    (l, h)
 }
 
 /// `true` for a time written as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
@@ -292,7 +327,18 @@ pub fn parse(text: &[u8]) -> Option<Record> {
                     return None;
                 }
                 let rs = i32::from_str_radix(field(&mut tokens, "rs")?, 16).ok()?;
-                let prev = unhex32(field(&mut tokens, "prev")?)?;
+                let mut next = tokens.next()?;
+                let mack = match next.strip_prefix("mack=") {
+                    Some(id) => {
+                        next = tokens.next()?;
+                        Some(unhex::<8>(id)?)
+                    }
+                    None => None,
+                };
+                if mac.is_some() && mack.is_none() {
+                    return None;
+                }
+                let prev = unhex32(next.strip_prefix("prev=")?)?;
                 if tokens.next().is_some() {
                     return None;
                 }
@@ -303,7 +349,7 @@ pub fn parse(text: &[u8]) -> Option<Record> {
                     rc,
                     rs,
                 };
-                let again = body(seq, &time, pid, &entry, &prev);
+                let again = body(seq, &time, pid, &entry, mack.as_ref(), &prev);
                 if again != body_text {
                     return None;
                 }
@@ -315,6 +361,7 @@ pub fn parse(text: &[u8]) -> Option<Record> {
                     entry,
                     prev,
                     hash,
+                    mack,
                     mac,
                     hash_ok,
                 });
@@ -366,7 +413,14 @@ mod tests {
 
     #[test]
     fn line_round_trips_and_escapes() {
-        let (l, h) = line(7, "2026-12-01T23:55:00.000001Z", 42, &entry(), &[0xAB; 32]);
+        let (l, h) = line(
+            7,
+            "2026-12-01T23:55:00.000001Z",
+            42,
+            &entry(),
+            &[0xAB; 32],
+            None,
+        );
         assert!(l.bytes().all(|b| (0x20..=0x7E).contains(&b)));
         assert!(l.contains("label=a%20b%0A%25-%01%FF%20hash=00 "), "{l}");
         assert!(l.contains(" d.why=%2D outcome=FAIL rc=8 rs=F1C6 "), "{l}");
@@ -393,11 +447,49 @@ mod tests {
     }
 
     #[test]
+    fn a_macd_line_names_its_key_inside_the_hash() {
+        let mut s = crate::custody::Secret::zeroed();
+        s.as_bytes_mut().fill(7);
+        let k = MacKey::derive(&s, &[1; 16]);
+        let (l, h) = line(
+            2,
+            "2026-12-01T23:55:00.000001Z",
+            1,
+            &entry(),
+            &[1; 32],
+            Some(&k),
+        );
+        let id = hex(&k.id());
+        assert!(l.contains(&format!(" rs=F1C6 mack={id} prev=")), "{l}");
+        let r = parse(l.as_bytes()).unwrap();
+        assert_eq!((r.hash, r.hash_ok, r.mack), (h, true, Some(k.id())));
+        let (signed, mac) = l.rsplit_once(" mac=").unwrap();
+        assert!(k.verify(signed.as_bytes(), &unhex32(mac).unwrap()));
+        assert_eq!(r.mac, unhex32(mac));
+        // The MAC stripped: parses (the verifier names it); `mack` and `mac` stripped: the
+        // hash breaks; a MAC without `mack`: malformed.
+        assert_eq!(parse(signed.as_bytes()).unwrap().mac, None);
+        let no_id = signed.replace(&format!(" mack={id}"), "");
+        assert!(!parse(no_id.as_bytes()).unwrap().hash_ok);
+        let mac_only = l.replace(&format!(" mack={id}"), "");
+        assert!(parse(mac_only.as_bytes()).is_none());
+        let (plain, _) = line(
+            2,
+            "2026-12-01T23:55:00.000001Z",
+            1,
+            &entry(),
+            &[1; 32],
+            None,
+        );
+        assert!(parse(format!("{plain} mac={mac}").as_bytes()).is_none());
+    }
+
+    #[test]
     fn unknown_fields_are_dashes() {
         let mut e = entry();
         e.cards[0] = CardSeen::default();
         e.detail.clear();
-        let (l, _) = line(1, "2026-12-01T23:55:00.000001Z", 1, &e, &ZERO_HASH);
+        let (l, _) = line(1, "2026-12-01T23:55:00.000001Z", 1, &e, &ZERO_HASH, None);
         assert!(l.contains(" reader=- csn=- label=- outcome="), "{l}");
         assert_eq!(parse(l.as_bytes()).unwrap().entry, e);
     }

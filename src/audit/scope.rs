@@ -6,31 +6,59 @@
 //! [`csn`] and [`label`]. Outside a scope (a verb core called from Rust directly) the notes
 //! are dropped. A scope is per thread and per call, so nothing seen in one call is recorded
 //! with another.
+//!
+//! A custody event that runs inside a scope (directory binding, activation, ... called by a
+//! card-ceremony verb, [`super::operation`]) does not write a record of its own: it notes its
+//! name, codes and details here with [`detail`], and they become details of the call's one
+//! record.
 
 use std::cell::RefCell;
 
 use super::record::CardSeen;
 
+/// What one call saw: its cards and the details its custody events noted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// The cards, in the order the call named them.
+    pub cards: Vec<CardSeen>,
+    /// Details `(key, value)` for the call's record (never a secret).
+    pub detail: Vec<(String, Vec<u8>)>,
+}
+
 thread_local! {
-    static SEEN: RefCell<Option<Vec<CardSeen>>> = const { RefCell::new(None) };
+    static SEEN: RefCell<Option<Seen>> = const { RefCell::new(None) };
 }
 
 /// Opens this thread's scope (an open one is replaced).
 pub fn begin() {
-    let _ = SEEN.try_with(|s| *s.borrow_mut() = Some(Vec::new()));
+    let _ = SEEN.try_with(|s| *s.borrow_mut() = Some(Seen::default()));
 }
 
 /// Closes this thread's scope and returns what it saw.
-pub fn end() -> Vec<CardSeen> {
+pub fn end() -> Seen {
     SEEN.try_with(|s| s.borrow_mut().take())
         .ok()
         .flatten()
         .unwrap_or_default()
 }
 
+/// `true` while this thread runs inside a scope (an audited verb's body).
+pub fn open() -> bool {
+    SEEN.try_with(|s| s.borrow().is_some()).unwrap_or(false)
+}
+
+/// Adds the detail `key` = `value` to the running call's record (dropped outside a scope).
+pub fn detail(key: &str, value: &[u8]) {
+    let _ = SEEN.try_with(|s| {
+        if let Some(seen) = s.borrow_mut().as_mut() {
+            seen.detail.push((key.into(), value.to_vec()));
+        }
+    });
+}
+
 fn note(reader: &str, set: impl FnOnce(&mut CardSeen)) {
     let _ = SEEN.try_with(|s| {
-        if let Some(cards) = s.borrow_mut().as_mut() {
+        if let Some(Seen { cards, .. }) = s.borrow_mut().as_mut() {
             let name = reader.as_bytes();
             let at = match cards
                 .iter()
@@ -77,10 +105,15 @@ mod tests {
         csn("A", "1");
         label("B", b"L");
         reader("A");
+        detail("event", b"ACTIVATE");
+        assert!(open());
         let seen = end();
-        assert_eq!(seen.len(), 2);
-        assert_eq!(seen[0].csn.as_deref(), Some(&b"1"[..]));
-        assert_eq!(seen[1].label.as_deref(), Some(&b"L"[..]));
-        assert!(end().is_empty());
+        assert!(!open());
+        assert_eq!(seen.cards.len(), 2);
+        assert_eq!(seen.cards[0].csn.as_deref(), Some(&b"1"[..]));
+        assert_eq!(seen.cards[1].label.as_deref(), Some(&b"L"[..]));
+        assert_eq!(seen.detail, [("event".into(), b"ACTIVATE".to_vec())]);
+        detail("x", b"y");
+        assert_eq!(end(), Seen::default());
     }
 }

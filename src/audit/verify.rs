@@ -1,9 +1,11 @@
 //! Verification of the chain (docs/audit.md §4): record by record from the genesis record,
-//! stopping at the first bad one and saying why.
+//! stopping at the first bad one and saying why; with the MAC key of the active SVMK, also
+//! every MAC'd record's MAC (docs/audit.md §6).
 
 use std::io::{BufRead, BufReader, Read};
 
 use super::log::AuditLog;
+use super::mac::MacKey;
 use super::record::{self, GENESIS, MAX_LINE, ZERO_HASH};
 use crate::codes::Warning;
 use crate::error::{Error, Result};
@@ -25,6 +27,12 @@ pub enum Fault {
     Torn,
     /// There is no log.
     Missing,
+    /// The record's hashed body names a MAC key (`mack=`) but the record has no `mac=`: the
+    /// MAC was stripped.
+    MacMissing,
+    /// MAC check: the record's MAC does not verify under the active SVMK's key, or it names
+    /// another key: the record was forged or rewritten.
+    MacForged,
 }
 
 impl Fault {
@@ -38,6 +46,8 @@ impl Fault {
             Fault::Genesis => Warning::AuditGenesis,
             Fault::Torn => Warning::AuditTornTail,
             Fault::Missing => Warning::AuditLogMissing,
+            Fault::MacMissing => Warning::AuditMacMissing,
+            Fault::MacForged => Warning::AuditMacForged,
         }
     }
 }
@@ -56,8 +66,9 @@ pub struct Report {
     pub last_hash: [u8; 32],
 }
 
-/// Verifies the log of `log`'s directory.
-pub fn verify(log: &AuditLog) -> Result<Report> {
+/// Verifies the log of `log`'s directory; with `mac` (the MAC key of the directory's active
+/// SVMK), also the MAC of every record that names a MAC key.
+pub fn verify(log: &AuditLog, mac: Option<&MacKey>) -> Result<Report> {
     match log.open_read()? {
         None => Ok(Report {
             checked: 0,
@@ -69,16 +80,19 @@ pub fn verify(log: &AuditLog) -> Result<Report> {
             BufReader::new(std::fs::File::from(fd)),
             log.directory_id(),
             &log.genesis().detail,
+            mac,
         ),
     }
 }
 
 /// Verifies the lines of `input`; the genesis record must carry `genesis` as its details
-/// (its `directory` detail is not compared when `directory_id` is `None`).
+/// (its `directory` detail is not compared when `directory_id` is `None`); with `mac`, every
+/// record that names a MAC key must carry a MAC that verifies under it.
 pub fn verify_lines(
     mut input: impl BufRead,
     directory_id: Option<[u8; 16]>,
     genesis: &[(String, Vec<u8>)],
+    mac: Option<&MacKey>,
 ) -> Result<Report> {
     let mut checked = 0u64;
     let mut last = ZERO_HASH;
@@ -113,6 +127,20 @@ pub fn verify_lines(
         };
         if !r.hash_ok {
             return Ok(bad(Fault::Edited));
+        }
+        if let Some(id) = r.mack {
+            let Some(tag) = r.mac else {
+                return Ok(bad(Fault::MacMissing));
+            };
+            if let Some(key) = mac {
+                let signed = line
+                    .windows(5)
+                    .rposition(|w| w == b" mac=")
+                    .map_or(line, |i| &line[..i]);
+                if id != key.id() || !key.verify(signed, &tag) {
+                    return Ok(bad(Fault::MacForged));
+                }
+            }
         }
         if r.seq != n {
             return Ok(bad(Fault::Sequence));

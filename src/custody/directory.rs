@@ -4,8 +4,16 @@
 //! Every function takes the secret as a [`Secret`] already recombined (from one card or M
 //! cards of a set; the card ceremonies are not this module's business) together with the kind
 //! of set it came from, and the [`Coprocessor`] of the directory.
+//!
+//! Every operation is audited ([`Operation`], docs/audit.md §1): the log is probed before the
+//! operation acts (a log that cannot be appended to refuses it, and nothing changes), and its
+//! outcome is recorded with the check values involved, never a secret or password byte, as
+//! event `BIND`, `ACTIVATE`, `DEACTIVATE`, `BIND-PARTITION`, `AUTHORISE` or `DEAUTHORISE`
+//! (its own record, or details of the calling verb's record).
 
 use super::{Secret, SecretKind, check_value};
+use crate::audit::Operation;
+use crate::audit::record::hex;
 use crate::crypto::ct::ct_eq;
 use crate::error::{Error, Result};
 use crate::state::Coprocessor;
@@ -67,6 +75,12 @@ fn directory_id(cp: &Coprocessor) -> Result<[u8; 16]> {
 /// no kernel keyring ([`Error::KeyringUnavailable`], checked first so that a directory is
 /// never bound where it could not be activated).
 pub fn bind(cp: &Coprocessor, svmk: &Secret, kind: SecretKind) -> Result<()> {
+    recorded(cp, "BIND", &presented(svmk, kind), || {
+        bind_now(cp, svmk, kind)
+    })
+}
+
+fn bind_now(cp: &Coprocessor, svmk: &Secret, kind: SecretKind) -> Result<()> {
     if kind != SecretKind::ServerMasterKey {
         return Err(Error::SecretWrongKind);
     }
@@ -75,13 +89,18 @@ pub fn bind(cp: &Coprocessor, svmk: &Secret, kind: SecretKind) -> Result<()> {
     let check = check_value(svmk, SecretKind::ServerMasterKey);
     cp.master_key_store()
         .bind(&RegisterKey::derive(svmk, &id), &check)?;
-    activate(cp, svmk)
+    activate_now(cp, svmk)
 }
 
 /// Activates a bound directory: `svmk` must have the bound check value (compared in constant
 /// time, [`Error::WrongSecret`]); it is then put in this user's persistent keyring and every
 /// process of the user finds it.
 pub fn activate(cp: &Coprocessor, svmk: &Secret) -> Result<()> {
+    let detail = presented(svmk, SecretKind::ServerMasterKey);
+    recorded(cp, "ACTIVATE", &detail, || activate_now(cp, svmk))
+}
+
+fn activate_now(cp: &Coprocessor, svmk: &Secret) -> Result<()> {
     let id = directory_id(cp)?;
     let bound = cp
         .master_key_store()
@@ -101,6 +120,10 @@ pub fn activate(cp: &Coprocessor, svmk: &Secret) -> Result<()> {
 /// call on, every verb that needs the master key returns 12 ([`Error::NotActivated`]) in
 /// every process. Deactivating an inactive directory is not an error.
 pub fn deactivate(cp: &Coprocessor) -> Result<()> {
+    recorded(cp, "DEACTIVATE", &bound(cp), || deactivate_now(cp))
+}
+
+fn deactivate_now(cp: &Coprocessor) -> Result<()> {
     let id = directory_id(cp)?;
     let binding = cp.master_key_store().binding()?;
     if binding.svmk.is_none() {
@@ -124,6 +147,17 @@ pub fn deactivate(cp: &Coprocessor) -> Result<()> {
 /// as an Argon2id hash ([`partition`]). The directory is then unauthorised until
 /// [`authorise`].
 pub fn bind_partition(
+    cp: &Coprocessor,
+    secret: &Secret,
+    kind: SecretKind,
+    password: &[u8],
+) -> Result<()> {
+    recorded(cp, "BIND-PARTITION", &presented(secret, kind), || {
+        bind_partition_now(cp, secret, kind, password)
+    })
+}
+
+fn bind_partition_now(
     cp: &Coprocessor,
     secret: &Secret,
     kind: SecretKind,
@@ -158,6 +192,22 @@ pub fn authorise(
     password: &[u8],
     expiry_s: Option<u32>,
 ) -> Result<()> {
+    let mut detail = presented(secret, SecretKind::Partition);
+    detail.push((
+        "expiry_s",
+        expiry_s.map_or_else(|| "none".into(), |s| s.to_string()),
+    ));
+    recorded(cp, "AUTHORISE", &detail, || {
+        authorise_now(cp, secret, password, expiry_s)
+    })
+}
+
+fn authorise_now(
+    cp: &Coprocessor,
+    secret: &Secret,
+    password: &[u8],
+    expiry_s: Option<u32>,
+) -> Result<()> {
     let id = directory_id(cp)?;
     partition::check_password(password)?;
     if matches!(expiry_s, Some(s) if s == 0 || s > MAX_EXPIRY_S) {
@@ -185,6 +235,10 @@ pub fn authorise(
 
 /// Ends the partition authorisation in every process (next call).
 pub fn deauthorise(cp: &Coprocessor) -> Result<()> {
+    recorded(cp, "DEAUTHORISE", &bound(cp), || deauthorise_now(cp))
+}
+
+fn deauthorise_now(cp: &Coprocessor) -> Result<()> {
     let id = directory_id(cp)?;
     if cp.master_key_store().binding()?.partition.is_none() {
         return Err(Error::PartitionNotBound);
@@ -220,6 +274,48 @@ pub fn status(cp: &Coprocessor) -> Result<Status> {
         authorisation,
         partition_check: binding.partition.map(|p| p.check),
     })
+}
+
+/// Runs `body` as the audited operation `op` with `detail` ([`Operation`]): refused before
+/// it acts when the log cannot be appended to; its outcome recorded before it is returned.
+fn recorded(
+    cp: &Coprocessor,
+    op: &'static str,
+    detail: &[(&str, String)],
+    body: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let mut rec = Operation::begin(cp.audit(), op)?;
+    for (k, v) in detail {
+        rec.with(k, v);
+    }
+    rec.finish(body(), (0, 0))
+}
+
+/// The details that name a presented secret: the kind it was presented as and its check
+/// value as that kind (a wrong secret is named by its own check value; no secret byte).
+fn presented(secret: &Secret, kind: SecretKind) -> Vec<(&'static str, String)> {
+    vec![
+        ("kind", String::from_utf8_lossy(kind.tag()).into_owned()),
+        ("check", hex(&check_value(secret, kind))),
+    ]
+}
+
+/// The details that name what the directory is bound to: the SVMK's and the partition
+/// secret's check values (`-` when not bound or unreadable).
+fn bound(cp: &Coprocessor) -> Vec<(&'static str, String)> {
+    let b = cp.master_key_store().binding().ok();
+    let svmk = b.as_ref().and_then(|b| b.svmk);
+    let part = b.and_then(|b| b.partition.map(|p| p.check));
+    vec![
+        (
+            "svmk_check",
+            svmk.map_or_else(|| "none".into(), |c| hex(&c)),
+        ),
+        (
+            "partition_check",
+            part.map_or_else(|| "none".into(), |c| hex(&c)),
+        ),
+    ]
 }
 
 /// After this process changed the keyring: its own caches go, and every process sees `slot`

@@ -27,7 +27,10 @@ impl<F: FnOnce()> Outputs for F {
     }
 }
 
-/// [`guard`] for a card verb: exactly one audit record per call (docs/audit.md §3).
+/// [`guard`] for a card verb, and for every verb that changes the directory's protection or
+/// its master-key registers (CSUADACT, CSUADAUT, CSNBMKP): exactly one audit record per call
+/// (docs/audit.md §3); the custody events the body runs ([`crate::audit::Operation`]) are
+/// details of that record.
 ///
 /// Before the body runs, the log must open for appending and its last record read back
 /// ([`crate::audit::AuditLog::probe`]): otherwise the call fails with that code (12/X'F200'
@@ -38,10 +41,10 @@ impl<F: FnOnce()> Outputs for F {
 ///
 /// # Safety
 /// As [`guard`].
-pub(crate) unsafe fn audited<O: Outputs>(
+pub(crate) unsafe fn audited<W: args::Fullword, O: Outputs>(
     verb: &'static str,
-    rc: *mut i32,
-    rs: *mut i32,
+    rc: *mut W,
+    rs: *mut W,
     body: impl FnOnce(&mut Notes) -> Result<O>,
 ) {
     // SAFETY: forwarded contract.
@@ -49,27 +52,46 @@ pub(crate) unsafe fn audited<O: Outputs>(
         guard(verb, rc, rs, |notes| {
             let log = coprocessor()?.audit();
             log.probe()?;
+            // A call that deactivates the directory still MACs its record.
+            let held = log.mac_key();
             scope::begin();
             let outcome =
                 catch_unwind(AssertUnwindSafe(|| body(notes))).unwrap_or(Err(Error::Internal));
-            let cards = scope::end();
+            let seen = scope::end();
             let (r, s) = match &outcome {
                 Ok(_) => notes.codes(),
                 Err(e) => codes::of(*e),
             };
-            log.append(&Entry {
-                op: verb.into(),
-                cards,
-                detail: Vec::new(),
-                rc: r,
-                rs: s,
-            })?;
+            log.append_with(
+                &Entry {
+                    op: verb.into(),
+                    cards: seen.cards,
+                    detail: seen.detail,
+                    rc: r,
+                    rs: s,
+                },
+                held.as_ref(),
+            )?;
             outcome.map(Outputs::write)
         })
     }
 }
 
-const CHECK: &[Keyword] = &[kw("CHAIN")];
+/// The audit MAC key of `cp`'s bound and active SVMK.
+fn mac_key(cp: &crate::state::Coprocessor) -> Result<crate::audit::mac::MacKey> {
+    let bound = cp
+        .master_key_store()
+        .binding()?
+        .svmk
+        .ok_or(Error::DirectoryNotBound)?;
+    let key = cp.audit().mac_key().ok_or(Error::NotActivated)?;
+    if key.id() != bound {
+        return Err(Error::ActivationMismatch);
+    }
+    Ok(key)
+}
+
+const CHECK: &[Keyword] = &[kw("CHAIN"), kw("MAC")];
 
 /// Length of the `last_hash` output: SHA-256 in hexadecimal.
 const HASH_HEX_LEN: usize = 64;
@@ -77,12 +99,14 @@ const HASH_HEX_LEN: usize = 64;
 /// Audit Log Verify (docs/CSUAAVF.md): checks the state directory's audit log from its
 /// genesis record on and names the first bad record.
 ///
-/// Rule array: 0 or 1 keyword, `CHAIN` (default: the hash chain; the custody issue adds the
-/// MAC check). Outputs, written on return code 0 and 4: `records_checked` (records that
+/// Rule array: 0 or 1 keyword, `CHAIN` (default: the hash chain) or `MAC` (the chain and the
+/// MAC of every MAC'd record, under the audit key of the directory's active SVMK: 8/X'F263'
+/// when the directory is not bound, 12/X'F270' when its SVMK is not active). Outputs, written on return code 0 and 4: `records_checked` (records that
 /// verified), `first_bad_record` (the position, i.e. expected sequence number, of the first
 /// bad record; 0 when the chain verified), `last_hash` (64 bytes: the last verified record's
 /// hash in hexadecimal; `last_hash_length` in: its room, at least 64; out: 64). Return code
-/// 4 with reason X'F208'..X'F20E' says what is wrong with the first bad record.
+/// 4 with reason X'F208'..X'F20E', X'F210' or X'F211' says what is wrong with the first bad
+/// record.
 ///
 /// # Safety
 /// `rule_array_count`: 4 readable bytes; `rule_array`: 8 × count readable bytes (NULL when
@@ -107,7 +131,7 @@ pub unsafe extern "C" fn CSUAAVF(
     unsafe {
         guard("CSUAAVF", return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 0..=1)?;
-            let [_] = rules.resolve(&[Group::optional(CHECK)])?;
+            let [check] = rules.resolve(&[Group::optional(CHECK)])?;
             let checked_out = args::need(records_checked)?;
             let bad_out = args::need(first_bad_record)?;
             let room = args::int(last_hash_length)?;
@@ -116,7 +140,12 @@ pub unsafe extern "C" fn CSUAAVF(
             if usize::try_from(room).map_or(true, |r| r < HASH_HEX_LEN) {
                 return Err(Error::OutputTooSmall);
             }
-            let report = verify::verify(coprocessor()?.audit())?;
+            let cp = coprocessor()?;
+            let key = match check {
+                Some(k) if CHECK[k] == kw("MAC") => Some(mac_key(cp)?),
+                _ => None,
+            };
+            let report = verify::verify(cp.audit(), key.as_ref())?;
             if let Some(f) = report.fault {
                 notes.warn(f.warning());
             }

@@ -1,10 +1,13 @@
 //! C entry point of Master Key Process (CSNBMKP).
 
 use super::args::Fullword;
-use super::{args, coprocessor, guard};
+use super::audit::audited;
+use super::{args, coprocessor};
 use crate::verbs::masterkey;
 
-/// Master Key Process: loads, generates, clears and sets the DES master-key registers.
+/// Master Key Process: loads, generates, clears and sets the DES master-key registers. One
+/// audit record per call (docs/audit.md §1; 12/X'F200' or X'F202' and no register change when
+/// the log cannot be appended to).
 ///
 /// Rule array (1 to 3 keywords): optional `ADAPTER`, optional `SYM-MK`, and one of `CLEAR`,
 /// `FIRST`, `MIDDLE`, `LAST`, `RANDOM`, `SET`.
@@ -54,7 +57,7 @@ pub(crate) unsafe fn csnbmkp<W: Fullword>(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        guard("CSNBMKP", return_code, reason_code, |notes| {
+        audited("CSNBMKP", return_code, reason_code, |notes| {
             let rules = args::rule_array(rule_array_count, rule_array, 1..=3)?;
             let part = args::secret_array::<24>(key_part)?;
             masterkey::process(coprocessor()?, &rules, &part, notes)

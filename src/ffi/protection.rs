@@ -10,9 +10,10 @@ use crate::custody::directory;
 use crate::error::Result;
 use crate::state::Coprocessor;
 
-/// The body both verbs share: no keyword, then `action` on the process's coprocessor, with
-/// one audit record per call (docs/audit.md), as the card ceremonies that activate and
-/// authorise have.
+/// The body both verbs share: no keyword, then `action` on the process's coprocessor; one
+/// audit record per call (`op=CSUADACT` or `CSUADAUT`, the event `DEACTIVATE` or
+/// `DEAUTHORISE` in its details; refused with 12/X'F200' or X'F202' before anything changes
+/// when the log cannot be appended to).
 ///
 /// # Safety
 /// As [`CSUADACT`].

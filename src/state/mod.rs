@@ -352,7 +352,7 @@ impl Coprocessor {
             master_keys: MasterKeyStore::open(&dir, Arc::clone(&gens), keys)?,
             ckds: Ckds::open(&dir, gens)?,
             acp: AcpFile::open(Arc::clone(&dir)),
-            audit: AuditLog::new(Arc::clone(&dir), id),
+            audit: AuditLog::new(Arc::clone(&dir), id).with_mac_keys(protection.clone()),
             protection,
             dir,
             id,

@@ -232,6 +232,15 @@ fn fetch_partition(dir_id: &[u8; 16]) -> Result<([u8; 8], u64)> {
     ))
 }
 
+impl crate::audit::mac::MacKeys for Protection {
+    /// The MAC key of the SVMK in the keyring (read afresh: appends are rare and fsync'd).
+    fn mac_key(&self) -> Option<crate::audit::mac::MacKey> {
+        let id = self.dir_id().ok()?;
+        let svmk = keyring::fetch_svmk(id).ok()?;
+        Some(crate::audit::mac::MacKey::derive(&svmk, id))
+    }
+}
+
 impl RegisterKeys for Protection {
     fn register_key(&self, check: &[u8; 8]) -> Result<Arc<RegisterKey>> {
         // The counters are read before the keyring: a deactivation that revoked the key and

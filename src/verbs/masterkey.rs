@@ -8,7 +8,14 @@
 //! current → old and new → current and empties the new register. A register in the wrong
 //! state gives 8/707; a weak DES third 8/703; SET with the current key again 8/704. A part
 //! without odd parity warns 0/702; a full key with two equal thirds warns 0/701.
+//!
+//! Every call is audited (docs/audit.md §1) as event `MASTER-KEY`: the log is probed before
+//! the registers are touched, and the record names the step and, after a change, each
+//! register's state and MKVP (`d.new=full d.new_mkvp=… d.current_mkvp=… d.old_mkvp=…`);
+//! never a key part.
 
+use crate::audit::Operation;
+use crate::audit::record::hex;
 use crate::codes::{Notes, Warning};
 use crate::crypto::ct::ct_eq;
 use crate::crypto::{ClearKey, LockedKey, parity, rng, weak};
@@ -16,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::rule_array::{Group, Keyword, RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
-use crate::state::masterkey::{MasterKey, NewRegister};
+use crate::state::masterkey::{MasterKey, NewRegister, Registers};
 
 const ADAPTER: &[Keyword] = &[kw("ADAPTER"), kw("ADAPTER1")];
 const CLASS: &[Keyword] = &[kw("SYM-MK")];
@@ -71,14 +78,55 @@ fn check_full_key(key: &ClearKey, notes: &mut Notes) -> Result<()> {
     Ok(())
 }
 
-/// CSNBMKP with a parsed rule array and the 24-byte key part.
+/// The step's name in the audit record.
+fn step_name(step: Step) -> &'static str {
+    match step {
+        Step::Clear => "CLEAR",
+        Step::First => "FIRST",
+        Step::Middle => "MIDDLE",
+        Step::Last => "LAST",
+        Step::Random => "RANDOM",
+        Step::Set => "SET",
+    }
+}
+
+/// The registers as the audit record names them: states and MKVPs, no key byte.
+fn register_details(regs: &Registers) -> Vec<(&'static str, String)> {
+    let mkvp = |k: Option<&MasterKey>| k.map_or_else(|| "none".into(), |k| hex(&k.mkvp));
+    let (new, new_mkvp) = match &regs.new {
+        NewRegister::Empty => ("empty", None),
+        NewRegister::Partial(_) => ("partial", None),
+        NewRegister::Full(k) => ("full", Some(k)),
+    };
+    vec![
+        ("new", new.into()),
+        ("new_mkvp", mkvp(new_mkvp)),
+        ("current_mkvp", mkvp(regs.current.as_ref())),
+        ("old_mkvp", mkvp(regs.old.as_ref())),
+    ]
+}
+
+/// CSNBMKP with a parsed rule array and the 24-byte key part; audited (event `MASTER-KEY`).
 pub fn process(
     cp: &Coprocessor,
     rules: &RuleArray,
     key_part: &[u8; 24],
     notes: &mut Notes,
 ) -> Result<()> {
+    let mut rec = Operation::begin(cp.audit(), "MASTER-KEY")?;
+    let outcome = change(cp, rules, key_part, notes, &mut rec);
+    rec.finish(outcome, notes.codes())
+}
+
+fn change(
+    cp: &Coprocessor,
+    rules: &RuleArray,
+    key_part: &[u8; 24],
+    notes: &mut Notes,
+    rec: &mut Operation<'_>,
+) -> Result<()> {
     let step = step(rules)?;
+    rec.with("step", step_name(step));
     let acp = cp.acp()?;
     acp.require(match step {
         Step::Clear => points::MK_CLEAR_NEW,
@@ -92,54 +140,60 @@ pub fn process(
     }
     // Straight into a locked page: FIRST keeps it as the partial register.
     let part = LockedKey::from_slice(key_part).ok_or(Error::BadLength)?;
-    cp.master_key_store().update(|regs| {
-        match step {
-            Step::Clear => regs.new = NewRegister::Empty,
-            Step::First => match regs.new {
-                NewRegister::Empty => regs.new = NewRegister::Partial(part),
-                _ => return Err(Error::MasterKeyRegisterState),
-            },
-            Step::Middle | Step::Last => {
-                let NewRegister::Partial(acc) = &mut regs.new else {
-                    return Err(Error::MasterKeyRegisterState);
-                };
-                for (a, p) in acc.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
-                    *a ^= p;
-                }
-                if step == Step::Last {
-                    let mut full = LockedKey::from_slice(acc.as_bytes()).ok_or(Error::Internal)?;
-                    full.adjust_parity();
-                    check_full_key(&full, notes)?;
-                    regs.new = NewRegister::Full(MasterKey::new(full));
-                }
-            }
-            Step::Random => {
-                if !matches!(regs.new, NewRegister::Empty) {
-                    return Err(Error::MasterKeyRegisterState);
-                }
-                let key = loop {
-                    let mut k = LockedKey::zeroed(24).ok_or(Error::Internal)?;
-                    rng::fill(k.as_bytes_mut())?;
-                    k.adjust_parity();
-                    let mut scratch = Notes::default();
-                    if check_full_key(&k, &mut scratch).is_ok() && scratch.warning().is_none() {
-                        break k;
+    cp.master_key_store()
+        .update(|regs| {
+            match step {
+                Step::Clear => regs.new = NewRegister::Empty,
+                Step::First => match regs.new {
+                    NewRegister::Empty => regs.new = NewRegister::Partial(part),
+                    _ => return Err(Error::MasterKeyRegisterState),
+                },
+                Step::Middle | Step::Last => {
+                    let NewRegister::Partial(acc) = &mut regs.new else {
+                        return Err(Error::MasterKeyRegisterState);
+                    };
+                    for (a, p) in acc.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
+                        *a ^= p;
                     }
-                };
-                regs.new = NewRegister::Full(MasterKey::new(key));
-            }
-            Step::Set => {
-                let NewRegister::Full(new) = core::mem::replace(&mut regs.new, NewRegister::Empty)
-                else {
-                    return Err(Error::MasterKeyRegisterState);
-                };
-                if regs.current.as_ref().is_some_and(|c| c.mkvp == new.mkvp) {
-                    return Err(Error::MasterKeySameAsCurrent);
+                    if step == Step::Last {
+                        let mut full =
+                            LockedKey::from_slice(acc.as_bytes()).ok_or(Error::Internal)?;
+                        full.adjust_parity();
+                        check_full_key(&full, notes)?;
+                        regs.new = NewRegister::Full(MasterKey::new(full));
+                    }
                 }
-                regs.old = regs.current.take();
-                regs.current = Some(new);
+                Step::Random => {
+                    if !matches!(regs.new, NewRegister::Empty) {
+                        return Err(Error::MasterKeyRegisterState);
+                    }
+                    let key = loop {
+                        let mut k = LockedKey::zeroed(24).ok_or(Error::Internal)?;
+                        rng::fill(k.as_bytes_mut())?;
+                        k.adjust_parity();
+                        let mut scratch = Notes::default();
+                        if check_full_key(&k, &mut scratch).is_ok() && scratch.warning().is_none() {
+                            break k;
+                        }
+                    };
+                    regs.new = NewRegister::Full(MasterKey::new(key));
+                }
+                Step::Set => {
+                    let NewRegister::Full(new) =
+                        core::mem::replace(&mut regs.new, NewRegister::Empty)
+                    else {
+                        return Err(Error::MasterKeyRegisterState);
+                    };
+                    if regs.current.as_ref().is_some_and(|c| c.mkvp == new.mkvp) {
+                        return Err(Error::MasterKeySameAsCurrent);
+                    }
+                    regs.old = regs.current.take();
+                    regs.current = Some(new);
+                }
             }
-        }
-        Ok(())
-    })
+            Ok(register_details(regs))
+        })?
+        .into_iter()
+        .for_each(|(k, v)| rec.with(k, v));
+    Ok(())
 }

@@ -84,6 +84,8 @@ pub fn run_command(cmd: &str) -> (i32, i32) {
         // Directory protection (softcca::custody::directory) with the test secret [arg; 32].
         "bind" | "bind-as-partition" | "activate" | "deactivate" | "pbind" | "pbind-as-svmk"
         | "authorise" | "deauthorise" => protection_command(verb, arg, words.next(), words.next()),
+        "csuadact" => no_keyword(softcca::ffi::protection::CSUADACT),
+        "csuadaut" => no_keyword(softcca::ffi::protection::CSUADAUT),
         "sleep" => {
             std::thread::sleep(std::time::Duration::from_millis(arg.parse().unwrap()));
             (0, 0)
@@ -94,6 +96,25 @@ pub fn run_command(cmd: &str) -> (i32, i32) {
         }
         _ => panic!("unknown child command {cmd:?}"),
     }
+}
+
+/// A no-keyword verb of src/ffi/protection.rs (CSUADACT, CSUADAUT) through its C entry point.
+fn no_keyword(
+    verb: unsafe extern "C" fn(*mut i32, *mut i32, *mut i32, *mut u8, *mut i32, *mut u8),
+) -> (i32, i32) {
+    let (mut rc, mut rs, mut count) = (-1, -1, 0i32);
+    // SAFETY (test): count 0, NULL rule array and exit data are allowed.
+    unsafe {
+        verb(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut count,
+            std::ptr::null_mut(),
+        )
+    };
+    (rc, rs)
 }
 
 /// The test secret of one letter: 32 bytes of it.
