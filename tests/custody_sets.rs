@@ -170,18 +170,11 @@ fn card_pulled_during_a_write(fresh: &mut Fresh) {
             (0, 0)
         );
         let pid = c[12].pid;
-        let watched = state.clone();
+        let mut writes = Writes::watch(&state);
         let puller = std::thread::spawn(move || {
             // VERIFY writes the card's memory twice, PUT DATA label once: pull the card then.
-            let mut last = inode(&watched);
-            let mut seen = 0;
             let deadline = Instant::now() + Duration::from_secs(10);
-            while seen < 3 {
-                let now = inode(&watched);
-                if now != last {
-                    seen += 1;
-                    last = now;
-                }
+            while writes.poll() < 3 {
                 assert!(Instant::now() < deadline, "card 12 not written");
                 std::hint::spin_loop();
             }
@@ -735,13 +728,6 @@ fn check_after_kill(targets: &[&VCard]) -> bool {
         );
     }
     complete > 0
-}
-
-/// The inode of a card's state file: the virtual card replaces the file (rename) on every
-/// write of its memory, so a new inode means one more write.
-fn inode(path: &std::path::Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).map(|m| m.ino()).unwrap_or(0)
 }
 
 /// Counts the virtual card's writes of its state file: the card replaces the file (rename) on
