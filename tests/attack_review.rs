@@ -133,7 +133,6 @@ fn edit_registers(home: &Path, sql: &str) {
 /// CSNBKTC, CSNBKPI and CSNBMKP use `active_master_keys` (counters only), so a process that
 /// only generates keys keeps wrapping under the cached master key for ever.
 #[test]
-#[ignore = "finding R1: revocation outside softcca never reaches a CSNBKGN-only process"]
 fn r1_a_revoked_svmk_reaches_a_process_that_only_generates_keys() {
     let home = prepared("rev-r1");
     assert_eq!(run(&home, "bind S").0, [OK]);
