@@ -114,6 +114,7 @@ fn error_by_name(name: &str) -> Option<Error> {
         "CardNoShare" => Error::CardNoShare,
         "CardReadback" => Error::CardReadback,
         "SetNotEnoughCards" => Error::SetNotEnoughCards,
+        "CeremonyExpired" => Error::CeremonyExpired,
         "CardCopySameCard" => Error::CardCopySameCard,
         "CardCopySourceEmpty" => Error::CardCopySourceEmpty,
         "CardCopyTargetNotErased" => Error::CardCopyTargetNotErased,

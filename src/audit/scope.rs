@@ -1,5 +1,6 @@
 //! What the card verb running on this thread has seen: the readers it was given and the CSN
-//! and label of the cards it read, for its one audit record.
+//! and label of the cards it read, and the details it noted ([`detail`]: set id, phase, …), for
+//! its one audit record.
 //!
 //! The audited wrapper of the card entry points ([`crate::ffi::audit`]) opens a scope before
 //! the verb body and takes it after; the card layer notes what it sees with [`reader`],
@@ -11,13 +12,40 @@ use std::cell::RefCell;
 
 use super::record::CardSeen;
 
+/// A record's details: (key, value) in the order noted.
+pub type Details = Vec<(String, Vec<u8>)>;
+
 thread_local! {
     static SEEN: RefCell<Option<Vec<CardSeen>>> = const { RefCell::new(None) };
+    static DETAILS: RefCell<Option<Details>> = const { RefCell::new(None) };
 }
 
 /// Opens this thread's scope (an open one is replaced).
 pub fn begin() {
     let _ = SEEN.try_with(|s| *s.borrow_mut() = Some(Vec::new()));
+    let _ = DETAILS.try_with(|d| *d.borrow_mut() = Some(Vec::new()));
+}
+
+/// Notes the detail `key` = `value` (nothing secret) for the record: a key noted again keeps
+/// its first place and takes the new value. `key`: 1 to 24 of `a`-`z`, `0`-`9`, `_`.
+pub fn detail(key: &str, value: &[u8]) {
+    let _ = DETAILS.try_with(|d| {
+        if let Some(list) = d.borrow_mut().as_mut() {
+            match list.iter_mut().find(|(k, _)| k == key) {
+                Some((_, v)) => *v = value.to_vec(),
+                None => list.push((key.to_string(), value.to_vec())),
+            }
+        }
+    });
+}
+
+/// Takes the details noted in this thread's scope (call before [`end`]).
+pub fn details() -> Details {
+    DETAILS
+        .try_with(|d| d.borrow_mut().take())
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// Closes this thread's scope and returns what it saw.
@@ -82,5 +110,23 @@ mod tests {
         assert_eq!(seen[0].csn.as_deref(), Some(&b"1"[..]));
         assert_eq!(seen[1].label.as_deref(), Some(&b"L"[..]));
         assert!(end().is_empty());
+    }
+
+    #[test]
+    fn details_only_inside_a_scope_and_a_key_once() {
+        detail("set", b"X");
+        begin();
+        detail("phase", b"READ");
+        detail("set", b"AB");
+        detail("phase", b"WRITE");
+        assert_eq!(
+            details(),
+            vec![
+                ("phase".to_string(), b"WRITE".to_vec()),
+                ("set".to_string(), b"AB".to_vec())
+            ]
+        );
+        end();
+        assert!(details().is_empty());
     }
 }

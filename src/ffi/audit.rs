@@ -52,6 +52,7 @@ pub(crate) unsafe fn audited<O: Outputs>(
             scope::begin();
             let outcome =
                 catch_unwind(AssertUnwindSafe(|| body(notes))).unwrap_or(Err(Error::Internal));
+            let detail = scope::details();
             let cards = scope::end();
             let (r, s) = match &outcome {
                 Ok(_) => notes.codes(),
@@ -60,7 +61,7 @@ pub(crate) unsafe fn audited<O: Outputs>(
             log.append(&Entry {
                 op: verb.into(),
                 cards,
-                detail: Vec::new(),
+                detail,
                 rc: r,
                 rs: s,
             })?;

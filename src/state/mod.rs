@@ -462,7 +462,7 @@ impl Coprocessor {
     /// process's epoch moved (see [`generations`]).
     ///
     /// Every master-key path (CSNBKGN, CSNBKTC, CSNBKPI, CSNBMKP, the key views) comes
-    /// through here, so each takes the rate-limited revalidation ([`Coprocessor::revalidate`]):
+    /// through here, so each takes the rate-limited revalidation ([`Protection::tick`]):
     /// a key revoked outside softcca is seen by a process that never opens a key view.
     pub fn active_master_keys(&self) -> Result<Arc<ActiveMasterKeys>> {
         self.revalidate();
