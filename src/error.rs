@@ -217,6 +217,8 @@ pub enum Error {
     SetNotEnoughCards,
     /// Custody ceremonies: the ceremony waited longer than 15 minutes for this call since its last buffer was handed out; it is ended (start again with FIRST).
     CeremonyExpired,
+    /// Directory protection: CSUADACT is refused, nothing changed, because the shared counters cannot be moved for the other processes (a read-only state directory, or a counters file this process no longer trusts): they would go on serving.
+    CountersNotMovable,
     /// Copy Card: source and target are the same card (one reader, or one serial number).
     CardCopySameCard,
     /// Copy Card: the source card holds no content.
@@ -366,6 +368,9 @@ impl fmt::Display for Error {
             Error::CardReadback => "the card read back other content than written",
             Error::SetNotEnoughCards => "fewer than M cards were presented",
             Error::CeremonyExpired => "the ceremony expired",
+            Error::CountersNotMovable => {
+                "the shared counters cannot be moved (read-only state directory)"
+            }
             Error::CardCopySameCard => "source and target are the same card",
             Error::CardCopySourceEmpty => "the source card holds no content",
             Error::CardCopyTargetNotErased => "the target card is not erased",

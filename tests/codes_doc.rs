@@ -115,6 +115,7 @@ fn error_by_name(name: &str) -> Option<Error> {
         "CardReadback" => Error::CardReadback,
         "SetNotEnoughCards" => Error::SetNotEnoughCards,
         "CeremonyExpired" => Error::CeremonyExpired,
+        "CountersNotMovable" => Error::CountersNotMovable,
         "CardCopySameCard" => Error::CardCopySameCard,
         "CardCopySourceEmpty" => Error::CardCopySourceEmpty,
         "CardCopyTargetNotErased" => Error::CardCopyTargetNotErased,
