@@ -174,6 +174,8 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::CardNoShare => (RC_FAILED, 0xF237),
         Error::CardReadback => (RC_FAILED, 0xF238),
         Error::SetNotEnoughCards => (RC_FAILED, 0xF239),
+        Error::CeremonyExpired => (RC_FAILED, 0xF23A),
+        Error::CountersNotMovable => (RC_FAILED, 0xF23B),
         // Copy Card (CSUCCPY): X'F190'-X'F19F'. X'F19x' with x = 1..6 for a PIN the target
         // refused (presentations left on the target), so a caller tells it from the source's
         // X'F1Cx' (a count outside 1..6, from a card breaking the profile, is shown as 1 or 6).

@@ -193,7 +193,7 @@ pub enum Error {
     SetParameters,
     /// Custody ceremonies: the ceremony buffer was not made by this process for this verb (altered, from another process or an earlier run, or another verb's).
     CeremonyBuffer,
-    /// Custody ceremonies: the ceremony is not at a step this call can take (FIRST with a buffer in progress is fine; NEXT after the last card, or a replayed step).
+    /// Custody ceremonies: the ceremony is not at a step this call can take (FIRST with a buffer in progress is fine; NEXT after the last card, or with a buffer that is not the ceremony's latest: every buffer passes once, so a kept or copied buffer, two calls racing with one buffer, or a parent's buffer in a forked child is refused).
     CeremonyPhase,
     /// Custody sets: the card's set is not recorded in this state directory.
     SetUnknown,
@@ -215,6 +215,10 @@ pub enum Error {
     CardReadback,
     /// Custody sets: fewer than M cards were presented.
     SetNotEnoughCards,
+    /// Custody ceremonies: the ceremony waited longer than 15 minutes for this call since its last buffer was handed out; it is ended (start again with FIRST).
+    CeremonyExpired,
+    /// Directory protection: CSUADACT is refused, nothing changed, because the shared counters cannot be moved for the other processes (a read-only state directory, or a counters file this process no longer trusts): they would go on serving.
+    CountersNotMovable,
     /// Copy Card: source and target are the same card (one reader, or one serial number).
     CardCopySameCard,
     /// Copy Card: the source card holds no content.
@@ -363,6 +367,10 @@ impl fmt::Display for Error {
             Error::CardNoShare => "the card holds no share",
             Error::CardReadback => "the card read back other content than written",
             Error::SetNotEnoughCards => "fewer than M cards were presented",
+            Error::CeremonyExpired => "the ceremony expired",
+            Error::CountersNotMovable => {
+                "the shared counters cannot be moved (read-only state directory)"
+            }
             Error::CardCopySameCard => "source and target are the same card",
             Error::CardCopySourceEmpty => "the source card holds no content",
             Error::CardCopyTargetNotErased => "the target card is not erased",

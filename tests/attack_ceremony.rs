@@ -4,8 +4,8 @@
 //! A `READ` buffer of Copy Set (CSUCCST) holding M-1 shares stays valid for the life of the
 //! process: replayed with one more card it recombines the secret again and mints a second,
 //! complete set (here a whole SVMK on one card) from one presentation of M-1 cards. The test
-//! asserts the defence (the replay refused, 8/X'F222'); it is `#[ignore]`d until the fix:
-//! `... virtual-cards.sh run 15 cargo test --test attack_ceremony -- --ignored`.
+//! asserts the defence (the replay refused, 8/X'F222': every buffer passes once):
+//! `... virtual-cards.sh run 15 cargo test --test attack_ceremony`.
 
 #[path = "common/vcards.rs"]
 mod vcards;
@@ -93,7 +93,6 @@ fn status(reader: &str) -> (String, String, String, String, String, String) {
 }
 
 #[test]
-#[ignore = "finding R6: a Copy Set READ buffer can be replayed to mint a second set"]
 fn r6_a_copy_set_read_buffer_cannot_be_replayed_to_mint_a_second_set() {
     let home = std::env::temp_dir().join(format!("softcca-test-r6-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
@@ -114,6 +113,8 @@ fn r6_a_copy_set_read_buffer_cannot_be_replayed_to_mint_a_second_set() {
     // A legitimate Copy Set to a whole SVMK on card 2 (custodians 0 and 1 present once).
     let mut copy = Box::new([0u8; LEN]);
     assert_eq!(call(true, "FIRST", &mut copy, r[0], 1, 1), (0, 0));
+    // The target shape is in the clear header from FIRST on (offsets 85 and 88).
+    assert_eq!(&copy[85..96], b"001001     ");
     let read_one = copy.clone(); // the caller keeps the READ buffer holding share 1
     assert_eq!(call(true, "NEXT", &mut copy, r[1], 0, 0), (0, 0));
     assert_eq!(call(true, "NEXT", &mut copy, r[2], 0, 0), (0, 0));
@@ -142,7 +143,15 @@ fn r6_a_copy_set_read_buffer_cannot_be_replayed_to_mint_a_second_set() {
         stolen = cv == source_cv;
     }
     drop(cards);
+    // The Copy Set records say what each call did: target shape, source set, phase.
+    let log = std::fs::read_to_string(home.join("audit.log")).unwrap_or_default();
+    let copies: Vec<&str> = log.lines().filter(|l| l.contains("op=CSUCCST")).collect();
     let _ = std::fs::remove_dir_all(&home);
+    assert!(copies.len() >= 3, "{log}");
+    assert!(copies[0].contains("d.target=001001") && copies[0].contains("d.phase=READ"));
+    assert!(copies[1].contains(&format!("d.source={source_id}")));
+    assert!(copies[1].contains("d.phase=WRITE") && copies[2].contains("d.phase=DONE"));
+    assert!(copies[2].contains(&format!("d.set={}", first.2)));
     assert_ne!(source_id, first.2);
     assert_eq!(
         (replayed, minted, stolen),

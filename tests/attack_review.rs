@@ -77,6 +77,24 @@ fn prepared(tag: &str) -> PathBuf {
     home
 }
 
+/// Spawns this binary's child script `script` on `home` with `SOFTCCA_REVALIDATE_MS`
+/// `revalidate_ms`, its output piped.
+fn spawn(home: &Path, script: &str, revalidate_ms: &str) -> std::process::Child {
+    child::command(home, script, &[])
+        .env("SOFTCCA_REVALIDATE_MS", revalidate_ms)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until the child made `flag`.
+fn wait_for(flag: &Path) {
+    while !flag.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// Clears what a test left in the keyring.
 fn cleanup(home: &Path) {
     let _ = run(home, "deactivate");
@@ -114,29 +132,21 @@ fn edit_registers(home: &Path, sql: &str) {
 /// CSNBKTC, CSNBKPI and CSNBMKP use `active_master_keys` (counters only), so a process that
 /// only generates keys keeps wrapping under the cached master key for ever.
 #[test]
-#[ignore = "finding R1: revocation outside softcca never reaches a CSNBKGN-only process"]
 fn r1_a_revoked_svmk_reaches_a_process_that_only_generates_keys() {
     let home = prepared("rev-r1");
     assert_eq!(run(&home, "bind S").0, [OK]);
     let go = home.with_extension("go");
     let warm = home.with_extension("warm");
-    let a = child::command(
+    let a = spawn(
         &home,
         &format!(
             "kgn; touch {}; wait {}; sleep 400; kgn; sleep 400; kgn",
             warm.display(),
             go.display()
         ),
-        &[],
-    )
-    .env("SOFTCCA_REVALIDATE_MS", "100")
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .unwrap();
-    while !warm.exists() {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+        "100",
+    );
+    wait_for(&warm);
     let serial = svmk_serial(&home);
     assert!(serial > 0);
     // SAFETY (test): KEYCTL_REVOKE on our own key.
@@ -241,19 +251,12 @@ fn csuadact_reaches_a_running_process_that_only_generates_keys() {
     assert_eq!(run(&home, "bind S").0, [OK]);
     let go = home.with_extension("go");
     let warm = home.with_extension("warm");
-    let a = child::command(
+    let a = spawn(
         &home,
         &format!("kgn; touch {}; wait {}; kgn", warm.display(), go.display()),
-        &[],
-    )
-    .env("SOFTCCA_REVALIDATE_MS", "3600000")
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .unwrap();
-    while !warm.exists() {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+        "3600000",
+    );
+    wait_for(&warm);
     assert_eq!(run(&home, "csuadact").0, [OK]);
     std::fs::write(&go, b"").unwrap();
     let out = a.wait_with_output().unwrap();
@@ -271,29 +274,21 @@ fn csuadact_reaches_a_running_process_that_only_generates_keys() {
 /// counter of the new file only, and the running process serves on until its revalidation
 /// (`SOFTCCA_REVALIDATE_MS`, up to one hour; never for CSNBKGN, finding R1).
 #[test]
-#[ignore = "finding R5: a replaced softcca.gen detaches running processes from deactivation"]
 fn r5_a_replaced_counters_file_does_not_hide_a_deactivation() {
     let home = prepared("rev-r5");
     assert_eq!(run(&home, "bind S").0, [OK]);
     let go = home.with_extension("go");
     let warm = home.with_extension("warm");
-    let a = child::command(
+    let a = spawn(
         &home,
         &format!(
             "pcu MDK.A; touch {}; wait {}; pcu MDK.A",
             warm.display(),
             go.display()
         ),
-        &[],
-    )
-    .env("SOFTCCA_REVALIDATE_MS", "3600000")
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .unwrap();
-    while !warm.exists() {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+        "3600000",
+    );
+    wait_for(&warm);
     std::fs::remove_file(home.join("softcca.gen")).unwrap();
     assert_eq!(run(&home, "csuadact").0, [OK]);
     std::fs::write(&go, b"").unwrap();
@@ -303,4 +298,78 @@ fn r5_a_replaced_counters_file_does_not_hide_a_deactivation() {
     let _ = std::fs::remove_file(&warm);
     cleanup(&home);
     assert_eq!(codes, [OK, OK, OK, NOT_ACTIVE], "{err}");
+}
+
+/// Finding R5, second form: `softcca.gen` replaced by a tool that renames a copy into place
+/// (a new inode under the name). The running process's slow path sees the name's (device,
+/// inode) differ from its mapping and maps the new file, so a deactivation made afterwards by
+/// another process reaches it through the counters at once, on its warm path, not only at its
+/// next revalidation (`SOFTCCA_REVALIDATE_MS` 2000 here: the last call comes well within it).
+#[test]
+fn r5_a_counters_file_renamed_into_place_is_mapped_again() {
+    let home = prepared("rev-r5b");
+    assert_eq!(run(&home, "bind S").0, [OK]);
+    let (warm, swapped, remapped, go) = (
+        home.with_extension("warm"),
+        home.with_extension("swapped"),
+        home.with_extension("remapped"),
+        home.with_extension("go"),
+    );
+    let a = spawn(
+        &home,
+        &format!(
+            "pcu MDK.A; touch {}; wait {}; sleep 2100; pcu MDK.A; touch {}; wait {}; pcu MDK.A",
+            warm.display(),
+            swapped.display(),
+            remapped.display(),
+            go.display()
+        ),
+        "2000",
+    );
+    wait_for(&warm);
+    // A copy renamed over the name: same counters, another inode.
+    let gen_file = home.join("softcca.gen");
+    let copy = home.join("softcca.gen.restored");
+    std::fs::copy(&gen_file, &copy).unwrap();
+    std::fs::rename(&copy, &gen_file).unwrap();
+    std::fs::write(&swapped, b"").unwrap();
+    wait_for(&remapped);
+    assert_eq!(run(&home, "csuadact").0, [OK]);
+    std::fs::write(&go, b"").unwrap();
+    let out = a.wait_with_output().unwrap();
+    let (codes, err) = child::parse(&out.stdout, &out.stderr);
+    for f in [&warm, &swapped, &remapped, &go] {
+        let _ = std::fs::remove_file(f);
+    }
+    cleanup(&home);
+    assert_eq!(codes, [OK, OK, OK, OK, OK, OK, OK, NOT_ACTIVE], "{err}");
+}
+
+/// Finding R5, read-only directory: a process that may not write the counters cannot move
+/// them for the others, so its CSUADACT would revoke its own view only while every running
+/// process went on serving. Refused (8/X'F23B') with nothing changed: the directory stays
+/// active for everyone. As root the read-only process is a read-only bind mount in a mount
+/// namespace of its own (as tests/state_readonly.rs); skipped (and failing in CI) when
+/// `unshare` cannot run.
+#[test]
+fn r5_csuadact_is_refused_where_the_counters_cannot_be_moved() {
+    let home = prepared("rev-r5c");
+    assert_eq!(run(&home, "bind S").0, [OK]);
+    let d = home.to_str().unwrap();
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@""#;
+    let wrap = ["unshare", "-m", "sh", "-c", script, "sh", d];
+    let (codes, err) = child::run_wrapped(&home, "csuadact; kgn", &wrap);
+    if codes.is_empty() {
+        cleanup(&home);
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no read-only bind mount (unshare -m): {err}"
+        );
+        eprintln!("skipped: no read-only bind mount here: {err}");
+        return;
+    }
+    let after = run(&home, "kgn").0;
+    cleanup(&home);
+    assert_eq!(codes, [(8, 0xF23B), OK], "{err}");
+    assert_eq!(after, [OK], "the directory must still be active");
 }

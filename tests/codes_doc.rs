@@ -114,6 +114,8 @@ fn error_by_name(name: &str) -> Option<Error> {
         "CardNoShare" => Error::CardNoShare,
         "CardReadback" => Error::CardReadback,
         "SetNotEnoughCards" => Error::SetNotEnoughCards,
+        "CeremonyExpired" => Error::CeremonyExpired,
+        "CountersNotMovable" => Error::CountersNotMovable,
         "CardCopySameCard" => Error::CardCopySameCard,
         "CardCopySourceEmpty" => Error::CardCopySourceEmpty,
         "CardCopyTargetNotErased" => Error::CardCopyTargetNotErased,

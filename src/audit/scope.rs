@@ -1,5 +1,6 @@
 //! What the card verb running on this thread has seen: the readers it was given and the CSN
-//! and label of the cards it read, for its one audit record.
+//! and label of the cards it read, and the details it noted ([`detail`]: set id, phase, …), for
+//! its one audit record.
 //!
 //! The audited wrapper of the card entry points ([`crate::ffi::audit`]) opens a scope before
 //! the verb body and takes it after; the card layer notes what it sees with [`reader`],
@@ -51,7 +52,11 @@ pub fn open() -> bool {
 pub fn detail(key: &str, value: &[u8]) {
     let _ = SEEN.try_with(|s| {
         if let Some(seen) = s.borrow_mut().as_mut() {
-            seen.detail.push((key.into(), value.to_vec()));
+            // A key noted again keeps its first place and takes the new value.
+            match seen.detail.iter_mut().find(|(k, _)| k == key) {
+                Some((_, v)) => *v = value.to_vec(),
+                None => seen.detail.push((key.into(), value.to_vec())),
+            }
         }
     });
 }
@@ -115,5 +120,20 @@ mod tests {
         assert_eq!(seen.detail, [("event".into(), b"ACTIVATE".to_vec())]);
         detail("x", b"y");
         assert_eq!(end(), Seen::default());
+    }
+
+    #[test]
+    fn a_detail_key_is_noted_once_and_takes_the_last_value() {
+        begin();
+        detail("phase", b"READ");
+        detail("set", b"AB");
+        detail("phase", b"WRITE");
+        assert_eq!(
+            end().detail,
+            vec![
+                ("phase".to_string(), b"WRITE".to_vec()),
+                ("set".to_string(), b"AB".to_vec())
+            ]
+        );
     }
 }

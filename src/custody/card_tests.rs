@@ -6,6 +6,7 @@ use softcca_vcard::{ATR, Card, CardState, Identity, MemoryStore};
 
 use super::ceremony::{Ceremony, Stage, verb_name};
 use super::collect::Collector;
+use super::ticket::Ticket;
 use super::write::Writer;
 use super::{Secret, SecretKind, check_value};
 use crate::card::{Buffer, CardError, CardPin, OperatorCard, Transport};
@@ -89,6 +90,7 @@ fn written_set_recombines_through_sealed_buffers_in_any_order() {
             verb,
             stage: Stage::Read(Collector::new(SecretKind::ServerMasterKey)),
             target: (0, 0),
+            ticket: Ticket::fresh().unwrap(),
         }
         .seal()
         .unwrap();
@@ -111,6 +113,7 @@ fn written_set_recombines_through_sealed_buffers_in_any_order() {
                 verb,
                 stage: Stage::Read(c),
                 target: (0, 0),
+                ticket: Ticket::fresh().unwrap(),
             }
             .seal()
             .unwrap();

@@ -7,7 +7,9 @@
 //! key drawn from the operating system when this process first needs it and kept only in its
 //! memory. So no share or secret is ever in clear outside the library, a buffer altered or
 //! made by another process (or before a restart) is refused, and an abandoned ceremony is
-//! useless once the process ends.
+//! useless once the process ends. Each buffer is also single-use and expiring: its body holds
+//! the ceremony id and step, checked against this process's table of running ceremonies
+//! ([`super::ticket`]), so a kept buffer cannot be passed again.
 //!
 //! Header layout (all ASCII, blank padded):
 //!
@@ -22,7 +24,9 @@
 //! | 34 | 3 | cards done in this phase |
 //! | 37 | 32 | set id of the phase's set, hexadecimal (blank before the first card of `READ`) |
 //! | 69 | 16 | check value, hexadecimal (blank likewise) |
-//! | 85 | 11 | reserved, blanks |
+//! | 85 | 3 | Copy Set (`CSUCCST`): M' of the set to write, decimal, from the `FIRST` call on (blank for the other verbs) |
+//! | 88 | 3 | Copy Set: N' of the set to write (blank likewise) |
+//! | 91 | 5 | reserved, blanks |
 //! | 96 | 12 | nonce (binary) |
 //! | 108 | 3972 | encrypted state (binary) |
 //! | 4080 | 16 | authentication tag (binary) |
@@ -33,6 +37,7 @@ use zeroize::Zeroizing;
 
 use super::collect::Collector;
 use super::shamir::Share;
+use super::ticket::{self, Ticket};
 use super::write::Writer;
 use super::{SECRET_LEN, SecretKind};
 use crate::error::{Error, Result};
@@ -96,7 +101,7 @@ pub struct Finished {
     pub check_value: [u8; 8],
 }
 
-/// One ceremony: the verb it belongs to and its stage.
+/// One ceremony: the verb it belongs to, its stage and this call's hold on it.
 pub struct Ceremony {
     /// The verb name, blank padded (a buffer of one verb is refused by another).
     pub verb: [u8; 8],
@@ -105,6 +110,10 @@ pub struct Ceremony {
     /// Copy Set: M and N of the set to write once the source is recombined (`(0, 0)` for
     /// the other verbs).
     pub target: (u8, u8),
+    /// This call's hold on the ceremony in the process's table: fresh for a new ceremony,
+    /// claimed by [`Ceremony::open`]. [`Ceremony::seal`] advances it; dropped unsealed, a
+    /// claim is released and the caller's last buffer stays the current one.
+    pub ticket: Ticket,
 }
 
 /// The verb name field for `name`.
@@ -201,6 +210,17 @@ struct HeaderView<'a> {
 }
 
 impl Ceremony {
+    /// A new ceremony of `verb` at `stage` (its id is entered in the table when its first
+    /// buffer is sealed).
+    pub fn start(verb: [u8; 8], stage: Stage, target: (u8, u8)) -> Result<Ceremony> {
+        Ok(Ceremony {
+            verb,
+            stage,
+            target,
+            ticket: Ticket::fresh()?,
+        })
+    }
+
     fn header_view(&self) -> HeaderView<'_> {
         match &self.stage {
             Stage::Read(c) => {
@@ -250,14 +270,21 @@ impl Ceremony {
             put(37, hex(&id).as_bytes());
             put(69, hex(&cv).as_bytes());
         }
+        if self.target != (0, 0) {
+            put(85, format!("{:03}", self.target.0).as_bytes());
+            put(88, format!("{:03}", self.target.1).as_bytes());
+        }
         h
     }
 
-    /// Encrypts the ceremony into a buffer for the caller.
-    pub fn seal(&self) -> Result<Box<CeremonyBuffer>> {
+    /// Encrypts the ceremony into a buffer for the caller: the ceremony's next step, the only
+    /// buffer of it that a later call accepts (a `DONE` buffer ends the ceremony: none).
+    pub fn seal(self) -> Result<Box<CeremonyBuffer>> {
         crate::crypto::scrub::note_secret();
         let mut body = Out(Zeroizing::new(Vec::with_capacity(BODY_LEN)));
         body.bytes(&self.verb);
+        body.bytes(&self.ticket.id());
+        body.bytes(&self.ticket.next_step().to_be_bytes());
         body.u8(self.target.0);
         body.u8(self.target.1);
         match &self.stage {
@@ -293,11 +320,17 @@ impl Ceremony {
         out[HEADER_LEN..HEADER_LEN + NONCE_LEN].copy_from_slice(&nonce);
         out[HEADER_LEN + NONCE_LEN..CEREMONY_LEN - TAG_LEN].copy_from_slice(&body.0);
         out[CEREMONY_LEN - TAG_LEN..].copy_from_slice(&tag);
+        let last = matches!(self.stage, Stage::Done(_));
+        self.ticket.issue(&self.verb, last);
         Ok(out)
     }
 
     /// Decrypts and checks a buffer this process sealed for `verb`: anything else (altered,
-    /// another process's, another verb's) is [`Error::CeremonyBuffer`].
+    /// another process's, another verb's) is [`Error::CeremonyBuffer`]. Then claims the
+    /// ceremony ([`ticket::claim`]): a buffer that is not the ceremony's current step (an
+    /// older one replayed, a copy passed twice or by two calls at once, a `DONE` one, one
+    /// from before a `fork()`) is [`Error::CeremonyPhase`], an expired ceremony
+    /// [`Error::CeremonyExpired`].
     pub fn open(buffer: &CeremonyBuffer, verb: &[u8; 8]) -> Result<Ceremony> {
         crate::crypto::scrub::note_secret();
         let header: [u8; HEADER_LEN] = buffer[..HEADER_LEN]
@@ -317,6 +350,8 @@ impl Ceremony {
         if &r.array::<8>()? != verb {
             return Err(Error::CeremonyBuffer);
         }
+        let id = r.array::<16>()?;
+        let step = u32::from_be_bytes(r.array()?);
         let target = (r.u8()?, r.u8()?);
         let stage = match r.u8()? {
             1 => Stage::Read(Collector::decode(&mut r)?),
@@ -330,15 +365,17 @@ impl Ceremony {
             }),
             _ => return Err(Error::CeremonyBuffer),
         };
-        let c = Ceremony {
+        let mut c = Ceremony {
             verb: *verb,
             stage,
             target,
+            ticket: Ticket::fresh()?,
         };
         // The header is authenticated, so it matches; checked again as a guard against a bug.
         if c.header() != header {
             return Err(Error::CeremonyBuffer);
         }
+        c.ticket = ticket::claim(id, step, verb)?;
         Ok(c)
     }
 }
@@ -358,18 +395,47 @@ mod tests {
                 check_value: [0x12; 8],
             }),
             target: (0, 0),
+            ticket: Ticket::fresh().unwrap(),
         }
     }
 
     #[test]
-    fn header_is_readable_and_round_trips() {
+    fn header_is_readable_and_a_buffer_passes_once() {
         let b = done().seal().unwrap();
         assert_eq!(&b[..24], b"SOFTCER1CSUCVST DONE    ");
         assert_eq!(&b[24..37], b"PART002003003");
         assert_eq!(&b[37..69], "AB".repeat(16).as_bytes());
         assert_eq!(&b[69..85], b"1212121212121212");
-        let c = Ceremony::open(&b, &verb_name("CSUCVST")).unwrap();
-        assert!(matches!(c.stage, Stage::Done(f) if f.set_id == [0xAB; 16]));
+        assert_eq!(&b[85..96], b"           ");
+        // A DONE buffer ends its ceremony: it is never accepted again.
+        assert_eq!(
+            Ceremony::open(&b, &verb_name("CSUCVST")).err(),
+            Some(Error::CeremonyPhase)
+        );
+        // Copy Set shows its target M'/N' from FIRST on; a READ buffer round-trips once.
+        let verb = verb_name("CSUCCST");
+        let read = Ceremony::start(verb, Stage::Read(Collector::any()), (3, 5))
+            .unwrap()
+            .seal()
+            .unwrap();
+        assert_eq!(&read[16..24], b"READ    ");
+        assert_eq!(&read[85..96], b"003005     ");
+        let c = Ceremony::open(&read, &verb).unwrap();
+        assert_eq!(c.target, (3, 5));
+        // Claimed: the same buffer again (a racing call) is refused; released by a failed
+        // call (dropped unsealed), it passes again; once its successor is sealed, never.
+        assert_eq!(
+            Ceremony::open(&read, &verb).err(),
+            Some(Error::CeremonyPhase)
+        );
+        drop(c);
+        let c = Ceremony::open(&read, &verb).unwrap();
+        let next = c.seal().unwrap();
+        assert_eq!(
+            Ceremony::open(&read, &verb).err(),
+            Some(Error::CeremonyPhase)
+        );
+        assert!(Ceremony::open(&next, &verb).is_ok());
     }
 
     #[test]

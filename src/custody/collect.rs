@@ -19,6 +19,7 @@ use subtle::ConstantTimeEq;
 
 use super::ceremony::{Ceremony, CeremonyBuffer, Finished, In, Out, Stage, Step, verb_name};
 use super::shamir::{self, Share};
+use super::ticket::Ticket;
 use super::{SECRET_LEN, Secret, SecretKind, check_value};
 use crate::card::{CardPin, ContentKind, OperatorCard, Transport};
 use crate::error::{Error, Result};
@@ -308,8 +309,9 @@ pub enum Progress {
 /// One card of a recombination ceremony run by the verb `verb` (its name binds the buffer:
 /// one verb's buffer is refused by another): `Step::First` starts one with the card in
 /// `reader`, `Step::Next` goes on with `buffer`. `kind` is the secret the verb needs (`None`:
-/// whatever the first card holds). On any error the caller's buffer stays valid (a wrong PIN
-/// or a refused card: go on with another card). Used by Verify Set (CSUCVST) and by the
+/// whatever the first card holds). Each buffer passes once ([`super::ticket`]): the one
+/// returned replaces the one passed in, which is refused from then on. On any error the
+/// caller's buffer stays valid (a wrong PIN or a refused card: go on with another card). Used by Verify Set (CSUCVST) and by the
 /// directory's bind / activate / authorise verbs.
 pub fn step(
     sets: &SetRegistry,
@@ -321,15 +323,21 @@ pub fn step(
     pin: &CardPin,
 ) -> Result<Progress> {
     let verb = verb_name(verb);
-    let mut c = match step {
-        Step::First => match kind {
-            Some(k) => Collector::new(k),
-            None => Collector::any(),
-        },
-        Step::Next => match Ceremony::open(buffer, &verb)?.stage {
-            Stage::Read(c) => c,
-            _ => return Err(Error::CeremonyPhase),
-        },
+    let (mut c, ticket) = match step {
+        Step::First => (
+            match kind {
+                Some(k) => Collector::new(k),
+                None => Collector::any(),
+            },
+            Ticket::fresh()?,
+        ),
+        Step::Next => {
+            let open = Ceremony::open(buffer, &verb)?;
+            match open.stage {
+                Stage::Read(c) => (c, open.ticket),
+                _ => return Err(Error::CeremonyPhase),
+            }
+        }
     };
     c.add_from_reader(sets, reader, pin)?;
     if !c.ready() {
@@ -337,6 +345,7 @@ pub fn step(
             verb,
             stage: Stage::Read(c),
             target: (0, 0),
+            ticket,
         }
         .seal()?;
         return Ok(Progress::More(buffer));
@@ -352,6 +361,7 @@ pub fn step(
             check_value: set.spec.check_value,
         }),
         target: (0, 0),
+        ticket,
     }
     .seal()?;
     Ok(Progress::Done {

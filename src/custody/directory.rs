@@ -118,7 +118,9 @@ fn activate_now(cp: &Coprocessor, svmk: &Secret) -> Result<()> {
 /// Deactivates a bound directory: the SVMK and any partition authorisation are revoked and
 /// unlinked from the keyring, and the counter every process checks is moved: from its next
 /// call on, every verb that needs the master key returns 12 ([`Error::NotActivated`]) in
-/// every process. Deactivating an inactive directory is not an error.
+/// every process. Deactivating an inactive directory is not an error. Refused, nothing
+/// changed, when the counter cannot be moved for the other processes
+/// ([`Error::CountersNotMovable`]: a read-only directory): they would go on serving.
 pub fn deactivate(cp: &Coprocessor) -> Result<()> {
     recorded(cp, "DEACTIVATE", &bound(cp), || deactivate_now(cp))
 }
@@ -128,6 +130,12 @@ fn deactivate_now(cp: &Coprocessor) -> Result<()> {
     let binding = cp.master_key_store().binding()?;
     if binding.svmk.is_none() {
         return Err(Error::DirectoryNotBound);
+    }
+    let gens = cp.protection().generations();
+    // A counters file replaced since it was mapped is mapped again first.
+    gens.recheck();
+    if !gens.movable() {
+        return Err(Error::CountersNotMovable);
     }
     // Revoked first, counters moved after: a process that sees a new counter finds no key.
     // The activation counter moves before the authorisation's, so a call that sees either

@@ -10,6 +10,7 @@ pub mod ceremony;
 pub mod collect;
 pub mod directory;
 pub mod shamir;
+pub mod ticket;
 pub mod write;
 
 use core::fmt;

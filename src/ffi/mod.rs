@@ -101,7 +101,9 @@ pub(crate) fn coprocessor() -> Result<&'static Coprocessor> {
     Coprocessor::global()
 }
 
-/// `pthread_atfork` child handler: the child opens its own state connections on its next call.
+/// `pthread_atfork` child handler: the child opens its own state connections on its next call,
+/// and the parent's running ceremonies are not the child's (their buffers are refused there).
 extern "C" fn forked_child() {
     Coprocessor::note_fork();
+    crate::custody::ticket::note_fork();
 }

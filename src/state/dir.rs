@@ -278,6 +278,11 @@ impl StateDir {
         rfs::renameat(&self.fd, from, &self.fd, to).map_err(io)
     }
 
+    /// Gives the file `from` the second name `to` (a hard link; `to` must not exist).
+    pub fn link(&self, from: &str, to: &str) -> Result<()> {
+        rfs::linkat(&self.fd, from, &self.fd, to, AtFlags::empty()).map_err(io)
+    }
+
     /// Makes the directory's entries durable (after renames).
     pub fn sync(&self) -> Result<()> {
         rfs::fsync(&self.fd).map_err(io)

@@ -460,7 +460,12 @@ impl Coprocessor {
 
     /// The current and old master keys, re-read when the registers, the activation or the
     /// process's epoch moved (see [`generations`]).
+    ///
+    /// Every master-key path (CSNBKGN, CSNBKTC, CSNBKPI, CSNBMKP, the key views) comes
+    /// through here, so each takes the rate-limited revalidation ([`Protection::tick`]):
+    /// a key revoked outside softcca is seen by a process that never opens a key view.
     pub fn active_master_keys(&self) -> Result<Arc<ActiveMasterKeys>> {
+        self.revalidate();
         let s = self.protection.stamp();
         let now = (s.registers, s.activation, s.epoch);
         if let Some((c, keys)) = &*self.active.read().unwrap_or_else(PoisonError::into_inner)
@@ -476,6 +481,17 @@ impl Coprocessor {
         *self.active.write().unwrap_or_else(PoisonError::into_inner) =
             Some((now, Arc::clone(&keys)));
         Ok(keys)
+    }
+
+    /// Takes the protection's slow path when it is due ([`Protection::tick`]; warm: atomic
+    /// loads and the monotonic clock, no system call).
+    fn revalidate(&self) {
+        self.protection.tick(|| {
+            (
+                self.master_keys.change_counter(),
+                self.ckds.change_counter(),
+            )
+        });
     }
 
     /// The directory's protection state in this process.
@@ -542,12 +558,7 @@ impl Coprocessor {
     /// here (one `pread` each). When either moved since the cache was filled, the cache is
     /// emptied now, its clear keys zeroized, before anything is used.
     pub fn key_view(&self) -> KeyView<'_> {
-        self.protection.tick(|| {
-            (
-                self.master_keys.change_counter(),
-                self.ckds.change_counter(),
-            )
-        });
+        self.revalidate();
         let stamp = self.protection.stamp();
         let _ = KEYS.try_with(|c| {
             let mut c = c.borrow_mut();

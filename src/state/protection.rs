@@ -8,8 +8,9 @@
 //! **Revalidation.** At most every `SOFTCCA_REVALIDATE_MS` milliseconds (default 1000, read
 //! once when the directory is opened; 0 = on every call) one call of the process also takes
 //! the slow path: it refreshes the persistent keyring's expiry (`KEYCTL_GET_PERSISTENT`),
-//! reads the databases' SQLite change counters and reads back the keys it holds from the
-//! keyring. When any of them changed (a key revoked outside softcca, a writer killed between
+//! reads the databases' SQLite change counters, reads back the keys it holds from the
+//! keyring, and checks that `softcca.gen` is still the file it maps (one `fstatat`; a replaced
+//! file is mapped again, [`super::generations`]). When any of them changed (a key revoked outside softcca, a writer killed between
 //! its commit and its counter increment, a database changed by another program) it moves the
 //! process's epoch, which every cache stamp holds, and everything is read again. A read-only
 //! directory without the counters file revalidates on every call.
@@ -134,7 +135,8 @@ impl Protection {
             .store(now.saturating_add(self.interval_ms), Ordering::Relaxed);
         let _ = keyring::get_persistent();
         let counters = counters();
-        let mut changed = counters != slow.counters;
+        // A replaced counters file is a full revalidation (the new one is mapped now).
+        let mut changed = self.gens.recheck() | (counters != slow.counters);
         slow.counters = counters;
         if let Some(id) = self.dir_id {
             let held = self

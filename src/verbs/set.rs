@@ -7,12 +7,14 @@
 //! on with the buffer the previous call returned. A call that fails returns no buffer, so the
 //! caller goes on from its last good one (another card, the right PIN).
 
+use crate::audit;
 use crate::card::{CardPin, ContentKind, Transport};
 pub use crate::custody::ceremony::Step;
 use crate::custody::ceremony::{Ceremony, CeremonyBuffer, Finished, Stage, verb_name};
 use crate::custody::collect::Collector;
 use crate::custody::collect::{self, Progress};
 use crate::custody::shamir;
+use crate::custody::ticket::Ticket;
 use crate::custody::write::{Writer, check_label};
 use crate::custody::{Secret, SecretKind};
 use crate::error::{Error, Result};
@@ -52,7 +54,9 @@ fn check_shape(m: i32, n: i32) -> Result<(u8, u8)> {
     Ok((m, n))
 }
 
-/// Writes the next card of `w` and returns the ceremony's next stage.
+/// Writes the next card of `w` and returns the ceremony's next stage. (A failure that
+/// marked the set invalid leaves the ceremony in the table: going on is refused by the
+/// registry, 8/X'F232', until the ceremony expires.)
 fn write_step(sets: &SetRegistry, mut w: Writer, card: &CardStep<'_>) -> Result<Stage> {
     w.write_on_reader(sets, card.reader, card.pin, card.label)?;
     Ok(if w.done() {
@@ -60,6 +64,16 @@ fn write_step(sets: &SetRegistry, mut w: Writer, card: &CardStep<'_>) -> Result<
     } else {
         Stage::Write(w)
     })
+}
+
+/// Notes the phase the call leaves the ceremony in (`phase` detail: `READ`, `WRITE`, `DONE`).
+fn note_phase(stage: &Stage) {
+    let phase: &[u8] = match stage {
+        Stage::Read(_) => b"READ",
+        Stage::Write(_) => b"WRITE",
+        Stage::Done(_) => b"DONE",
+    };
+    audit::scope::detail("phase", phase);
 }
 
 /// Opens the buffer of a `NEXT` call for `verb`.
@@ -85,24 +99,33 @@ pub fn create(
         SecretKind::Partition => "CSUCPAS",
     });
     check_label(card.label)?;
-    let writer = match step {
+    let (writer, ticket) = match step {
         Step::First => {
             let (m, n) = check_shape(m, n)?;
             if kind == SecretKind::Partition && card.label.is_empty() {
                 return Err(Error::SetParameters);
             }
-            Writer::new(kind, &Secret::random()?, m, n, None)?
+            (
+                Writer::new(kind, &Secret::random()?, m, n, None)?,
+                Ticket::fresh()?,
+            )
         }
-        Step::Next => match resume(buffer, &verb)?.stage {
-            Stage::Write(w) => w,
-            _ => return Err(Error::CeremonyPhase),
-        },
+        Step::Next => {
+            let c = resume(buffer, &verb)?;
+            match c.stage {
+                Stage::Write(w) => (w, c.ticket),
+                _ => return Err(Error::CeremonyPhase),
+            }
+        }
     };
+    audit::scope::detail("set", hex(&writer.spec().set_id).as_bytes());
     let stage = write_step(sets, writer, card)?;
+    note_phase(&stage);
     Ceremony {
         verb,
         stage,
         target: (0, 0),
+        ticket,
     }
     .seal()
 }
@@ -121,39 +144,60 @@ pub fn copy(
 ) -> Result<Box<CeremonyBuffer>> {
     let verb = verb_name("CSUCCST");
     check_label(card.label)?;
-    let (stage, target) = match step {
-        Step::First => (Stage::Read(Collector::any()), check_shape(m, n)?),
-        Step::Next => {
-            let c = resume(buffer, &verb)?;
-            (c.stage, c.target)
-        }
+    let Ceremony {
+        stage,
+        target,
+        ticket,
+        ..
+    } = match step {
+        Step::First => Ceremony::start(verb, Stage::Read(Collector::any()), check_shape(m, n)?)?,
+        Step::Next => resume(buffer, &verb)?,
     };
-    let stage = match stage {
+    audit::scope::detail(
+        "target",
+        format!("{:03}{:03}", target.0, target.1).as_bytes(),
+    );
+    let (stage, ticket) = match stage {
         Stage::Read(mut c) => {
+            if let Some(s) = c.source() {
+                audit::scope::detail("source", hex(&s.set_id).as_bytes());
+            }
             c.add_from_reader(sets, card.reader, card.pin)?;
+            if let Some(s) = c.source() {
+                audit::scope::detail("source", hex(&s.set_id).as_bytes());
+            }
             if c.ready() {
                 let (secret, rec) = c.finish(sets)?;
                 if target == (1, 1) && rec.spec.kind != SecretKind::ServerMasterKey {
+                    // No card of this set can fit the target: the ceremony ends.
+                    ticket.end();
                     return Err(Error::SetParameters);
                 }
-                Stage::Write(Writer::new(
+                let w = Writer::new(
                     rec.spec.kind,
                     &secret,
                     target.0,
                     target.1,
                     Some(rec.spec.set_id),
-                )?)
+                )?;
+                audit::scope::detail("set", hex(&w.spec().set_id).as_bytes());
+                (Stage::Write(w), ticket)
             } else {
-                Stage::Read(c)
+                (Stage::Read(c), ticket)
             }
         }
-        Stage::Write(w) => write_step(sets, w, card)?,
+        Stage::Write(w) => {
+            audit::scope::detail("set", hex(&w.spec().set_id).as_bytes());
+            (write_step(sets, w, card)?, ticket)
+        }
         Stage::Done(_) => return Err(Error::CeremonyPhase),
     };
+    note_phase(&stage);
     Ceremony {
         verb,
         stage,
         target,
+        ticket,
     }
     .seal()
 }
@@ -169,8 +213,15 @@ pub fn verify(
 ) -> Result<Box<CeremonyBuffer>> {
     Ok(
         match collect::step(sets, "CSUCVST", None, step, buffer, card.reader, card.pin)? {
-            Progress::More(b) => b,
-            Progress::Done { buffer, .. } => buffer,
+            Progress::More(b) => {
+                audit::scope::detail("phase", b"READ");
+                b
+            }
+            Progress::Done { buffer, set, .. } => {
+                audit::scope::detail("set", hex(&set.spec.set_id).as_bytes());
+                audit::scope::detail("phase", b"DONE");
+                buffer
+            }
         },
     )
 }

@@ -78,7 +78,11 @@
                10  SC-CER-DONE         PIC 9(3).
                10  SC-CER-SET-ID       PIC X(32).
                10  SC-CER-CHECK-VALUE  PIC X(16).
-               10  FILLER              PIC X(11).
+      *        CSUCCST: M' and N' of the set being written, shown
+      *        from the FIRST call on (blank for the other verbs).
+               10  SC-CER-TARGET-M     PIC X(3).
+               10  SC-CER-TARGET-N     PIC X(3).
+               10  FILLER              PIC X(5).
                10  SC-CER-STATE        PIC X(4000).
       *    CSUCPBD, CSUCAUT: the partition password (1 to 256
       *    bytes, its length in SC-PART-PASSWORD-LENGTH) and, for
