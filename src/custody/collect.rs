@@ -301,9 +301,25 @@ pub enum Progress {
         secret: Secret,
         /// The set's record (set id, kind, M, N, check value, label).
         set: SetRecord,
-        /// The finished buffer (phase `DONE`: kind, set id, check value in its header).
-        buffer: Box<CeremonyBuffer>,
+        /// The end of the ceremony, to seal once the secret was used: [`Finish::seal`] hands
+        /// out the finished buffer and ends the ceremony for good. Dropped unsealed (the step
+        /// that used the secret failed: a wrong partition password, say), the ceremony stays
+        /// at the caller's last buffer, which may be passed again with the M-th card.
+        done: Finish,
     },
+}
+
+/// The unsealed end of a recombination ceremony (see [`Progress::Done`]).
+pub struct Finish {
+    ceremony: Box<Ceremony>,
+}
+
+impl Finish {
+    /// The finished buffer (phase `DONE`: kind, set id, check value in its header); the
+    /// ceremony's ticket is deleted, so no buffer of it passes again.
+    pub fn seal(self) -> Result<Box<CeremonyBuffer>> {
+        self.ceremony.seal()
+    }
 }
 
 /// One card of a recombination ceremony run by the verb `verb` (its name binds the buffer:
@@ -351,7 +367,7 @@ pub fn step(
         return Ok(Progress::More(buffer));
     }
     let (secret, set) = c.finish(sets)?;
-    let buffer = Ceremony {
+    let ceremony = Ceremony {
         verb,
         stage: Stage::Done(Finished {
             kind: set.spec.kind,
@@ -362,11 +378,12 @@ pub fn step(
         }),
         target: (0, 0),
         ticket,
-    }
-    .seal()?;
+    };
     Ok(Progress::Done {
         secret,
         set,
-        buffer,
+        done: Finish {
+            ceremony: Box::new(ceremony),
+        },
     })
 }

@@ -121,13 +121,11 @@ pub fn step(
         card.pin,
     )? {
         Progress::More(next) => Ok(next),
-        Progress::Done {
-            secret,
-            set,
-            buffer,
-        } => {
+        Progress::Done { secret, set, done } => {
+            // Sealed only once the directory step succeeded: after a refusal (a wrong
+            // password) the caller's last buffer still takes the M-th card again.
             what.apply(cp, &secret, set.spec.kind)?;
-            Ok(buffer)
+            done.seal()
         }
     }
 }

@@ -217,10 +217,10 @@ pub fn verify(
                 audit::scope::detail("phase", b"READ");
                 b
             }
-            Progress::Done { buffer, set, .. } => {
+            Progress::Done { done, set, .. } => {
                 audit::scope::detail("set", hex(&set.spec.set_id).as_bytes());
                 audit::scope::detail("phase", b"DONE");
-                buffer
+                done.seal()?
             }
         },
     )
