@@ -15,7 +15,7 @@
 #                                  (VCARDS_BASE_PORT chooses the card's TCP port, default 35963)
 #   6. examples/c/custody_demo.c   master-key custody: an SVMK 2 of 3 on three virtual cards
 #                                  (CSUCSVK), the state directory bound to it (CSUCBND),
-#                                  deactivated (CSUADACT) and activated with cards 3 and 1
+#                                  deactivated (CSUADAC) and activated with cards 3 and 1
 #                                  (CSUCACT), then examples/c/pcu_demo.c on that bound, active
 #                                  directory (master key sealed, CSNBPCU's published answer),
 #                                  then deactivated again; under scripts/virtual-cards.sh run 3

@@ -771,12 +771,12 @@ void CSNEPCU(int32_t *return_code,
  * `return_code`, `reason_code`: NULL or 4 writable bytes each; `exit_data_length`,
  * `exit_data`: ignored.
  */
-void CSUADACT(int32_t *return_code,
-              int32_t *reason_code,
-              int32_t *exit_data_length,
-              uint8_t *exit_data,
-              int32_t *rule_array_count,
-              uint8_t *rule_array);
+void CSUADAC(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array);
 
 /**
  * Directory Deauthorise: ends the partition authorisation of the state directory in every
@@ -786,14 +786,14 @@ void CSUADACT(int32_t *return_code,
  * Rule array: none (`rule_array_count` 0; `rule_array` may be NULL).
  *
  * # Safety
- * As [`CSUADACT`].
+ * As [`CSUADAC`].
  */
-void CSUADAUT(int32_t *return_code,
-              int32_t *reason_code,
-              int32_t *exit_data_length,
-              uint8_t *exit_data,
-              int32_t *rule_array_count,
-              uint8_t *rule_array);
+void CSUADAU(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array);
 
 /**
  * Create Server Master Key (docs/CSUCSVK.md): `FIRST` draws a new 256-bit SVMK and writes

@@ -217,7 +217,7 @@ pub enum Error {
     SetNotEnoughCards,
     /// Custody ceremonies: the ceremony waited longer than 15 minutes for this call since its last buffer was handed out; it is ended (start again with FIRST).
     CeremonyExpired,
-    /// Directory protection: CSUADACT is refused, nothing changed, because the shared counters cannot be moved for the other processes (a read-only state directory, or a counters file this process no longer trusts): they would go on serving.
+    /// Directory protection: CSUADAC is refused, nothing changed, because the shared counters cannot be moved for the other processes (a read-only state directory, or a counters file this process no longer trusts): they would go on serving.
     CountersNotMovable,
     /// Copy Card: source and target are the same card (one reader, or one serial number).
     CardCopySameCard,

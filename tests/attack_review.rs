@@ -238,12 +238,12 @@ fn r4_a_deactivation_is_audited() {
     let log = std::fs::read_to_string(home.join("audit.log")).unwrap_or_default();
     cleanup(&home);
     assert!(
-        log.contains("op=CSUADACT") || log.contains("op=DEACTIVATE"),
+        log.contains("op=CSUADAC") || log.contains("op=DEACTIVATE"),
         "no record of the deactivation in audit.log: {log:?}"
     );
 }
 
-/// What holds: the documented deactivation (CSUADACT, counter moved) reaches a running
+/// What holds: the documented deactivation (CSUADAC, counter moved) reaches a running
 /// process that only generates keys on its next call.
 #[test]
 fn csuadact_reaches_a_running_process_that_only_generates_keys() {
@@ -267,7 +267,7 @@ fn csuadact_reaches_a_running_process_that_only_generates_keys() {
     assert_eq!(codes, [OK, OK, OK, NOT_ACTIVE], "{err}");
 }
 
-/// Finding R5: docs/custody.md says a deactivation (CSUADACT) reaches every
+/// Finding R5: docs/custody.md says a deactivation (CSUADAC) reaches every
 /// process "on its next call" through `softcca.gen`. A running process keeps the mapping of
 /// the file it opened; once the file is replaced (deleted and recreated by the next opening,
 /// or restored from a backup by a tool that renames into place) a deactivation moves the
@@ -346,7 +346,7 @@ fn r5_a_counters_file_renamed_into_place_is_mapped_again() {
 }
 
 /// Finding R5, read-only directory: a process that may not write the counters cannot move
-/// them for the others, so its CSUADACT would revoke its own view only while every running
+/// them for the others, so its CSUADAC would revoke its own view only while every running
 /// process went on serving. Refused (8/X'F23B') with nothing changed: the directory stays
 /// active for everyone. As root the read-only process is a read-only bind mount in a mount
 /// namespace of its own (as tests/state_readonly.rs); skipped (and failing in CI) when
@@ -370,7 +370,7 @@ fn r5_csuadact_is_refused_where_the_counters_cannot_be_moved() {
     }
     let after = run(&home, "kgn").0;
     cleanup(&home);
-    // The audit log is probed first (every CSUADACT leaves a record), so on a read-only
+    // The audit log is probed first (every CSUADAC leaves a record), so on a read-only
     // directory the refusal is the log's 12/X'F200'; X'F23B' is the counters' own refusal
     // where the log can be written and the counters cannot. Either way nothing changed.
     assert_eq!(codes, [(12, 0xF200), OK], "{err}");

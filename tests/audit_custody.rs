@@ -114,7 +114,7 @@ fn assert_no_secret(home: &Path) {
 
 /// The mixed sequence: master key loaded (CSNBMKP), bound, deactivated through the Rust core,
 /// a wrong SVMK refused, activated, partition bound, authorised with an expiry, a wrong
-/// password refused, deauthorised through CSUADAUT, deactivated through CSUADACT.
+/// password refused, deauthorised through CSUADAU, deactivated through CSUADAC.
 fn mixed(tag: &str) -> PathBuf {
     let home = temp_state(tag);
     let script = format!(
@@ -175,7 +175,7 @@ fn every_custody_event_has_its_record_with_check_values_and_no_secret() {
         auth[1]
     );
     // The C entry points: one record each, the event its details.
-    let daut = with_op(&log, "CSUADAUT");
+    let daut = with_op(&log, "CSUADAU");
     assert_eq!(daut.len(), 1, "{log:#?}");
     assert!(
         daut[0].contains(&format!(
@@ -185,7 +185,7 @@ fn every_custody_event_has_its_record_with_check_values_and_no_secret() {
         "{}",
         daut[0]
     );
-    let dact = with_op(&log, "CSUADACT");
+    let dact = with_op(&log, "CSUADAC");
     assert_eq!(dact.len(), 1, "{log:#?}");
     assert!(dact[0].contains(" d.event=DEACTIVATE d.event_rc=0 d.event_rs=0000 "));
     assert!(with_op(&log, "DEAUTHORISE").is_empty(), "no second record");
@@ -370,7 +370,7 @@ fn records_are_macd_once_the_svmk_is_active_and_the_key_is_named_inside_the_hash
     );
     let log = records(&home);
     let n = log.len();
-    assert!(log[n - 2].contains(" op=CSUADACT ") && log[n - 2].contains(" mac="));
+    assert!(log[n - 2].contains(" op=CSUADAC ") && log[n - 2].contains(" mac="));
     assert!(log[n - 1].contains(" op=ACTIVATE ") && !log[n - 1].contains(" mac="));
     assert_eq!(run(&home, "activate S; aavf-mac").0, [OK, OK]);
     assert_no_secret(&home);

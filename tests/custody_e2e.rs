@@ -1,11 +1,11 @@
 //! Master-key custody end to end through the C entry points, against pcscd and the virtual
 //! cards (issue 9's "done when"): a state directory that already holds a master key, tokens
 //! and CKDS labels is bound to an SVMK made 2 of 3 on cards (CSUCSVK, CSUCBND), deactivated
-//! (CSUADACT) and activated again with cards 3 and 1 (CSUCACT), the set copied to 3 of 5
+//! (CSUADAC) and activated again with cards 3 and 1 (CSUCACT), the set copied to 3 of 5
 //! (CSUCCST) and the directory activated with three of the new cards and with the old set; CSNBPCU
 //! answers as before binding every time it is active; no file of the directory holds the SVMK
 //! or the master key. Then a partition set 2 of 3 binds with a password (CSUCPBD), CSNBPCU
-//! returns 8/X'F280' until CSUCAUT (2 cards and the password), and again after CSUADAUT. The
+//! returns 8/X'F280' until CSUCAUT (2 cards and the password), and again after CSUADAU. The
 //! faults: fewer than M cards, a card of another set, of another kind, without a share, twice,
 //! a wrong PIN on one card (the ceremony goes on), a card pulled between two cards (the same), a
 //! wrong password (the same), a whole SVMK of another set, another verb's buffer, no kernel
@@ -31,7 +31,7 @@ use common::child;
 use common::pcu_call::{Call, call_for};
 use common::verbs::TEST_MK;
 use common::{cases, files_holding, hex, label, load_mk, to_hex};
-use softcca::ffi::protection::{CSUADACT, CSUADAUT};
+use softcca::ffi::protection::{CSUADAC, CSUADAU};
 use vcards::{Fresh, VCard};
 
 const OK: (i32, i32) = (0, 0);
@@ -156,7 +156,7 @@ fn no_keyword(
 }
 
 fn deactivate() -> (i32, i32) {
-    no_keyword(CSUADACT)
+    no_keyword(CSUADAC)
 }
 
 /// Deactivates the directory when the test ends (a failed one included): nothing of it stays
@@ -274,7 +274,7 @@ fn custody_end_to_end() {
 
     // Deactivated: 12/X'F270' for both calls.
     assert_eq!(deactivate(), OK);
-    assert_pcu(NOT_ACTIVE, "after CSUADACT");
+    assert_pcu(NOT_ACTIVE, "after CSUADAC");
     assert_eq!(child::run(&home, "pcu MDK.A").0, [NOT_ACTIVE]);
 
     activation_faults(c, &svmk_cv);
@@ -311,7 +311,7 @@ fn custody_end_to_end() {
     // Deactivate; three of the new cards activate (two do not; the old set's cards do not
     // mix with the copy's).
     assert_eq!(deactivate(), OK);
-    assert_pcu(NOT_ACTIVE, "after the second CSUADACT");
+    assert_pcu(NOT_ACTIVE, "after the second CSUADAC");
     let mut buf = Box::new([0u8; LEN]);
     assert_eq!(step(Verb::Activate, true, &mut buf, &c[7]), OK);
     card_pulled_between_two_cards(&mut fresh, 4, &mut buf);
@@ -327,7 +327,7 @@ fn custody_end_to_end() {
 
     // The old set still activates.
     assert_eq!(deactivate(), OK);
-    assert_pcu(NOT_ACTIVE, "after the third CSUADACT");
+    assert_pcu(NOT_ACTIVE, "after the third CSUADAC");
     ceremony(Verb::Activate, &[&c[0], &c[1]], "", 0, 0);
     assert_eq!(
         answers(),
@@ -342,7 +342,7 @@ fn custody_end_to_end() {
 
     // A deactivation ends the authorisation too, and reports 12, not 8.
     assert_eq!(deactivate(), OK);
-    assert_pcu(NOT_ACTIVE, "after CSUADACT of an authorised directory");
+    assert_pcu(NOT_ACTIVE, "after CSUADAC of an authorised directory");
     assert_no_clear_key_without_keyring(&home);
     every_call_is_audited(&home);
     eprintln!("total: {:?}", started.elapsed());
@@ -402,7 +402,7 @@ fn activation_faults(c: &[VCard], svmk_cv: &str) {
 }
 
 /// The partition set 2 of 3 on cards 8-10 binds with a password; CSNBPCU is refused until
-/// CSUCAUT with two cards and the password, and after CSUADAUT.
+/// CSUCAUT with two cards and the password, and after CSUADAU.
 fn partition(c: &[VCard], home: &Path, before: &[((i32, i32), String)]) {
     let mut buf = Box::new([0u8; LEN]);
     // SVMK cards do not bind a partition; an empty password is refused before any card.
@@ -478,8 +478,8 @@ fn partition(c: &[VCard], home: &Path, before: &[((i32, i32), String)]) {
     assert_eq!(child::run(home, "pcu MDK.A").0, [OK], "a new process");
 
     // Deauthorised in every process.
-    assert_eq!(no_keyword(CSUADAUT), OK);
-    assert_pcu(NOT_AUTHORISED, "after CSUADAUT");
+    assert_eq!(no_keyword(CSUADAU), OK);
+    assert_pcu(NOT_AUTHORISED, "after CSUADAU");
     assert_eq!(child::run(home, "pcu MDK.A").0, [NOT_AUTHORISED]);
 
     // An authorisation with an expiry of one second ends by itself.
@@ -517,7 +517,7 @@ fn every_call_is_audited(home: &Path) {
         );
     }
     // Deactivation and deauthorisation need no card, and are audited too.
-    for verb in ["CSUADACT", "CSUADAUT"] {
+    for verb in ["CSUADAC", "CSUADAU"] {
         assert!(
             log.lines().any(|l| l.contains(&format!(" op={verb} "))),
             "no audit record of {verb}"

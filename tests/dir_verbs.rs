@@ -1,6 +1,6 @@
 //! A representative set of verbs answers exactly the same before binding and on the bound,
 //! active directory (tokens and labels made before binding, and keys made after), through the
-//! C entry points in one process; CSUACFQ STATPROT reports the protection; CSUADACT stops them
+//! C entry points in one process; CSUACFQ STATPROT reports the protection; CSUADAC stops them
 //! with 12/X'F270' and activation brings the same answers back.
 
 mod common;
@@ -107,13 +107,13 @@ fn verbs_answer_the_same_on_a_bound_active_directory() {
         (0, 0)
     );
 
-    // CSUADACT: 12/X'F270' for every verb that needs the master key; STATPROT still answers.
-    assert_eq!(no_rule_verb(softcca::ffi::protection::CSUADACT, 1), (8, 35));
+    // CSUADAC: 12/X'F270' for every verb that needs the master key; STATPROT still answers.
+    assert_eq!(no_rule_verb(softcca::ffi::protection::CSUADAC, 1), (8, 35));
     assert_eq!(
-        no_rule_verb(softcca::ffi::protection::CSUADAUT, 0),
+        no_rule_verb(softcca::ffi::protection::CSUADAU, 0),
         (8, 0xF284)
     );
-    assert_eq!(no_rule_verb(softcca::ffi::protection::CSUADACT, 0), (0, 0));
+    assert_eq!(no_rule_verb(softcca::ffi::protection::CSUADAC, 0), (0, 0));
     assert_eq!(run_command("pcu MDK.A"), NOT_ACTIVE);
     assert_eq!(
         mac_call(false, &mac_token, b"0123456789ABCDEF", &mut mac),
@@ -124,7 +124,7 @@ fn verbs_answer_the_same_on_a_bound_active_directory() {
     inactive[1] = "INACTIVE".into();
     assert_eq!(cfq("STATPROT"), (0, 0, inactive));
     // Deactivating an inactive directory is not an error.
-    assert_eq!(no_rule_verb(softcca::ffi::protection::CSUADACT, 0), (0, 0));
+    assert_eq!(no_rule_verb(softcca::ffi::protection::CSUADAC, 0), (0, 0));
 
     directory::activate(cp, &test_secret("S")).unwrap();
     assert_eq!(answers(&mac_token), before);

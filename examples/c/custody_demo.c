@@ -11,12 +11,12 @@
  *     3. Bind Directory (CSUCBND) with cards 1 and 2: the state directory's master-key
  *        registers are from now on kept only sealed under the SVMK, which is held in the
  *        user's kernel keyring (activated);
- *     4. Deactivate (CSUADACT): a verb that needs the master key (CSNBMKP) now returns
+ *     4. Deactivate (CSUADAC): a verb that needs the master key (CSNBMKP) now returns
  *        12/X'F270';
  *     5. Activate (CSUCACT) with one card (not enough: still 12/X'F270'), a wrong PIN on the
  *        second (refused, the ceremony goes on), then the right PIN: active again;
  *   custody_demo end
- *     6. Deactivate (CSUADACT) and show CSNBMKP refused: nothing of the demo stays in the
+ *     6. Deactivate (CSUADAC) and show CSNBMKP refused: nothing of the demo stays in the
  *        keyring.
  *
  * examples/demo.sh runs `setup` on three fresh virtual cards (scripts/virtual-cards.sh run 3),
@@ -89,12 +89,12 @@ static void card_step(const char *verb, int first, const unsigned char reader[NA
     if (check(what, rc, rs, want_rc, want_rs) && rc == 0) show_header(buf);
 }
 
-/* CSUADACT. */
+/* CSUADAC. */
 static void deactivate(void)
 {
     int32_t rc = -1, rs = -1, count = 0;
-    CSUADACT(&rc, &rs, NULL, NULL, &count, NULL);
-    check("CSUADACT (deactivate)", rc, rs, 0, 0);
+    CSUADAC(&rc, &rs, NULL, NULL, &count, NULL);
+    check("CSUADAC (deactivate)", rc, rs, 0, 0);
 }
 
 /* CSNBMKP CLEAR (clears the new-master-key register): a verb that needs an active SVMK. */
@@ -172,7 +172,7 @@ static int setup(char **names)
     }
     master_key_verb(0, 0);
 
-    printf("   4. CSUADACT: deactivate\n");
+    printf("   4. CSUADAC: deactivate\n");
     deactivate();
     master_key_verb(12, 0xF270);
 
@@ -192,7 +192,7 @@ int main(int argc, char **argv)
     if ((argc == 2 || argc == 5) && strcmp(argv[1], "setup") == 0) {
         status = setup(argc == 5 ? argv + 2 : NULL);
     } else if (argc == 2 && strcmp(argv[1], "end") == 0) {
-        printf("   6. CSUADACT: deactivate at the end of the demo\n");
+        printf("   6. CSUADAC: deactivate at the end of the demo\n");
         deactivate();
         master_key_verb(12, 0xF270);
         status = failures == 0 ? 0 : 1;

@@ -7,7 +7,7 @@
 //! [`Operation::finish`] records its outcome and details and only then hands the outcome
 //! back. Where it is recorded depends on who called:
 //!
-//! - from a verb that has its own record (an audited card verb, or CSUADACT, CSUADAUT and
+//! - from a verb that has its own record (an audited card verb, or CSUADAC, CSUADAU and
 //!   CSNBMKP, all run through `crate::ffi::audit::audited`): the call's one record carries the
 //!   event as details `d.event=<name> d.event_rc= d.event_rs=` followed by the event's own
 //!   details (the verb's wrapper probed the log before its body and appends after it), so a

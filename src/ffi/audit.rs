@@ -28,7 +28,7 @@ impl<F: FnOnce()> Outputs for F {
 }
 
 /// [`guard`] for a card verb, and for every verb that changes the directory's protection or
-/// its master-key registers (CSUADACT, CSUADAUT, CSNBMKP): exactly one audit record per call
+/// its master-key registers (CSUADAC, CSUADAU, CSNBMKP): exactly one audit record per call
 /// (docs/audit.md §3); the custody events the body runs ([`crate::audit::Operation`]) are
 /// details of that record.
 ///

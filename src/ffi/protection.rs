@@ -1,5 +1,5 @@
-//! C entry points of directory protection that need no card: Deactivate (CSUADACT) and
-//! Deauthorise (CSUADAUT) (docs/custody.md). Binding, activation and
+//! C entry points of directory protection that need no card: Deactivate (CSUADAC) and
+//! Deauthorise (CSUADAU) (docs/custody.md). Binding, activation and
 //! authorisation need the SVMK or partition secret recombined from operator cards: their C
 //! entry points are the card ceremonies of [`super::custody`] (the Rust cores are
 //! [`crate::custody::directory`]).
@@ -11,12 +11,12 @@ use crate::error::Result;
 use crate::state::Coprocessor;
 
 /// The body both verbs share: no keyword, then `action` on the process's coprocessor; one
-/// audit record per call (`op=CSUADACT` or `CSUADAUT`, the event `DEACTIVATE` or
+/// audit record per call (`op=CSUADAC` or `CSUADAU`, the event `DEACTIVATE` or
 /// `DEAUTHORISE` in its details; refused with 12/X'F200' or X'F202' before anything changes
 /// when the log cannot be appended to).
 ///
 /// # Safety
-/// As [`CSUADACT`].
+/// As [`CSUADAC`].
 unsafe fn no_keyword_verb(
     verb: &'static str,
     return_code: *mut i32,
@@ -46,7 +46,7 @@ unsafe fn no_keyword_verb(
 /// `return_code`, `reason_code`: NULL or 4 writable bytes each; `exit_data_length`,
 /// `exit_data`: ignored.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn CSUADACT(
+pub unsafe extern "C" fn CSUADAC(
     return_code: *mut i32,
     reason_code: *mut i32,
     exit_data_length: *mut i32,
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn CSUADACT(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         no_keyword_verb(
-            "CSUADACT",
+            "CSUADAC",
             return_code,
             reason_code,
             rule_array_count,
@@ -75,9 +75,9 @@ pub unsafe extern "C" fn CSUADACT(
 /// Rule array: none (`rule_array_count` 0; `rule_array` may be NULL).
 ///
 /// # Safety
-/// As [`CSUADACT`].
+/// As [`CSUADAC`].
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn CSUADAUT(
+pub unsafe extern "C" fn CSUADAU(
     return_code: *mut i32,
     reason_code: *mut i32,
     exit_data_length: *mut i32,
@@ -89,7 +89,7 @@ pub unsafe extern "C" fn CSUADAUT(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         no_keyword_verb(
-            "CSUADAUT",
+            "CSUADAU",
             return_code,
             reason_code,
             rule_array_count,

@@ -84,8 +84,8 @@ pub fn run_command(cmd: &str) -> (i32, i32) {
         // Directory protection (softcca::custody::directory) with the test secret [arg; 32].
         "bind" | "bind-as-partition" | "activate" | "deactivate" | "pbind" | "pbind-as-svmk"
         | "authorise" | "deauthorise" => protection_command(verb, arg, words.next(), words.next()),
-        "csuadact" => no_keyword(softcca::ffi::protection::CSUADACT),
-        "csuadaut" => no_keyword(softcca::ffi::protection::CSUADAUT),
+        "csuadact" => no_keyword(softcca::ffi::protection::CSUADAC),
+        "csuadaut" => no_keyword(softcca::ffi::protection::CSUADAU),
         "sleep" => {
             std::thread::sleep(std::time::Duration::from_millis(arg.parse().unwrap()));
             (0, 0)
@@ -98,7 +98,7 @@ pub fn run_command(cmd: &str) -> (i32, i32) {
     }
 }
 
-/// A no-keyword verb of src/ffi/protection.rs (CSUADACT, CSUADAUT) through its C entry point.
+/// A no-keyword verb of src/ffi/protection.rs (CSUADAC, CSUADAU) through its C entry point.
 fn no_keyword(
     verb: unsafe extern "C" fn(*mut i32, *mut i32, *mut i32, *mut u8, *mut i32, *mut u8),
 ) -> (i32, i32) {
