@@ -46,6 +46,7 @@ pub mod card;
 pub mod cv;
 pub mod derive;
 pub mod ffi;
+pub mod hex;
 pub mod label;
 pub mod pinblock;
 pub mod rule_array;

@@ -93,7 +93,7 @@ impl AuditLog {
                 (
                     "directory".into(),
                     self.directory_id
-                        .map_or_else(|| b"-".to_vec(), |id| record::hex(&id).into_bytes()),
+                        .map_or_else(|| b"-".to_vec(), |id| crate::hex::hex(&id).into_bytes()),
                 ),
             ],
             rc: 0,
@@ -198,7 +198,7 @@ fn repair(torn: &[u8]) -> Entry {
             ("torn_bytes".into(), torn.len().to_string().into_bytes()),
             (
                 "torn_sha256".into(),
-                record::hex(&record::digest(torn)).into_bytes(),
+                crate::hex::hex(&record::digest(torn)).into_bytes(),
             ),
         ],
         rc: 0,

@@ -49,7 +49,7 @@ impl MacKey {
 
 impl fmt::Debug for MacKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MacKey({})", super::record::hex(&self.id))
+        write!(f, "MacKey({})", crate::hex::hex(&self.id))
     }
 }
 

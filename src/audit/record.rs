@@ -20,6 +20,7 @@
 //! to ` mac=` (docs/audit.md §6). Records without both stay valid; `mac` without `mack` is
 //! malformed, `mack` without `mac` parses (the verifier reports the stripped MAC).
 
+use crate::hex::hex;
 use sha2::{Digest, Sha256};
 
 use super::mac::MacKey;
@@ -156,11 +157,6 @@ fn decode_opt(text: &str) -> Option<Option<Vec<u8>>> {
     } else {
         decode(text).map(Some)
     }
-}
-
-/// Uppercase hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 fn unhex32(text: &str) -> Option<[u8; 32]> {

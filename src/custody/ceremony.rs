@@ -41,6 +41,7 @@ use super::ticket::{self, Ticket};
 use super::write::Writer;
 use super::{SECRET_LEN, SecretKind};
 use crate::error::{Error, Result};
+use crate::hex::hex;
 
 /// Length of a ceremony buffer.
 pub const CEREMONY_LEN: usize = 4096;
@@ -141,10 +142,6 @@ fn kind_of(code: u8) -> Result<SecretKind> {
 /// The kind's header text.
 pub fn kind_text(k: SecretKind) -> &'static [u8; 4] {
     k.tag()
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02X}")).collect()
 }
 
 /// A byte writer into a zeroizing buffer.

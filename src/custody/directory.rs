@@ -13,9 +13,9 @@
 
 use super::{Secret, SecretKind, check_value};
 use crate::audit::Operation;
-use crate::audit::record::hex;
 use crate::crypto::ct::ct_eq;
 use crate::error::{Error, Result};
+use crate::hex::hex;
 use crate::state::Coprocessor;
 use crate::state::generations::Slot;
 use crate::state::keyring::{self, Held};

@@ -152,10 +152,7 @@ pub unsafe extern "C" fn CSUAAVF(
             let fullword = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
             args::put_int(checked_out, fullword(report.checked));
             args::put_int(bad_out, fullword(report.first_bad));
-            args::put_bytes(
-                hash_out,
-                crate::audit::record::hex(&report.last_hash).as_bytes(),
-            );
+            args::put_bytes(hash_out, crate::hex::hex(&report.last_hash).as_bytes());
             args::put_int(length_out, HASH_HEX_LEN as i32);
             Ok(())
         })

@@ -65,7 +65,7 @@ pub(super) unsafe fn required_pin(len: *const i32, p: *const u8) -> Result<CardP
 ///
 /// # Safety
 /// As [`args::rule_array`] for `count` and `array`; `name` as [`reader`].
-unsafe fn keywordless_reader(
+pub(super) unsafe fn keywordless_reader(
     count: *const i32,
     array: *const u8,
     name: *const u8,
@@ -88,7 +88,7 @@ pub(super) unsafe fn no_rules(count: *const i32, array: *const u8) -> Result<()>
 /// A fixed-length output field of `N` bytes and its length fullword: the room (`*length`, at
 /// least `N`, else 8/72) and both pointers are checked before any card is touched; written only
 /// by [`Output::put`], on success.
-struct Output<const N: usize> {
+pub(super) struct Output<const N: usize> {
     length: *mut i32,
     data: *mut u8,
 }
@@ -99,7 +99,7 @@ impl<const N: usize> Output<N> {
     /// # Safety
     /// `length`: NULL or 4 readable and writable bytes; `data`: NULL or `*length` writable
     /// bytes.
-    unsafe fn new(length: *mut i32, data: *mut u8) -> Result<Output<N>> {
+    pub(super) unsafe fn new(length: *mut i32, data: *mut u8) -> Result<Output<N>> {
         // SAFETY: forwarded contract.
         let room = unsafe { args::int(length) }?;
         let length = args::need(length)?;
@@ -114,7 +114,7 @@ impl<const N: usize> Output<N> {
     ///
     /// # Safety
     /// As [`Output::new`].
-    unsafe fn put(self, field: &[u8; N], length: usize) {
+    pub(super) unsafe fn put(self, field: &[u8; N], length: usize) {
         // SAFETY: checked non-NULL in `new`; room for N bytes and the fullword by contract.
         unsafe {
             args::put_bytes(self.data, field);

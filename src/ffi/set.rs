@@ -9,7 +9,7 @@
 //! 4096 on success; `ceremony` is read for `NEXT` and written on success only.
 
 use super::audit::audited;
-use super::card::{no_rules, reader, required_pin};
+use super::card::{Output, keywordless_reader, reader, required_pin};
 use super::{args, coprocessor};
 use crate::custody::SecretKind;
 use crate::custody::ceremony::CEREMONY_LEN;
@@ -331,19 +331,10 @@ pub unsafe extern "C" fn CSUCSST(
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
         audited("CSUCSST", return_code, reason_code, |_| {
-            no_rules(rule_array_count, rule_array)?;
-            let name = reader(reader_name)?;
-            let room = args::int(status_length)?;
-            let length_out = args::need(status_length)?;
-            let out = args::need(status)?;
-            if usize::try_from(room).map_or(true, |r| r < STATUS_LEN) {
-                return Err(Error::OutputTooSmall);
-            }
+            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
+            let out = Output::<STATUS_LEN>::new(status_length, status)?;
             let record = sets::status(coprocessor()?.sets()?, &name)?;
-            Ok(move || {
-                args::put_bytes(out, &record);
-                args::put_int(length_out, STATUS_LEN as i32);
-            })
+            Ok(move || out.put(&record, STATUS_LEN))
         })
     }
 }

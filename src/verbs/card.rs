@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::card::{CardData, CardError, CardPin, ContentKind, OperatorCard, Transport};
 use crate::crypto::ct::ct_eq;
 use crate::error::{Error, Result};
+use crate::hex::hex;
 
 /// Length of a reader-name field (blank padded; PC/SC names are shorter).
 pub const READER_NAME_LEN: usize = 128;
@@ -46,10 +47,6 @@ fn put_text(field: &mut [u8], text: &[u8]) {
     field.fill(b' ');
     let n = text.len().min(field.len());
     field[..n].copy_from_slice(&text[..n]);
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 /// The reader list of CSUCRDL: one [`READER_ENTRY_LEN`]-byte entry per reader (the name

@@ -70,7 +70,7 @@ fn hex_halves(mkvp: Option<&[u8; 8]>) -> [Keyword; 2] {
     match mkvp {
         None => [element("NONE"), element("")],
         Some(v) => {
-            let h: String = v.iter().map(|b| format!("{b:02X}")).collect();
+            let h = crate::hex::hex(v);
             [element(&h[..8]), element(&h[8..])]
         }
     }

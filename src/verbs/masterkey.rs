@@ -15,11 +15,11 @@
 //! never a key part.
 
 use crate::audit::Operation;
-use crate::audit::record::hex;
 use crate::codes::{Notes, Warning};
 use crate::crypto::ct::ct_eq;
 use crate::crypto::{ClearKey, LockedKey, parity, rng, weak};
 use crate::error::{Error, Result};
+use crate::hex::hex;
 use crate::rule_array::{Group, Keyword, RuleArray, Table, kw};
 use crate::state::Coprocessor;
 use crate::state::acp::points;

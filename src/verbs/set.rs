@@ -18,6 +18,7 @@ use crate::custody::ticket::Ticket;
 use crate::custody::write::{Writer, check_label};
 use crate::custody::{Secret, SecretKind};
 use crate::error::{Error, Result};
+use crate::hex::hex;
 use crate::state::sets::{SetRegistry, SetState};
 
 /// One card of a ceremony: the reader, the card's PIN and (for a card being written) its
@@ -228,10 +229,6 @@ pub fn verify(
 
 /// Length of the Set Status record.
 pub const STATUS_LEN: usize = 168;
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02X}")).collect()
-}
 
 /// Set Status (CSUCSST): what this state directory knows of the set of the card in `reader`
 /// (no PIN: read from the card data). The [`STATUS_LEN`]-byte record (ASCII, blank padded):
