@@ -34,6 +34,7 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod access;
 pub mod audit;
 pub mod civil;
 pub mod codes;
