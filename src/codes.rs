@@ -212,6 +212,10 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::PartitionNotBound => (RC_FAILED, 0xF284),
         Error::PartitionPasswordSyntax => (RC_FAILED, 0xF285),
         Error::AuthorisationExpiry => (RC_FAILED, 0xF286),
+        // Dual control of key parts (src/access/dual.rs): X'F330'..X'F33F'.
+        Error::KeyPartsOneCustodian => (RC_FAILED, 0xF330),
+        Error::MasterKeyPartsOneCustodian => (RC_FAILED, 0xF331),
+        Error::MasterKeySetOneCustodian => (RC_FAILED, 0xF332),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -264,6 +264,16 @@ pub enum Error {
     PartitionPasswordSyntax,
     /// Directory protection: Authorisation: the expiry is 0 or longer than one year.
     AuthorisationExpiry,
+    /// Dual control: Key Part Import LAST or COMPLETE of a key whose parts did not come from two
+    /// different logged-on profiles (X'F040' off).
+    KeyPartsOneCustodian,
+    /// Dual control: Master Key Process LAST when the parts of the new master key did not come
+    /// from two different logged-on profiles (X'F040' off).
+    MasterKeyPartsOneCustodian,
+    /// Dual control: Master Key Process SET of a new master key whose parts did not come from
+    /// two profiles, or a random one set by the profile that generated it or without a logon
+    /// (X'F040' off).
+    MasterKeySetOneCustodian,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (docs/decisions.md F15).
@@ -395,6 +405,15 @@ impl fmt::Display for Error {
             Error::PartitionNotBound => "the state directory is not bound to a partition",
             Error::PartitionPasswordSyntax => "the partition password length is not valid",
             Error::AuthorisationExpiry => "the authorisation expiry is not valid",
+            Error::KeyPartsOneCustodian => {
+                "dual control: the key parts did not come from two different logged-on profiles"
+            }
+            Error::MasterKeyPartsOneCustodian => {
+                "dual control: the master key parts did not come from two different logged-on profiles"
+            }
+            Error::MasterKeySetOneCustodian => {
+                "dual control: the new master key was not loaded by two different logged-on profiles"
+            }
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };

@@ -5,3 +5,4 @@
 //! ([`crate::state::acp`]); profiles and their authentication data in `access.db`.
 
 pub mod context;
+pub mod dual;

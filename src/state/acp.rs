@@ -94,6 +94,12 @@ pub mod points {
     /// generating key derives (E_MDK(PAN‖PSN) is the left half of the card key), and a
     /// single-length key falls to one 2^56 search (docs/decisions.md D26).
     pub const DKG_SINGLE_LENGTH: u16 = 0xF001;
+    /// softcca's own point: Key parts without dual control. On, one profile (or a caller with
+    /// no logon) may load every part of a key (CSNBKPI) or of the new master key (CSNBMKP) and
+    /// complete or set it; off, the parts must come from two different logged-on profiles
+    /// ([`crate::access::dual`], docs/decisions.md D69). On in the defaults and in a
+    /// directory's legacy `acp.conf`, so existing directories keep working.
+    pub const KEY_PARTS_SINGLE_CUSTODIAN: u16 = 0xF040;
 
     /// Every point above with its default state (docs/decisions.md F11) and name, in offset order.
     pub const DEFAULTS: &[(u16, bool, &str)] = &[
@@ -153,6 +159,11 @@ pub mod points {
             DKG_SINGLE_LENGTH,
             false,
             "softcca: Diversified Key Generate - single-length key from a double-length key",
+        ),
+        (
+            KEY_PARTS_SINGLE_CUSTODIAN,
+            true,
+            "softcca: Key parts without dual control",
         ),
     ];
 }

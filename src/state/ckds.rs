@@ -11,6 +11,7 @@ use rusqlite::OptionalExtension;
 use super::db::Db;
 use super::dir::StateDir;
 use super::generations::{Generations, Slot};
+use crate::access::dual::Custodians;
 use crate::error::{Error, Result};
 use crate::label::{Label, LabelPattern};
 use std::sync::Arc;
@@ -27,6 +28,73 @@ const SCHEMA: &str = "CREATE TABLE ckds (
     created INTEGER NOT NULL,
     updated INTEGER NOT NULL
 );";
+
+/// The custody records of partial key tokens (Key Part Import, docs/decisions.md D69): which
+/// profiles loaded the parts of the token whose SHA-256 is `digest`. Kept in `ckds.db` so that a
+/// label's new token and its record are one transaction. Created by the first write that needs
+/// it (directories made before dual control do not have it).
+const PART_CUSTODY_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS part_custody (
+    digest     BLOB PRIMARY KEY CHECK (length(digest) = 32),
+    custodians BLOB NOT NULL CHECK (length(custodians) % 8 = 0 AND length(custodians) > 0)
+) WITHOUT ROWID;";
+
+/// The custody records as seen from inside one CKDS transaction.
+pub struct PartLedger<'a, 'b>(&'a rusqlite::Transaction<'b>);
+
+impl PartLedger<'_, '_> {
+    /// The profiles that loaded the parts of the token of digest `digest`; nobody when there
+    /// is no record.
+    pub fn get(&self, digest: &[u8; 32]) -> Result<Custodians> {
+        if !self.has_table()? {
+            return Ok(Custodians::none());
+        }
+        let v: Option<Vec<u8>> = self
+            .0
+            .query_row(
+                "SELECT custodians FROM part_custody WHERE digest = ?1",
+                [&digest[..]],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|_| Error::KeyStorage)?;
+        v.map_or_else(|| Ok(Custodians::none()), |v| Custodians::decode(&v))
+    }
+
+    /// Records that `custodians` loaded the parts of the token of digest `digest`, replacing an
+    /// earlier record of the same token (the same key and control vector make the same token:
+    /// the record is that of the call that made it last); nobody: no record.
+    pub fn set(&self, digest: &[u8; 32], custodians: &Custodians) -> Result<()> {
+        if custodians.is_empty() {
+            if self.has_table()? {
+                self.0
+                    .execute("DELETE FROM part_custody WHERE digest = ?1", [&digest[..]])
+                    .map_err(|_| Error::KeyStorage)?;
+            }
+            return Ok(());
+        }
+        self.0
+            .execute_batch(PART_CUSTODY_SCHEMA)
+            .map_err(|_| Error::KeyStorage)?;
+        self.0
+            .execute(
+                "INSERT OR REPLACE INTO part_custody (digest, custodians) VALUES (?1, ?2)",
+                rusqlite::params![&digest[..], custodians.encode()],
+            )
+            .map_err(|_| Error::KeyStorage)?;
+        Ok(())
+    }
+
+    fn has_table(&self) -> Result<bool> {
+        self.0
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'part_custody'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n == 1)
+            .map_err(|_| Error::KeyStorage)
+    }
+}
 
 /// One CKDS record.
 pub struct Record {
@@ -108,6 +176,16 @@ impl Ckds {
         label: &Label,
         f: impl FnOnce(&[u8; 64]) -> Result<[u8; 64]>,
     ) -> Result<()> {
+        self.update_with_parts(label, |old, _| f(old))
+    }
+
+    /// As [`Ckds::update`], with the key-part custody records in the same transaction: the
+    /// record of the new token is committed with it or not at all.
+    pub fn update_with_parts(
+        &self,
+        label: &Label,
+        f: impl FnOnce(&[u8; 64], &PartLedger<'_, '_>) -> Result<[u8; 64]>,
+    ) -> Result<()> {
         self.db.write(|tx| {
             let old: Option<Vec<u8>> = tx
                 .query_row(
@@ -117,7 +195,10 @@ impl Ckds {
                 )
                 .optional()
                 .map_err(|_| Error::KeyStorage)?;
-            let new = f(&to_token(old.ok_or(Error::LabelNotFound)?)?)?;
+            let new = f(
+                &to_token(old.ok_or(Error::LabelNotFound)?)?,
+                &PartLedger(tx),
+            )?;
             tx.execute(
                 "UPDATE ckds SET token = ?2, updated = ?3 WHERE label = ?1",
                 rusqlite::params![label.as_str(), &new[..], now()],
@@ -125,6 +206,20 @@ impl Ckds {
             .map_err(|_| Error::KeyStorage)?;
             Ok(())
         })
+    }
+
+    /// The profiles that loaded the parts of the token of digest `digest` (a read).
+    pub fn part_custodians(&self, digest: &[u8; 32]) -> Result<Custodians> {
+        self.db.read(|tx| PartLedger(tx).get(digest))
+    }
+
+    /// Records the profiles that loaded the parts of the token of digest `digest` (see
+    /// [`PartLedger::set`]): a write, unless it would change nothing (nobody, and no record).
+    pub fn record_part_custodians(&self, digest: &[u8; 32], custodians: &Custodians) -> Result<()> {
+        if custodians.is_empty() && self.part_custodians(digest)?.is_empty() {
+            return Ok(());
+        }
+        self.db.write(|tx| PartLedger(tx).set(digest, custodians))
     }
 
     /// Reads a record's token.

@@ -26,6 +26,7 @@ use super::db::Db;
 use super::dir::StateDir;
 use super::generations::{Generations, Slot};
 use super::seal::RegisterKey;
+use crate::access::dual::Loaders;
 use crate::crypto::{ClearKey, LockedKey};
 use crate::error::{Error, Result};
 
@@ -89,7 +90,20 @@ pub struct Registers {
     pub current: Option<MasterKey>,
     /// Old master key, still accepted for unwrapping until tokens are re-enciphered.
     pub old: Option<MasterKey>,
+    /// Who loaded the new register's parts or generated it (dual control, docs/CSNBMKP.md);
+    /// nobody for an empty register and for one loaded before dual control.
+    pub new_loaders: Loaders,
 }
+
+/// The new register's dual-control record (docs/decisions.md D70), beside the register in
+/// both forms of the file: a row only while the record is not empty. Created by the first write
+/// (directories made before dual control do not have it). In a bound directory the record is
+/// also in the sealed new register's associated data, so the row cannot be changed without
+/// the register failing to open.
+const LOADERS_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS new_register_loaders (
+    one     INTEGER PRIMARY KEY CHECK (one = 1),
+    loaders BLOB NOT NULL CHECK (length(loaders) > 0)
+);";
 
 /// Where a bound directory's register key comes from (the SVMK activation,
 /// [`super::protection::Protection`]).
@@ -389,8 +403,21 @@ fn load_in(tx: &rusqlite::Transaction<'_>, keys: &dyn RegisterKeys) -> Result<Re
 /// Reads the registers: clear ones when `sealing` is `None`, else the sealed ones opened
 /// under it.
 fn load_with(tx: &rusqlite::Transaction<'_>, sealing: Option<&RegisterKey>) -> Result<Registers> {
+    let record: Vec<u8> = if table_exists(tx, "new_register_loaders")? {
+        tx.query_row(
+            "SELECT loaders FROM new_register_loaders WHERE one = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|_| Error::KeyStorage)?
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     // The key goes from SQLite's value straight into its locked page.
     let get = |name: &str| -> Result<Option<(bool, LockedKey)>> {
+        let record: &[u8] = if name == "new" { &record } else { &[] };
         match sealing {
             None => tx
                 .query_row(
@@ -415,6 +442,7 @@ fn load_with(tx: &rusqlite::Transaction<'_>, sealing: Option<&RegisterKey>) -> R
                         let key = k.open(
                             name,
                             state,
+                            record,
                             r.get_ref(1)?.as_blob()?,
                             r.get_ref(2)?.as_blob()?,
                         );
@@ -432,10 +460,15 @@ fn load_with(tx: &rusqlite::Transaction<'_>, sealing: Option<&RegisterKey>) -> R
         Some((true, k)) => NewRegister::Partial(k),
         Some((false, k)) => NewRegister::Full(MasterKey::new(k)),
     };
+    // A record without a new register is a damaged file (store_in never writes one).
+    if matches!(new, NewRegister::Empty) && !record.is_empty() {
+        return Err(Error::StateFileDamaged);
+    }
     Ok(Registers {
         new,
         current: get("current")?.map(|(_, k)| MasterKey::new(k)),
         old: get("old")?.map(|(_, k)| MasterKey::new(k)),
+        new_loaders: Loaders::decode(&record)?,
     })
 }
 
@@ -451,12 +484,31 @@ fn store_in(
     };
     tx.execute(&format!("DELETE FROM {table}"), [])
         .map_err(|_| Error::KeyStorage)?;
+    // An empty register has no record, whatever the caller left in `new_loaders`.
+    let record = match regs.new {
+        NewRegister::Empty => Vec::new(),
+        _ => regs.new_loaders.encode(),
+    };
+    if !record.is_empty() || table_exists(tx, "new_register_loaders")? {
+        tx.execute_batch(LOADERS_SCHEMA)
+            .map_err(|_| Error::KeyStorage)?;
+        tx.execute("DELETE FROM new_register_loaders", [])
+            .map_err(|_| Error::KeyStorage)?;
+    }
+    if !record.is_empty() {
+        tx.execute(
+            "INSERT INTO new_register_loaders (one, loaders) VALUES (1, ?1)",
+            [&record],
+        )
+        .map_err(|_| Error::KeyStorage)?;
+    }
     // Clear: the row is inserted with a zero key and the key written into it in place: the
     // record SQLite builds for an INSERT stays in a per-connection buffer until the connection
     // closes, so it must not hold the key. Sealed: only the sealed bytes reach SQLite.
     let put = |name: &str, state: &str, key: &ClearKey| -> Result<()> {
         if let Some(k) = sealing {
-            let (nonce, sealed) = k.seal(name, state, key.as_bytes())?;
+            let bound: &[u8] = if name == "new" { &record } else { &[] };
+            let (nonce, sealed) = k.seal(name, state, bound, key.as_bytes())?;
             tx.execute(
                 "INSERT INTO sealed_register (name, state, nonce, sealed) VALUES (?1, ?2, ?3, ?4)",
                 rusqlite::params![name, state, &nonce[..], &sealed[..]],

@@ -23,7 +23,14 @@
 //! with the parity warning (ICSF 0/4). The result is always wrapped under the current master
 //! key (a key under the old master key is re-enciphered, without the old-key warning). The
 //! 16-byte `key_part` carries a single-length part in its first 8 bytes.
+//!
+//! Dual control (docs/decisions.md D69, [`crate::access::dual`]): every part records the
+//! profile the calling thread is logged on as, under the digest of the new partial token; LAST
+//! and COMPLETE are refused with 8/X'F330' unless the parts came from two different profiles or
+//! X'F040' is on.
 
+use crate::access::context::Name8;
+use crate::access::dual::{self, Custodians};
 use crate::codes::{Notes, Warning};
 use crate::crypto::LockedKey;
 use crate::error::{Error, Result};
@@ -64,6 +71,10 @@ pub fn step(rules: &RuleArray) -> Result<Step> {
 
 /// CSNBKPI. Returns the new token when `id` held a token (the caller's buffer is updated);
 /// `None` when `id` was a label (the CKDS record was updated).
+///
+/// Dual control (docs/CSNBKPI.md): the profiles that loaded the parts of a partial token are
+/// recorded under the token's digest ([`dual::token_digest`]) in `ckds.db`; LAST and COMPLETE
+/// need two of them unless X'F040' is on.
 pub fn import(
     cp: &Coprocessor,
     rules: &RuleArray,
@@ -72,31 +83,59 @@ pub fn import(
     notes: &mut Notes,
 ) -> Result<Option<[u8; 64]>> {
     let step = step(rules)?;
+    let caller = dual::caller(cp);
     match KeyId::classify(id)? {
         KeyId::Token(t) => {
             let token = InternalToken::parse(t)?;
-            Ok(Some(*apply(cp, step, &token, key_part, notes)?.as_bytes()))
+            // FIRST starts a new key: what the token held before does not count.
+            let before = if step == Step::First {
+                Custodians::none()
+            } else {
+                cp.ckds().part_custodians(&dual::token_digest(t))?
+            };
+            let (new, custodians) = apply(cp, step, &token, key_part, before, caller, notes)?;
+            // The record is committed before the token is handed back: a process killed in
+            // between leaves a record for a token nobody holds, never a token without one.
+            if let Some(c) = custodians {
+                cp.ckds()
+                    .record_part_custodians(&dual::token_digest(new.as_bytes()), &c)?;
+            }
+            Ok(Some(*new.as_bytes()))
         }
-        // Read, combine and write back in one CKDS transaction: a part another process adds
-        // to the same record at the same moment is not lost.
+        // Read, combine and write back in one CKDS transaction, the custody record with it: a
+        // part another process adds to the same record at the same moment is not lost, and a
+        // process killed in the middle leaves the old token and its record.
         KeyId::Label(label) => {
-            cp.ckds().update(&label, |old| {
+            cp.ckds().update_with_parts(&label, |old, ledger| {
                 let token = InternalToken::parse(old)?;
-                Ok(*apply(cp, step, &token, key_part, notes)?.as_bytes())
+                let before = if step == Step::First {
+                    Custodians::none()
+                } else {
+                    ledger.get(&dual::token_digest(old))?
+                };
+                let (new, custodians) = apply(cp, step, &token, key_part, before, caller, notes)?;
+                if let Some(c) = custodians {
+                    ledger.set(&dual::token_digest(new.as_bytes()), &c)?;
+                }
+                Ok(*new.as_bytes())
             })?;
             Ok(None)
         }
     }
 }
 
-/// One Key Part Import step on a parsed token: the new token.
+/// One Key Part Import step on a parsed token whose parts `before` loaded, called by `caller`:
+/// the new token and, when it is a partial token, the custodians to record for it (a complete
+/// token needs no record).
 fn apply(
     cp: &Coprocessor,
     step: Step,
     token: &InternalToken,
     key_part: &[u8; 16],
+    before: Custodians,
+    caller: Option<Name8>,
     notes: &mut Notes,
-) -> Result<InternalToken> {
+) -> Result<(InternalToken, Option<Custodians>)> {
     let cv = token.cv();
     let len = token.check_cv(KeyUse::KeyPart)?;
     if len > key_part.len() {
@@ -135,6 +174,15 @@ fn apply(
         key
     };
     let completes = matches!(step, Step::Last | Step::Complete);
+    // COMPLETE adds no part, so its caller does not count.
+    let custodians = if step == Step::Complete {
+        before
+    } else {
+        before.with(caller)
+    };
+    if completes && custodians.count() < 2 && !dual::single_custodian_allowed(&acp) {
+        return Err(Error::KeyPartsOneCustodian);
+    }
     if completes && key.has_replicated_halves() && !acp.enabled(points::KPI_UNRESTRICTED) {
         return Err(Error::ReplicatedHalves);
     }
@@ -143,5 +191,6 @@ fn apply(
     if !key.has_odd_parity() {
         notes.warn(Warning::KeyParity);
     }
-    Ok(new)
+    let record = (!completes).then_some(custodians);
+    Ok((new, record))
 }

@@ -9,11 +9,17 @@
 //! state gives 8/707; a weak DES third 8/703; SET with the current key again 8/704. A part
 //! without odd parity warns 0/702; a full key with two equal thirds warns 0/701.
 //!
+//! Dual control (docs/decisions.md D70, [`crate::access::dual`]): FIRST, MIDDLE and LAST record
+//! the profile that loaded each part of the new register, RANDOM the one that generated it;
+//! LAST is refused (8/X'F331') unless two profiles loaded parts, SET (8/X'F332') unless two
+//! profiles loaded parts or another profile than RANDOM's sets it; X'F040' lifts both.
+//!
 //! Every call is audited (docs/audit.md §1) as event `MASTER-KEY`: the log is probed before
 //! the registers are touched, and the record names the step and, after a change, each
 //! register's state and MKVP (`d.new=full d.new_mkvp=… d.current_mkvp=… d.old_mkvp=…`);
 //! never a key part.
 
+use crate::access::dual::{self, Loaders};
 use crate::audit::Operation;
 use crate::codes::{Notes, Warning};
 use crate::crypto::ct::ct_eq;
@@ -138,14 +144,26 @@ fn change(
     if matches!(step, Step::First | Step::Middle | Step::Last) && !parity::is_odd(key_part) {
         notes.warn(Warning::MasterKeyPartParity);
     }
+    // Dual control (docs/CSNBMKP.md): who loads each part, who generates, who sets.
+    let caller = dual::caller(cp);
+    let single = dual::single_custodian_allowed(&acp);
+    if let Some(user) = &caller {
+        rec.with("user", user.trim_ascii_end());
+    }
     // Straight into a locked page: FIRST keeps it as the partial register.
     let part = LockedKey::from_slice(key_part).ok_or(Error::BadLength)?;
     cp.master_key_store()
         .update(|regs| {
             match step {
-                Step::Clear => regs.new = NewRegister::Empty,
+                Step::Clear => {
+                    regs.new = NewRegister::Empty;
+                    regs.new_loaders = Loaders::default();
+                }
                 Step::First => match regs.new {
-                    NewRegister::Empty => regs.new = NewRegister::Partial(part),
+                    NewRegister::Empty => {
+                        regs.new = NewRegister::Partial(part);
+                        regs.new_loaders = Loaders::default().with_part(caller);
+                    }
                     _ => return Err(Error::MasterKeyRegisterState),
                 },
                 Step::Middle | Step::Last => {
@@ -155,7 +173,12 @@ fn change(
                     for (a, p) in acc.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
                         *a ^= p;
                     }
+                    regs.new_loaders = regs.new_loaders.with_part(caller);
                     if step == Step::Last {
+                        // Parts: settable only when two profiles loaded them.
+                        if !single && !regs.new_loaders.may_set(None) {
+                            return Err(Error::MasterKeyPartsOneCustodian);
+                        }
                         let mut full =
                             LockedKey::from_slice(acc.as_bytes()).ok_or(Error::Internal)?;
                         full.adjust_parity();
@@ -177,6 +200,7 @@ fn change(
                         }
                     };
                     regs.new = NewRegister::Full(MasterKey::new(key));
+                    regs.new_loaders = Loaders::Random(caller);
                 }
                 Step::Set => {
                     let NewRegister::Full(new) =
@@ -184,6 +208,10 @@ fn change(
                     else {
                         return Err(Error::MasterKeyRegisterState);
                     };
+                    if !single && !regs.new_loaders.may_set(caller.as_ref()) {
+                        return Err(Error::MasterKeySetOneCustodian);
+                    }
+                    regs.new_loaders = Loaders::default();
                     if regs.current.as_ref().is_some_and(|c| c.mkvp == new.mkvp) {
                         return Err(Error::MasterKeySameAsCurrent);
                     }
