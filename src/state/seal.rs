@@ -4,9 +4,16 @@
 //! Register key: HMAC-SHA-256(SVMK, `"softcca/register-key/v1"` ‖ directory id), 32 bytes, a
 //! one-way derivation (the SVMK itself never keys anything but this and its check value).
 //! Each register is sealed with XChaCha20-Poly1305 under that key with a fresh 24-byte
-//! random nonce per write; associated data `"softcca/register/v1"` ‖ directory id ‖ register
-//! name ‖ X'00' ‖ state (`full`/`partial`), so a sealed register cannot be moved to another
-//! directory, another register or another state without failing its tag.
+//! random nonce per write; associated data `"softcca/register/v2"` ‖ directory id ‖ register
+//! name ‖ X'00' ‖ state (`full`/`partial`) ‖ X'00' ‖ the partition commitment (docs/decisions.md
+//! D58): `"none"`, or `"partition"` ‖ the partition binding's fixed fields
+//! ([`super::masterkey::PartitionRecord::commitment`]). So a sealed register cannot be moved to
+//! another directory, another register or another state, and the partition binding cannot be
+//! removed, added or edited under it, without failing its tag.
+//!
+//! Registers sealed by an earlier release (associated data `"softcca/register/v1"` ‖ directory
+//! id ‖ name ‖ X'00' ‖ state, no commitment) still open; every write seals in v2, and binding a
+//! partition re-seals every register.
 
 use chacha20poly1305::aead::{AeadInOut, KeyInit};
 use chacha20poly1305::{Tag, XChaCha20Poly1305, XNonce};
@@ -48,21 +55,38 @@ impl RegisterKey {
         XChaCha20Poly1305::new(self.key.as_bytes().into())
     }
 
-    fn ad(&self, name: &str, state: &str) -> Vec<u8> {
-        let mut ad = Vec::with_capacity(64);
-        ad.extend_from_slice(b"softcca/register/v1");
+    /// The associated data: v2 when `partition` is `Some` (holding the commitment, `None` for
+    /// no partition), an earlier release's v1 when it is `None`.
+    fn ad(&self, name: &str, state: &str, partition: Option<Option<&[u8]>>) -> Vec<u8> {
+        let mut ad = Vec::with_capacity(160);
+        ad.extend_from_slice(match partition {
+            None => b"softcca/register/v1",
+            Some(_) => b"softcca/register/v2",
+        });
         ad.extend_from_slice(&self.dir_id);
         ad.extend_from_slice(name.as_bytes());
         ad.push(0);
         ad.extend_from_slice(state.as_bytes());
+        if let Some(partition) = partition {
+            ad.push(0);
+            match partition {
+                None => ad.extend_from_slice(b"none"),
+                Some(c) => {
+                    ad.extend_from_slice(b"partition");
+                    ad.extend_from_slice(c);
+                }
+            }
+        }
         ad
     }
 
-    /// Seals register `name` in `state` holding `key`: (nonce, ciphertext ‖ tag).
+    /// Seals register `name` in `state` holding `key`, committing to the partition binding
+    /// `partition` (its commitment; `None`: no partition): (nonce, ciphertext ‖ tag).
     pub fn seal(
         &self,
         name: &str,
         state: &str,
+        partition: Option<&[u8]>,
         key: &[u8],
     ) -> Result<([u8; NONCE_LEN], [u8; SEALED_LEN])> {
         if key.len() != KEY_LEN {
@@ -76,7 +100,7 @@ impl RegisterKey {
             .cipher()
             .encrypt_inout_detached(
                 &XNonce::from(nonce),
-                &self.ad(name, state),
+                &self.ad(name, state, Some(partition)),
                 (&mut buf[..]).into(),
             )
             .map_err(|_| Error::KeyStorage)?;
@@ -86,9 +110,18 @@ impl RegisterKey {
         Ok((nonce, out))
     }
 
-    /// Opens a sealed register straight into a locked page; a wrong tag (another key, an
-    /// edited or moved row) is [`Error::SealedRegisterDamaged`].
-    pub fn open(&self, name: &str, state: &str, nonce: &[u8], sealed: &[u8]) -> Result<LockedKey> {
+    /// Opens a sealed register straight into a locked page, as sealed with the partition
+    /// commitment `partition` (or by an earlier release, without one); a wrong tag (another
+    /// key, an edited or moved row, a partition binding removed, added or edited since the
+    /// register was sealed) is [`Error::SealedRegisterDamaged`].
+    pub fn open(
+        &self,
+        name: &str,
+        state: &str,
+        partition: Option<&[u8]>,
+        nonce: &[u8],
+        sealed: &[u8],
+    ) -> Result<LockedKey> {
         if nonce.len() != NONCE_LEN || sealed.len() != SEALED_LEN {
             return Err(Error::SealedRegisterDamaged);
         }
@@ -97,10 +130,19 @@ impl RegisterKey {
             .try_into()
             .map_err(|_| Error::SealedRegisterDamaged)?;
         let nonce: &XNonce = nonce.try_into().map_err(|_| Error::SealedRegisterDamaged)?;
-        self.cipher()
-            .decrypt_inout_detached(nonce, &self.ad(name, state), key.as_bytes_mut().into(), tag)
-            .map_err(|_| Error::SealedRegisterDamaged)?;
-        Ok(key)
+        let cipher = self.cipher();
+        for ad in [Some(partition), None] {
+            // The tag is checked before anything is decrypted; the ciphertext is put back anyway.
+            key.as_bytes_mut().copy_from_slice(&sealed[..KEY_LEN]);
+            let ad = self.ad(name, state, ad);
+            if cipher
+                .decrypt_inout_detached(nonce, &ad, key.as_bytes_mut().into(), tag)
+                .is_ok()
+            {
+                return Ok(key);
+            }
+        }
+        Err(Error::SealedRegisterDamaged)
     }
 }
 
@@ -113,25 +155,69 @@ mod tests {
         let svmk = Secret::random().unwrap();
         let k = RegisterKey::derive(&svmk, &[7; 16]);
         let clear = [0x5Au8; 24];
-        let (n, s) = k.seal("current", "full", &clear).unwrap();
+        let (n, s) = k.seal("current", "full", None, &clear).unwrap();
         assert_ne!(&s[..24], &clear[..]);
         assert_eq!(
-            k.open("current", "full", &n, &s).unwrap().as_bytes(),
+            k.open("current", "full", None, &n, &s).unwrap().as_bytes(),
             &clear
         );
         assert_eq!(
-            k.open("old", "full", &n, &s).err(),
+            k.open("old", "full", None, &n, &s).err(),
             Some(Error::SealedRegisterDamaged)
         );
         assert_eq!(
-            k.open("current", "partial", &n, &s).err(),
+            k.open("current", "partial", None, &n, &s).err(),
             Some(Error::SealedRegisterDamaged)
         );
         let other_dir = RegisterKey::derive(&svmk, &[8; 16]);
-        assert!(other_dir.open("current", "full", &n, &s).is_err());
+        assert!(other_dir.open("current", "full", None, &n, &s).is_err());
         let other_key = RegisterKey::derive(&Secret::random().unwrap(), &[7; 16]);
-        assert!(other_key.open("current", "full", &n, &s).is_err());
-        let (n2, _) = k.seal("current", "full", &clear).unwrap();
+        assert!(other_key.open("current", "full", None, &n, &s).is_err());
+        let (n2, _) = k.seal("current", "full", None, &clear).unwrap();
         assert_ne!(n, n2, "a fresh nonce per write");
+    }
+
+    #[test]
+    fn the_partition_commitment_cannot_be_removed_added_or_changed() {
+        let k = RegisterKey::derive(&Secret::random().unwrap(), &[7; 16]);
+        let clear = [0x5Au8; 24];
+        let (n, s) = k.seal("current", "full", Some(b"P1"), &clear).unwrap();
+        assert!(k.open("current", "full", Some(b"P1"), &n, &s).is_ok());
+        for other in [None, Some(&b"P2"[..]), Some(&b""[..])] {
+            assert_eq!(
+                k.open("current", "full", other, &n, &s).err(),
+                Some(Error::SealedRegisterDamaged)
+            );
+        }
+        let (n, s) = k.seal("current", "full", None, &clear).unwrap();
+        assert!(k.open("current", "full", Some(b"P1"), &n, &s).is_err());
+    }
+
+    /// A register sealed by the earlier release (v1 associated data, no commitment) opens
+    /// whatever the partition binding says; a v2 one never opens as v1.
+    #[test]
+    fn registers_of_an_earlier_release_still_open() {
+        let k = RegisterKey::derive(&Secret::random().unwrap(), &[7; 16]);
+        let clear = [0x5Au8; 24];
+        let mut buf = clear;
+        let mut nonce = [0u8; NONCE_LEN];
+        crate::crypto::rng::fill(&mut nonce).unwrap();
+        let tag = k
+            .cipher()
+            .encrypt_inout_detached(
+                &XNonce::from(nonce),
+                &k.ad("current", "full", None),
+                (&mut buf[..]).into(),
+            )
+            .unwrap();
+        let mut s = [0u8; SEALED_LEN];
+        s[..KEY_LEN].copy_from_slice(&buf);
+        s[KEY_LEN..].copy_from_slice(&tag);
+        for p in [None, Some(&b"P1"[..])] {
+            assert_eq!(
+                k.open("current", "full", p, &nonce, &s).unwrap().as_bytes(),
+                &clear
+            );
+        }
     }
 }
