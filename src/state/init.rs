@@ -1,7 +1,8 @@
 //! Initialising a state directory, atomically, and adopting one made by an earlier release.
 //!
 //! A directory is **initialised** when it holds `softcca.id`: 32 hexadecimal digits (16 random
-//! bytes, the directory id) and a newline. That file is written last, by a rename, so it is
+//! bytes, the directory id) and a newline (followed, once the directory is bound, by the
+//! binding records of [`BindingRecord`]). That file is written last, by a rename, so it is
 //! the commit point: before it exists the directory holds nothing a verb uses; after, it holds
 //! a complete `masterkey.db`, `ckds.db` and `acp.conf`.
 //!
