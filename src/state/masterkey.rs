@@ -285,27 +285,21 @@ impl MasterKeyStore {
     /// What the directory is bound to, as `masterkey.db` says (whatever `softcca.id` records:
     /// see [`MasterKeyStore::checked_binding`]).
     pub fn binding(&self) -> Result<Binding> {
+        self.db.read(whole_binding_in)
+    }
+
+    /// What `masterkey.db` is bound to, once it holds what `record` records.
+    fn binding_agreeing(&self, record: &BindingRecord) -> Result<Binding> {
         self.db.read(|tx| {
-            Ok(Binding {
-                svmk: binding_in(tx)?,
-                partition: partition_in(tx)?,
-            })
+            agrees(record, tx)?;
+            whole_binding_in(tx)
         })
     }
 
     /// What the directory is bound to, once `masterkey.db` and `softcca.id` agree
     /// ([`Error::BindingRecordMismatch`] when they do not).
     pub fn checked_binding(&self) -> Result<Binding> {
-        self.settled(|| {
-            let record = self.recorded()?;
-            self.db.read(|tx| {
-                agrees(&record, tx)?;
-                Ok(Binding {
-                    svmk: binding_in(tx)?,
-                    partition: partition_in(tx)?,
-                })
-            })
-        })
+        self.settled(|| self.binding_agreeing(&self.recorded()?))
     }
 
     /// Writes into `softcca.id` what `masterkey.db` is bound to when the id file records
@@ -319,13 +313,7 @@ impl MasterKeyStore {
         };
         let _locks = self.exclusive()?;
         let record = self.recorded()?;
-        let binding = self.db.read(|tx| {
-            agrees(&record, tx)?;
-            Ok(Binding {
-                svmk: binding_in(tx)?,
-                partition: partition_in(tx)?,
-            })
-        })?;
+        let binding = self.binding_agreeing(&record)?;
         let full = BindingRecord {
             svmk: binding.svmk,
             partition: binding.partition.map(|p| p.check),
@@ -558,6 +546,13 @@ fn partition_in(tx: &rusqlite::Transaction<'_>) -> Result<Option<PartitionRecord
         failures,
         locked_until,
     }))
+}
+
+fn whole_binding_in(tx: &rusqlite::Transaction<'_>) -> Result<Binding> {
+    Ok(Binding {
+        svmk: binding_in(tx)?,
+        partition: partition_in(tx)?,
+    })
 }
 
 /// Checks that `masterkey.db` holds every binding `softcca.id` records (docs/decisions.md
