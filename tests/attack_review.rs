@@ -63,6 +63,7 @@ fn child_script() {
     for cmd in script.split(';').map(str::trim).filter(|c| !c.is_empty()) {
         let (rc, rs) = match cmd {
             "kgn" => kgn(),
+            _ if cmd.starts_with("loads ") => loads(&cmd["loads ".len()..]),
             _ => child::run_command(cmd),
         };
         println!("= {rc} {rs}");
@@ -378,6 +379,125 @@ fn an_interrupted_binding_is_refused_until_made_again_with_the_same_secret() {
             OK
         ]
     );
+}
+
+/// A real kill between the two writes of a binding: the test holds a read transaction on
+/// masterkey.db, so the binding process's COMMIT waits for it; once `softcca.id` records the
+/// binding (renamed inside the transaction, before the commit) the process is killed with
+/// SIGKILL. Afterwards the directory is pending: refused, never served from its clear
+/// registers; another SVMK is refused; the same SVMK completes the binding and every verb
+/// answers as before.
+#[test]
+fn a_kill_between_the_id_file_and_the_commit_fails_closed() {
+    let home = prepared("rev-kill");
+    let reader = rusqlite::Connection::open(home.join("masterkey.db")).unwrap();
+    reader
+        .execute_batch("BEGIN; SELECT count(*) FROM register;")
+        .unwrap();
+    let mut c = child::command(&home, "bind S", &[])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let recorded = loop {
+        let id = std::fs::read_to_string(home.join("softcca.id")).unwrap_or_default();
+        if id.contains("\nsvmk ") {
+            break true;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
+    let _ = c.kill();
+    let _ = c.wait();
+    reader.execute_batch("COMMIT;").unwrap();
+    drop(reader);
+    let after = run(
+        &home,
+        "pcu MDK.A; kgn; activate S; bind T; bind S; pcu MDK.A; kgn",
+    )
+    .0;
+    let bound = run(&home, "deactivate; pcu MDK.A").0;
+    cleanup(&home);
+    assert!(recorded, "the binding never recorded itself in softcca.id");
+    assert_eq!(
+        after,
+        [
+            RECORD_MISMATCH,
+            RECORD_MISMATCH,
+            RECORD_MISMATCH,
+            WRONG_SECRET,
+            OK,
+            OK,
+            OK
+        ]
+    );
+    assert_eq!(bound, [OK, NOT_ACTIVE]);
+}
+
+/// Loads of the master key in other processes racing a binding, between the id file's
+/// rename and the commit (the binding's directory fsync and staging clean-up lie in between),
+/// see the two disagree: they wait for the binding (re-checked under the binding locks)
+/// instead of reporting 12/X'F287'. Two processes load the registers as fast as they can
+/// while a third binds, on several directories; `loads` reports how many loads saw
+/// `BindingRecordMismatch`.
+#[test]
+fn a_binding_in_progress_is_waited_for_not_reported() {
+    let mut reported = Vec::new();
+    for round in 0..8 {
+        let home = prepared(&format!("rev-race{round}"));
+        let go = home.with_extension("go");
+        let loaders: Vec<_> = (0..2)
+            .map(|i| {
+                let w = home.with_extension(format!("warm{i}"));
+                let c = spawn(
+                    &home,
+                    &format!(
+                        "krc R{i}.KEY; touch {}; wait {}; loads 300",
+                        w.display(),
+                        go.display()
+                    ),
+                    "0",
+                );
+                (c, w)
+            })
+            .collect();
+        for (_, w) in &loaders {
+            wait_for(w);
+        }
+        std::fs::write(&go, b"").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        assert_eq!(run(&home, "bind S").0, [OK]);
+        for (c, w) in loaders {
+            let out = c.wait_with_output().unwrap();
+            let (codes, err) = child::parse(&out.stdout, &out.stderr);
+            assert_eq!(codes.len(), 4, "{err}");
+            reported.push(codes[3].1);
+            let _ = std::fs::remove_file(w);
+        }
+        let _ = std::fs::remove_file(&go);
+        cleanup(&home);
+    }
+    assert!(
+        reported.iter().all(|&n| n == 0),
+        "loads that reported a binding in progress, per process: {reported:?}"
+    );
+}
+
+/// The child command `loads <ms>`: loads the master-key registers for that long; answers
+/// (0, the number of loads that found softcca.id and masterkey.db disagreeing).
+fn loads(ms: &str) -> (i32, i32) {
+    let cp = softcca::state::Coprocessor::global().unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(ms.parse().unwrap());
+    let mut mismatches = 0;
+    while std::time::Instant::now() < until {
+        if let Err(softcca::error::Error::BindingRecordMismatch) = cp.master_key_store().load() {
+            mismatches += 1;
+        }
+    }
+    (0, mismatches)
 }
 
 /// A directory bound by an earlier release has an id file of the id alone: it keeps working,
