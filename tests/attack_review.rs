@@ -500,6 +500,29 @@ fn loads(ms: &str) -> (i32, i32) {
     (0, mismatches)
 }
 
+/// A partition bound before the SVMK (on an unbound directory) is committed to by the
+/// registers the SVMK binding seals: removing it later fails their tag even with the id
+/// file rewritten to the SVMK alone.
+#[test]
+fn a_partition_bound_before_the_svmk_is_committed_to_as_well() {
+    let home = prepared("rev-pfirst");
+    let id = std::fs::read_to_string(home.join("softcca.id")).unwrap();
+    let codes = run(
+        &home,
+        "pbind P pw; bind S; pcu MDK.A; authorise P pw; pcu MDK.A",
+    )
+    .0;
+    let recorded = std::fs::read_to_string(home.join("softcca.id")).unwrap();
+    let svmk_line = recorded.lines().nth(1).unwrap_or_default().to_string();
+    edit_registers(&home, "DROP TABLE partition;");
+    std::fs::write(home.join("softcca.id"), format!("{id}{svmk_line}\n")).unwrap();
+    let dropped = run(&home, "pcu MDK.A; kgn").0;
+    cleanup(&home);
+    assert_eq!(codes, [OK, OK, NOT_AUTHORISED, OK, OK]);
+    assert!(svmk_line.starts_with("svmk "), "{recorded}");
+    assert_eq!(dropped, [REGISTER_DAMAGED; 2]);
+}
+
 /// A directory bound by an earlier release has an id file of the id alone: it keeps working,
 /// and its next activation records the binding (and its partition) in `softcca.id`, after
 /// which the attacks of R2 and R3 are refused there too.
