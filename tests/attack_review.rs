@@ -16,6 +16,21 @@ const RECORD_MISMATCH: (i32, i32) = (12, 0xF287);
 const REGISTER_DAMAGED: (i32, i32) = (12, 0xF272);
 const WRONG_SECRET: (i32, i32) = (8, 0xF262);
 
+/// On a directory whose softcca.id records the SVMK S over clear registers (an interrupted
+/// binding): CSNBPCU, CSNBKGN and activation are refused, a binding with another SVMK too; the
+/// same SVMK completes the binding and both verbs answer.
+const PENDING_SVMK: &str = "pcu MDK.A; kgn; activate S; bind T; bind S; pcu MDK.A; kgn";
+/// What [`PENDING_SVMK`] answers.
+const PENDING_SVMK_COMPLETED: [(i32, i32); 7] = [
+    RECORD_MISMATCH,
+    RECORD_MISMATCH,
+    RECORD_MISMATCH,
+    WRONG_SECRET,
+    OK,
+    OK,
+    OK,
+];
+
 /// A master key the attacker chose (any 24 bytes with odd parity would do; this is not the
 /// directory's).
 const ATTACKER_MK: &str = "8F8F8F8F8F8F8F8F4C4C4C4C4C4C4C4C2323232323232323";
@@ -340,11 +355,7 @@ fn an_interrupted_binding_is_refused_until_made_again_with_the_same_secret() {
     let db = std::fs::read(home.join("masterkey.db")).unwrap();
     assert_eq!(run(&home, "bind S; deactivate").0, [OK, OK]);
     std::fs::write(home.join("masterkey.db"), &db).unwrap();
-    let pending = run(
-        &home,
-        "pcu MDK.A; kgn; activate S; bind T; bind S; pcu MDK.A; kgn",
-    )
-    .0;
+    let pending = run(&home, PENDING_SVMK).0;
     assert_eq!(run(&home, "deactivate; activate S").0, [OK, OK]);
     let db = std::fs::read(home.join("masterkey.db")).unwrap();
     assert_eq!(run(&home, "pbind P pw").0, [OK]);
@@ -355,18 +366,7 @@ fn an_interrupted_binding_is_refused_until_made_again_with_the_same_secret() {
     )
     .0;
     cleanup(&home);
-    assert_eq!(
-        pending,
-        [
-            RECORD_MISMATCH,
-            RECORD_MISMATCH,
-            RECORD_MISMATCH,
-            WRONG_SECRET,
-            OK,
-            OK,
-            OK
-        ]
-    );
+    assert_eq!(pending, PENDING_SVMK_COMPLETED);
     assert_eq!(
         pending_partition,
         [
@@ -414,26 +414,11 @@ fn a_kill_between_the_id_file_and_the_commit_fails_closed() {
     let _ = c.wait();
     reader.execute_batch("COMMIT;").unwrap();
     drop(reader);
-    let after = run(
-        &home,
-        "pcu MDK.A; kgn; activate S; bind T; bind S; pcu MDK.A; kgn",
-    )
-    .0;
+    let after = run(&home, PENDING_SVMK).0;
     let bound = run(&home, "deactivate; pcu MDK.A").0;
     cleanup(&home);
     assert!(recorded, "the binding never recorded itself in softcca.id");
-    assert_eq!(
-        after,
-        [
-            RECORD_MISMATCH,
-            RECORD_MISMATCH,
-            RECORD_MISMATCH,
-            WRONG_SECRET,
-            OK,
-            OK,
-            OK
-        ]
-    );
+    assert_eq!(after, PENDING_SVMK_COMPLETED);
     assert_eq!(bound, [OK, NOT_ACTIVE]);
 }
 
