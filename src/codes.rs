@@ -205,6 +205,7 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::KeyringUnavailable => (RC_NOT_READY, 0xF271),
         Error::SealedRegisterDamaged => (RC_NOT_READY, 0xF272),
         Error::ActivationMismatch => (RC_NOT_READY, 0xF273),
+        Error::BindingRecordMismatch => (RC_NOT_READY, 0xF287),
         Error::PartitionNotAuthorised => (RC_FAILED, 0xF280),
         Error::PartitionWrongPassword => (RC_FAILED, 0xF281),
         Error::PartitionLocked => (RC_FAILED, 0xF282),

@@ -246,10 +246,12 @@ pub enum Error {
     NotActivated,
     /// Directory protection: The kernel key retention service cannot be reached (no keyring support, a seccomp filter, quota exhausted).
     KeyringUnavailable,
-    /// Directory protection: A sealed master-key register fails its authentication tag (edited, moved between directories or registers).
+    /// Directory protection: A sealed master-key register fails its authentication tag (edited, moved between directories or registers, or the partition binding it commits to removed, added or edited).
     SealedRegisterDamaged,
     /// Directory protection: The kernel keyring holds, for this directory id, an SVMK whose check value is not the bound one.
     ActivationMismatch,
+    /// Directory protection: `softcca.id` records a binding (an SVMK or a partition, by check value) that `masterkey.db` does not hold: an interrupted binding, or `masterkey.db` edited or restored from an older copy.
+    BindingRecordMismatch,
     /// Directory protection: The state directory is bound to a partition that is not authorised (never, deauthorised, expired, deactivated, rebooted).
     PartitionNotAuthorised,
     /// Directory protection: Authorisation: the partition password is wrong (the try was counted).
@@ -396,6 +398,9 @@ impl fmt::Display for Error {
             Error::KeyringUnavailable => "the kernel keyring is not available",
             Error::SealedRegisterDamaged => "a sealed master-key register fails its authentication",
             Error::ActivationMismatch => "the keyring holds another SVMK for this state directory",
+            Error::BindingRecordMismatch => {
+                "softcca.id records a binding that masterkey.db does not hold"
+            }
             Error::PartitionNotAuthorised => "the partition is not authorised",
             Error::PartitionWrongPassword => "the partition password is wrong",
             Error::PartitionLocked => {

@@ -1,9 +1,7 @@
 //! Review attacks on directory protection and the audit log (session 14 review, branch
 //! s14/review). Each test PERFORMS an attack and asserts the behaviour a defence must give;
-//! the ones that succeed against the code as merged are `#[ignore]`d with the finding's name,
-//! so the suite stays green until the fix lands: run them with
-//! `cargo test --test attack_review -- --ignored --skip child_script`.
-//! Every step runs in a fresh child process (this binary again).
+//! `limit_…` asserts a documented limit (docs/security.md). Every step runs in a fresh child
+//! process (this binary again).
 
 mod common;
 use common::child::{self, run};
@@ -14,6 +12,24 @@ use std::path::{Path, PathBuf};
 const NOT_ACTIVE: (i32, i32) = (12, 0xF270);
 const NOT_AUTHORISED: (i32, i32) = (8, 0xF280);
 const OK: (i32, i32) = (0, 0);
+const RECORD_MISMATCH: (i32, i32) = (12, 0xF287);
+const REGISTER_DAMAGED: (i32, i32) = (12, 0xF272);
+const WRONG_SECRET: (i32, i32) = (8, 0xF262);
+
+/// On a directory whose softcca.id records the SVMK S over clear registers (an interrupted
+/// binding): CSNBPCU, CSNBKGN and activation are refused, a binding with another SVMK too; the
+/// same SVMK completes the binding and both verbs answer.
+const PENDING_SVMK: &str = "pcu MDK.A; kgn; activate S; bind T; bind S; pcu MDK.A; kgn";
+/// What [`PENDING_SVMK`] answers.
+const PENDING_SVMK_COMPLETED: [(i32, i32); 7] = [
+    RECORD_MISMATCH,
+    RECORD_MISMATCH,
+    RECORD_MISMATCH,
+    WRONG_SECRET,
+    OK,
+    OK,
+    OK,
+];
 
 /// A master key the attacker chose (any 24 bytes with odd parity would do; this is not the
 /// directory's).
@@ -62,6 +78,7 @@ fn child_script() {
     for cmd in script.split(';').map(str::trim).filter(|c| !c.is_empty()) {
         let (rc, rs) = match cmd {
             "kgn" => kgn(),
+            _ if cmd.starts_with("loads ") => loads(&cmd["loads ".len()..]),
             _ => child::run_command(cmd),
         };
         println!("= {rc} {rs}");
@@ -104,7 +121,8 @@ fn cleanup(home: &Path) {
 /// The serial of the directory's SVMK key in this user's persistent keyring.
 fn svmk_serial(home: &Path) -> i64 {
     let id = std::fs::read_to_string(home.join("softcca.id")).unwrap();
-    let desc = std::ffi::CString::new(format!("softcca:svmk:{}", id.trim())).unwrap();
+    let id = id.lines().next().unwrap();
+    let desc = std::ffi::CString::new(format!("softcca:svmk:{id}")).unwrap();
     // SAFETY (test): keyctl with integer arguments and NUL-terminated strings.
     unsafe {
         let ring = libc::syscall(libc::SYS_keyctl, 22, -1i64, -2i64);
@@ -163,66 +181,365 @@ fn r1_a_revoked_svmk_reaches_a_process_that_only_generates_keys() {
     assert_eq!(codes[6], NOT_ACTIVE, "{codes:?} {err}");
 }
 
-/// Finding R2: the partition binding is a row of masterkey.db that nothing authenticates.
-/// The service user drops it (or restores a masterkey.db copied before the partition was
-/// bound: the sealed registers' associated data has no version, so the old rows open) and
-/// CSNBPCU runs without the partition secret or its password.
+/// Finding R2 (closed, docs/decisions.md D57, D58): the partition binding was a row of
+/// masterkey.db that nothing authenticated. The service user drops it, edits it, or restores
+/// a masterkey.db copied before the partition was bound, and CSNBPCU ran without the
+/// partition secret or its password. Now `softcca.id` records the partition (12/X'F287' when
+/// masterkey.db does not hold it) and the sealed registers commit to it (12/X'F272' when it
+/// was removed or edited, even with the id file rewritten as well).
 #[test]
-#[ignore = "finding R2: deleting or rolling back the partition binding is not detected"]
-fn r2_the_partition_binding_cannot_be_deleted_or_rolled_back() {
+fn r2_the_partition_binding_cannot_be_deleted_edited_or_rolled_back() {
     let home = prepared("rev-r2");
     assert_eq!(run(&home, "bind S").0, [OK]);
     let before = std::fs::read(home.join("masterkey.db")).unwrap();
+    let id_before = std::fs::read(home.join("softcca.id")).unwrap();
     assert_eq!(
         run(&home, "pbind P secret-pw; pcu MDK.A").0,
         [OK, NOT_AUTHORISED]
     );
     let bound = std::fs::read(home.join("masterkey.db")).unwrap();
+    let restore = |db: &[u8], id: &[u8]| {
+        std::fs::write(home.join("masterkey.db"), db).unwrap();
+        std::fs::write(home.join("softcca.id"), id).unwrap();
+    };
+    let id_bound = std::fs::read(home.join("softcca.id")).unwrap();
+    let mut outcomes = Vec::new();
 
-    // (a) one SQL statement.
+    // (a) one SQL statement: the id file still records the partition.
     edit_registers(&home, "DROP TABLE partition;");
-    let dropped = run(&home, "pcu MDK.A").0;
+    outcomes.push((
+        "table dropped",
+        run(&home, "pcu MDK.A").0,
+        vec![RECORD_MISMATCH],
+    ));
+    // (a') and the id file rewritten as before the partition: the registers commit to it.
+    std::fs::write(home.join("softcca.id"), &id_before).unwrap();
+    outcomes.push((
+        "table dropped, id rewritten",
+        run(&home, "pcu MDK.A").0,
+        vec![REGISTER_DAMAGED],
+    ));
+    // (a'') a password hash of the attacker's own (or another salt, other parameters).
+    for edit in [
+        "UPDATE partition SET hash = zeroblob(32);",
+        "UPDATE partition SET salt = zeroblob(16);",
+        "UPDATE partition SET m_cost = 8, t_cost = 1;",
+    ] {
+        restore(&bound, &id_bound);
+        edit_registers(&home, edit);
+        outcomes.push((edit, run(&home, "pcu MDK.A").0, vec![REGISTER_DAMAGED]));
+    }
+    // The wrong-password counts are not committed to (they change with every try).
+    restore(&bound, &id_bound);
+    edit_registers(
+        &home,
+        "UPDATE partition SET failures = 0, locked_until = 0;",
+    );
+    outcomes.push((
+        "counts reset",
+        run(&home, "pcu MDK.A").0,
+        vec![NOT_AUTHORISED],
+    ));
 
-    // (b) the file as it was before the partition was bound.
-    std::fs::write(home.join("masterkey.db"), &bound).unwrap();
+    // (b) masterkey.db as it was before the partition was bound; softcca.id current.
+    restore(&bound, &id_bound);
     assert_eq!(run(&home, "pcu MDK.A").0, [NOT_AUTHORISED]);
     std::fs::write(home.join("masterkey.db"), &before).unwrap();
-    let rolled_back = run(&home, "pcu MDK.A").0;
+    outcomes.push((
+        "file rolled back",
+        run(&home, "pcu MDK.A").0,
+        vec![RECORD_MISMATCH],
+    ));
+    // Nothing of that can be authorised or activated either.
+    outcomes.push((
+        "file rolled back: activate, authorise",
+        run(&home, "activate S; authorise P secret-pw").0,
+        vec![RECORD_MISMATCH, RECORD_MISMATCH],
+    ));
     cleanup(&home);
-    // Refused (8/X'F280', or the binding reported damaged) both times.
-    assert!(
-        dropped != [OK] && rolled_back != [OK],
-        "CSNBPCU served without the partition: table dropped {dropped:?}, file rolled back \
-         {rolled_back:?}"
-    );
+    for (what, got, want) in outcomes {
+        assert_eq!(got, want, "{what}");
+    }
 }
 
-/// Finding R3: a bound directory, deactivated (no SVMK anywhere on the machine), is turned
-/// back into an unbound one whose current master key the attacker chose: three SQL
-/// statements, no card. Every verb then answers again (CSNBKGN wraps new keys under the
-/// attacker's key) although the directory "stays bound; there is no unbinding".
+/// Finding R3 (closed, docs/decisions.md D57): a bound directory, deactivated (no SVMK
+/// anywhere on the machine), was turned back into an unbound one whose current master key
+/// the attacker chose: three SQL statements, no card, and every verb answered again (CSNBKGN
+/// wrapped new keys under the attacker's key). `softcca.id` now records the binding: every
+/// verb that needs the master key refuses 12/X'F287', and so do activation and CSNBMKP,
+/// whatever the keyring holds.
 #[test]
-#[ignore = "finding R3: a deactivated bound directory can be downgraded to unbound"]
 fn r3_a_deactivated_directory_cannot_be_downgraded_to_unbound() {
     let home = prepared("rev-r3");
     assert_eq!(
         run(&home, "bind S; deactivate; kgn").0,
         [OK, OK, NOT_ACTIVE]
     );
+    let bound = std::fs::read(home.join("masterkey.db")).unwrap();
+    edit_registers(&home, &downgrade());
+    let after = run(&home, "kgn; pcu MDK.A; mkp-clear; kgn").0;
+    // Bound again to an SVMK of the attacker's (its binding row, the keyring holding it).
+    std::fs::write(home.join("masterkey.db"), &bound).unwrap();
     edit_registers(
         &home,
-        &format!(
-            "DROP TABLE binding; DROP TABLE sealed_register;
-             INSERT INTO register (name, state, key) VALUES ('current', 'full', X'{ATTACKER_MK}');"
-        ),
+        "UPDATE binding SET check_value = X'0001020304050607';",
     );
-    let after = run(&home, "kgn").0;
+    let rebound = run(&home, "activate T; kgn; activate S; kgn").0;
+    // The same with the SVMK active: it does not matter what the keyring holds.
+    std::fs::write(home.join("masterkey.db"), &bound).unwrap();
+    assert_eq!(run(&home, "activate S; kgn").0, [OK, OK]);
+    edit_registers(&home, &downgrade());
+    let active = run(&home, "kgn").0;
     cleanup(&home);
     assert_eq!(
-        after,
-        [NOT_ACTIVE],
+        after, [RECORD_MISMATCH; 4],
         "served under the attacker's master key"
     );
+    assert_eq!(rebound, [RECORD_MISMATCH; 4]);
+    assert_eq!(active, [RECORD_MISMATCH]);
+}
+
+/// The three statements of finding R3: drop the binding and the sealed registers, insert a
+/// clear current register of the attacker's.
+fn downgrade() -> String {
+    format!(
+        "DROP TABLE binding; DROP TABLE sealed_register;
+         INSERT INTO register (name, state, key) VALUES ('current', 'full', X'{ATTACKER_MK}');"
+    )
+}
+
+/// The documented limit (docs/security.md, *A bound directory's files can be rolled back as a
+/// whole*): the service account restores `masterkey.db` and `softcca.id` together from a copy
+/// made before the binding, or rewrites both consistently. Nothing softcca can read tells
+/// that from a directory that was never bound, so it is served: a test of the documented
+/// behaviour, so that the doc and the code change together when storage the service account
+/// cannot write (a TPM counter, a remote anchor) is added.
+#[test]
+fn limit_a_whole_state_rollback_is_not_detected() {
+    let home = prepared("rev-limit");
+    let (db, id) = (
+        std::fs::read(home.join("masterkey.db")).unwrap(),
+        std::fs::read(home.join("softcca.id")).unwrap(),
+    );
+    assert_eq!(
+        run(
+            &home,
+            "bind S; pbind P secret-pw; pcu MDK.A; deactivate; kgn"
+        )
+        .0,
+        [OK, OK, NOT_AUTHORISED, OK, NOT_ACTIVE]
+    );
+    std::fs::write(home.join("masterkey.db"), &db).unwrap();
+    std::fs::write(home.join("softcca.id"), &id).unwrap();
+    let rolled_back = run(&home, "pcu MDK.A; kgn").0;
+    // Downgraded by SQL with the id file rewritten to the id alone.
+    std::fs::write(home.join("masterkey.db"), &db).unwrap();
+    assert_eq!(run(&home, "bind S; deactivate").0, [OK, OK]);
+    edit_registers(&home, &downgrade());
+    std::fs::write(home.join("softcca.id"), &id).unwrap();
+    let downgraded = run(&home, "kgn").0;
+    cleanup(&home);
+    assert_eq!(rolled_back, [OK, OK]);
+    assert_eq!(downgraded, [OK]);
+}
+
+/// A binding interrupted between `softcca.id` (written inside the binding transaction, just
+/// before its commit) and the commit: the id file records the SVMK over clear registers (a
+/// kill there rolls the transaction back; restoring the file copied before the binding makes
+/// the same state). Every verb refuses 12/X'F287' rather than serve the clear registers, a
+/// binding with another SVMK is refused (8/X'F262'), and binding again with the same SVMK
+/// completes it. The same for a partition binding.
+#[test]
+fn an_interrupted_binding_is_refused_until_made_again_with_the_same_secret() {
+    let home = prepared("rev-pending");
+    let db = std::fs::read(home.join("masterkey.db")).unwrap();
+    assert_eq!(run(&home, "bind S; deactivate").0, [OK, OK]);
+    std::fs::write(home.join("masterkey.db"), &db).unwrap();
+    let pending = run(&home, PENDING_SVMK).0;
+    assert_eq!(run(&home, "deactivate; activate S").0, [OK, OK]);
+    let db = std::fs::read(home.join("masterkey.db")).unwrap();
+    assert_eq!(run(&home, "pbind P pw").0, [OK]);
+    std::fs::write(home.join("masterkey.db"), &db).unwrap();
+    let pending_partition = run(
+        &home,
+        "pcu MDK.A; authorise P pw; pbind Q pw; pbind P pw; pcu MDK.A; authorise P pw; pcu MDK.A",
+    )
+    .0;
+    cleanup(&home);
+    assert_eq!(pending, PENDING_SVMK_COMPLETED);
+    assert_eq!(
+        pending_partition,
+        [
+            RECORD_MISMATCH,
+            RECORD_MISMATCH,
+            WRONG_SECRET,
+            OK,
+            NOT_AUTHORISED,
+            OK,
+            OK
+        ]
+    );
+}
+
+/// A real kill between the two writes of a binding: the test holds a read transaction on
+/// masterkey.db, so the binding process's COMMIT waits for it; once `softcca.id` records the
+/// binding (renamed inside the transaction, before the commit) the process is killed with
+/// SIGKILL. Afterwards the directory is pending: refused, never served from its clear
+/// registers; another SVMK is refused; the same SVMK completes the binding and every verb
+/// answers as before.
+#[test]
+fn a_kill_between_the_id_file_and_the_commit_fails_closed() {
+    let home = prepared("rev-kill");
+    let reader = rusqlite::Connection::open(home.join("masterkey.db")).unwrap();
+    reader
+        .execute_batch("BEGIN; SELECT count(*) FROM register;")
+        .unwrap();
+    let mut c = child::command(&home, "bind S", &[])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let recorded = loop {
+        let id = std::fs::read_to_string(home.join("softcca.id")).unwrap_or_default();
+        if id.contains("\nsvmk ") {
+            break true;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
+    let _ = c.kill();
+    let _ = c.wait();
+    reader.execute_batch("COMMIT;").unwrap();
+    drop(reader);
+    let after = run(&home, PENDING_SVMK).0;
+    let bound = run(&home, "deactivate; pcu MDK.A").0;
+    cleanup(&home);
+    assert!(recorded, "the binding never recorded itself in softcca.id");
+    assert_eq!(after, PENDING_SVMK_COMPLETED);
+    assert_eq!(bound, [OK, NOT_ACTIVE]);
+}
+
+/// Loads of the master key in other processes racing a binding, between the id file's
+/// rename and the commit (the binding's directory fsync and staging clean-up lie in between),
+/// see the two disagree: they wait for the binding (re-checked under the binding locks)
+/// instead of reporting 12/X'F287'. Two processes load the registers as fast as they can
+/// while a third binds, on several directories; `loads` reports how many loads saw
+/// `BindingRecordMismatch`.
+#[test]
+fn a_binding_in_progress_is_waited_for_not_reported() {
+    let mut reported = Vec::new();
+    for round in 0..8 {
+        let home = prepared(&format!("rev-race{round}"));
+        let go = home.with_extension("go");
+        let loaders: Vec<_> = (0..2)
+            .map(|i| {
+                let w = home.with_extension(format!("warm{i}"));
+                let c = spawn(
+                    &home,
+                    &format!(
+                        "krc R{i}.KEY; touch {}; wait {}; loads 300",
+                        w.display(),
+                        go.display()
+                    ),
+                    "0",
+                );
+                (c, w)
+            })
+            .collect();
+        for (_, w) in &loaders {
+            wait_for(w);
+        }
+        std::fs::write(&go, b"").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        assert_eq!(run(&home, "bind S").0, [OK]);
+        for (c, w) in loaders {
+            let out = c.wait_with_output().unwrap();
+            let (codes, err) = child::parse(&out.stdout, &out.stderr);
+            assert_eq!(codes.len(), 4, "{err}");
+            reported.push(codes[3].1);
+            let _ = std::fs::remove_file(w);
+        }
+        let _ = std::fs::remove_file(&go);
+        cleanup(&home);
+    }
+    assert!(
+        reported.iter().all(|&n| n == 0),
+        "loads that reported a binding in progress, per process: {reported:?}"
+    );
+}
+
+/// The child command `loads <ms>`: loads the master-key registers for that long; answers
+/// (0, the number of loads that found softcca.id and masterkey.db disagreeing).
+fn loads(ms: &str) -> (i32, i32) {
+    let cp = softcca::state::Coprocessor::global().unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(ms.parse().unwrap());
+    let mut mismatches = 0;
+    while std::time::Instant::now() < until {
+        if let Err(softcca::error::Error::BindingRecordMismatch) = cp.master_key_store().load() {
+            mismatches += 1;
+        }
+    }
+    (0, mismatches)
+}
+
+/// A partition bound before the SVMK (on an unbound directory) is committed to by the
+/// registers the SVMK binding seals: removing it later fails their tag even with the id
+/// file rewritten to the SVMK alone.
+#[test]
+fn a_partition_bound_before_the_svmk_is_committed_to_as_well() {
+    let home = prepared("rev-pfirst");
+    let id = std::fs::read_to_string(home.join("softcca.id")).unwrap();
+    let codes = run(
+        &home,
+        "pbind P pw; bind S; pcu MDK.A; authorise P pw; pcu MDK.A",
+    )
+    .0;
+    let recorded = std::fs::read_to_string(home.join("softcca.id")).unwrap();
+    let svmk_line = recorded.lines().nth(1).unwrap_or_default().to_string();
+    edit_registers(&home, "DROP TABLE partition;");
+    std::fs::write(home.join("softcca.id"), format!("{id}{svmk_line}\n")).unwrap();
+    let dropped = run(&home, "pcu MDK.A; kgn").0;
+    cleanup(&home);
+    assert_eq!(codes, [OK, OK, NOT_AUTHORISED, OK, OK]);
+    assert!(svmk_line.starts_with("svmk "), "{recorded}");
+    assert_eq!(dropped, [REGISTER_DAMAGED; 2]);
+}
+
+/// A directory bound by an earlier release has an id file of the id alone: it keeps working,
+/// and its next activation records the binding (and its partition) in `softcca.id`, after
+/// which the attacks of R2 and R3 are refused there too.
+#[test]
+fn an_earlier_releases_bound_directory_keeps_working_and_is_recorded_when_activated() {
+    let home = prepared("rev-legacy");
+    let id = std::fs::read(home.join("softcca.id")).unwrap();
+    assert_eq!(
+        run(&home, "bind S; pbind P pw; authorise P pw").0,
+        [OK, OK, OK]
+    );
+    std::fs::write(home.join("softcca.id"), &id).unwrap();
+    let legacy = run(
+        &home,
+        "pcu MDK.A; kgn; deactivate; kgn; activate S; authorise P pw; pcu MDK.A",
+    )
+    .0;
+    let recorded = std::fs::read_to_string(home.join("softcca.id")).unwrap();
+    let bound = std::fs::read(home.join("masterkey.db")).unwrap();
+    edit_registers(&home, "DROP TABLE partition;");
+    let dropped = run(&home, "pcu MDK.A").0;
+    std::fs::write(home.join("masterkey.db"), &bound).unwrap();
+    assert_eq!(run(&home, "deactivate").0, [OK]);
+    edit_registers(&home, &downgrade());
+    let downgraded = run(&home, "kgn").0;
+    cleanup(&home);
+    assert_eq!(legacy, [OK, OK, OK, NOT_ACTIVE, OK, OK, OK]);
+    let lines: Vec<&str> = recorded.lines().collect();
+    assert_eq!(lines.len(), 3, "{recorded}");
+    assert!(lines[1].starts_with("svmk ") && lines[2].starts_with("partition "));
+    assert_eq!(dropped, [RECORD_MISMATCH]);
+    assert_eq!(downgraded, [RECORD_MISMATCH]);
 }
 
 /// Finding R4: docs/audit.md §1 and §6 say the library appends its own events (activation,

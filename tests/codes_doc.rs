@@ -66,6 +66,7 @@ fn error_by_name(name: &str) -> Option<Error> {
         "KeyringUnavailable" => Error::KeyringUnavailable,
         "SealedRegisterDamaged" => Error::SealedRegisterDamaged,
         "ActivationMismatch" => Error::ActivationMismatch,
+        "BindingRecordMismatch" => Error::BindingRecordMismatch,
         "PartitionNotAuthorised" => Error::PartitionNotAuthorised,
         "PartitionWrongPassword" => Error::PartitionWrongPassword,
         "PartitionLocked" => Error::PartitionLocked,

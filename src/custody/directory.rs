@@ -102,14 +102,16 @@ pub fn activate(cp: &Coprocessor, svmk: &Secret) -> Result<()> {
 
 fn activate_now(cp: &Coprocessor, svmk: &Secret) -> Result<()> {
     let id = directory_id(cp)?;
-    let bound = cp
-        .master_key_store()
-        .binding()?
+    let store = cp.master_key_store();
+    let bound = store
+        .checked_binding()?
         .svmk
         .ok_or(Error::DirectoryNotBound)?;
     if !ct_eq(&check_value(svmk, SecretKind::ServerMasterKey), &bound) {
         return Err(Error::WrongSecret);
     }
+    // A directory bound by an earlier release gets its binding recorded in softcca.id.
+    store.record_binding()?;
     keyring::put(Held::Svmk, &id, svmk.as_bytes(), None)?;
     changed(cp, Slot::Activation);
     Ok(())
@@ -153,7 +155,9 @@ fn deactivate_now(cp: &Coprocessor) -> Result<()> {
 
 /// Binds the directory to a partition (docs/decisions.md F22): `secret`'s check value and `password`
 /// as an Argon2id hash ([`partition`]). The directory is then unauthorised until
-/// [`authorise`].
+/// [`authorise`]. In a directory bound to an SVMK the registers are sealed again, committing
+/// to the partition binding (docs/decisions.md D58), so the SVMK must be active
+/// ([`Error::NotActivated`]); the binding is recorded in `softcca.id` too (D57).
 pub fn bind_partition(
     cp: &Coprocessor,
     secret: &Secret,
@@ -222,7 +226,10 @@ fn authorise_now(
         return Err(Error::AuthorisationExpiry);
     }
     let store = cp.master_key_store();
-    let record = store.binding()?.partition.ok_or(Error::PartitionNotBound)?;
+    let record = store
+        .checked_binding()?
+        .partition
+        .ok_or(Error::PartitionNotBound)?;
     if !ct_eq(&check_value(secret, SecretKind::Partition), &record.check) {
         return Err(Error::WrongSecret);
     }
@@ -256,9 +263,12 @@ fn deauthorise_now(cp: &Coprocessor) -> Result<()> {
     Ok(())
 }
 
-/// The directory's protection as this process sees it.
+/// The directory's protection as this process sees it ([`Error::BindingRecordMismatch`] when
+/// `softcca.id` records a binding `masterkey.db` does not hold).
 pub fn status(cp: &Coprocessor) -> Result<Status> {
-    let binding = cp.master_key_store().binding()?;
+    // A directory whose softcca.id records more than masterkey.db holds is reported as such
+    // (12/X'F287'), never as unbound or unpartitioned.
+    let binding = cp.master_key_store().checked_binding()?;
     let activation = match &binding.svmk {
         None => Activation::Unbound,
         Some(check) => match cp.register_key(check) {

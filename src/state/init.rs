@@ -1,7 +1,8 @@
 //! Initialising a state directory, atomically, and adopting one made by an earlier release.
 //!
 //! A directory is **initialised** when it holds `softcca.id`: 32 hexadecimal digits (16 random
-//! bytes, the directory id) and a newline. That file is written last, by a rename, so it is
+//! bytes, the directory id) and a newline (followed, once the directory is bound, by the
+//! binding records of [`BindingRecord`]). That file is written last, by a rename, so it is
 //! the commit point: before it exists the directory holds nothing a verb uses; after, it holds
 //! a complete `masterkey.db`, `ckds.db` and `acp.conf`.
 //!
@@ -36,6 +37,8 @@ pub const ACP_FILE: &str = "acp.conf";
 const STAGING: &str = ".softcca-init";
 /// Staging directory of an upgrade.
 const UPGRADE: &str = ".softcca-upgrade";
+/// Staging directory of a rewritten id file ([`record_binding`]).
+const RECORDING: &str = ".softcca-id";
 
 /// A database file of the state directory: its name and the SQL that creates its schema.
 pub struct DbFile {
@@ -54,7 +57,7 @@ pub fn prepare(dir: &StateDir, dbs: &[DbFile], acp_defaults: &str) -> Result<Opt
             let id = read_id(dir)?;
             if dir.writable() {
                 // What a process killed after the commit point left.
-                for name in [STAGING, UPGRADE] {
+                for name in [STAGING, UPGRADE, RECORDING] {
                     Stage { dir, name }.clear()?;
                 }
             }
@@ -121,30 +124,100 @@ fn upgrade(dir: &StateDir, dbs: &[DbFile]) -> Result<Option<[u8; 16]>> {
 fn commit_id(dir: &StateDir, stage: &Stage<'_>) -> Result<[u8; 16]> {
     let mut id = [0u8; 16];
     crate::crypto::rng::fill(&mut id)?;
-    let mut text = String::with_capacity(33);
-    for b in id {
-        let _ = write!(text, "{b:02x}");
-    }
-    text.push('\n');
-    stage.file(ID_FILE, text.as_bytes())?;
+    stage.file(
+        ID_FILE,
+        format_id(&id, &BindingRecord::default()).as_bytes(),
+    )?;
     stage.commit(ID_FILE)?;
     dir.sync()?;
     Ok(id)
 }
 
-/// Reads and checks `softcca.id`.
-fn read_id(dir: &StateDir) -> Result<[u8; 16]> {
-    let (text, _) = dir.read_file(ID_FILE)?;
-    let hex = text
-        .strip_suffix(b"\n")
-        .filter(|h| h.len() == 32)
-        .ok_or(Error::StateFileDamaged)?;
-    let mut id = [0u8; 16];
+/// What `softcca.id` records of the directory's bindings besides its id (docs/decisions.md
+/// D57): the check values of the SVMK and of the partition secret it is bound to, each on a
+/// line of its own after the id (`svmk <16 hex>`, `partition <16 hex>`). A file of the id
+/// alone (a directory never bound, or bound by an earlier release) records neither.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BindingRecord {
+    /// The bound SVMK's check value.
+    pub svmk: Option<[u8; 8]>,
+    /// The bound partition secret's check value.
+    pub partition: Option<[u8; 8]>,
+}
+
+fn parse_hex<const N: usize>(hex: &[u8]) -> Result<[u8; N]> {
+    if hex.len() != 2 * N {
+        return Err(Error::StateFileDamaged);
+    }
+    let mut out = [0u8; N];
     for (i, pair) in hex.chunks(2).enumerate() {
         let s = std::str::from_utf8(pair).map_err(|_| Error::StateFileDamaged)?;
-        id[i] = u8::from_str_radix(s, 16).map_err(|_| Error::StateFileDamaged)?;
+        out[i] = u8::from_str_radix(s, 16).map_err(|_| Error::StateFileDamaged)?;
     }
-    Ok(id)
+    Ok(out)
+}
+
+/// Parses `softcca.id`: the id line, then at most one `svmk` and one `partition` line, in
+/// that order; anything else is [`Error::StateFileDamaged`].
+fn parse_id(text: &[u8]) -> Result<([u8; 16], BindingRecord)> {
+    let body = text.strip_suffix(b"\n").ok_or(Error::StateFileDamaged)?;
+    let mut lines = body.split(|&b| b == b'\n');
+    let id = parse_hex::<16>(lines.next().unwrap_or_default())?;
+    let mut record = BindingRecord::default();
+    let mut next = lines.next();
+    if let Some(hex) = next.and_then(|l| l.strip_prefix(b"svmk ")) {
+        record.svmk = Some(parse_hex(hex)?);
+        next = lines.next();
+    }
+    if let Some(hex) = next.and_then(|l| l.strip_prefix(b"partition ")) {
+        record.partition = Some(parse_hex(hex)?);
+        next = lines.next();
+    }
+    if next.is_some() {
+        return Err(Error::StateFileDamaged);
+    }
+    Ok((id, record))
+}
+
+fn format_id(id: &[u8; 16], record: &BindingRecord) -> String {
+    let mut text = String::with_capacity(80);
+    let mut line = |prefix: &str, bytes: &[u8]| {
+        text.push_str(prefix);
+        for b in bytes {
+            let _ = write!(text, "{b:02x}");
+        }
+        text.push('\n');
+    };
+    line("", id);
+    if let Some(c) = &record.svmk {
+        line("svmk ", c);
+    }
+    if let Some(c) = &record.partition {
+        line("partition ", c);
+    }
+    text
+}
+
+/// Reads and checks `softcca.id`.
+fn read_id(dir: &StateDir) -> Result<[u8; 16]> {
+    read_binding(dir).map(|(id, _)| id)
+}
+
+/// Reads `softcca.id`: the directory id and the bindings it records.
+pub fn read_binding(dir: &StateDir) -> Result<([u8; 16], BindingRecord)> {
+    let (text, _) = dir.read_file(ID_FILE)?;
+    parse_id(&text)
+}
+
+/// Rewrites `softcca.id` of directory `id` to record `record` (docs/decisions.md D57):
+/// written whole in `.softcca-id/`, synced, renamed over the old file and the directory
+/// synced, so a crash leaves the old file or the new one. The caller holds the directory lock.
+pub fn record_binding(dir: &StateDir, id: &[u8; 16], record: &BindingRecord) -> Result<()> {
+    let stage = Stage::new(dir, RECORDING)?;
+    stage.file(ID_FILE, format_id(id, record).as_bytes())?;
+    stage.commit(ID_FILE)?;
+    dir.sync()?;
+    stage.finish()
 }
 
 /// Staging directory of [`ensure`].
@@ -254,5 +327,62 @@ impl<'a> Stage<'a> {
     /// Removes the (now empty or leftover) staging directory.
     fn finish(self) -> Result<()> {
         self.clear()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_file_round_trip_and_damage() {
+        let id = [0xA5u8; 16];
+        for record in [
+            BindingRecord::default(),
+            BindingRecord {
+                svmk: Some([1; 8]),
+                partition: None,
+            },
+            BindingRecord {
+                svmk: None,
+                partition: Some([2; 8]),
+            },
+            BindingRecord {
+                svmk: Some([1; 8]),
+                partition: Some([2; 8]),
+            },
+        ] {
+            let text = format_id(&id, &record);
+            assert_eq!(parse_id(text.as_bytes()).unwrap(), (id, record), "{text}");
+        }
+        // An earlier release's file: the id alone.
+        let old = format!("{}\n", "a5".repeat(16));
+        assert_eq!(
+            parse_id(old.as_bytes()).unwrap(),
+            (id, BindingRecord::default())
+        );
+        let good = format_id(
+            &id,
+            &BindingRecord {
+                svmk: Some([1; 8]),
+                partition: Some([2; 8]),
+            },
+        );
+        for bad in [
+            good.trim_end().to_string(),
+            good.replace("svmk ", "svmk  "),
+            good.replace("partition ", "part "),
+            format!("{good}svmk 0101010101010101\n"),
+            good.replace("0101010101010101", "01010101010101"),
+            good.replace("0101010101010101", "01010101010101zz"),
+            format!("{old}partition 0202020202020202\nsvmk 0101010101010101\n"),
+            format!("{old}\n"),
+        ] {
+            assert_eq!(
+                parse_id(bad.as_bytes()).err(),
+                Some(Error::StateFileDamaged),
+                "{bad:?}"
+            );
+        }
     }
 }

@@ -20,18 +20,20 @@ use rusqlite::OptionalExtension;
 use rusqlite::blob::ZeroBlob;
 use sha1::{Digest, Sha1};
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::db::Db;
-use super::dir::StateDir;
+use super::dir::{DirLock, StateDir};
 use super::generations::{Generations, Slot};
+use super::init::{self, BindingRecord};
 use super::seal::RegisterKey;
 use crate::access::dual::Loaders;
+use crate::crypto::ct::ct_eq;
 use crate::crypto::{ClearKey, LockedKey};
 use crate::error::{Error, Result};
 
 /// The register file and its schema (created once, when the state directory is initialised).
-pub const FILE: super::init::DbFile = super::init::DbFile {
+pub const FILE: init::DbFile = init::DbFile {
     name: "masterkey.db",
     schema: SCHEMA,
 };
@@ -155,6 +157,26 @@ pub struct PartitionRecord {
     pub locked_until: i64,
 }
 
+impl PartitionRecord {
+    /// The fields the sealed registers commit to (docs/decisions.md D58): check value, salt,
+    /// hash and the Argon2id parameters (big-endian), but not the counts of wrong passwords,
+    /// which change with every try.
+    pub fn commitment(&self) -> [u8; 68] {
+        let mut c = [0u8; 68];
+        c[..8].copy_from_slice(&self.check);
+        c[8..24].copy_from_slice(&self.salt);
+        c[24..56].copy_from_slice(&self.hash);
+        c[56..60].copy_from_slice(&self.params.0.to_be_bytes());
+        c[60..64].copy_from_slice(&self.params.1.to_be_bytes());
+        c[64..68].copy_from_slice(&self.params.2.to_be_bytes());
+        c
+    }
+}
+
+/// Serialises the binding changes of this process (the directory's `flock` serialises those
+/// of different processes, but not two threads of one).
+static BINDING: Mutex<()> = Mutex::new(());
+
 /// What a directory is bound to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Binding {
@@ -168,20 +190,63 @@ pub struct Binding {
 pub struct MasterKeyStore {
     db: Db,
     keys: Arc<dyn RegisterKeys>,
+    dir: Arc<StateDir>,
+    id: Option<[u8; 16]>,
 }
 
+/// Both binding locks: this process's and the directory's.
+type Exclusive<'a> = (MutexGuard<'static, ()>, DirLock<'a>);
+
 impl MasterKeyStore {
-    /// Opens `masterkey.db` in `dir`; every committed write increments the registers counter
-    /// of `gens`; a bound directory's register key comes from `keys`.
+    /// Opens `masterkey.db` in `dir` of id `id` (`None`: a read-only directory of a release
+    /// before the id); every committed write increments the registers counter of `gens`; a
+    /// bound directory's register key comes from `keys`.
     pub fn open(
-        dir: &StateDir,
+        dir: &Arc<StateDir>,
+        id: Option<[u8; 16]>,
         gens: Arc<Generations>,
         keys: Arc<dyn RegisterKeys>,
     ) -> Result<Self> {
         Ok(MasterKeyStore {
             db: Db::open(dir, FILE.name, "register")?.with_generation(gens, Slot::Registers),
             keys,
+            dir: Arc::clone(dir),
+            id,
         })
+    }
+
+    /// The bindings `softcca.id` records (docs/decisions.md D57), read afresh: nothing for a
+    /// directory without an id; [`Error::StateFileDamaged`] for an id file that names another
+    /// directory than the one opened.
+    pub fn recorded(&self) -> Result<BindingRecord> {
+        let Some(id) = self.id else {
+            return Ok(BindingRecord::default());
+        };
+        let (file_id, record) = init::read_binding(&self.dir)?;
+        if file_id != id {
+            return Err(Error::StateFileDamaged);
+        }
+        Ok(record)
+    }
+
+    /// Takes both binding locks (see [`BINDING`]).
+    fn exclusive(&self) -> Result<Exclusive<'_>> {
+        let guard = BINDING.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok((guard, self.dir.lock()?))
+    }
+
+    /// Runs `f`; when it finds `masterkey.db` and `softcca.id` disagreeing
+    /// ([`Error::BindingRecordMismatch`]) it runs again under the binding locks, so that a
+    /// binding in progress (id file written, transaction not yet committed) is waited for
+    /// instead of reported.
+    fn settled<T>(&self, f: impl Fn() -> Result<T>) -> Result<T> {
+        match f() {
+            Err(Error::BindingRecordMismatch) => {
+                let _locks = self.exclusive()?;
+                f()
+            }
+            out => out,
+        }
     }
 
     /// The change counter of the register file (see [`Db::change_counter`]).
@@ -197,7 +262,10 @@ impl MasterKeyStore {
     /// Reads all three registers and the change counter of that snapshot (see
     /// [`Db::read_counted`]).
     pub fn load_counted(&self) -> Result<(Registers, Option<u32>)> {
-        let out = self.db.read_counted(|tx| load_in(tx, &*self.keys));
+        let out = self.settled(|| {
+            let record = self.recorded()?;
+            self.db.read_counted(|tx| load_in(tx, &*self.keys, &record))
+        });
         self.db.release_memory();
         out
     }
@@ -205,41 +273,102 @@ impl MasterKeyStore {
     /// Reads the registers, lets `f` change them, and writes them back in one transaction
     /// (sealed when the directory is bound).
     pub fn update<T>(&self, f: impl FnOnce(&mut Registers) -> Result<T>) -> Result<T> {
+        // The check runs (and is settled) before `f`, which runs once.
+        let record = self.settled(|| {
+            let record = self.recorded()?;
+            self.db.read(|tx| agrees(&record, tx))?;
+            Ok(record)
+        })?;
         let out = self.db.write(|tx| {
+            let partition = agrees(&record, tx)?;
             let sealing = match binding_in(tx)? {
                 None => None,
                 Some(check) => Some(self.keys.register_key(&check)?),
             };
-            let mut regs = load_with(tx, sealing.as_deref())?;
+            let commit = partition.as_ref().map(PartitionRecord::commitment);
+            let commit = commit.as_ref().map(|c| &c[..]);
+            let mut regs = load_with(tx, sealing.as_deref(), commit)?;
             let out = f(&mut regs)?;
-            store_in(tx, &regs, sealing.as_deref())?;
+            store_in(tx, &regs, sealing.as_deref(), commit)?;
             Ok(out)
         });
         self.db.release_memory();
         out
     }
 
-    /// What the directory is bound to.
+    /// What the directory is bound to, as `masterkey.db` says (whatever `softcca.id` records:
+    /// see [`MasterKeyStore::checked_binding`]).
     pub fn binding(&self) -> Result<Binding> {
+        self.db.read(whole_binding_in)
+    }
+
+    /// What `masterkey.db` is bound to, once it holds what `record` records.
+    fn binding_agreeing(&self, record: &BindingRecord) -> Result<Binding> {
         self.db.read(|tx| {
-            Ok(Binding {
-                svmk: binding_in(tx)?,
-                partition: partition_in(tx)?,
-            })
+            agrees(record, tx)?;
+            whole_binding_in(tx)
         })
     }
 
-    /// Binds the directory to the SVMK of check value `check` whose register key is `key`: in
-    /// one transaction the clear registers are sealed, the clear rows deleted (overwritten:
-    /// `secure_delete`) and the binding recorded. [`Error::DirectoryAlreadyBound`] when bound.
+    /// What the directory is bound to, once `masterkey.db` and `softcca.id` agree
+    /// ([`Error::BindingRecordMismatch`] when they do not).
+    pub fn checked_binding(&self) -> Result<Binding> {
+        self.settled(|| self.binding_agreeing(&self.recorded()?))
+    }
+
+    /// Writes into `softcca.id` what `masterkey.db` is bound to when the id file records
+    /// nothing (a directory bound by an earlier release): from then on the checks of
+    /// docs/decisions.md D57 cover it too. Nothing when the id file already records the
+    /// binding or the directory is not bound; [`Error::BindingRecordMismatch`] when the two
+    /// disagree.
+    pub fn record_binding(&self) -> Result<()> {
+        let Some(id) = self.id else {
+            return Ok(());
+        };
+        let _locks = self.exclusive()?;
+        let record = self.recorded()?;
+        let binding = self.binding_agreeing(&record)?;
+        let full = BindingRecord {
+            svmk: binding.svmk,
+            partition: binding.partition.map(|p| p.check),
+        };
+        if full == record || !self.dir.writable() {
+            return Ok(());
+        }
+        init::record_binding(&self.dir, &id, &full)
+    }
+
+    /// Binds the directory to the SVMK of check value `check` whose register key is `key`
+    /// (docs/decisions.md D50, D57): in one transaction the clear registers are sealed, the
+    /// clear rows deleted (overwritten: `secure_delete`) and the binding recorded; inside it,
+    /// just before the commit, `softcca.id` is rewritten to record the binding, so a crash
+    /// between the two leaves an id file that says bound over clear registers, which every
+    /// verb refuses ([`Error::BindingRecordMismatch`]) until this binding is made again with
+    /// the same SVMK. Refused: [`Error::DirectoryAlreadyBound`] when bound,
+    /// [`Error::WrongSecret`] when the id file records a binding to another SVMK.
     pub fn bind(&self, key: &RegisterKey, check: &[u8; 8]) -> Result<()> {
+        let id = self.id.ok_or(Error::StateFileDamaged)?;
+        let locks = self.exclusive()?;
+        let mut record = self.recorded()?;
         let out = self.db.write(|tx| {
             if binding_in(tx)?.is_some() {
                 return Err(Error::DirectoryAlreadyBound);
             }
+            if record.svmk.is_some_and(|c| c != *check) {
+                return Err(Error::WrongSecret);
+            }
+            let partition = agrees(
+                &BindingRecord {
+                    svmk: None,
+                    ..record
+                },
+                tx,
+            )?;
             tx.execute_batch(BOUND_SCHEMA)
                 .map_err(|_| Error::KeyStorage)?;
-            let regs = load_with(tx, None)?;
+            let commit = partition.as_ref().map(PartitionRecord::commitment);
+            let commit = commit.as_ref().map(|c| &c[..]);
+            let regs = load_with(tx, None, None)?;
             tx.execute("DELETE FROM register", [])
                 .map_err(|_| Error::KeyStorage)?;
             tx.execute(
@@ -247,8 +376,14 @@ impl MasterKeyStore {
                 [&check[..]],
             )
             .map_err(|_| Error::KeyStorage)?;
-            store_in(tx, &regs, Some(key))
+            store_in(tx, &regs, Some(key), commit)?;
+            if record.svmk.is_none() {
+                record.svmk = Some(*check);
+                init::record_binding(&self.dir, &id, &record)?;
+            }
+            Ok(())
         });
+        drop(locks);
         self.db.release_memory();
         out?;
         self.compact()
@@ -266,12 +401,37 @@ impl MasterKeyStore {
         out
     }
 
-    /// Records the partition binding `record`; [`Error::PartitionAlreadyBound`] when bound.
+    /// Records the partition binding `record` (docs/decisions.md D57, D58): in one
+    /// transaction the partition row is written and, in a directory bound to an SVMK, every
+    /// sealed register sealed again committing to it (the register key is needed:
+    /// [`Error::NotActivated`] when the SVMK is not active); inside it, just before the commit,
+    /// `softcca.id` is rewritten to record the partition, so a crash between the two leaves a
+    /// directory every verb refuses ([`Error::BindingRecordMismatch`]) until this binding is
+    /// made again with the same partition secret. Refused: [`Error::PartitionAlreadyBound`]
+    /// when bound, [`Error::WrongSecret`] when the id file records another partition.
     pub fn bind_partition(&self, record: &PartitionRecord) -> Result<()> {
-        self.db.write(|tx| {
+        let id = self.id.ok_or(Error::StateFileDamaged)?;
+        let locks = self.exclusive()?;
+        let mut recorded = self.recorded()?;
+        let out = self.db.write(|tx| {
             if partition_in(tx)?.is_some() {
                 return Err(Error::PartitionAlreadyBound);
             }
+            if recorded.partition.is_some_and(|c| c != record.check) {
+                return Err(Error::WrongSecret);
+            }
+            agrees(
+                &BindingRecord {
+                    partition: None,
+                    ..recorded
+                },
+                tx,
+            )?;
+            let sealing = match binding_in(tx)? {
+                None => None,
+                Some(check) => Some(self.keys.register_key(&check)?),
+            };
+            let regs = load_with(tx, sealing.as_deref(), None)?;
             tx.execute_batch(PARTITION_SCHEMA)
                 .map_err(|_| Error::KeyStorage)?;
             tx.execute(
@@ -287,8 +447,18 @@ impl MasterKeyStore {
                 ],
             )
             .map_err(|_| Error::KeyStorage)?;
+            if sealing.is_some() {
+                store_in(tx, &regs, sealing.as_deref(), Some(&record.commitment()))?;
+            }
+            if recorded.partition.is_none() {
+                recorded.partition = Some(record.check);
+                init::record_binding(&self.dir, &id, &recorded)?;
+            }
             Ok(())
-        })
+        });
+        drop(locks);
+        self.db.release_memory();
+        out
     }
 
     /// Counts a password try before it is made (docs/custody.md): refused with
@@ -392,17 +562,55 @@ fn partition_in(tx: &rusqlite::Transaction<'_>) -> Result<Option<PartitionRecord
     }))
 }
 
-fn load_in(tx: &rusqlite::Transaction<'_>, keys: &dyn RegisterKeys) -> Result<Registers> {
+fn whole_binding_in(tx: &rusqlite::Transaction<'_>) -> Result<Binding> {
+    Ok(Binding {
+        svmk: binding_in(tx)?,
+        partition: partition_in(tx)?,
+    })
+}
+
+/// Checks that `masterkey.db` holds every binding `softcca.id` records (docs/decisions.md
+/// D57): [`Error::BindingRecordMismatch`] when the id file records an SVMK or a partition the
+/// file does not hold, or holds with another check value. Returns the partition binding.
+fn agrees(
+    record: &BindingRecord,
+    tx: &rusqlite::Transaction<'_>,
+) -> Result<Option<PartitionRecord>> {
+    let held = |recorded: Option<[u8; 8]>, stored: Option<[u8; 8]>| {
+        recorded.is_none_or(|r| stored.is_some_and(|s| ct_eq(&r, &s)))
+    };
+    let partition = partition_in(tx)?;
+    if held(record.svmk, binding_in(tx)?)
+        && held(record.partition, partition.as_ref().map(|p| p.check))
+    {
+        Ok(partition)
+    } else {
+        Err(Error::BindingRecordMismatch)
+    }
+}
+
+fn load_in(
+    tx: &rusqlite::Transaction<'_>,
+    keys: &dyn RegisterKeys,
+    record: &BindingRecord,
+) -> Result<Registers> {
+    let partition = agrees(record, tx)?;
     let sealing = match binding_in(tx)? {
         None => None,
         Some(check) => Some(keys.register_key(&check)?),
     };
-    load_with(tx, sealing.as_deref())
+    let commit = partition.as_ref().map(PartitionRecord::commitment);
+    load_with(tx, sealing.as_deref(), commit.as_ref().map(|c| &c[..]))
 }
 
 /// Reads the registers: clear ones when `sealing` is `None`, else the sealed ones opened
-/// under it.
-fn load_with(tx: &rusqlite::Transaction<'_>, sealing: Option<&RegisterKey>) -> Result<Registers> {
+/// under it, as sealed committing to the partition binding `commit` (or by an earlier release)
+/// and, for the new register, to its dual-control record.
+fn load_with(
+    tx: &rusqlite::Transaction<'_>,
+    sealing: Option<&RegisterKey>,
+    commit: Option<&[u8]>,
+) -> Result<Registers> {
     let record: Vec<u8> = if table_exists(tx, "new_register_loaders")? {
         tx.query_row(
             "SELECT loaders FROM new_register_loaders WHERE one = 1",
@@ -442,6 +650,7 @@ fn load_with(tx: &rusqlite::Transaction<'_>, sealing: Option<&RegisterKey>) -> R
                         let key = k.open(
                             name,
                             state,
+                            commit,
                             record,
                             r.get_ref(1)?.as_blob()?,
                             r.get_ref(2)?.as_blob()?,
@@ -472,10 +681,13 @@ fn load_with(tx: &rusqlite::Transaction<'_>, sealing: Option<&RegisterKey>) -> R
     })
 }
 
+/// Writes the registers: clear when `sealing` is `None`, else sealed under it committing to
+/// the partition binding `commit`.
 fn store_in(
     tx: &rusqlite::Transaction<'_>,
     regs: &Registers,
     sealing: Option<&RegisterKey>,
+    commit: Option<&[u8]>,
 ) -> Result<()> {
     let table = if sealing.is_some() {
         "sealed_register"
@@ -508,7 +720,7 @@ fn store_in(
     let put = |name: &str, state: &str, key: &ClearKey| -> Result<()> {
         if let Some(k) = sealing {
             let bound: &[u8] = if name == "new" { &record } else { &[] };
-            let (nonce, sealed) = k.seal(name, state, bound, key.as_bytes())?;
+            let (nonce, sealed) = k.seal(name, state, commit, bound, key.as_bytes())?;
             tx.execute(
                 "INSERT INTO sealed_register (name, state, nonce, sealed) VALUES (?1, ?2, ?3, ?4)",
                 rusqlite::params![name, state, &nonce[..], &sealed[..]],

@@ -349,7 +349,7 @@ impl Coprocessor {
         let protection = Arc::new(Protection::new(id, Arc::clone(&gens)));
         let keys: Arc<dyn masterkey::RegisterKeys> = protection.clone();
         Ok(Coprocessor {
-            master_keys: MasterKeyStore::open(&dir, Arc::clone(&gens), keys)?,
+            master_keys: MasterKeyStore::open(&dir, id, Arc::clone(&gens), keys)?,
             ckds: Ckds::open(&dir, gens)?,
             acp: AcpFile::open(Arc::clone(&dir)),
             audit: AuditLog::new(Arc::clone(&dir), id).with_mac_keys(protection.clone()),
@@ -402,7 +402,14 @@ impl Coprocessor {
 
     /// Says in the trace, once per opening, that an unbound directory is unprotected.
     fn note_unprotected(&self) {
-        if let Ok(b) = self.master_keys.binding()
+        if let Err(Error::BindingRecordMismatch) = self.master_keys.checked_binding() {
+            crate::ffi::trace::note(&format!(
+                "state directory {}: softcca.id records a binding that masterkey.db does not \
+                 hold (an interrupted binding, or masterkey.db edited or restored): every verb \
+                 that needs the master key is refused, 12/X'F287' (see docs/custody.md)",
+                self.dir.path().display()
+            ));
+        } else if let Ok(b) = self.master_keys.binding()
             && b.svmk.is_none()
         {
             crate::ffi::trace::note(&format!(

@@ -48,8 +48,10 @@ impl Use<'_> {
     }
 
     /// What can be refused before any card is touched: the password's syntax, the expiry's
-    /// range, the directory's binding (already bound, not bound) and, for the verbs that put a
-    /// secret in it, the kernel keyring ([`Error::KeyringUnavailable`]).
+    /// range, the directory's binding (already bound, not bound, `softcca.id` and
+    /// `masterkey.db` disagreeing for activation and authorisation, the SVMK not active for a
+    /// partition binding of a bound directory) and, for the verbs that put a secret in it, the
+    /// kernel keyring ([`Error::KeyringUnavailable`]).
     fn precheck(&self, cp: &Coprocessor) -> Result<()> {
         self.precheck_binding(cp)?;
         if !matches!(self, Use::PartitionBind(_)) {
@@ -59,7 +61,13 @@ impl Use<'_> {
     }
 
     fn precheck_binding(&self, cp: &Coprocessor) -> Result<()> {
-        let binding = cp.master_key_store().binding()?;
+        let store = cp.master_key_store();
+        // A binding may complete one that softcca.id records and masterkey.db does not hold
+        // yet (docs/custody.md §7.3); activation and authorisation need the two to agree.
+        let binding = match self {
+            Use::Bind | Use::PartitionBind(_) => store.binding()?,
+            Use::Activate | Use::Authorise(..) => store.checked_binding()?,
+        };
         match self {
             Use::Bind if binding.svmk.is_some() => Err(Error::DirectoryAlreadyBound),
             Use::Activate if binding.svmk.is_none() => Err(Error::DirectoryNotBound),
@@ -67,6 +75,11 @@ impl Use<'_> {
                 partition::check_password(pw)?;
                 if binding.partition.is_some() {
                     return Err(Error::PartitionAlreadyBound);
+                }
+                // The registers are sealed again committing to the partition: the SVMK must
+                // be active.
+                if let Some(check) = &binding.svmk {
+                    cp.register_key(check)?;
                 }
                 Ok(())
             }
