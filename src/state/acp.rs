@@ -94,6 +94,20 @@ pub mod points {
     /// generating key derives (E_MDK(PAN‖PSN) is the left half of the card key), and a
     /// single-length key falls to one 2^56 search (docs/decisions.md D26).
     pub const DKG_SINGLE_LENGTH: u16 = 0xF001;
+    /// Initialize access-control system (CSUAACI INIT-AC).
+    pub const INIT_AC: u16 = 0x0112;
+    /// Change user profile expiration date (CSUAACI CHGEXPDT).
+    pub const CHANGE_EXPIRY: u16 = 0x0113;
+    /// Change user profile authentication data (CSUAACI CHG-AD).
+    pub const CHANGE_AUTH: u16 = 0x0114;
+    /// Reset user profile logon-attempt-failure count (CSUAACI RESET-FC).
+    pub const RESET_FAILURES: u16 = 0x0115;
+    /// Read public access-control information (CSUAACM LSTPROFS, GET-PROF, ...).
+    pub const READ_AC: u16 = 0x0116;
+    /// Delete user profile (CSUAACM DEL-PROF).
+    pub const DELETE_PROFILE: u16 = 0x0117;
+    /// Delete role (CSUAACM DEL-ROLE).
+    pub const DELETE_ROLE: u16 = 0x0118;
 
     /// Every point above with its default state (docs/decisions.md F11) and name, in offset order.
     pub const DEFAULTS: &[(u16, bool, &str)] = &[
