@@ -11,6 +11,32 @@ use common::profiles::*;
 use softcca::access::context;
 use softcca::state::Coprocessor;
 
+/// CSUACFQ with one information keyword: the elements, trailing blanks cut.
+fn cfq(info: &str) -> Vec<String> {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut rules = [b' '; 80];
+    rules[..8].copy_from_slice(&kws(&[info]));
+    let mut count = 1;
+    let mut vdl = 0;
+    unsafe {
+        softcca::ffi::facility::CSUACFQ(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut count,
+            rules.as_mut_ptr(),
+            &mut vdl,
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!((rc, rs), (0, 0), "CSUACFQ {info}");
+    rules[..8 * count as usize]
+        .chunks(8)
+        .map(|e| String::from_utf8_lossy(e).trim_end().to_string())
+        .collect()
+}
+
 /// The directory with its first profile (the bootstrap), once per test process: first the
 /// bootstrap refuses a profile set nobody could administer with, then it takes SECOFF's.
 fn setup() -> std::sync::MutexGuard<'static, ()> {
@@ -87,11 +113,18 @@ fn passphrase_logon_is_per_thread_and_ends_at_logoff() {
     assert_eq!(l.mechanism, context::Mechanism::Passphrase);
     // The end of 2099-12-31 UTC.
     assert_eq!(l.expires, 4_102_444_799);
+    assert_eq!(cfq("STATLOGN"), ["CUST1", "KEYCUST", "PPHRASE", "1"]);
+    assert_eq!(cfq("STATCCA")[5], "KEYCUST");
     let id = dir_id();
-    std::thread::spawn(move || assert!(context::current(&id).is_none(), "another thread"))
-        .join()
-        .unwrap();
+    std::thread::spawn(move || {
+        assert!(context::current(&id).is_none(), "another thread");
+        assert_eq!(cfq("STATLOGN"), ["NONE", "DEFAULT", "NONE", "0"]);
+        assert_eq!(cfq("STATCCA")[5], "DEFAULT");
+    })
+    .join()
+    .unwrap();
     assert_eq!(logoff(), (0, 0));
+    assert_eq!(cfq("STATLOGN"), ["NONE", "DEFAULT", "NONE", "0"]);
     assert!(context::current(&dir_id()).is_none());
     assert_eq!(logoff(), (8, 0xF31A), "logoff twice");
     // A failed logon ends the earlier one.
@@ -148,23 +181,7 @@ fn racing_wrong_passphrases_never_get_more_than_three_tries() {
                 .unwrap()
         })
         .collect();
-    let wrong = AtomicU32::new(0);
-    let locked = AtomicU32::new(0);
-    std::thread::scope(|s| {
-        for t in 0..6 {
-            let (wrong, locked) = (&wrong, &locked);
-            s.spawn(move || {
-                for i in 0..4 {
-                    match logon("RACE", &format!("guess {t} {i}")) {
-                        (8, 0xF318) => wrong.fetch_add(1, Ordering::SeqCst),
-                        (8, 0xF311) => locked.fetch_add(1, Ordering::SeqCst),
-                        other => panic!("unexpected {other:?}"),
-                    };
-                }
-            });
-        }
-    });
-    let (mut w, mut l) = (wrong.into_inner(), locked.into_inner());
+    let (mut w, mut l) = guess_in_threads(6);
     for c in children {
         let out = c.wait_with_output().unwrap();
         assert!(out.status.success());
@@ -183,20 +200,16 @@ fn racing_wrong_passphrases_never_get_more_than_three_tries() {
     assert_eq!(logon("RACE", "unguessable"), (8, 0xF311));
 }
 
-/// The child of the race above (does nothing unless LOGON_RACE_CHILD is set).
-#[test]
-fn race_child() {
-    if std::env::var_os("LOGON_RACE_CHILD").is_none() {
-        return;
-    }
+/// `threads` threads each try 4 wrong passphrases on RACE: (wrong, locked) answers.
+fn guess_in_threads(threads: u32) -> (u32, u32) {
     let wrong = AtomicU32::new(0);
     let locked = AtomicU32::new(0);
     std::thread::scope(|s| {
-        for t in 0..4 {
+        for t in 0..threads {
             let (wrong, locked) = (&wrong, &locked);
             s.spawn(move || {
                 for i in 0..4 {
-                    match logon("RACE", &format!("child {} {t} {i}", std::process::id())) {
+                    match logon("RACE", &format!("guess {} {t} {i}", std::process::id())) {
                         (8, 0xF318) => wrong.fetch_add(1, Ordering::SeqCst),
                         (8, 0xF311) => locked.fetch_add(1, Ordering::SeqCst),
                         other => panic!("unexpected {other:?}"),
@@ -205,7 +218,17 @@ fn race_child() {
             });
         }
     });
-    println!("RACE-RESULT {} {}", wrong.into_inner(), locked.into_inner());
+    (wrong.into_inner(), locked.into_inner())
+}
+
+/// The child of the race above (does nothing unless LOGON_RACE_CHILD is set).
+#[test]
+fn race_child() {
+    if std::env::var_os("LOGON_RACE_CHILD").is_none() {
+        return;
+    }
+    let (w, l) = guess_in_threads(4);
+    println!("RACE-RESULT {w} {l}");
 }
 
 #[test]
