@@ -493,3 +493,57 @@ fn logons_are_audited_without_the_passphrase() {
         );
     }
 }
+
+/// The CSUAACM profile functions (wired into CSUAACM by the lead): LSTPROFS, GET-PROF in
+/// IBM's layout without secrets, DEL-PROF, the count, each behind its point.
+#[test]
+fn csuaacm_profile_functions() {
+    let _g = setup();
+    use softcca::access::admin;
+    let cp = Coprocessor::global().unwrap();
+    add("LISTED", "listed pass");
+    set_point("X'0116'", true);
+    set_point("X'0117'", true);
+    let list = admin::list_profiles(cp).unwrap();
+    assert_eq!(list.len() % 8, 0);
+    assert!(list.chunks(8).any(|u| u == id8("LISTED")));
+    assert!(list.chunks(8).any(|u| u == id8("SECOFF1")));
+    assert_eq!(admin::profile_count(cp).unwrap() as usize, list.len() / 8);
+    assert!(admin::role_in_use(cp, &id8("KEYCUST")).unwrap());
+    assert!(!admin::role_in_use(cp, &id8("NOROLE")).unwrap());
+    let p = admin::get_profile(cp, &id8("LISTED")).unwrap();
+    // 52 + authentication data 4 + one 14-byte mechanism header = 70, padded to 72.
+    assert_eq!(p.len(), 72);
+    assert_eq!(&p[0..4], &[0x01, 0x00, 0, 72]);
+    assert_eq!(&p[4..24], format!("{:<20}", "test LISTED").as_bytes());
+    assert_eq!(p[26], 0, "failure count");
+    assert_eq!(&p[28..36], &id8("LISTED"));
+    assert_eq!(&p[36..44], &id8("KEYCUST"));
+    assert_eq!(&p[44..52], &[0x07, 0xE4, 1, 1, 0x08, 0x33, 12, 31]);
+    assert_eq!(&p[52..56], &[0, 18, 0, 1]);
+    assert_eq!(&p[56..70], &mech(1, 1, date(2099, 12, 31), &[])[..]);
+    assert_eq!(&p[70..], &[0, 0]);
+    let hash = sha1("listed pass");
+    assert!(!p.windows(20).any(|w| w == hash), "no SHA-1 in GET-PROF");
+    set_point("X'0116'", false);
+    assert_eq!(
+        admin::get_profile(cp, &id8("LISTED")),
+        Err(softcca::Error::AccessDenied(0x116))
+    );
+    assert_eq!(
+        admin::list_profiles(cp),
+        Err(softcca::Error::AccessDenied(0x116))
+    );
+    set_point("X'0117'", false);
+    assert_eq!(
+        admin::delete_profile(cp, &id8("LISTED")),
+        Err(softcca::Error::AccessDenied(0x117))
+    );
+    set_point("X'0117'", true);
+    assert_eq!(admin::delete_profile(cp, &id8("LISTED")), Ok(()));
+    assert_eq!(
+        admin::delete_profile(cp, &id8("LISTED")),
+        Err(softcca::Error::ProfileUnknownUser)
+    );
+    assert_eq!(logon("LISTED", "listed pass"), (8, 0xF310));
+}

@@ -74,6 +74,8 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
         acp.require(points::INIT_AC)?;
     }
     let input = parse_aggregate(profiles)?;
+    let users: Vec<&[u8]> = input.iter().map(|p| p.user.trim_ascii_end()).collect();
+    crate::audit::scope::detail("user", &users.join(&b","[..]));
     let mut closes = false;
     for p in &input {
         closes |= role_holds(cp, &p.role, points::INIT_AC)?;
@@ -82,9 +84,6 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
         .iter()
         .map(stored_profile)
         .collect::<Result<Vec<_>>>()?;
-    for p in &input {
-        crate::audit::scope::detail("user", p.user.trim_ascii_end());
-    }
     store.insert(&new, replace, |existing| {
         if existing > 0 {
             acp.require(points::INIT_AC)
@@ -161,4 +160,10 @@ pub fn delete_profile(cp: &Coprocessor, user: &Name8) -> Result<()> {
 /// point is checked by CSUAACM).
 pub fn profile_count(cp: &Coprocessor) -> Result<u32> {
     cp.profiles()?.count()
+}
+
+/// `true` when a profile names the role `role` (CSUAACM DEL-ROLE refuses to delete such a
+/// role).
+pub fn role_in_use(cp: &Coprocessor, role: &Name8) -> Result<bool> {
+    Ok(cp.profiles()?.naming_role(role)? > 0)
 }

@@ -137,6 +137,20 @@ impl ProfileStore {
         })
     }
 
+    /// How many profiles name the role `role`.
+    pub fn naming_role(&self, role: &Name8) -> Result<u32> {
+        self.db.read(|tx| {
+            let n: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM profiles WHERE role_id = ?1",
+                    [&role[..]],
+                    |r| r.get(0),
+                )
+                .map_err(storage)?;
+            u32::try_from(n).map_err(|_| Error::StateFileDamaged)
+        })
+    }
+
     /// The profile of `user` without secrets, if there is one.
     pub fn view(&self, user: &Name8) -> Result<Option<ProfileView>> {
         self.db.read(|tx| view(tx, user))

@@ -46,6 +46,43 @@ pub unsafe extern "C" fn CSUALCT(
     auth_data_length: *mut i32,
     auth_data: *mut u8,
 ) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csualct(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            user_id,
+            auth_parms_length,
+            auth_parms,
+            auth_data_length,
+            auth_data,
+        )
+    }
+}
+
+/// [`CSUALCT`] for either integer width: `int32_t` (softcca.h) or `long` (csulincl.h,
+/// [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSUALCT`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csualct<W: args::Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    rule_array_count: *mut W,
+    rule_array: *mut u8,
+    user_id: *mut u8,
+    auth_parms_length: *mut W,
+    auth_parms: *mut u8,
+    auth_data_length: *mut W,
+    auth_data: *mut u8,
+) {
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
@@ -123,6 +160,41 @@ pub unsafe extern "C" fn CSUAACI(
     verb_data_2_length: *mut i32,
     verb_data_2: *mut u8,
 ) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        csuaaci(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            verb_data_1_length,
+            verb_data_1,
+            verb_data_2_length,
+            verb_data_2,
+        )
+    }
+}
+
+/// [`CSUAACI`] for either integer width: `int32_t` (softcca.h) or `long` (csulincl.h,
+/// [`super::lp64`]).
+///
+/// # Safety
+/// As [`CSUAACI`], with `size_of::<W>()` bytes for each integer.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn csuaaci<W: args::Fullword>(
+    return_code: *mut W,
+    reason_code: *mut W,
+    exit_data_length: *mut W,
+    exit_data: *mut u8,
+    rule_array_count: *mut W,
+    rule_array: *mut u8,
+    verb_data_1_length: *mut W,
+    verb_data_1: *mut u8,
+    verb_data_2_length: *mut W,
+    verb_data_2: *mut u8,
+) {
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
@@ -130,7 +202,7 @@ pub unsafe extern "C" fn CSUAACI(
             let rules = args::rule_array(rule_array_count, rule_array, 1..=2)?;
             let [action, replace] =
                 rules.resolve(&[Group::required(ADMIN), Group::optional(REPLACE)])?;
-            let data = |len: *mut i32, p: *mut u8| -> Result<&[u8]> {
+            let data = |len: *mut W, p: *mut u8| -> Result<&[u8]> {
                 let n = args::len_in(len, 0..=MAX_VERB_DATA, Error::BadLength)?;
                 if n == 0 {
                     return Ok(&[]);
