@@ -66,3 +66,9 @@ FORWARD(CSNBPCU,
 FORWARD(CSUACFQ,
         (long *return_code, long *reason_code, long *exit_data_length, unsigned char *exit_data, long *rule_array_count, unsigned char *rule_array, long *verb_data_length, unsigned char *verb_data),
         (return_code, reason_code, exit_data_length, exit_data, rule_array_count, rule_array, verb_data_length, verb_data))
+FORWARD(CSUALCT,
+        (long *return_code, long *reason_code, long *exit_data_length, unsigned char *exit_data, long *rule_array_count, unsigned char *rule_array, unsigned char *user_id, long *auth_parms_length, unsigned char *auth_parms, long *auth_data_length, unsigned char *auth_data),
+        (return_code, reason_code, exit_data_length, exit_data, rule_array_count, rule_array, user_id, auth_parms_length, auth_parms, auth_data_length, auth_data))
+FORWARD(CSUAACI,
+        (long *return_code, long *reason_code, long *exit_data_length, unsigned char *exit_data, long *rule_array_count, unsigned char *rule_array, long *verb_data_1_length, unsigned char *verb_data_1, long *verb_data_2_length, unsigned char *verb_data_2),
+        (return_code, reason_code, exit_data_length, exit_data, rule_array_count, rule_array, verb_data_1_length, verb_data_1, verb_data_2_length, verb_data_2))

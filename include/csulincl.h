@@ -236,6 +236,31 @@ extern void SECURITYAPI CSUACFQ(long *return_code,
                                 long *verb_data_length,
                                 unsigned char *verb_data);
 
+/* Access Control Logon (docs/CSUALCT.md) */
+extern void SECURITYAPI CSUALCT(long *return_code,
+                                long *reason_code,
+                                long *exit_data_length,
+                                unsigned char *exit_data,
+                                long *rule_array_count,
+                                unsigned char *rule_array,
+                                unsigned char *user_id,
+                                long *auth_parms_length,
+                                unsigned char *auth_parms,
+                                long *auth_data_length,
+                                unsigned char *auth_data);
+
+/* Access Control Initialization (docs/CSUAACI.md) */
+extern void SECURITYAPI CSUAACI(long *return_code,
+                                long *reason_code,
+                                long *exit_data_length,
+                                unsigned char *exit_data,
+                                long *rule_array_count,
+                                unsigned char *rule_array,
+                                long *verb_data_1_length,
+                                unsigned char *verb_data_1,
+                                long *verb_data_2_length,
+                                unsigned char *verb_data_2);
+
 #ifdef __cplusplus
 }
 #endif

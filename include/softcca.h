@@ -39,6 +39,53 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Access Control Logon (docs/CSUALCT.md): `LOGON` with `PPHRASE` (auth_data: the passphrase,
+ * 1..1024 bytes) or `CARD` (softcca's own: auth_parms the 128-byte reader field,
+ * auth_data the card's PIN) logs the calling thread on as `user_id`; `LOGOFF` ends the
+ * thread's logon (`user_id` not read). `GET-CNTX`, `PUT-CNTX` and `FORCE` are 8/X'F31B'.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes; `rule_array`: 8 × count readable bytes; `user_id`: 8
+ * readable bytes (LOGON; NULL allowed for LOGOFF); `auth_parms_length`, `auth_data_length`:
+ * 4 readable bytes (LOGON); `auth_parms`, `auth_data`: that many readable bytes.
+ * `return_code`, `reason_code`: NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUALCT(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *user_id,
+             int32_t *auth_parms_length,
+             uint8_t *auth_parms,
+             int32_t *auth_data_length,
+             uint8_t *auth_data);
+
+/**
+ * Access Control Initialization (docs/CSUAACI.md): `INIT-AC` (optionally `REPLACE`) loads
+ * the profiles of `verb_data_1` (`verb_data_2`, roles, must be empty); `CHGEXPDT` sets the
+ * expiration date (`verb_data_2`, `YYYYMMDD`) of the user id in `verb_data_1`; `CHG-AD`
+ * replaces its authentication data (`verb_data_2`); `RESET-FC` resets its failure count.
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes; `rule_array`: 8 × count readable bytes;
+ * `verb_data_1_length`, `verb_data_2_length`: 4 readable bytes; `verb_data_1`,
+ * `verb_data_2`: that many readable bytes (NULL allowed for length 0). `return_code`,
+ * `reason_code`: NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUAACI(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             int32_t *verb_data_1_length,
+             uint8_t *verb_data_1,
+             int32_t *verb_data_2_length,
+             uint8_t *verb_data_2);
+
+/**
  * Audit Log Verify (docs/CSUAAVF.md): checks the state directory's audit log from its
  * genesis record on and names the first bad record.
  *

@@ -276,6 +276,54 @@ pub enum Error {
     /// two profiles, or a random one set by the profile that generated it or without a logon
     /// (X'F040' off).
     MasterKeySetOneCustodian,
+    /// Logon: no profile has this user id.
+    ProfileUnknownUser,
+    /// Logon: the profile is locked after 3 consecutive failed logons (until RESET-FC).
+    ProfileLocked,
+    /// Logon: today (UTC) is before the profile's activation date.
+    ProfileNotActive,
+    /// Logon: today (UTC) is after the profile's expiration date.
+    ProfileExpired,
+    /// Logon: the profile has no authentication data for this mechanism.
+    MechanismMissing,
+    /// Logon: the mechanism's expiration date has passed.
+    MechanismExpired,
+    /// Logon: the profile's role does not exist.
+    RoleMissing,
+    /// Logon: the mechanism is weaker than the role requires.
+    StrengthTooLow,
+    /// Logon: the passphrase is wrong (counted).
+    WrongPassphrase,
+    /// Logon: the card is not the one enrolled (CSN or content differ; counted).
+    CardNotEnrolled,
+    /// Logoff: the thread is not logged on.
+    NotLoggedOn,
+    /// Logon: GET-CNTX, PUT-CNTX and FORCE are not supported (no context leaves the process).
+    LogonContextRefused,
+    /// Logon: the logon ended because its profile changed (deleted, locked, role, dates, mechanism).
+    LogonEnded,
+    /// Logon: the passphrase is empty or longer than 1024 bytes.
+    PassphraseLength,
+    /// Profiles: a date is not a valid calendar date, or activation is after expiration.
+    ProfileDate,
+    /// Profiles: a profile or authentication-data structure is malformed.
+    ProfileStructure,
+    /// Profiles: a user id is not 1-8 characters A-Z 0-9 @ # $ _ -.
+    ProfileUserId,
+    /// Profiles: a role id is not 1-8 characters A-Z 0-9 @ # $ _ -.
+    ProfileRoleId,
+    /// Profiles: an unknown authentication mechanism.
+    ProfileMechanism,
+    /// Profiles: INIT-AC without REPLACE names a user id already stored.
+    ProfileExists,
+    /// Profiles: the first INIT-AC loads no profile whose role holds X'0112'.
+    BootstrapRole,
+    /// Profiles: INIT-AC with roles (verb_data_2) is not supported in this release.
+    RolesNotSupported,
+    /// Profiles: the card holds no content and cannot be enrolled.
+    CardNotEnrollable,
+    /// Logon: the state directory has no id (read-only directory of an old release).
+    LogonNoDirectory,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (docs/decisions.md F15).
@@ -419,6 +467,32 @@ impl fmt::Display for Error {
             Error::MasterKeySetOneCustodian => {
                 "dual control: the new master key was not loaded by two different logged-on profiles"
             }
+            Error::ProfileUnknownUser => "no profile has this user id",
+            Error::ProfileLocked => "the profile is locked after failed logons",
+            Error::ProfileNotActive => "the profile is not active yet",
+            Error::ProfileExpired => "the profile has expired",
+            Error::MechanismMissing => "the profile has no data for this logon mechanism",
+            Error::MechanismExpired => "the logon mechanism has expired",
+            Error::RoleMissing => "the profile's role does not exist",
+            Error::StrengthTooLow => "the mechanism is weaker than the role requires",
+            Error::WrongPassphrase => "the passphrase is wrong",
+            Error::CardNotEnrolled => "the card is not the one enrolled for this profile",
+            Error::NotLoggedOn => "the thread is not logged on",
+            Error::LogonContextRefused => "logon contexts cannot be exported, imported or forced",
+            Error::LogonEnded => "the logon ended: its profile was deleted, locked or changed",
+            Error::PassphraseLength => "the passphrase length is not valid",
+            Error::ProfileDate => "a profile date is not valid",
+            Error::ProfileStructure => "a profile structure is not valid",
+            Error::ProfileUserId => "a user id is not valid",
+            Error::ProfileRoleId => "a role id is not valid",
+            Error::ProfileMechanism => "the authentication mechanism is not supported",
+            Error::ProfileExists => "a profile with this user id already exists",
+            Error::BootstrapRole => {
+                "the first INIT-AC must load a profile able to administer access control"
+            }
+            Error::RolesNotSupported => "INIT-AC cannot load roles in this release",
+            Error::CardNotEnrollable => "the card holds no content and cannot be enrolled",
+            Error::LogonNoDirectory => "the state directory has no id, logon is not possible",
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };

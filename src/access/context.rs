@@ -56,13 +56,15 @@ fn now_secs() -> i64 {
 /// This thread's logon for the directory `directory`, if it has a live one: `None` when it
 /// never logged on, logged off, the logon was made in another process (before a `fork()`),
 /// for another directory, or has expired (an expired or inherited context is dropped).
+///
+/// A thread that is not logged on pays one thread-local read (no system call: the process id,
+/// a `getpid(2)` system call, is asked only when there is a context to check).
 pub fn current(directory: &[u8; 16]) -> Option<Arc<Logon>> {
-    let pid = std::process::id();
     CURRENT
         .try_with(|c| {
             let mut c = c.borrow_mut();
             match &*c {
-                Some(l) if l.pid == pid && now_secs() <= l.expires => {
+                Some(l) if l.pid == std::process::id() && now_secs() <= l.expires => {
                     (&l.directory == directory).then(|| Arc::clone(l))
                 }
                 Some(_) => {

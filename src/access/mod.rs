@@ -4,5 +4,9 @@
 //! The points themselves and the roles that group them live in `acp.conf`
 //! ([`crate::state::acp`]); profiles and their authentication data in `access.db`.
 
+pub mod admin;
 pub mod context;
 pub mod dual;
+pub mod logon;
+pub mod profile;
+pub mod store;

@@ -40,7 +40,11 @@ pub(super) unsafe fn reader(p: *const u8) -> Result<String> {
 /// # Safety
 /// `len`: NULL or 4 readable bytes; `p`: NULL or `*len` readable bytes (may be NULL when
 /// `*len` is 0 and `optional`).
-unsafe fn pin(len: *const i32, p: *const u8, optional: bool) -> Result<Option<CardPin>> {
+unsafe fn pin<W: args::Fullword>(
+    len: *const W,
+    p: *const u8,
+    optional: bool,
+) -> Result<Option<CardPin>> {
     // SAFETY: forwarded contract.
     let n = unsafe { args::len_in(len, 0..=MAX_PIN_FIELD, Error::BadLength) }?;
     if n == 0 && optional {
@@ -55,7 +59,10 @@ unsafe fn pin(len: *const i32, p: *const u8, optional: bool) -> Result<Option<Ca
 ///
 /// # Safety
 /// As [`pin`].
-pub(super) unsafe fn required_pin(len: *const i32, p: *const u8) -> Result<CardPin> {
+pub(super) unsafe fn required_pin<W: args::Fullword>(
+    len: *const W,
+    p: *const u8,
+) -> Result<CardPin> {
     // SAFETY: forwarded contract.
     unsafe { pin(len, p, false) }?.ok_or(Error::CardPinSyntax)
 }

@@ -581,6 +581,42 @@ pub unsafe extern "C" fn softcca_lp64_CSNBPCU(
     }
 }
 
+/// Access Control Initialization with `long` integers: libcsulcca's `CSUAACI`
+/// (docs/CSUAACI.md).
+///
+/// # Safety
+/// As [`super::access::CSUAACI`], with 8 bytes (`long`) for each integer.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn softcca_lp64_CSUAACI(
+    return_code: *mut c_long,
+    reason_code: *mut c_long,
+    exit_data_length: *mut c_long,
+    exit_data: *mut u8,
+    rule_array_count: *mut c_long,
+    rule_array: *mut u8,
+    verb_data_1_length: *mut c_long,
+    verb_data_1: *mut u8,
+    verb_data_2_length: *mut c_long,
+    verb_data_2: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        super::access::csuaaci(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            verb_data_1_length,
+            verb_data_1,
+            verb_data_2_length,
+            verb_data_2,
+        )
+    }
+}
+
 /// Cryptographic Facility Query with `long` integers: libcsulcca's `CSUACFQ` (docs/CSUACFQ.md).
 ///
 /// # Safety
@@ -608,6 +644,43 @@ pub unsafe extern "C" fn softcca_lp64_CSUACFQ(
             rule_array,
             verb_data_length,
             verb_data,
+        )
+    }
+}
+
+/// Access Control Logon with `long` integers: libcsulcca's `CSUALCT` (docs/CSUALCT.md).
+///
+/// # Safety
+/// As [`super::access::CSUALCT`], with 8 bytes (`long`) for each integer.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn softcca_lp64_CSUALCT(
+    return_code: *mut c_long,
+    reason_code: *mut c_long,
+    exit_data_length: *mut c_long,
+    exit_data: *mut u8,
+    rule_array_count: *mut c_long,
+    rule_array: *mut u8,
+    user_id: *mut u8,
+    auth_parms_length: *mut c_long,
+    auth_parms: *mut u8,
+    auth_data_length: *mut c_long,
+    auth_data: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        super::access::csualct(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            user_id,
+            auth_parms_length,
+            auth_parms,
+            auth_data_length,
+            auth_data,
         )
     }
 }

@@ -100,6 +100,20 @@ pub mod points {
     /// ([`crate::access::dual`], docs/decisions.md D69). On in the defaults and in a
     /// directory's legacy `acp.conf`, so existing directories keep working.
     pub const KEY_PARTS_SINGLE_CUSTODIAN: u16 = 0xF040;
+    /// Initialize access-control system (CSUAACI INIT-AC).
+    pub const INIT_AC: u16 = 0x0112;
+    /// Change user profile expiration date (CSUAACI CHGEXPDT).
+    pub const CHANGE_EXPIRY: u16 = 0x0113;
+    /// Change user profile authentication data (CSUAACI CHG-AD).
+    pub const CHANGE_AUTH: u16 = 0x0114;
+    /// Reset user profile logon-attempt-failure count (CSUAACI RESET-FC).
+    pub const RESET_FAILURES: u16 = 0x0115;
+    /// Read public access-control information (CSUAACM LSTPROFS, GET-PROF, ...).
+    pub const READ_AC: u16 = 0x0116;
+    /// Delete user profile (CSUAACM DEL-PROF).
+    pub const DELETE_PROFILE: u16 = 0x0117;
+    /// Delete role (CSUAACM DEL-ROLE).
+    pub const DELETE_ROLE: u16 = 0x0118;
 
     /// Every point above with its default state (docs/decisions.md F11) and name, in offset order.
     pub const DEFAULTS: &[(u16, bool, &str)] = &[

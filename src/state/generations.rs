@@ -52,6 +52,8 @@ pub enum Slot {
     Activation = 3,
     /// The partition authorisation (kernel keyring).
     Authorisation = 4,
+    /// `access.db`: user profiles (a logged-on thread revalidates at once).
+    Profiles = 5,
 }
 
 /// A file's identity: (device, inode).

@@ -309,6 +309,10 @@ pub struct Coprocessor {
     instance: u64,
     /// The custody set registry, opened (and created) on first use.
     sets: once_cell::sync::OnceCell<sets::SetRegistry>,
+    /// The profile store, opened (and created) on first use.
+    profiles: once_cell::sync::OnceCell<crate::access::store::ProfileStore>,
+    /// The shared counters.
+    gens: Arc<Generations>,
 }
 
 /// The process's coprocessor. Leaked on purpose: it lives as long as the process, and after a
@@ -350,7 +354,7 @@ impl Coprocessor {
         let keys: Arc<dyn masterkey::RegisterKeys> = protection.clone();
         Ok(Coprocessor {
             master_keys: MasterKeyStore::open(&dir, id, Arc::clone(&gens), keys)?,
-            ckds: Ckds::open(&dir, gens)?,
+            ckds: Ckds::open(&dir, Arc::clone(&gens))?,
             acp: AcpFile::open(Arc::clone(&dir)),
             audit: AuditLog::new(Arc::clone(&dir), id).with_mac_keys(protection.clone()),
             protection,
@@ -359,6 +363,8 @@ impl Coprocessor {
             active: RwLock::new(None),
             instance: INSTANCES.fetch_add(1, Ordering::Relaxed),
             sets: once_cell::sync::OnceCell::new(),
+            profiles: once_cell::sync::OnceCell::new(),
+            gens,
         })
     }
 
@@ -455,6 +461,14 @@ impl Coprocessor {
             .get_or_try_init(|| sets::SetRegistry::open(&self.dir))
     }
 
+    /// The profile store (`access.db`), opened (and created) on first use, once per
+    /// coprocessor like [`Coprocessor::sets`].
+    pub fn profiles(&self) -> Result<&crate::access::store::ProfileStore> {
+        self.profiles.get_or_try_init(|| {
+            crate::access::store::ProfileStore::open(&self.dir, Arc::clone(&self.gens))
+        })
+    }
+
     /// The master-key registers.
     pub fn master_key_store(&self) -> &MasterKeyStore {
         &self.master_keys
@@ -462,6 +476,8 @@ impl Coprocessor {
 
     /// The access-control configuration as it is now.
     pub fn acp(&self) -> Result<Arc<AcpConfig>> {
+        // A logged-on thread's profile is still valid (docs/CSUALCT.md).
+        crate::access::logon::revalidate(self)?;
         self.acp.get()
     }
 

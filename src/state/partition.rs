@@ -30,7 +30,7 @@ pub const MAX_DELAY_S: i64 = 3600;
 /// Longest password accepted, bytes.
 pub const MAX_PASSWORD: usize = 256;
 
-fn argon(params: (u32, u32, u32)) -> Result<argon2::Argon2<'static>> {
+pub(crate) fn argon(params: (u32, u32, u32)) -> Result<argon2::Argon2<'static>> {
     let p = argon2::Params::new(params.0, params.1, params.2, Some(32))
         .map_err(|_| Error::StateFileDamaged)?;
     Ok(argon2::Argon2::new(

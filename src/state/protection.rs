@@ -101,6 +101,11 @@ impl Protection {
         }
     }
 
+    /// The revalidation interval (`SOFTCCA_REVALIDATE_MS`), milliseconds.
+    pub fn revalidate_interval_ms(&self) -> u64 {
+        self.interval_ms
+    }
+
     /// The shared counters.
     pub fn generations(&self) -> &Generations {
         &self.gens

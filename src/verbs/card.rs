@@ -233,6 +233,17 @@ pub fn erase(reader: &str, pin: &CardPin) -> Result<()> {
     })
 }
 
+/// The card in `reader` after its PIN: VERIFY (a wrong PIN counts on the card), then its
+/// serial number and its content object with the secret (GET DATA `0102`), for enrolling and
+/// logging on with the card (CSUAACI, CSUALCT `CARD`).
+pub fn verified_content(reader: &str, pin: &CardPin) -> Result<(String, crate::card::Content)> {
+    on_card(reader, |card| {
+        card.verify(pin)?;
+        let csn = card.card_data()?.csn;
+        Ok((csn, card.content()?))
+    })
+}
+
 /// Copy Card (docs/CSUCCPY.md): an exact copy of the content object and label of the card in
 /// `source` onto the erased card in `target`; both must accept `pin`. The source is only read.
 ///

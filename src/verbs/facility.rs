@@ -9,7 +9,7 @@
 //!
 //! * `STATCCA` (6 elements out): 1 NMK status (`1` empty, `2` partially loaded, `3` full),
 //!   2 CMK status (`1` empty, `2` loaded), 3 OMK status, 4 version (the crate version), 5
-//!   build date (`YYYYMMDD`), 6 role (`DEFAULT`);
+//!   build date (`YYYYMMDD`), 6 role (`DEFAULT`, or the role of the calling thread's logon);
 //! * `STATCCAE` (9 elements): the six of STATCCA (the DES registers), then 7-9 the
 //!   asymmetric NMK, CMK and OMK status, always `1` (softcca has no asymmetric registers);
 //! * `STATMKVP` (softcca's own, 7 elements): 1 NMK status as above, then for the new
@@ -25,9 +25,14 @@
 //!   `NONE` or `BOUND`; 6 authorisation: `NONE` (no partition), `AUTH`, `UNAUTH` or
 //!   `NOKEYRNG`; 7-8 the partition secret's check value (`NONE` and blanks).
 //!
+//! * `STATLOGN` (softcca's own, 4 elements): the calling thread's logon (docs/CSUALCT.md):
+//!   1 the user id (`NONE` when not logged on), 2 the role id (`DEFAULT` when not), 3 the
+//!   mechanism `PPHRASE`, `CARD` or `NONE`, 4 its strength in decimal (`0` when not).
+//!
 //! Other information keywords (`STATCARD`, `STATDIAG`, `TIMEDATE`, …) are 8/33. No verb data
 //! is returned.
 
+use crate::access::context::{self, Logon, Mechanism};
 use crate::custody::directory::{self, Activation, Authorisation};
 use crate::error::Result;
 use crate::rule_array::{Group, Keyword, RuleArray, kw};
@@ -40,6 +45,7 @@ const INFO: &[Keyword] = &[
     kw("STATCCAE"),
     kw("STATMKVP"),
     kw("STATPROT"),
+    kw("STATLOGN"),
 ];
 
 /// The most elements any query returns (STATCCAE).
@@ -82,6 +88,10 @@ pub fn query(cp: &Coprocessor, rules: &RuleArray) -> Result<Vec<Keyword>> {
     if info == Some(3) {
         return protection(cp);
     }
+    let logon = current_logon(cp)?;
+    if info == Some(4) {
+        return Ok(logon_elements(logon.as_deref()));
+    }
     let regs = cp.master_key_store().load()?;
     let nmk = match regs.new {
         NewRegister::Empty => "1",
@@ -107,12 +117,40 @@ pub fn query(cp: &Coprocessor, rules: &RuleArray) -> Result<Vec<Keyword>> {
         element(loaded(regs.old.is_some())),
         element(VERSION),
         element(&build_date()),
-        element(ROLE),
+        logon.as_ref().map_or(element(ROLE), |l| Keyword(l.role)),
     ]);
     if info == Some(1) {
         out.extend([element("1"), element("1"), element("1")]);
     }
     Ok(out)
+}
+
+/// This thread's live logon, revalidated first (a logon whose profile changed ends here,
+/// 8/X'F31C', as in every verb).
+fn current_logon(cp: &Coprocessor) -> Result<Option<std::sync::Arc<Logon>>> {
+    crate::access::logon::revalidate(cp)?;
+    Ok(cp.directory_id().and_then(|id| context::current(&id)))
+}
+
+/// STATLOGN: this thread's logon (module documentation).
+fn logon_elements(logon: Option<&Logon>) -> Vec<Keyword> {
+    match logon {
+        None => vec![
+            element("NONE"),
+            element(ROLE),
+            element("NONE"),
+            element("0"),
+        ],
+        Some(l) => vec![
+            Keyword(l.user),
+            Keyword(l.role),
+            element(match l.mechanism {
+                Mechanism::Passphrase => "PPHRASE",
+                Mechanism::Card => "CARD",
+            }),
+            element(&l.strength.to_string()),
+        ],
+    }
 }
 
 /// STATPROT: the directory's protection (module documentation).

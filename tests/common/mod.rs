@@ -86,6 +86,7 @@ pub mod c_build;
 pub mod child;
 pub mod key_slots;
 pub mod pcu_call;
+pub mod profiles;
 pub mod seccomp;
 pub mod verbs;
 

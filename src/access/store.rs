@@ -1,0 +1,415 @@
+//! The profile store: `access.db` in the state directory (docs/profiles.md, docs/state.md),
+//! created on first use like `sets.db`.
+//!
+//! One row per profile and one per (profile, mechanism). A passphrase mechanism keeps only
+//! Argon2id(SHA-1(passphrase)) with its salt and parameters; a card mechanism the card's CSN
+//! and HMAC-SHA-256(salt, the card's content secret). Every change is one transaction and
+//! moves the shared counter [`Slot::Profiles`], so a logged-on thread of any process sees it
+//! on its next call ([`super::logon::revalidate`]).
+
+use rusqlite::OptionalExtension;
+use zeroize::Zeroizing;
+
+use super::context::Name8;
+use super::profile::{Date, MAX_FAILURES, ProfileView};
+use crate::error::{Error, Result};
+use crate::state::db::Db;
+use crate::state::dir::StateDir;
+use crate::state::generations::{Generations, Slot};
+use std::sync::Arc;
+
+/// The store's file and schema.
+pub const FILE: crate::state::init::DbFile = crate::state::init::DbFile {
+    name: "access.db",
+    schema: SCHEMA,
+};
+
+const SCHEMA: &str = "CREATE TABLE profiles (
+    user_id    BLOB PRIMARY KEY CHECK (length(user_id) = 8),
+    comment    BLOB NOT NULL CHECK (length(comment) = 20),
+    role_id    BLOB NOT NULL CHECK (length(role_id) = 8),
+    activation INTEGER NOT NULL,
+    expiration INTEGER NOT NULL,
+    failures   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE mechanisms (
+    user_id    BLOB NOT NULL REFERENCES profiles (user_id),
+    mechanism  INTEGER NOT NULL,
+    strength   INTEGER NOT NULL,
+    expiration INTEGER NOT NULL,
+    attributes INTEGER NOT NULL,
+    salt       BLOB NOT NULL CHECK (length(salt) = 16),
+    m_cost     INTEGER NOT NULL,
+    t_cost     INTEGER NOT NULL,
+    p_cost     INTEGER NOT NULL,
+    csn        TEXT,
+    verifier   BLOB NOT NULL CHECK (length(verifier) = 32),
+    PRIMARY KEY (user_id, mechanism)
+);";
+
+/// A mechanism's stored verifier: what a logon recomputes and compares.
+pub struct Verifier {
+    /// Salt of the Argon2id hash or the HMAC.
+    pub salt: [u8; 16],
+    /// Argon2id parameters (m, t, p); ignored for a card.
+    pub params: (u32, u32, u32),
+    /// The card's serial number (card mechanism only).
+    pub csn: Option<String>,
+    /// Argon2id(SHA-1(passphrase)) or HMAC-SHA-256(salt, content secret).
+    pub value: Zeroizing<[u8; 32]>,
+}
+
+/// A mechanism to store.
+pub struct NewMechanism {
+    /// Mechanism id.
+    pub id: u16,
+    /// Strength.
+    pub strength: u16,
+    /// Last day of use.
+    pub expires: Date,
+    /// IBM attribute bits.
+    pub attributes: u32,
+    /// Its verifier.
+    pub verifier: Verifier,
+}
+
+/// A profile to store.
+pub struct NewProfile {
+    /// The comment.
+    pub comment: [u8; 20],
+    /// User id.
+    pub user: Name8,
+    /// Role id.
+    pub role: Name8,
+    /// First day.
+    pub activates: Date,
+    /// Last day.
+    pub expires: Date,
+    /// Mechanisms.
+    pub mechanisms: Vec<NewMechanism>,
+}
+
+fn storage<E>(_: E) -> Error {
+    Error::KeyStorage
+}
+
+fn date(v: i64) -> Result<Date> {
+    u32::try_from(v)
+        .map(Date)
+        .map_err(|_| Error::StateFileDamaged)
+}
+
+/// The profile store of one state directory.
+pub struct ProfileStore {
+    db: Db,
+}
+
+impl ProfileStore {
+    /// Opens `access.db` in `dir`, creating it when missing; every committed change moves
+    /// [`Slot::Profiles`] of `gens`.
+    pub fn open(dir: &StateDir, gens: Arc<Generations>) -> Result<Self> {
+        crate::state::init::ensure(dir, &FILE)?;
+        Ok(ProfileStore {
+            db: Db::open(dir, FILE.name, "profiles")?.with_generation(gens, Slot::Profiles),
+        })
+    }
+
+    /// How many profiles are stored.
+    pub fn count(&self) -> Result<u32> {
+        self.db.read(count)
+    }
+
+    /// Every user id, in order.
+    pub fn users(&self) -> Result<Vec<Name8>> {
+        self.db.read(|tx| {
+            let mut st = tx
+                .prepare("SELECT user_id FROM profiles ORDER BY user_id")
+                .map_err(storage)?;
+            let rows = st
+                .query_map([], |r| r.get::<_, Vec<u8>>(0))
+                .map_err(storage)?;
+            rows.map(|r| {
+                r.map_err(storage)?
+                    .try_into()
+                    .map_err(|_| Error::StateFileDamaged)
+            })
+            .collect()
+        })
+    }
+
+    /// How many profiles name the role `role`.
+    pub fn naming_role(&self, role: &Name8) -> Result<u32> {
+        self.db.read(|tx| {
+            let n: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM profiles WHERE role_id = ?1",
+                    [&role[..]],
+                    |r| r.get(0),
+                )
+                .map_err(storage)?;
+            u32::try_from(n).map_err(|_| Error::StateFileDamaged)
+        })
+    }
+
+    /// The profile of `user` without secrets, if there is one.
+    pub fn view(&self, user: &Name8) -> Result<Option<ProfileView>> {
+        self.db.read(|tx| view(tx, user))
+    }
+
+    /// Stores `profiles` in one transaction. `may_write(existing)` is told how many profiles
+    /// the store held before (inside the transaction, so two bootstraps cannot both see an
+    /// empty store) and refuses or allows. A user id already stored is refused
+    /// ([`Error::ProfileExists`]) unless `replace`, when it is replaced with its mechanisms.
+    pub fn insert(
+        &self,
+        profiles: &[NewProfile],
+        replace: bool,
+        may_write: impl FnOnce(u32) -> Result<()>,
+    ) -> Result<()> {
+        self.db.write(|tx| {
+            may_write(count(tx)?)?;
+            for p in profiles {
+                if view(tx, &p.user)?.is_some() {
+                    if !replace {
+                        return Err(Error::ProfileExists);
+                    }
+                    delete(tx, &p.user)?;
+                }
+                tx.execute(
+                    "INSERT INTO profiles (user_id, comment, role_id, activation, expiration,
+                     failures) VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+                    rusqlite::params![
+                        &p.user[..],
+                        &p.comment[..],
+                        &p.role[..],
+                        p.activates.0,
+                        p.expires.0
+                    ],
+                )
+                .map_err(storage)?;
+                for m in &p.mechanisms {
+                    put_mechanism(tx, &p.user, m)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Deletes `user`'s profile: [`Error::ProfileUnknownUser`] when there is none.
+    pub fn delete(&self, user: &Name8) -> Result<()> {
+        self.db.write(|tx| {
+            if delete(tx, user)? {
+                Ok(())
+            } else {
+                Err(Error::ProfileUnknownUser)
+            }
+        })
+    }
+
+    /// Sets `user`'s expiration date (CHGEXPDT).
+    pub fn set_expiry(&self, user: &Name8, expires: Date) -> Result<()> {
+        self.db.write(|tx| {
+            let p = view(tx, user)?.ok_or(Error::ProfileUnknownUser)?;
+            if p.activates > expires {
+                return Err(Error::ProfileDate);
+            }
+            tx.execute(
+                "UPDATE profiles SET expiration = ?2 WHERE user_id = ?1",
+                rusqlite::params![&user[..], expires.0],
+            )
+            .map_err(storage)?;
+            Ok(())
+        })
+    }
+
+    /// Replaces (or adds) `user`'s mechanisms given (CHG-AD).
+    pub fn set_mechanisms(&self, user: &Name8, mechanisms: &[NewMechanism]) -> Result<()> {
+        self.db.write(|tx| {
+            view(tx, user)?.ok_or(Error::ProfileUnknownUser)?;
+            for m in mechanisms {
+                tx.execute(
+                    "DELETE FROM mechanisms WHERE user_id = ?1 AND mechanism = ?2",
+                    rusqlite::params![&user[..], m.id],
+                )
+                .map_err(storage)?;
+                put_mechanism(tx, user, m)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Sets `user`'s failure count to 0 (RESET-FC, and a successful logon).
+    pub fn reset_failures(&self, user: &Name8) -> Result<()> {
+        self.db.write(|tx| {
+            let n = tx
+                .execute(
+                    "UPDATE profiles SET failures = 0 WHERE user_id = ?1",
+                    [&user[..]],
+                )
+                .map_err(storage)?;
+            if n == 1 {
+                Ok(())
+            } else {
+                Err(Error::ProfileUnknownUser)
+            }
+        })
+    }
+
+    /// The first step of a logon, in one IMMEDIATE transaction: reads `user`'s profile and
+    /// its mechanism `mechanism`, lets `check` refuse the try (unknown user, locked, dates,
+    /// role; nothing is counted then), and **counts the try as a failure before anything is
+    /// hashed**: a locked profile is refused here, so however many threads and processes
+    /// race, at most [`MAX_FAILURES`] tries of a profile are ever verified until RESET-FC or
+    /// a right one. A right try then calls [`ProfileStore::reset_failures`].
+    pub fn begin_try(
+        &self,
+        user: &Name8,
+        mechanism: u16,
+        check: impl FnOnce(&ProfileView) -> Result<()>,
+    ) -> Result<(ProfileView, Verifier)> {
+        self.db.write(|tx| {
+            let p = view(tx, user)?.ok_or(Error::ProfileUnknownUser)?;
+            if p.locked() {
+                return Err(Error::ProfileLocked);
+            }
+            check(&p)?;
+            let v = verifier(tx, user, mechanism)?.ok_or(Error::MechanismMissing)?;
+            tx.execute(
+                "UPDATE profiles SET failures = min(failures + 1, ?2) WHERE user_id = ?1",
+                rusqlite::params![&user[..], MAX_FAILURES],
+            )
+            .map_err(storage)?;
+            Ok((p, v))
+        })
+    }
+}
+
+fn count(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
+    let n: i64 = tx
+        .query_row("SELECT count(*) FROM profiles", [], |r| r.get(0))
+        .map_err(storage)?;
+    u32::try_from(n).map_err(|_| Error::StateFileDamaged)
+}
+
+fn delete(tx: &rusqlite::Transaction<'_>, user: &Name8) -> Result<bool> {
+    tx.execute("DELETE FROM mechanisms WHERE user_id = ?1", [&user[..]])
+        .map_err(storage)?;
+    let n = tx
+        .execute("DELETE FROM profiles WHERE user_id = ?1", [&user[..]])
+        .map_err(storage)?;
+    Ok(n == 1)
+}
+
+fn put_mechanism(tx: &rusqlite::Transaction<'_>, user: &Name8, m: &NewMechanism) -> Result<()> {
+    let v = &m.verifier;
+    tx.execute(
+        "INSERT INTO mechanisms (user_id, mechanism, strength, expiration, attributes, salt,
+         m_cost, t_cost, p_cost, csn, verifier)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        rusqlite::params![
+            &user[..],
+            m.id,
+            m.strength,
+            m.expires.0,
+            m.attributes,
+            &v.salt[..],
+            v.params.0,
+            v.params.1,
+            v.params.2,
+            v.csn,
+            &v.value[..]
+        ],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+fn view(tx: &rusqlite::Transaction<'_>, user: &Name8) -> Result<Option<ProfileView>> {
+    let row = tx
+        .query_row(
+            "SELECT comment, role_id, activation, expiration, failures FROM profiles
+             WHERE user_id = ?1",
+            [&user[..]],
+            |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            },
+        )
+        .optional()
+        .map_err(storage)?;
+    let Some((comment, role, act, exp, failures)) = row else {
+        return Ok(None);
+    };
+    let mut st = tx
+        .prepare(
+            "SELECT mechanism, strength, expiration, attributes FROM mechanisms
+             WHERE user_id = ?1 ORDER BY mechanism",
+        )
+        .map_err(storage)?;
+    let mechanisms = st
+        .query_map([&user[..]], |r| {
+            Ok((
+                r.get::<_, u16>(0)?,
+                r.get::<_, u16>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, u32>(3)?,
+            ))
+        })
+        .map_err(storage)?
+        .map(|r| {
+            let (id, s, e, a) = r.map_err(storage)?;
+            Ok((id, s, date(e)?, a))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some(ProfileView {
+        comment: comment.try_into().map_err(|_| Error::StateFileDamaged)?,
+        failures: u32::try_from(failures).map_err(|_| Error::StateFileDamaged)?,
+        user: *user,
+        role: role.try_into().map_err(|_| Error::StateFileDamaged)?,
+        activates: date(act)?,
+        expires: date(exp)?,
+        mechanisms,
+    }))
+}
+
+fn verifier(tx: &rusqlite::Transaction<'_>, user: &Name8, mech: u16) -> Result<Option<Verifier>> {
+    let row = tx
+        .query_row(
+            "SELECT salt, m_cost, t_cost, p_cost, csn, verifier FROM mechanisms
+             WHERE user_id = ?1 AND mechanism = ?2",
+            rusqlite::params![&user[..], mech],
+            |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    (
+                        r.get::<_, u32>(1)?,
+                        r.get::<_, u32>(2)?,
+                        r.get::<_, u32>(3)?,
+                    ),
+                    r.get::<_, Option<String>>(4)?,
+                    Zeroizing::new(r.get::<_, Vec<u8>>(5)?),
+                ))
+            },
+        )
+        .optional()
+        .map_err(storage)?;
+    let Some((salt, params, csn, value)) = row else {
+        return Ok(None);
+    };
+    let mut v = Zeroizing::new([0u8; 32]);
+    if value.len() != 32 {
+        return Err(Error::StateFileDamaged);
+    }
+    v.copy_from_slice(&value);
+    Ok(Some(Verifier {
+        salt: salt.try_into().map_err(|_| Error::StateFileDamaged)?,
+        params,
+        csn,
+        value: v,
+    }))
+}

@@ -1,0 +1,549 @@
+//! Profiles and logon through the C entry points (docs/CSUALCT.md, docs/CSUAACI.md): the
+//! bootstrap closing itself, passphrase logon per thread, the failure counter and the lock
+//! (also against racing threads and processes), dates, revalidation, fork, audit records.
+//! The profile structures are built here by hand from docs/CSUAACI.md, not by the library.
+
+mod common;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use common::profiles::*;
+use softcca::access::context;
+use softcca::state::Coprocessor;
+
+/// CSUACFQ with one information keyword: the elements, trailing blanks cut.
+fn cfq(info: &str) -> Vec<String> {
+    let (mut rc, mut rs) = (-1, -1);
+    let mut rules = [b' '; 80];
+    rules[..8].copy_from_slice(&kws(&[info]));
+    let mut count = 1;
+    let mut vdl = 0;
+    unsafe {
+        softcca::ffi::facility::CSUACFQ(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut count,
+            rules.as_mut_ptr(),
+            &mut vdl,
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!((rc, rs), (0, 0), "CSUACFQ {info}");
+    rules[..8 * count as usize]
+        .chunks(8)
+        .map(|e| String::from_utf8_lossy(e).trim_end().to_string())
+        .collect()
+}
+
+/// The directory with its first profile (the bootstrap), once per test process: first the
+/// bootstrap refuses a profile set nobody could administer with, then it takes SECOFF's.
+fn setup() -> std::sync::MutexGuard<'static, ()> {
+    let g = common::verbs::setup("logon");
+    static BOOT: std::sync::Once = std::sync::Once::new();
+    BOOT.call_once(|| {
+        // The first call opens the directory.
+        assert_eq!(logoff(), (8, 0xF31A));
+        for p in ["X'0112'", "X'0113'", "X'0114'", "X'0115'"] {
+            set_point(p, false);
+        }
+        let admin = aggregate(&[simple("SECOFF1", "officer one")]);
+        assert_eq!(
+            aaci(&["INIT-AC"], &admin, &[]),
+            (8, 0xF324),
+            "no role able to administer: refused"
+        );
+        assert_eq!(
+            Coprocessor::global()
+                .unwrap()
+                .profiles()
+                .unwrap()
+                .count()
+                .unwrap(),
+            0
+        );
+        for p in ["X'0112'", "X'0113'", "X'0114'", "X'0115'"] {
+            set_point(p, true);
+        }
+        assert_eq!(aaci(&["INIT-AC"], &admin, &[]), (0, 0), "bootstrap");
+    });
+    g
+}
+
+#[test]
+fn bootstrap_then_init_ac_closed_to_default() {
+    let _g = setup();
+    // DEFAULT without X'0112': the store is no longer empty, so INIT-AC needs the point.
+    set_point("X'0112'", false);
+    let other = aggregate(&[simple("INTRUDER", "mine now")]);
+    assert_eq!(aaci(&["INIT-AC", "REPLACE"], &other, &[]), (8, 90));
+    assert_eq!(
+        aaci(
+            &["INIT-AC", "REPLACE"],
+            &aggregate(&[simple("SECOFF1", "taken over")]),
+            &[]
+        ),
+        (8, 90)
+    );
+    set_point("X'0112'", true);
+    assert_eq!(logon("INTRUDER", "mine now"), (8, 0xF310));
+    assert_eq!(
+        logon("SECOFF1", "officer one"),
+        (0, 0),
+        "the first profile kept"
+    );
+    assert_eq!(logoff(), (0, 0));
+    // Without REPLACE an existing user id is refused; roles are refused.
+    assert_eq!(
+        aaci(&["INIT-AC"], &aggregate(&[simple("SECOFF1", "x")]), &[]),
+        (8, 0xF323)
+    );
+    assert_eq!(aaci(&["INIT-AC"], &other, b"role"), (8, 0xF325));
+}
+
+#[test]
+fn passphrase_logon_is_per_thread_and_ends_at_logoff() {
+    let _g = setup();
+    add("CUST1", "correct horse battery");
+    assert_eq!(logon("cust1", "correct horse battery"), (0, 0));
+    let l = context::current(&dir_id()).expect("logged on");
+    assert_eq!((&l.user, &l.role), (&id8("CUST1"), &id8("KEYCUST")));
+    assert_eq!(l.strength, 1);
+    assert_eq!(l.mechanism, context::Mechanism::Passphrase);
+    // The end of 2099-12-31 UTC.
+    assert_eq!(l.expires, 4_102_444_799);
+    assert_eq!(cfq("STATLOGN"), ["CUST1", "KEYCUST", "PPHRASE", "1"]);
+    assert_eq!(cfq("STATCCA")[5], "KEYCUST");
+    let id = dir_id();
+    std::thread::spawn(move || {
+        assert!(context::current(&id).is_none(), "another thread");
+        assert_eq!(cfq("STATLOGN"), ["NONE", "DEFAULT", "NONE", "0"]);
+        assert_eq!(cfq("STATCCA")[5], "DEFAULT");
+    })
+    .join()
+    .unwrap();
+    assert_eq!(logoff(), (0, 0));
+    assert_eq!(cfq("STATLOGN"), ["NONE", "DEFAULT", "NONE", "0"]);
+    assert!(context::current(&dir_id()).is_none());
+    assert_eq!(logoff(), (8, 0xF31A), "logoff twice");
+    // A failed logon ends the earlier one.
+    assert_eq!(logon("CUST1", "correct horse battery"), (0, 0));
+    assert_eq!(logon("CUST1", "wrong"), (8, 0xF318));
+    assert!(context::current(&dir_id()).is_none());
+    assert_eq!(aaci(&["RESET-FC"], &id8("CUST1"), &[]), (0, 0));
+}
+
+#[test]
+fn three_failures_lock_until_reset_fc() {
+    let _g = setup();
+    add("LOCKME", "the right one");
+    assert_eq!(logon("LOCKME", "wrong 1"), (8, 0xF318));
+    assert_eq!(logon("LOCKME", "wrong 2"), (8, 0xF318));
+    assert_eq!(failures("LOCKME"), 2);
+    assert_eq!(logon("LOCKME", "the right one"), (0, 0), "right one resets");
+    assert_eq!(failures("LOCKME"), 0);
+    assert_eq!(logoff(), (0, 0));
+    for i in 0..3 {
+        assert_eq!(logon("LOCKME", &format!("wrong {i}")), (8, 0xF318));
+    }
+    assert_eq!(failures("LOCKME"), 3);
+    assert_eq!(logon("LOCKME", "the right one"), (8, 0xF311), "locked");
+    assert_eq!(logon("LOCKME", "wrong again"), (8, 0xF311));
+    assert_eq!(failures("LOCKME"), 3);
+    assert!(context::current(&dir_id()).is_none());
+    // RESET-FC needs X'0115'.
+    set_point("X'0115'", false);
+    assert_eq!(aaci(&["RESET-FC"], &id8("LOCKME"), &[]), (8, 90));
+    set_point("X'0115'", true);
+    assert_eq!(aaci(&["RESET-FC"], &id8("NOBODY"), &[]), (8, 0xF310));
+    assert_eq!(aaci(&["RESET-FC"], &id8("LOCKME"), &[]), (0, 0));
+    assert_eq!(logon("LOCKME", "the right one"), (0, 0));
+    assert_eq!(logoff(), (0, 0));
+}
+
+/// Threads of this process and of three child processes race wrong passphrases on one
+/// profile: exactly three tries are verified (three 8/X'F318'), every other is refused as
+/// locked before hashing, and the counter ends at 3.
+#[test]
+fn racing_wrong_passphrases_never_get_more_than_three_tries() {
+    let _g = setup();
+    add("RACE", "unguessable");
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            std::process::Command::new(&exe)
+                .args(["--exact", "race_child", "--nocapture", "--test-threads=1"])
+                .env("LOGON_RACE_CHILD", "1")
+                .env("SOFTCCA_HOME", home())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let (mut w, mut l) = guess_in_threads(6);
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find_map(|l| l.split_once("RACE-RESULT ").map(|(_, r)| r))
+            .unwrap_or_else(|| panic!("child said {text}"));
+        let mut it = line.split(' ').map(|v| v.parse::<u32>().unwrap());
+        w += it.next().unwrap();
+        l += it.next().unwrap();
+    }
+    assert_eq!(w, 3, "tries verified");
+    assert_eq!(w + l, 24 + 3 * 16);
+    assert_eq!(failures("RACE"), 3);
+    assert_eq!(logon("RACE", "unguessable"), (8, 0xF311));
+}
+
+/// `threads` threads each try 4 wrong passphrases on RACE: (wrong, locked) answers.
+fn guess_in_threads(threads: u32) -> (u32, u32) {
+    let wrong = AtomicU32::new(0);
+    let locked = AtomicU32::new(0);
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let (wrong, locked) = (&wrong, &locked);
+            s.spawn(move || {
+                for i in 0..4 {
+                    match logon("RACE", &format!("guess {} {t} {i}", std::process::id())) {
+                        (8, 0xF318) => wrong.fetch_add(1, Ordering::SeqCst),
+                        (8, 0xF311) => locked.fetch_add(1, Ordering::SeqCst),
+                        other => panic!("unexpected {other:?}"),
+                    };
+                }
+            });
+        }
+    });
+    (wrong.into_inner(), locked.into_inner())
+}
+
+/// The child of the race above (does nothing unless LOGON_RACE_CHILD is set).
+#[test]
+fn race_child() {
+    if std::env::var_os("LOGON_RACE_CHILD").is_none() {
+        return;
+    }
+    let (w, l) = guess_in_threads(4);
+    println!("RACE-RESULT {w} {l}");
+}
+
+#[test]
+fn dates_unknown_user_and_mechanism_checks() {
+    let _g = setup();
+    let expired = profile(
+        "OLD",
+        "KEYCUST",
+        date(2020, 1, 1),
+        date(2021, 6, 30),
+        &auth(&[pass_mech("p")]),
+    );
+    let future = profile(
+        "LATER",
+        "KEYCUST",
+        date(2098, 1, 1),
+        date(2099, 1, 1),
+        &auth(&[pass_mech("p")]),
+    );
+    let mech_old = profile(
+        "MECHOLD",
+        "KEYCUST",
+        date(2020, 1, 1),
+        date(2099, 1, 1),
+        &auth(&[mech(1, 1, date(2021, 1, 1), &sha1("p"))]),
+    );
+    assert_eq!(
+        aaci(
+            &["INIT-AC", "REPLACE"],
+            &aggregate(&[expired, future, mech_old]),
+            &[]
+        ),
+        (0, 0)
+    );
+    assert_eq!(logon("OLD", "p"), (8, 0xF313));
+    assert_eq!(logon("LATER", "p"), (8, 0xF312));
+    assert_eq!(logon("MECHOLD", "p"), (8, 0xF315));
+    assert_eq!(logon("NOSUCH", "p"), (8, 0xF310));
+    // None of them was counted: nothing was verified.
+    assert_eq!(failures("OLD") + failures("LATER") + failures("MECHOLD"), 0);
+    // A card logon of a profile without a card mechanism.
+    let mut reader = [b' '; 128];
+    reader[..3].copy_from_slice(b"Any");
+    assert_eq!(
+        lct(&["LOGON", "CARD"], "OLD", &reader, b"12345678"),
+        (8, 0xF313)
+    );
+    add("NOCARD", "p");
+    assert_eq!(
+        lct(&["LOGON", "CARD"], "NOCARD", &reader, b"12345678"),
+        (8, 0xF314)
+    );
+    // CHGEXPDT brings OLD back, and a bad date is refused.
+    assert_eq!(aaci(&["CHGEXPDT"], &id8("OLD"), b"20990101"), (0, 0));
+    assert_eq!(aaci(&["CHGEXPDT"], &id8("OLD"), b"20990230"), (8, 0xF31E));
+    assert_eq!(aaci(&["CHGEXPDT"], &id8("OLD"), b"2099010"), (8, 0xF31E));
+    assert_eq!(logon("OLD", "p"), (0, 0));
+    assert_eq!(logoff(), (0, 0));
+}
+
+#[test]
+fn bad_input_changes_nothing() {
+    let _g = setup();
+    for w in [
+        &["GET-CNTX"][..],
+        &["PUT-CNTX"],
+        &["LOGOFF", "FORCE"],
+        &["LOGON", "FORCE"],
+    ] {
+        assert_eq!(lct(w, "SECOFF1", &[], &[]), (8, 0xF31B), "{w:?}");
+    }
+    assert_eq!(lct(&["LOGON"], "SECOFF1", &[], b"x"), (8, 34));
+    assert_eq!(lct(&["LOGOFF", "PPHRASE"], "SECOFF1", &[], b"x"), (8, 34));
+    assert_eq!(lct(&["LOGON", "OTHER"], "SECOFF1", &[], b"x"), (8, 33));
+    assert_eq!(lct(&[], "SECOFF1", &[], b"x").0, 8);
+    assert_eq!(logon("SECOFF1", ""), (8, 0xF31D));
+    assert_eq!(logon("SECOFF1", &"a".repeat(1025)), (8, 0xF31D));
+    assert_eq!(logon(" LEADING", "x"), (8, 0xF320));
+    assert_eq!(
+        lct(&["LOGON", "PPHRASE"], "SECOFF1", b"parm", b"officer one"),
+        (8, 72)
+    );
+    assert_eq!(failures("SECOFF1"), 0, "none of these was counted");
+    // Malformed structures.
+    let good = simple("MALFORM", "p");
+    let mut v = good.clone();
+    v[0] = 2;
+    assert_eq!(aaci(&["INIT-AC"], &aggregate(&[v]), &[]), (8, 0xF31F));
+    let mut short = aggregate(std::slice::from_ref(&good));
+    short.pop();
+    assert_eq!(aaci(&["INIT-AC"], &short, &[]), (8, 0xF31F));
+    let mut two = aggregate(std::slice::from_ref(&good));
+    two[3] = 2;
+    assert_eq!(aaci(&["INIT-AC"], &two, &[]), (8, 0xF31F));
+    let weird = profile(
+        "MALFORM",
+        "KEYCUST",
+        date(2020, 1, 1),
+        date(2099, 1, 1),
+        &auth(&[mech(7, 1, date(2099, 1, 1), b"x")]),
+    );
+    assert_eq!(aaci(&["INIT-AC"], &aggregate(&[weird]), &[]), (8, 0xF322));
+    let backwards = profile(
+        "MALFORM",
+        "KEYCUST",
+        date(2099, 1, 1),
+        date(2020, 1, 1),
+        &auth(&[pass_mech("p")]),
+    );
+    assert_eq!(
+        aaci(&["INIT-AC"], &aggregate(&[backwards]), &[]),
+        (8, 0xF31E)
+    );
+    let badrole = profile(
+        "MALFORM",
+        "KEY CUST",
+        date(2020, 1, 1),
+        date(2099, 1, 1),
+        &auth(&[pass_mech("p")]),
+    );
+    assert_eq!(aaci(&["INIT-AC"], &aggregate(&[badrole]), &[]), (8, 0xF321));
+    assert_eq!(
+        aaci(&["CHGEXPDT", "REPLACE"], &id8("SECOFF1"), b"20990101"),
+        (8, 34)
+    );
+    assert_eq!(logon("MALFORM", "p"), (8, 0xF310), "nothing stored");
+}
+
+/// While logged on, a change of the profile ends the logon at the thread's next call: that
+/// call is refused with 8/X'F31C', the following ones run on the DEFAULT role.
+#[test]
+fn profile_changes_end_a_live_logon() {
+    let _g = setup();
+    let cp = Coprocessor::global().unwrap();
+    // Expired meanwhile (CHGEXPDT from another thread).
+    add("LIVE", "alive");
+    assert_eq!(logon("LIVE", "alive"), (0, 0));
+    std::thread::spawn(|| assert_eq!(aaci(&["CHGEXPDT"], &id8("LIVE"), b"20210101"), (0, 0)))
+        .join()
+        .unwrap();
+    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (8, 0xF31C));
+    assert!(context::current(&dir_id()).is_none());
+    assert_eq!(
+        aaci(&["RESET-FC"], &id8("SECOFF1"), &[]),
+        (0, 0),
+        "now DEFAULT"
+    );
+    // Another role.
+    add("LIVE", "alive");
+    assert_eq!(logon("LIVE", "alive"), (0, 0));
+    let other = profile(
+        "LIVE",
+        "SECOFF",
+        date(2020, 1, 1),
+        date(2099, 12, 31),
+        &auth(&[pass_mech("alive")]),
+    );
+    std::thread::spawn(move || {
+        assert_eq!(
+            aaci(&["INIT-AC", "REPLACE"], &aggregate(&[other]), &[]),
+            (0, 0)
+        )
+    })
+    .join()
+    .unwrap();
+    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (8, 0xF31C));
+    // Locked by three failures elsewhere.
+    assert_eq!(logon("LIVE", "alive"), (0, 0));
+    std::thread::spawn(|| {
+        for _ in 0..3 {
+            assert_eq!(logon("LIVE", "nope"), (8, 0xF318));
+        }
+    })
+    .join()
+    .unwrap();
+    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (8, 0xF31C));
+    assert_eq!(aaci(&["RESET-FC"], &id8("LIVE"), &[]), (0, 0));
+    // Deleted (CSUAACM DEL-PROF's function).
+    set_point("X'0117'", true);
+    assert_eq!(logon("LIVE", "alive"), (0, 0));
+    std::thread::spawn(move || {
+        softcca::access::admin::delete_profile(Coprocessor::global().unwrap(), &id8("LIVE"))
+    })
+    .join()
+    .unwrap()
+    .unwrap();
+    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (8, 0xF31C));
+    // A change of another profile does not end this one.
+    add("LIVE", "alive");
+    assert_eq!(logon("LIVE", "alive"), (0, 0));
+    std::thread::spawn(|| assert_eq!(aaci(&["CHGEXPDT"], &id8("SECOFF1"), b"20990101"), (0, 0)))
+        .join()
+        .unwrap();
+    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (0, 0));
+    assert!(context::current(&dir_id()).is_some());
+    assert_eq!(logoff(), (0, 0));
+    let _ = cp;
+}
+
+/// A child made by fork() starts logged off (the parent stays logged on).
+#[test]
+fn logon_is_gone_after_fork_in_the_child() {
+    let _g = setup();
+    add("FORKER", "fork me");
+    assert_eq!(logon("FORKER", "fork me"), (0, 0));
+    let id = dir_id();
+    // SAFETY (test): the child only reads the thread-local context and its pid, then _exit.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        let code = if context::current(&id).is_none() {
+            0
+        } else {
+            1
+        };
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child logged on"
+    );
+    assert!(context::current(&id).is_some(), "parent still logged on");
+    assert_eq!(logoff(), (0, 0));
+}
+
+/// Every logon, logoff and failed logon is an audit record naming the user, never the
+/// passphrase or its SHA-1.
+#[test]
+fn logons_are_audited_without_the_passphrase() {
+    let _g = setup();
+    add("AUDITED", "sekrit passphrase 42");
+    assert_eq!(logon("AUDITED", "sekrit passphrase 42"), (0, 0));
+    assert_eq!(logoff(), (0, 0));
+    assert_eq!(logon("AUDITED", "wrong passphrase 43"), (8, 0xF318));
+    assert_eq!(aaci(&["RESET-FC"], &id8("AUDITED"), &[]), (0, 0));
+    let log = std::fs::read_to_string(home().join("audit.log")).unwrap();
+    let lct: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("CSUALCT") && l.contains("AUDITED"))
+        .collect();
+    assert!(lct.len() >= 2, "logon and failed logon records: {log}");
+    assert!(
+        lct.iter().any(|l| l.contains("outcome=OK rc=0 rs=0000")),
+        "{lct:?}"
+    );
+    assert!(
+        lct.iter().any(|l| l.contains("outcome=FAIL rc=8 rs=F318")),
+        "{lct:?}"
+    );
+    let logoffs = log.lines().filter(|l| l.contains("CSUALCT")).count();
+    assert!(logoffs >= 3);
+    for secret in ["sekrit", "wrong passphrase", "passphrase 4"] {
+        assert!(!log.contains(secret), "{secret} in the log");
+    }
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    for p in ["sekrit passphrase 42", "wrong passphrase 43"] {
+        let h = sha1(p);
+        assert!(
+            !log.to_lowercase().contains(&hex(&h)),
+            "SHA-1 of {p} in the log"
+        );
+    }
+}
+
+/// The CSUAACM profile functions (wired into CSUAACM by the lead): LSTPROFS, GET-PROF in
+/// IBM's layout without secrets, DEL-PROF, the count, each behind its point.
+#[test]
+fn csuaacm_profile_functions() {
+    let _g = setup();
+    use softcca::access::admin;
+    let cp = Coprocessor::global().unwrap();
+    add("LISTED", "listed pass");
+    set_point("X'0116'", true);
+    set_point("X'0117'", true);
+    let list = admin::list_profiles(cp).unwrap();
+    assert_eq!(list.len() % 8, 0);
+    assert!(list.chunks(8).any(|u| u == id8("LISTED")));
+    assert!(list.chunks(8).any(|u| u == id8("SECOFF1")));
+    assert_eq!(admin::profile_count(cp).unwrap() as usize, list.len() / 8);
+    assert!(admin::role_in_use(cp, &id8("KEYCUST")).unwrap());
+    assert!(!admin::role_in_use(cp, &id8("NOROLE")).unwrap());
+    let p = admin::get_profile(cp, &id8("LISTED")).unwrap();
+    // 52 + authentication data 4 + one 14-byte mechanism header = 70, padded to 72.
+    assert_eq!(p.len(), 72);
+    assert_eq!(&p[0..4], &[0x01, 0x00, 0, 72]);
+    assert_eq!(&p[4..24], format!("{:<20}", "test LISTED").as_bytes());
+    assert_eq!(p[26], 0, "failure count");
+    assert_eq!(&p[28..36], &id8("LISTED"));
+    assert_eq!(&p[36..44], &id8("KEYCUST"));
+    assert_eq!(&p[44..52], &[0x07, 0xE4, 1, 1, 0x08, 0x33, 12, 31]);
+    assert_eq!(&p[52..56], &[0, 18, 0, 1]);
+    assert_eq!(&p[56..70], &mech(1, 1, date(2099, 12, 31), &[])[..]);
+    assert_eq!(&p[70..], &[0, 0]);
+    let hash = sha1("listed pass");
+    assert!(!p.windows(20).any(|w| w == hash), "no SHA-1 in GET-PROF");
+    set_point("X'0116'", false);
+    assert_eq!(
+        admin::get_profile(cp, &id8("LISTED")),
+        Err(softcca::Error::AccessDenied(0x116))
+    );
+    assert_eq!(
+        admin::list_profiles(cp),
+        Err(softcca::Error::AccessDenied(0x116))
+    );
+    set_point("X'0117'", false);
+    assert_eq!(
+        admin::delete_profile(cp, &id8("LISTED")),
+        Err(softcca::Error::AccessDenied(0x117))
+    );
+    set_point("X'0117'", true);
+    assert_eq!(admin::delete_profile(cp, &id8("LISTED")), Ok(()));
+    assert_eq!(
+        admin::delete_profile(cp, &id8("LISTED")),
+        Err(softcca::Error::ProfileUnknownUser)
+    );
+    assert_eq!(logon("LISTED", "listed pass"), (8, 0xF310));
+}
