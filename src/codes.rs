@@ -212,6 +212,14 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::PartitionNotBound => (RC_FAILED, 0xF284),
         Error::PartitionPasswordSyntax => (RC_FAILED, 0xF285),
         Error::AuthorisationExpiry => (RC_FAILED, 0xF286),
+        // Roles (docs/access-control.md): softcca's own reason codes X'F300'..X'F30F'.
+        Error::RoleNotDefined => (RC_FAILED, 0xF300),
+        Error::RoleStrength => (RC_FAILED, 0xF301),
+        Error::RoleOutsideHours => (RC_FAILED, 0xF302),
+        Error::RoleNotFound => (RC_FAILED, 0xF303),
+        Error::RoleDefaultNotDeletable => (RC_FAILED, 0xF304),
+        Error::RoleInUse => (RC_FAILED, 0xF305),
+        Error::RoleStructure => (RC_FAILED, 0xF306),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

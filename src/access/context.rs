@@ -57,12 +57,13 @@ fn now_secs() -> i64 {
 /// never logged on, logged off, the logon was made in another process (before a `fork()`),
 /// for another directory, or has expired (an expired or inherited context is dropped).
 pub fn current(directory: &[u8; 16]) -> Option<Arc<Logon>> {
-    let pid = std::process::id();
     CURRENT
         .try_with(|c| {
             let mut c = c.borrow_mut();
+            // No `getpid` (a system call) for a thread that never logged on: the hot path of
+            // every verb comes through here.
             match &*c {
-                Some(l) if l.pid == pid && now_secs() <= l.expires => {
+                Some(l) if l.pid == std::process::id() && now_secs() <= l.expires => {
                     (&l.directory == directory).then(|| Arc::clone(l))
                 }
                 Some(_) => {

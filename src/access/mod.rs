@@ -4,4 +4,7 @@
 //! The points themselves and the roles that group them live in `acp.conf`
 //! ([`crate::state::acp`]); profiles and their authentication data in `access.db`.
 
+pub mod conf;
 pub mod context;
+pub mod role;
+pub mod structure;

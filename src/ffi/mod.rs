@@ -14,6 +14,7 @@
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
+pub mod acm;
 pub mod args;
 pub mod audit;
 pub mod card;
