@@ -51,13 +51,16 @@ csulcca: lib
 	@ln -sf $(CSULSONAME) $(LIBOUT)/libcsulcca.so
 
 # examples/cca-linux/pcu_linux.c, a CCA for Linux program (csulincl.h, `long`, -lcsulcca and no
-# softcca header), built with the strict flags and run on a fresh state directory it removes.
+# softcca header), built with the strict flags and run on a fresh state directory it removes,
+# given the legacy-form acp.conf (an existing directory, all points as before) until the
+# example logs on (CSUALCT).
 test-compat: csulcca
 	@mkdir -p $(BUILD)/compat
 	$(CC) $(CSULFLAGS) -D_XOPEN_SOURCE=700 -Iinclude -o $(BUILD)/compat/pcu_linux examples/cca-linux/pcu_linux.c \
 	  -L$(LIBOUT) -lcsulcca -Wl,-rpath,$(LIBOUT)
 	@! nm -D --undefined-only $(BUILD)/compat/pcu_linux | grep -q softcca || { echo "pcu_linux uses softcca names"; exit 1; }
 	@home=$$(mktemp -d /tmp/softcca-compat-XXXXXX); \
+	install -m 600 tests/data/acp-legacy.conf $$home/acp.conf; \
 	SOFTCCA_HOME=$$home $(BUILD)/compat/pcu_linux > $(BUILD)/compat/pcu_linux.out; status=$$?; \
 	rm -rf "$$home"; cat $(BUILD)/compat/pcu_linux.out; \
 	if [ $$status -ne 0 ]; then echo "test-compat: pcu_linux FAILED"; exit 1; fi

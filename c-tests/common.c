@@ -1,6 +1,7 @@
 /* Shared helpers of the softcca C test suite; see common.h. */
 #include "common.h"
 
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,34 @@ void sc_check_codes(const char *what, sc_codes got, int32_t want_rc, int32_t wan
 
 static char state_dir[64];
 
+int sc_write_legacy_acp(const char *dir)
+{
+    char path[256];
+    unsigned char buf[4096];
+    size_t n;
+    int rc = 0;
+    FILE *in = fopen(SC_LEGACY_ACP, "rb");
+    if (in == NULL) {
+        perror(SC_LEGACY_ACP);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/acp.conf", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    FILE *out = fd < 0 ? NULL : fdopen(fd, "wb");
+    if (out == NULL) {
+        perror(path);
+        fclose(in);
+        return -1;
+    }
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        if (fwrite(buf, 1, n, out) != n) rc = -1;
+    }
+    if (ferror(in)) rc = -1;
+    fclose(in);
+    if (fclose(out) != 0) rc = -1;
+    return rc;
+}
+
 int sc_state_setup(void **state)
 {
     (void)state;
@@ -31,6 +60,11 @@ int sc_state_setup(void **state)
     if (mkdtemp(state_dir) == NULL) {
         perror("mkdtemp");
         state_dir[0] = '\0';
+        return -1;
+    }
+    /* The directory stands for an existing one (initialised before roles): the legacy-form
+     * acp.conf, every point as before, until the tests log on as custodians (CSUALCT). */
+    if (sc_write_legacy_acp(state_dir) != 0) {
         return -1;
     }
     /* Before the first verb call: the library resolves its state directory once. */

@@ -37,7 +37,11 @@ void sc_check_codes(const char *what, sc_codes got, int32_t want_rc, int32_t wan
 
 /* ---- state directory --------------------------------------------------------------------- */
 
-/* cmocka group setup: fresh mkdtemp directory, SOFTCCA_HOME set, CSUDESLD unset. */
+/* Writes the legacy-form acp.conf (tests/data/acp-legacy.conf, path SC_LEGACY_ACP from the
+ * Makefile) into dir: the directory then stands for one initialised before roles existed. */
+int sc_write_legacy_acp(const char *dir);
+/* cmocka group setup: fresh mkdtemp directory with the legacy-form acp.conf (an existing
+ * directory, all points as before), SOFTCCA_HOME set, CSUDESLD unset. */
 int sc_state_setup(void **state);
 /* cmocka group teardown: removes the directory made by sc_state_setup(). */
 int sc_state_teardown(void **state);

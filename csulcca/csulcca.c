@@ -72,3 +72,6 @@ FORWARD(CSUALCT,
 FORWARD(CSUAACI,
         (long *return_code, long *reason_code, long *exit_data_length, unsigned char *exit_data, long *rule_array_count, unsigned char *rule_array, long *verb_data_1_length, unsigned char *verb_data_1, long *verb_data_2_length, unsigned char *verb_data_2),
         (return_code, reason_code, exit_data_length, exit_data, rule_array_count, rule_array, verb_data_1_length, verb_data_1, verb_data_2_length, verb_data_2))
+FORWARD(CSUAACM,
+        (long *return_code, long *reason_code, long *exit_data_length, unsigned char *exit_data, long *rule_array_count, unsigned char *rule_array, unsigned char *name, long *output_data_length, unsigned char *output_data),
+        (return_code, reason_code, exit_data_length, exit_data, rule_array_count, rule_array, name, output_data_length, output_data))

@@ -41,6 +41,14 @@ echo "   demo state directory: $demo (fresh; DEMO ONLY master keys; remove with 
 echo "   Nothing outside it is touched: SOFTCCA_HOME points each example at its own subdirectory."
 unset CSUDESLD
 
+# Each example's state directory stands for an existing one (initialised before roles): it is
+# given the legacy-form acp.conf, every point as before (docs/access-control.md), until the
+# examples log on as custodians (CSUALCT). A new directory's DEFAULT role only uses keys.
+legacy_dir() {
+  mkdir -m 700 "$1"
+  install -m 600 "$root/tests/data/acp-legacy.conf" "$1/acp.conf"
+}
+
 # Builds examples/c/NAME.c with the strict flags, runs it on state directory $demo/NAME.
 run_c() {
   local name=$1
@@ -50,6 +58,7 @@ run_c() {
     -o "$demo/bin/$name" "$root/examples/c/$name.c" \
     -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
   echo "   run:   SOFTCCA_HOME=$demo/$name $demo/bin/$name"
+  legacy_dir "$demo/$name"
   SOFTCCA_HOME="$demo/$name" "$demo/bin/$name"
 }
 
@@ -69,6 +78,7 @@ if command -v cobc >/dev/null 2>&1; then
   for prog in keysdemo pcudemo; do
     echo
     echo "   run:   SOFTCCA_HOME=$demo/$prog $demo/bin/$prog"
+    legacy_dir "$demo/$prog"
     SOFTCCA_HOME="$demo/$prog" "$demo/bin/$prog"
   done
 else
@@ -83,6 +93,7 @@ echo "   command; the APDU is checked against pyemv in tests/script.rs (docs/pin
   -o "$demo/bin/pin_change_script" "$root/examples/c/pin_change_script.c" \
   -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
 echo "   run:   SOFTCCA_HOME=$demo/pin_change_script $demo/bin/pin_change_script"
+legacy_dir "$demo/pin_change_script"
 SOFTCCA_HOME="$demo/pin_change_script" "$demo/bin/pin_change_script"
 
 echo
@@ -93,6 +104,7 @@ echo "== 5. C: an operator smart card, CSUCRDL, CSUCINS, CSUCCPN (examples/c/car
 echo "   cards: scripts/virtual-cards.sh run 1: pcscd and one virtual card (fresh state file in"
 echo "          $demo/vcards); its trap stops both when the program ends"
 echo "   run:   SOFTCCA_HOME=$demo/card_demo $demo/bin/card_demo"
+legacy_dir "$demo/card_demo"
 VCARDS_DIR="$demo/vcards" SOFTCCA_HOME="$demo/card_demo" \
   bash "$root/scripts/virtual-cards.sh" run 1 "$demo/bin/card_demo"
 
@@ -106,6 +118,7 @@ echo "          ($demo/vcards-custody); its trap stops them when the programs en
 echo "   run:   SOFTCCA_HOME=$demo/custody_demo $demo/bin/custody_demo setup"
 echo "          then $demo/bin/pcu_demo, then $demo/bin/custody_demo end (same SOFTCCA_HOME)"
 # custody_demo exits 3 when the kernel keyring cannot be used here: nothing was bound.
+legacy_dir "$demo/custody_demo"
 VCARDS_DIR="$demo/vcards-custody" SOFTCCA_HOME="$demo/custody_demo" \
   bash "$root/scripts/virtual-cards.sh" run 3 bash -c '
     status=0

@@ -261,6 +261,17 @@ extern void SECURITYAPI CSUAACI(long *return_code,
                                 long *verb_data_2_length,
                                 unsigned char *verb_data_2);
 
+/* Access Control Maintenance (docs/CSUAACM.md) */
+extern void SECURITYAPI CSUAACM(long *return_code,
+                                long *reason_code,
+                                long *exit_data_length,
+                                unsigned char *exit_data,
+                                long *rule_array_count,
+                                unsigned char *rule_array,
+                                unsigned char *name,
+                                long *output_data_length,
+                                unsigned char *output_data);
+
 #ifdef __cplusplus
 }
 #endif

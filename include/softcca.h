@@ -86,6 +86,29 @@ void CSUAACI(int32_t *return_code,
              uint8_t *verb_data_2);
 
 /**
+ * Access Control Maintenance: `LSTROLES`, `GET-ROLE`, `DEL-ROLE`, `Q-NUM-RP` (IBM's
+ * parameter list). `name`: the role id (8 bytes, blank padded) for `GET-ROLE` and
+ * `DEL-ROLE`; otherwise not read (may be NULL). `output_data_length`: on input the room in
+ * `output_data`; on success the length returned (a multiple of 4; 0 for `DEL-ROLE`). Room
+ * too small: 8/72 and nothing written. Every call is audited (one record).
+ *
+ * # Safety
+ * `rule_array_count`: 4 readable bytes (must be 1); `rule_array`: 8 readable bytes; `name`:
+ * 8 readable bytes for `GET-ROLE` and `DEL-ROLE`; `output_data_length`: 4 readable and
+ * writable bytes; `output_data`: `*output_data_length` writable bytes (may be NULL when that
+ * is 0). `return_code`, `reason_code`: NULL or 4 writable bytes; exit data ignored.
+ */
+void CSUAACM(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             uint8_t *name,
+             int32_t *output_data_length,
+             uint8_t *output_data);
+
+/**
  * Audit Log Verify (docs/CSUAAVF.md): checks the state directory's audit log from its
  * genesis record on and names the first bad record.
  *

@@ -38,6 +38,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <link.h>
@@ -296,14 +297,31 @@ static void report_acp(const char *dir)
         fail("cannot read %s", path);
         return;
     }
-    int on = 0, off = 0;
+    /* The DEFAULT role's points (what a program that has not logged on may do): the lines of
+     * [DEFAULT], or in the legacy form (no section) every point line. */
+    int on = 0, off = 0, in_default = 1, sections = 0;
+    char roles[256] = "";
     const char *bc = "off (not listed)";
     while (fgets(line, sizeof line, f)) {
         char *hash = strchr(line, '#');
+        char *start = line + strspn(line, " \t");
+        if (*start == '[') {
+            char *end = strchr(start, ']');
+            if (end) *end = '\0';
+            in_default = strcmp(start + 1, "DEFAULT") == 0;
+            if (strlen(roles) + strlen(start + 1) + 2 < sizeof roles) {
+                strcat(roles, " ");
+                strcat(roles, start + 1);
+            }
+            sections++;
+            continue;
+        }
         if (hash) *hash = '\0';
         char point[64], state[16];
         if (sscanf(line, "%63s %15s", point, state) != 2) continue;
         int is_on = strcmp(state, "on") == 0;
+        if (!is_on && strcmp(state, "off") != 0) continue; /* a setting or a role's key */
+        if (!in_default) continue;
         if (strstr(point, "00BC") || strstr(point, "00bc")) bc = is_on ? "on" : "off";
         if (is_on) {
             printf(" %s", point);
@@ -313,8 +331,31 @@ static void report_acp(const char *dir)
         }
     }
     fclose(f);
-    printf("%s\n   points    %d on, %d off; X'00BC' (CSNBPCU with OPINENC) %s\n",
-           on ? "" : " (none)", on, off, bc);
+    printf("%s\n   roles    %s\n", on ? "" : " (none)",
+           sections ? roles : " DEFAULT (legacy form: every caller holds these points and the "
+                              "access-control, key-record, custody and card points; "
+                              "docs/access-control.md)");
+    printf("   points    %d on, %d off in DEFAULT; X'00BC' (CSNBPCU with OPINENC) %s\n", on, off,
+           bc);
+}
+
+/* The scratch directory of the known-answer test stands for an existing directory: a
+ * legacy-form acp.conf (no roles) holding the points the test calls: master-key RANDOM and SET,
+ * Key Part Import FIRST and LAST, CSNBPCU with IPINENC and TDES-XOR (docs/access-control.md). A
+ * new directory's DEFAULT role may not load keys. */
+static int write_kat_acp(const char *dir)
+{
+    static const char text[] =
+        "# softcca-ivp known-answer test: legacy form (docs/access-control.md)\n"
+        "X'0018' on\nX'0019' on\nX'001A' on\nX'0020' on\nX'0032' on\n"
+        "X'001B' on\nX'001C' on\nX'0279' on\n"
+        "X'00BD' on\nX'0045' on\nX'0055' on\n";
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/acp.conf", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return 0;
+    int ok = write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1);
+    return close(fd) == 0 && ok;
 }
 
 /* The known-answer test (run in a new process on a scratch state directory). */
@@ -470,6 +511,11 @@ int main(int argc, char **argv)
                             "directory (the known-answer test would replace its master key)\n",
                     getenv("SOFTCCA_HOME") ? getenv("SOFTCCA_HOME") : "(unset)");
             return 2;
+        }
+        if (!write_kat_acp(getenv("SOFTCCA_HOME"))) {
+            fprintf(stderr, "softcca-ivp: FAILED: cannot write the known-answer test's acp.conf: %s\n",
+                    strerror(errno));
+            return 1;
         }
         const char *file = load(argv[2]);
         if (file == NULL) return 1;

@@ -239,9 +239,16 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::ProfileMechanism => (RC_FAILED, 0xF322),
         Error::ProfileExists => (RC_FAILED, 0xF323),
         Error::BootstrapRole => (RC_FAILED, 0xF324),
-        Error::RolesNotSupported => (RC_FAILED, 0xF325),
         Error::CardNotEnrollable => (RC_FAILED, 0xF326),
         Error::LogonNoDirectory => (RC_FAILED, 0xF327),
+        // Roles (docs/access-control.md): softcca's own reason codes X'F300'..X'F30F'.
+        Error::RoleNotDefined => (RC_FAILED, 0xF300),
+        Error::RoleStrength => (RC_FAILED, 0xF301),
+        Error::RoleOutsideHours => (RC_FAILED, 0xF302),
+        Error::RoleNotFound => (RC_FAILED, 0xF303),
+        Error::RoleDefaultNotDeletable => (RC_FAILED, 0xF304),
+        Error::RoleInUse => (RC_FAILED, 0xF305),
+        Error::RoleStructure => (RC_FAILED, 0xF306),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -318,12 +318,24 @@ pub enum Error {
     ProfileExists,
     /// Profiles: the first INIT-AC loads no profile whose role holds X'0112'.
     BootstrapRole,
-    /// Profiles: INIT-AC with roles (verb_data_2) is not supported in this release.
-    RolesNotSupported,
     /// Profiles: the card holds no content and cannot be enrolled.
     CardNotEnrollable,
     /// Logon: the state directory has no id (read-only directory of an old release).
     LogonNoDirectory,
+    /// Access control: the role the thread's logon names is not in `acp.conf` (any more).
+    RoleNotDefined,
+    /// Access control: the logon's authentication strength is below its role's.
+    RoleStrength,
+    /// Access control: the logon's role may not be used at this time of day or day of the week (UTC).
+    RoleOutsideHours,
+    /// Access control management: no role has this name.
+    RoleNotFound,
+    /// Access control management: the DEFAULT role cannot be deleted.
+    RoleDefaultNotDeletable,
+    /// Access control management: a profile names the role, so it cannot be deleted.
+    RoleInUse,
+    /// Access control management: a role structure is malformed.
+    RoleStructure,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (docs/decisions.md F15).
@@ -392,7 +404,9 @@ impl fmt::Display for Error {
                 "a state file is a symbolic link, not a regular file, or not owned by this user"
             }
             Error::StateFileDamaged => "a state file is truncated or not a softcca file",
-            Error::AcpConfigSyntax => "acp.conf has a line that cannot be read",
+            Error::AcpConfigSyntax => {
+                "acp.conf has a line that cannot be read (or a role that is not valid)"
+            }
             Error::StateReadOnly => "the state directory is read-only for this process",
             Error::AuditLogUnavailable => "the audit log cannot be opened for appending",
             Error::AuditLogWrite => "the audit record could not be written",
@@ -490,15 +504,26 @@ impl fmt::Display for Error {
             Error::BootstrapRole => {
                 "the first INIT-AC must load a profile able to administer access control"
             }
-            Error::RolesNotSupported => "INIT-AC cannot load roles in this release",
             Error::CardNotEnrollable => "the card holds no content and cannot be enrolled",
             Error::LogonNoDirectory => "the state directory has no id, logon is not possible",
+            Error::RoleNotDefined => "the logged-on role is not defined in acp.conf",
+            Error::RoleStrength => "the logon is weaker than its role requires",
+            Error::RoleOutsideHours => "the logged-on role may not be used at this time (UTC)",
+            Error::RoleNotFound => "no role has this name",
+            Error::RoleDefaultNotDeletable => "the DEFAULT role cannot be deleted",
+            Error::RoleInUse => "a user profile names this role",
+            Error::RoleStructure => "the role structure is not valid",
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };
         f.write_str(text)?;
         if let Error::AccessDenied(acp) = self {
-            write!(f, " (X'{acp:04X}')")?;
+            let name = crate::state::acp::points::name(*acp);
+            if name.is_empty() {
+                write!(f, " (X'{acp:04X}')")?;
+            } else {
+                write!(f, " (X'{acp:04X}' {name})")?;
+            }
         }
         if let Error::CardWrongPin(left) | Error::CardTargetWrongPin(left) = self {
             write!(f, " ({left} presentations left)")?;

@@ -96,6 +96,8 @@ fn status(reader: &str) -> (String, String, String, String, String, String) {
 fn r6_a_copy_set_read_buffer_cannot_be_replayed_to_mint_a_second_set() {
     let home = std::env::temp_dir().join(format!("softcca-test-r6-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
+    // An existing directory (legacy-form acp.conf) until the tests log on (CSUALCT).
+    vcards::write_legacy_acp(&home);
     // SAFETY: the binary's only test, before any other thread.
     unsafe { std::env::set_var("SOFTCCA_HOME", &home) };
     let cards: Vec<Borrowed> = match (0..4).map(|i| Borrowed::new(i, None)).collect() {

@@ -137,6 +137,8 @@ fn home(tag: &str) -> PathBuf {
     let scratch = temp_state(tag);
     std::fs::create_dir_all(&scratch).unwrap();
     std::fs::set_permissions(&scratch, std::fs::Permissions::from_mode(0o700)).unwrap();
+    // An existing directory (legacy-form acp.conf) until the tests log on (CSUALCT).
+    common::write_legacy_acp(&scratch.join("state"));
     scratch.join("state")
 }
 

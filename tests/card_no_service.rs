@@ -15,6 +15,11 @@ fn no_pcscd_is_no_service() {
         let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("no-service-home-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
+        // An existing directory (legacy-form acp.conf): the card verbs' points are on.
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::set_permissions(&home, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .unwrap();
+        std::fs::write(home.join("acp.conf"), include_str!("data/acp-legacy.conf")).unwrap();
         std::env::set_var("SOFTCCA_HOME", home);
     }
     let r = Pcsc::establish().and_then(|p| p.readers().map(|_| ()));

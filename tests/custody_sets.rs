@@ -117,6 +117,8 @@ fn unhex<const N: usize>(s: &str) -> [u8; N] {
 fn custody_ceremonies() {
     let home = std::env::temp_dir().join(format!("softcca-test-custody-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
+    // An existing directory (legacy-form acp.conf) until the tests log on (CSUALCT).
+    vcards::write_legacy_acp(&home);
     // SAFETY: the binary's only test (the child entry below is ignored), before any thread.
     unsafe { std::env::set_var("SOFTCCA_HOME", &home) };
     let Some(mut fresh) = Fresh::new(&(0..15).collect::<Vec<_>>()) else {

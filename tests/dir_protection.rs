@@ -293,6 +293,7 @@ fn without_the_keyring_a_clear_code_and_nothing_bound() {
 fn kill_during_binding_leaves_clear_or_bound_registers_never_none() {
     let template = prepared("killbind");
     let started = std::time::Instant::now();
+    write_legacy_acp(&template.with_extension("probe"));
     assert_eq!(run(&template.with_extension("probe"), "load-mk").0, [OK]);
     let cost = started.elapsed();
     let _ = std::fs::remove_dir_all(template.with_extension("probe"));

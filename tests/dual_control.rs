@@ -5,16 +5,15 @@
 //! token only; refused calls change nothing; a process killed while loading parts leaves a
 //! state that fails closed; a bound directory's record cannot be edited.
 //!
-//! The logons are simulated with `softcca::access::context::set` (what CSUALCT does after it
-//! checked the passphrase) until CSUALCT is merged; the role the test uses is the directory's
-//! `acp.conf` with X'F040' turned off (see `dual_control_on`).
+//! The custodians are profiles enrolled with CSUAACI INIT-AC and logged on with CSUALCT LOGON
+//! PPHRASE; the role the test uses is the directory's `acp.conf` with X'F040' turned off (see
+//! `dual_control_on`).
 
 mod common;
 use common::key_slots::{kpi, kyt};
 use common::verbs::{TEST_MK, setup};
 use common::*;
 
-use softcca::access::context::{self, Logon, Mechanism};
 use softcca::state::Coprocessor;
 
 use std::path::PathBuf;
@@ -34,24 +33,25 @@ fn home() -> PathBuf {
 /// KEYCUST) enrolled by the test, and `logoff` CSUALCT `LOGOFF`; the child of the kill test
 /// logs on the same way.
 fn logon(user: &str) {
-    let dir = Coprocessor::global().unwrap().directory_id().unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    context::set(Logon {
-        directory: dir,
-        user: kw8(user),
-        role: kw8("KEYCUST"),
-        strength: 1,
-        mechanism: Mechanism::Passphrase,
-        expires: now + 3600,
-        pid: std::process::id(),
-    });
+    // The profile is enrolled once per directory (INIT-AC REPLACE), then logged on with
+    // CSUALCT LOGON PPHRASE like a custodian's program.
+    thread_local! {
+        static ENROLLED: std::cell::RefCell<std::collections::BTreeSet<(PathBuf, String)>> =
+            const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+    }
+    let pass = format!("pass phrase of {user}");
+    let key = (home(), user.to_string());
+    if !ENROLLED.with(|e| e.borrow().contains(&key)) {
+        common::profiles::add(user, &pass);
+        ENROLLED.with(|e| e.borrow_mut().insert(key));
+    }
+    assert_eq!(common::profiles::logon(user, &pass), (0, 0), "CSUALCT LOGON {user}");
 }
 
 fn logoff() {
-    context::clear();
+    // LOGOFF when not logged on is 8/X'F31A': both are "logged off" here.
+    let r = common::profiles::logoff();
+    assert!(r == (0, 0) || r == (8, 0xF31A), "CSUALCT LOGOFF: {r:?}");
 }
 
 /// The custodians' role: every key-part and master-key point, X'F040' off (on: `false`, the

@@ -49,7 +49,7 @@ fn acp_set(offset: &str, on: bool) {
 fn acp_reset() {
     let dir = std::env::var_os("SOFTCCA_HOME").unwrap();
     let path = std::path::Path::new(&dir).join("acp.conf");
-    std::fs::write(&path, softcca::state::acp::AcpConfig::default_text()).unwrap();
+    std::fs::write(&path, softcca::state::acp::AcpConfig::legacy_text()).unwrap();
 }
 
 #[test]

@@ -45,7 +45,7 @@ fn child_plant_journal() {
 
 /// A fresh directory (path only) under a private scratch directory.
 fn scratch(tag: &str) -> PathBuf {
-    let d = temp_state(tag);
+    let d = fresh_state(tag);
     std::fs::create_dir_all(&d).unwrap();
     std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700)).unwrap();
     d.join("state")
@@ -54,6 +54,11 @@ fn scratch(tag: &str) -> PathBuf {
 /// An initialised directory: one child made it (and a record `A.KEY`).
 fn initialised(tag: &str) -> PathBuf {
     let home = scratch(tag);
+    // Initialised by the library (the shipped roles: DEFAULT reads records, writes none)...
+    assert_eq!(run(&home, "krr A.KEY; krc A.KEY").0, [(8, 10012), (8, 90)]);
+    // ...then made "an existing directory" (legacy-form acp.conf, all points as before) until
+    // the tests log on as custodians (CSUALCT).
+    std::fs::write(home.join("acp.conf"), include_str!("data/acp-legacy.conf")).unwrap();
     assert_eq!(run(&home, "krc A.KEY; krw A.KEY").0, [(0, 0), (0, 0)]);
     home
 }
@@ -89,9 +94,10 @@ fn a_deleted_acp_conf_fails_closed_in_every_new_process() {
     let home = initialised("noacp");
     std::fs::remove_file(home.join("acp.conf")).unwrap();
     for _ in 0..2 {
-        let (codes, trace) = run(&home, "mkp-clear; krr A.KEY");
-        // Access control fails closed; a verb that does not consult it still works.
-        assert_eq!(codes, [(12, 197), (0, 0)], "{trace}");
+        let (codes, trace) = run(&home, "mkp-clear; krr A.KEY; cfq");
+        // Access control fails closed (Key Record Read consults it: X'F013'); a verb that does
+        // not consult it still works.
+        assert_eq!(codes, [(12, 197), (12, 197), (0, 0)], "{trace}");
         assert!(trace.contains(MISSING), "{trace}");
         assert!(
             !home.join("acp.conf").exists(),
@@ -128,7 +134,7 @@ fn legacy(tag: &str, with_acp: bool) -> PathBuf {
     if with_acp {
         std::fs::write(
             home.join("acp.conf"),
-            softcca::state::acp::AcpConfig::default_text(),
+            softcca::state::acp::AcpConfig::legacy_text(),
         )
         .unwrap();
         std::fs::set_permissions(
@@ -211,8 +217,12 @@ fn truncated_or_foreign_state_files_are_reported() {
     ] {
         let home = initialised(&format!("acp-{what}"));
         std::fs::write(home.join("acp.conf"), text).unwrap();
-        let (codes, trace) = run(&home, "mkp-clear; krr A.KEY");
-        assert_eq!(codes, [(12, 197), (0, 0)], "acp.conf {what}: {trace}");
+        let (codes, trace) = run(&home, "mkp-clear; krr A.KEY; cfq");
+        assert_eq!(
+            codes,
+            [(12, 197), (12, 197), (0, 0)],
+            "acp.conf {what}: {trace}"
+        );
         assert!(trace.contains(expect), "acp.conf {what}: {trace}");
     }
     let home = initialised("id-damaged");
@@ -253,7 +263,12 @@ fn symlinked_state_files_are_refused_and_their_targets_untouched() {
         for file in ["masterkey.db", "ckds.db", "acp.conf"] {
             let home = initialised(&format!("owner-{file}"));
             std::os::unix::fs::chown(home.join(file), Some(65534), None).unwrap();
-            let (codes, trace) = run(&home, "krr A.KEY; mkp-clear");
+            let script = if file == "acp.conf" {
+                "cfq; mkp-clear"
+            } else {
+                "krr A.KEY; mkp-clear"
+            };
+            let (codes, trace) = run(&home, script);
             let expect = if file == "acp.conf" {
                 [(0, 0), (12, 197)]
             } else {
@@ -278,7 +293,7 @@ fn a_parent_others_may_write_without_sticky_bit_is_refused() {
     assert_eq!(run(&home, "krc A.KEY").0, [(12, 197)]);
     // With the sticky bit (as /tmp) others cannot rename the directory away: accepted.
     std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o1777)).unwrap();
-    assert_eq!(run(&home, "krc A.KEY").0, [(0, 0)]);
+    assert_eq!(run(&home, "krr A.KEY").0, [(8, 10012)]);
 }
 
 /// The attack: a running process has opened its directory; the directory is renamed away and

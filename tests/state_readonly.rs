@@ -31,6 +31,8 @@ fn prepared(tag: &str) -> (PathBuf, PathBuf) {
     std::fs::create_dir_all(&scratch).unwrap();
     std::fs::set_permissions(&scratch, std::fs::Permissions::from_mode(0o700)).unwrap();
     let home = scratch.join("state");
+    // An existing directory (legacy-form acp.conf) until the tests log on (CSUALCT).
+    write_legacy_acp(&home);
     let (codes, trace) = run(&home, "load-mk; krc A.KEY; krw A.KEY; store-pcu-mdk RO.MDK");
     assert_eq!(codes, [(0, 0); 4], "{trace}");
     (scratch, home)

@@ -7,6 +7,7 @@
 //! first INIT-AC closes the door behind it.
 
 use super::context::Name8;
+use super::structure;
 use super::logon::{card_verifier, passphrase_verifier};
 use super::profile::{
     self, CardEnrolment, MECH_CARD, MechanismInput, ProfileInput, name8, parse_aggregate,
@@ -17,12 +18,14 @@ use crate::error::{Error, Result};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
 
-/// `true` when the role `role` holds the point `offset`.
-///
-/// This branch reads the legacy `acp.conf` (one role, DEFAULT): every role is taken to hold
-/// what the file enables (docs/profiles.md).
-pub fn role_holds(cp: &Coprocessor, _role: &Name8, offset: u16) -> Result<bool> {
-    Ok(cp.acp()?.enabled(offset))
+/// `true` when the role `role` of `acp.conf` holds the point `offset` (a missing role holds
+/// none). A legacy-form file has one role, DEFAULT, with its legacy points.
+pub fn role_holds(cp: &Coprocessor, role: &Name8, offset: u16) -> Result<bool> {
+    Ok(cp
+        .roles()?
+        .conf
+        .role(role)
+        .is_some_and(|r| r.points.contains(&offset)))
 }
 
 /// The stored form of one mechanism: the passphrase's SHA-1 hashed with Argon2id, or the card
@@ -64,29 +67,67 @@ pub fn user_field(b: &[u8]) -> Result<Name8> {
 /// release (8/X'F325'). X'0112' unless the store is empty (bootstrap); in the bootstrap one of
 /// the profiles' roles must hold X'0112' (8/X'F324').
 pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -> Result<()> {
-    if !roles.is_empty() {
-        return Err(Error::RolesNotSupported);
+    // IBM's role structures (docs/CSUAACM.md), each replacing the role of its id or added;
+    // decoded and checked before anything is written.
+    let new_roles = structure::decode_all(roles)?;
+    for r in &new_roles {
+        r.check().map_err(|_| Error::RoleStructure)?;
     }
     let store = cp.profiles()?;
     let acp = cp.acp()?;
     // Before any card is read or passphrase hashed: a closed store needs the point.
     if store.count()? > 0 {
-        acp.require(points::INIT_AC)?;
+        acp.require(points::AC_INIT)?;
     }
     let input = parse_aggregate(profiles)?;
     let users: Vec<&[u8]> = input.iter().map(|p| p.user.trim_ascii_end()).collect();
     crate::audit::scope::detail("user", &users.join(&b","[..]));
+    // A profile's role: loaded in this call, else the file's (a role not defined yet may be
+    // named, as IBM allows: logon refuses it until it is, 8/X'F316'). In the bootstrap one of
+    // them must hold X'0112'.
     let mut closes = false;
     for p in &input {
-        closes |= role_holds(cp, &p.role, points::INIT_AC)?;
+        closes |= match new_roles.iter().find(|r| r.id == p.role) {
+            Some(r) => r.points.contains(&points::AC_INIT),
+            None => role_holds(cp, &p.role, points::AC_INIT)?,
+        };
     }
+    // Hashed (and cards read) before anything is written; a user id already stored is refused
+    // here too (and again in the store's transaction), so a refusal leaves the roles unwritten.
     let new = input
         .iter()
         .map(stored_profile)
         .collect::<Result<Vec<_>>>()?;
+    if !replace {
+        for p in &input {
+            if store.view(&p.user)?.is_some() {
+                return Err(Error::ProfileExists);
+            }
+        }
+    }
+    if !new_roles.is_empty() {
+        // Roles need the point even in the bootstrap unless profiles come with them that close
+        // it (the same rule as the profiles below); they are written first, so the profiles
+        // never name a role that is not there.
+        if store.count()? > 0 {
+            acp.require(points::AC_INIT)?;
+        } else if !closes {
+            return Err(Error::BootstrapRole);
+        }
+        cp.update_roles(|conf| {
+            for r in &new_roles {
+                conf.roles.retain(|old| old.id != r.id);
+                conf.roles.push(r.clone());
+            }
+            Ok(())
+        })?;
+        if input.is_empty() {
+            return Ok(());
+        }
+    }
     store.insert(&new, replace, |existing| {
         if existing > 0 {
-            acp.require(points::INIT_AC)
+            acp.require(points::AC_INIT)
         } else if closes {
             Ok(())
         } else {
@@ -97,7 +138,7 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
 
 /// CSUAACI CHGEXPDT: `user` (8 bytes) gets the expiration date `date` (`YYYYMMDD`). X'0113'.
 pub fn change_expiry(cp: &Coprocessor, user: &[u8], date: &[u8]) -> Result<()> {
-    cp.acp()?.require(points::CHANGE_EXPIRY)?;
+    cp.acp()?.require(points::AC_CHANGE_EXPIRY)?;
     let user = user_field(user)?;
     crate::audit::scope::detail("user", user.trim_ascii_end());
     let raw: [u8; 8] = date.try_into().map_err(|_| Error::ProfileDate)?;
@@ -108,7 +149,7 @@ pub fn change_expiry(cp: &Coprocessor, user: &[u8], date: &[u8]) -> Result<()> {
 /// CSUAACI CHG-AD: `user`'s mechanisms named in `auth` (one authentication-data structure)
 /// are replaced (or added). X'0114'.
 pub fn change_auth(cp: &Coprocessor, user: &[u8], auth: &[u8]) -> Result<()> {
-    cp.acp()?.require(points::CHANGE_AUTH)?;
+    cp.acp()?.require(points::AC_CHANGE_AUTH)?;
     let user = user_field(user)?;
     crate::audit::scope::detail("user", user.trim_ascii_end());
     let store = cp.profiles()?;
@@ -124,7 +165,7 @@ pub fn change_auth(cp: &Coprocessor, user: &[u8], auth: &[u8]) -> Result<()> {
 
 /// CSUAACI RESET-FC: `user`'s failure count to 0 (unlocks it). X'0115'.
 pub fn reset_failures(cp: &Coprocessor, user: &[u8]) -> Result<()> {
-    cp.acp()?.require(points::RESET_FAILURES)?;
+    cp.acp()?.require(points::AC_RESET_FAILURES)?;
     let user = user_field(user)?;
     crate::audit::scope::detail("user", user.trim_ascii_end());
     cp.profiles()?.reset_failures(&user)
@@ -132,14 +173,14 @@ pub fn reset_failures(cp: &Coprocessor, user: &[u8]) -> Result<()> {
 
 /// CSUAACM LSTPROFS: every user id, 8 bytes each, in order. X'0116'.
 pub fn list_profiles(cp: &Coprocessor) -> Result<Vec<u8>> {
-    cp.acp()?.require(points::READ_AC)?;
+    cp.acp()?.require(points::AC_READ)?;
     Ok(cp.profiles()?.users()?.concat())
 }
 
 /// CSUAACM GET-PROF: the non-secret profile layout of `user`
 /// ([`profile::ProfileView::layout`], a multiple of 4 bytes). X'0116'.
 pub fn get_profile(cp: &Coprocessor, user: &Name8) -> Result<Vec<u8>> {
-    cp.acp()?.require(points::READ_AC)?;
+    cp.acp()?.require(points::AC_READ)?;
     let user = name8(user, Error::ProfileUserId)?;
     Ok(cp
         .profiles()?
@@ -150,7 +191,7 @@ pub fn get_profile(cp: &Coprocessor, user: &Name8) -> Result<Vec<u8>> {
 
 /// CSUAACM DEL-PROF: deletes `user`'s profile (its logons end at their next call). X'0117'.
 pub fn delete_profile(cp: &Coprocessor, user: &Name8) -> Result<()> {
-    cp.acp()?.require(points::DELETE_PROFILE)?;
+    cp.acp()?.require(points::AC_DELETE_PROFILE)?;
     let user = name8(user, Error::ProfileUserId)?;
     crate::audit::scope::detail("user", user.trim_ascii_end());
     cp.profiles()?.delete(&user)

@@ -63,6 +63,8 @@ pub fn current(directory: &[u8; 16]) -> Option<Arc<Logon>> {
     CURRENT
         .try_with(|c| {
             let mut c = c.borrow_mut();
+            // No `getpid` (a system call) for a thread that never logged on: the hot path of
+            // every verb comes through here.
             match &*c {
                 Some(l) if l.pid == std::process::id() && now_secs() <= l.expires => {
                     (&l.directory == directory).then(|| Arc::clone(l))

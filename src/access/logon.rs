@@ -111,14 +111,12 @@ pub fn card_verifier(enrolment: &CardEnrolment) -> Result<Verifier> {
 /// The authentication strength the role `role` requires, `None` when the role does not
 /// exist. This is the one place logon and revalidation learn a role's strength.
 ///
-/// The legacy `acp.conf` this branch reads has no roles: every role id is taken to exist with
-/// strength 0 (docs/profiles.md).
-///
 /// Called inside the profile store's write transaction (the logon checks) and from
 /// [`revalidate`]: it must not call [`Coprocessor::acp`] (which revalidates, and would wait
 /// for the store's connection this thread holds) nor touch `access.db`.
-pub fn required_strength(_cp: &Coprocessor, _role: &Name8) -> Result<Option<u16>> {
-    Ok(Some(0))
+pub fn required_strength(cp: &Coprocessor, role: &Name8) -> Result<Option<u16>> {
+    // `roles()` reads acp.conf as this thread last saw it, without revalidating a logon.
+    Ok(cp.roles()?.conf.role(role).map(|r| r.strength))
 }
 
 /// The checks before the try is counted (module documentation), on `p` at `today`.

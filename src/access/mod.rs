@@ -5,8 +5,11 @@
 //! ([`crate::state::acp`]); profiles and their authentication data in `access.db`.
 
 pub mod admin;
+pub mod conf;
 pub mod context;
 pub mod dual;
 pub mod logon;
 pub mod profile;
+pub mod role;
 pub mod store;
+pub mod structure;

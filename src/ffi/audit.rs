@@ -48,8 +48,29 @@ pub(crate) unsafe fn audited<W: args::Fullword, O: Outputs>(
     body: impl FnOnce(&mut Notes) -> Result<O>,
 ) {
     // SAFETY: forwarded contract.
+    unsafe { audited_at(verb, None, rc, rs, body) }
+}
+
+/// [`audited`] for a verb behind the access-control point `point`: the effective role must
+/// hold it (else 8/90, or the role's own refusal) **before** anything else, so a refused call
+/// reads no argument, touches no card, writes no audit record and changes nothing
+/// (docs/decisions.md D62).
+///
+/// # Safety
+/// As [`guard`].
+pub(crate) unsafe fn audited_at<W: args::Fullword, O: Outputs>(
+    verb: &'static str,
+    point: Option<u16>,
+    rc: *mut W,
+    rs: *mut W,
+    body: impl FnOnce(&mut Notes) -> Result<O>,
+) {
+    // SAFETY: forwarded contract.
     unsafe {
         guard(verb, rc, rs, |notes| {
+            if let Some(p) = point {
+                coprocessor()?.acp()?.require(p)?;
+            }
             let log = coprocessor()?.audit();
             log.probe()?;
             // A call that deactivates the directory still MACs its record.

@@ -8,11 +8,12 @@
 //! typed digits or letters, mapped by ITU-T E.161 and then exactly 8 digits, else 8/X'F101'
 //! before any card is touched). No card verb takes rule-array keywords except CSUCRDL.
 
-use super::audit::audited;
+use super::audit::{audited, audited_at};
 use super::{args, guard};
 use crate::card::CardPin;
 use crate::error::{Error, Result};
 use crate::rule_array::{Group, Keyword, kw};
+use crate::state::acp::points;
 use crate::verbs::card::{self as cards, INSPECT_LEN, LABEL_LEN, READER_NAME_LEN};
 
 /// Longest PIN field accepted (a longer `*_pin_length` is 8/72).
@@ -239,15 +240,21 @@ pub unsafe extern "C" fn CSUCGLB(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        audited("CSUCGLB", return_code, reason_code, |_| {
-            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
-            let out = Output::<LABEL_LEN>::new(label_length, label)?;
-            let pin = required_pin(pin_length, pin)?;
-            let text = cards::get_label(&name, &pin)?;
-            let mut field = [b' '; LABEL_LEN];
-            field[..text.len()].copy_from_slice(&text);
-            Ok(move || out.put(&field, text.len()))
-        })
+        audited_at(
+            "CSUCGLB",
+            Some(points::CARD_GET_LABEL),
+            return_code,
+            reason_code,
+            |_| {
+                let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
+                let out = Output::<LABEL_LEN>::new(label_length, label)?;
+                let pin = required_pin(pin_length, pin)?;
+                let text = cards::get_label(&name, &pin)?;
+                let mut field = [b' '; LABEL_LEN];
+                field[..text.len()].copy_from_slice(&text);
+                Ok(move || out.put(&field, text.len()))
+            },
+        )
     }
 }
 
@@ -275,12 +282,18 @@ pub unsafe extern "C" fn CSUCCPN(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        audited("CSUCCPN", return_code, reason_code, |_| {
-            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
-            let old = required_pin(old_pin_length, old_pin)?;
-            let new = required_pin(new_pin_length, new_pin)?;
-            cards::change_pin(&name, &old, &new)
-        })
+        audited_at(
+            "CSUCCPN",
+            Some(points::CARD_CHANGE_PIN),
+            return_code,
+            reason_code,
+            |_| {
+                let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
+                let old = required_pin(old_pin_length, old_pin)?;
+                let new = required_pin(new_pin_length, new_pin)?;
+                cards::change_pin(&name, &old, &new)
+            },
+        )
     }
 }
 
@@ -306,11 +319,17 @@ pub unsafe extern "C" fn CSUCERA(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        audited("CSUCERA", return_code, reason_code, |_| {
-            let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
-            let pin = required_pin(pin_length, pin)?;
-            cards::erase(&name, &pin)
-        })
+        audited_at(
+            "CSUCERA",
+            Some(points::CARD_ERASE),
+            return_code,
+            reason_code,
+            |_| {
+                let name = keywordless_reader(rule_array_count, rule_array, reader_name)?;
+                let pin = required_pin(pin_length, pin)?;
+                cards::erase(&name, &pin)
+            },
+        )
     }
 }
 
@@ -340,11 +359,17 @@ pub unsafe extern "C" fn CSUCCPY(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        audited("CSUCCPY", return_code, reason_code, |_| {
-            let source = keywordless_reader(rule_array_count, rule_array, source_reader_name)?;
-            let target = reader(target_reader_name)?;
-            let pin = required_pin(pin_length, pin)?;
-            cards::copy_card(&source, &target, &pin)
-        })
+        audited_at(
+            "CSUCCPY",
+            Some(points::CARD_COPY),
+            return_code,
+            reason_code,
+            |_| {
+                let source = keywordless_reader(rule_array_count, rule_array, source_reader_name)?;
+                let target = reader(target_reader_name)?;
+                let pin = required_pin(pin_length, pin)?;
+                cards::copy_card(&source, &target, &pin)
+            },
+        )
     }
 }

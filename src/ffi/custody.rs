@@ -10,10 +10,11 @@
 //! library. Every call is audited.
 
 use super::args;
-use super::audit::audited;
+use super::audit::audited_at;
 use super::coprocessor;
 use super::set::ceremony_call;
 use crate::error::{Error, Result};
+use crate::state::acp::points;
 use crate::state::partition::MAX_PASSWORD;
 use crate::verbs::custody::{self, Use};
 
@@ -64,6 +65,7 @@ impl Inputs {
 #[allow(clippy::too_many_arguments)]
 unsafe fn joined(
     verb: &'static str,
+    point: u16,
     return_code: *mut i32,
     reason_code: *mut i32,
     rule_array_count: *mut i32,
@@ -78,7 +80,7 @@ unsafe fn joined(
 ) {
     // SAFETY: pointer contracts are the caller's, forwarded.
     unsafe {
-        audited(verb, return_code, reason_code, |_| {
+        audited_at(verb, Some(point), return_code, reason_code, |_| {
             let inputs = read()?;
             ceremony_call(
                 rule_array_count,
@@ -129,6 +131,7 @@ pub unsafe extern "C" fn CSUCBND(
     unsafe {
         joined(
             "CSUCBND",
+            points::DIR_BIND,
             return_code,
             reason_code,
             rule_array_count,
@@ -171,6 +174,7 @@ pub unsafe extern "C" fn CSUCACT(
     unsafe {
         joined(
             "CSUCACT",
+            points::DIR_ACTIVATE,
             return_code,
             reason_code,
             rule_array_count,
@@ -217,6 +221,7 @@ pub unsafe extern "C" fn CSUCPBD(
     unsafe {
         joined(
             "CSUCPBD",
+            points::DIR_BIND_PARTITION,
             return_code,
             reason_code,
             rule_array_count,
@@ -264,6 +269,7 @@ pub unsafe extern "C" fn CSUCAUT(
     unsafe {
         joined(
             "CSUCAUT",
+            points::DIR_AUTHORISE,
             return_code,
             reason_code,
             rule_array_count,

@@ -617,6 +617,39 @@ pub unsafe extern "C" fn softcca_lp64_CSUAACI(
     }
 }
 
+/// Access Control Maintenance with `long` integers: libcsulcca's `CSUAACM` (docs/CSUAACM.md).
+///
+/// # Safety
+/// As [`super::acm::CSUAACM`], with 8 bytes (`long`) for each integer.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn softcca_lp64_CSUAACM(
+    return_code: *mut c_long,
+    reason_code: *mut c_long,
+    exit_data_length: *mut c_long,
+    exit_data: *mut u8,
+    rule_array_count: *mut c_long,
+    rule_array: *mut u8,
+    name: *mut u8,
+    output_data_length: *mut c_long,
+    output_data: *mut u8,
+) {
+    // SAFETY: the caller's contract, as documented above, is forwarded unchanged.
+    unsafe {
+        super::acm::csuaacm(
+            return_code,
+            reason_code,
+            exit_data_length,
+            exit_data,
+            rule_array_count,
+            rule_array,
+            name,
+            output_data_length,
+            output_data,
+        )
+    }
+}
+
 /// Cryptographic Facility Query with `long` integers: libcsulcca's `CSUACFQ` (docs/CSUACFQ.md).
 ///
 /// # Safety

@@ -15,6 +15,7 @@
 #![allow(non_snake_case)]
 
 pub mod access;
+pub mod acm;
 pub mod args;
 pub mod audit;
 pub mod card;

@@ -4,11 +4,12 @@
 //! entry points are the card ceremonies of [`super::custody`] (the Rust cores are
 //! [`crate::custody::directory`]).
 
-use super::audit::audited;
+use super::audit::audited_at;
 use super::{args, coprocessor};
 use crate::custody::directory;
 use crate::error::Result;
 use crate::state::Coprocessor;
+use crate::state::acp::points;
 
 /// The body both verbs share: no keyword, then `action` on the process's coprocessor; one
 /// audit record per call (`op=CSUADAC` or `CSUADAU`, the event `DEACTIVATE` or
@@ -19,6 +20,7 @@ use crate::state::Coprocessor;
 /// As [`CSUADAC`].
 unsafe fn no_keyword_verb(
     verb: &'static str,
+    point: u16,
     return_code: *mut i32,
     reason_code: *mut i32,
     rule_array_count: *mut i32,
@@ -27,7 +29,7 @@ unsafe fn no_keyword_verb(
 ) {
     // SAFETY: pointer contracts are the caller's, forwarded.
     unsafe {
-        audited(verb, return_code, reason_code, |_| {
+        audited_at(verb, Some(point), return_code, reason_code, |_| {
             let _ = args::rule_array(rule_array_count, rule_array, 0..=0)?;
             action(coprocessor()?)
         })
@@ -59,6 +61,7 @@ pub unsafe extern "C" fn CSUADAC(
     unsafe {
         no_keyword_verb(
             "CSUADAC",
+            points::DIR_DEACTIVATE,
             return_code,
             reason_code,
             rule_array_count,
@@ -90,6 +93,7 @@ pub unsafe extern "C" fn CSUADAU(
     unsafe {
         no_keyword_verb(
             "CSUADAU",
+            points::DIR_DEAUTHORISE,
             return_code,
             reason_code,
             rule_array_count,

@@ -8,13 +8,14 @@
 //! call. `ceremony_length` is on input the room in `ceremony` (at least 4096, else 8/72) and
 //! 4096 on success; `ceremony` is read for `NEXT` and written on success only.
 
-use super::audit::audited;
+use super::audit::{audited, audited_at};
 use super::card::{Output, keywordless_reader, reader, required_pin};
 use super::{args, coprocessor};
 use crate::custody::SecretKind;
 use crate::custody::ceremony::CEREMONY_LEN;
 use crate::error::{Error, Result};
 use crate::rule_array::{Group, Keyword, kw};
+use crate::state::acp::points;
 use crate::verbs::set::{self as sets, CardStep, STATUS_LEN, Step};
 
 const STEPS: &[Keyword] = &[kw("FIRST"), kw("NEXT")];
@@ -148,23 +149,29 @@ pub unsafe extern "C" fn CSUCSVK(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        audited("CSUCSVK", return_code, reason_code, |_| {
-            ceremony_call(
-                rule_array_count,
-                rule_array,
-                reader_name,
-                pin_length,
-                pin,
-                Some((label_length, label)),
-                Some((set_m, set_n)),
-                ceremony_length,
-                ceremony,
-                |step, buf, card, (m, n)| {
-                    let reg = coprocessor()?.sets()?;
-                    sets::create(reg, SecretKind::ServerMasterKey, step, buf, card, m, n)
-                },
-            )
-        })
+        audited_at(
+            "CSUCSVK",
+            Some(points::SET_CREATE_SVMK),
+            return_code,
+            reason_code,
+            |_| {
+                ceremony_call(
+                    rule_array_count,
+                    rule_array,
+                    reader_name,
+                    pin_length,
+                    pin,
+                    Some((label_length, label)),
+                    Some((set_m, set_n)),
+                    ceremony_length,
+                    ceremony,
+                    |step, buf, card, (m, n)| {
+                        let reg = coprocessor()?.sets()?;
+                        sets::create(reg, SecretKind::ServerMasterKey, step, buf, card, m, n)
+                    },
+                )
+            },
+        )
     }
 }
 
@@ -195,23 +202,29 @@ pub unsafe extern "C" fn CSUCPAS(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        audited("CSUCPAS", return_code, reason_code, |_| {
-            ceremony_call(
-                rule_array_count,
-                rule_array,
-                reader_name,
-                pin_length,
-                pin,
-                Some((label_length, label)),
-                Some((set_m, set_n)),
-                ceremony_length,
-                ceremony,
-                |step, buf, card, (m, n)| {
-                    let reg = coprocessor()?.sets()?;
-                    sets::create(reg, SecretKind::Partition, step, buf, card, m, n)
-                },
-            )
-        })
+        audited_at(
+            "CSUCPAS",
+            Some(points::SET_CREATE_PARTITION),
+            return_code,
+            reason_code,
+            |_| {
+                ceremony_call(
+                    rule_array_count,
+                    rule_array,
+                    reader_name,
+                    pin_length,
+                    pin,
+                    Some((label_length, label)),
+                    Some((set_m, set_n)),
+                    ceremony_length,
+                    ceremony,
+                    |step, buf, card, (m, n)| {
+                        let reg = coprocessor()?.sets()?;
+                        sets::create(reg, SecretKind::Partition, step, buf, card, m, n)
+                    },
+                )
+            },
+        )
     }
 }
 
@@ -243,20 +256,28 @@ pub unsafe extern "C" fn CSUCCST(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        audited("CSUCCST", return_code, reason_code, |_| {
-            ceremony_call(
-                rule_array_count,
-                rule_array,
-                reader_name,
-                pin_length,
-                pin,
-                Some((label_length, label)),
-                Some((set_m, set_n)),
-                ceremony_length,
-                ceremony,
-                |step, buf, card, (m, n)| sets::copy(coprocessor()?.sets()?, step, buf, card, m, n),
-            )
-        })
+        audited_at(
+            "CSUCCST",
+            Some(points::SET_COPY),
+            return_code,
+            reason_code,
+            |_| {
+                ceremony_call(
+                    rule_array_count,
+                    rule_array,
+                    reader_name,
+                    pin_length,
+                    pin,
+                    Some((label_length, label)),
+                    Some((set_m, set_n)),
+                    ceremony_length,
+                    ceremony,
+                    |step, buf, card, (m, n)| {
+                        sets::copy(coprocessor()?.sets()?, step, buf, card, m, n)
+                    },
+                )
+            },
+        )
     }
 }
 

@@ -7,7 +7,7 @@
 //! a complete `masterkey.db`, `ckds.db` and `acp.conf`.
 //!
 //! - **Fresh directory** (none of the state files): each file is built complete in the staging
-//!   directory `.softcca-init/` (SQLite schema committed, `acp.conf` with the defaults, every
+//!   directory `.softcca-init/` (SQLite schema committed, `acp.conf` with the shipped roles, every
 //!   file `fsync`ed), renamed into place, the directory `fsync`ed, then `softcca.id` renamed
 //!   into place and the directory `fsync`ed again. A process killed at any moment leaves
 //!   either no `softcca.id` and a staging directory (the next process starts the

@@ -347,7 +347,7 @@ impl Coprocessor {
         let id = init::prepare(
             &dir,
             &[masterkey::FILE, ckds::FILE],
-            &AcpConfig::default_text(),
+            &AcpConfig::shipped_text(),
         )?;
         let gens = Arc::new(Generations::open(&dir)?);
         let protection = Arc::new(Protection::new(id, Arc::clone(&gens)));
@@ -474,11 +474,48 @@ impl Coprocessor {
         &self.master_keys
     }
 
-    /// The access-control configuration as it is now.
+    /// The access-control configuration of the calling thread's effective role as it is now
+    /// (docs/access-control.md): DEFAULT when the thread has not logged on to this directory;
+    /// else the role its logon names, refused when `acp.conf` no longer has that role
+    /// (8/X'F300'), when the logon is weaker than the role requires (8/X'F301') or outside
+    /// the role's hours and days (8/X'F302'). A directory without an id (read-only, of an
+    /// earlier release) has no logon: DEFAULT.
+    ///
+    /// Without a logon this costs what it did before roles: one thread-local look-up, and
+    /// one `statx` at most every re-check interval.
     pub fn acp(&self) -> Result<Arc<AcpConfig>> {
-        // A logged-on thread's profile is still valid (docs/CSUALCT.md).
-        crate::access::logon::revalidate(self)?;
-        self.acp.get()
+        let logon = self.id.as_ref().and_then(crate::access::context::current);
+        let logon = self.revalidated_logon(logon)?;
+        self.acp.get(logon.as_deref())
+    }
+
+    /// A live logon whose profile still exists, is not locked or expired, and still names the
+    /// same role ([`crate::access::logon::revalidate`]: at most once per revalidation
+    /// interval, at once after a profile change); a logon whose profile changed is ended and
+    /// this call refused (8/X'F31C', docs/decisions.md D64). No logon: nothing to check, no
+    /// system call.
+    fn revalidated_logon(
+        &self,
+        logon: Option<Arc<crate::access::context::Logon>>,
+    ) -> Result<Option<Arc<crate::access::context::Logon>>> {
+        if logon.is_some() {
+            crate::access::logon::revalidate(self)?;
+        }
+        Ok(logon)
+    }
+
+    /// The parsed `acp.conf` (all its roles and settings), as this thread last read it.
+    pub fn roles(&self) -> Result<Arc<acp::Parsed>> {
+        self.acp.parsed()
+    }
+
+    /// Changes the roles in `acp.conf` (see [`AcpFile::update`]): written as a new file renamed
+    /// over the old one, under the directory lock.
+    pub fn update_roles(
+        &self,
+        change: impl FnOnce(&mut crate::access::conf::Conf) -> Result<()>,
+    ) -> Result<()> {
+        self.acp.update(change)
     }
 
     /// The current and old master keys, re-read when the registers, the activation or the

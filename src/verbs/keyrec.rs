@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::label::{Label, LabelPattern};
 use crate::rule_array::{Group, Keyword, RuleArray, kw};
 use crate::state::Coprocessor;
+use crate::state::acp::points;
 use crate::token::{self, InternalToken};
 
 /// The null key token a created record holds.
@@ -24,6 +25,7 @@ pub const NULL_TOKEN: [u8; 64] = [0; 64];
 /// CSNBKRC: adds a record holding a null key token.
 pub fn create(cp: &Coprocessor, label: &[u8; 64]) -> Result<()> {
     let label = Label::parse(label)?;
+    cp.acp()?.require(points::KEY_RECORD_CREATE)?;
     cp.ckds().create(&label, &NULL_TOKEN)
 }
 
@@ -39,12 +41,14 @@ fn storable(token: &[u8; 64]) -> Result<()> {
 pub fn write(cp: &Coprocessor, token: &[u8; 64], label: &[u8; 64]) -> Result<()> {
     storable(token)?;
     let label = Label::parse(label)?;
+    cp.acp()?.require(points::KEY_RECORD_WRITE)?;
     cp.ckds().write(&label, token)
 }
 
 /// CSNBKRR: reads a record's token; a null token is returned with warning 0/8.
 pub fn read(cp: &Coprocessor, label: &[u8; 64], notes: &mut Notes) -> Result<[u8; 64]> {
     let label = Label::parse(label)?;
+    cp.acp()?.require(points::KEY_RECORD_READ)?;
     let t = cp.ckds().read(&label)?;
     if t[0] == token::NULL {
         notes.warn(Warning::NullRecord);
@@ -65,6 +69,10 @@ pub fn delete(cp: &Coprocessor, rules: &RuleArray, id: &[u8; 64]) -> Result<()> 
         return Err(Error::LabelSyntax);
     }
     let pattern = LabelPattern::parse(id)?;
+    if !pattern.as_str().contains('*') {
+        Label::parse(id)?;
+    }
+    cp.acp()?.require(points::KEY_RECORD_DELETE)?;
     if !pattern.as_str().contains('*') {
         let label = Label::parse(id)?;
         return if whole_record {
@@ -102,6 +110,7 @@ pub const ENV_LIST_DIR: &str = "CSUDESLD";
 /// gives a file with zero detail records and 0/0.
 pub fn list(cp: &Coprocessor, pattern: &[u8; 64]) -> Result<ListResult> {
     let pattern = LabelPattern::parse(pattern)?;
+    cp.acp()?.require(points::KEY_RECORD_LIST)?;
     let records = cp.ckds().records(&pattern)?;
     let dir = std::env::var_os(ENV_LIST_DIR)
         .filter(|d| !d.is_empty())

@@ -2,6 +2,7 @@
 //! inputs (already copied from the caller by [`crate::ffi`]) and returns its outputs; it never
 //! sees a pointer.
 
+pub mod acm;
 pub mod card;
 pub mod clearpin;
 pub mod custody;

@@ -105,6 +105,9 @@ pub fn run_example(exe: &Path) -> String {
 pub fn run_example_with(exe: &Path, args: &[&str]) -> String {
     let home = exe.with_extension("home");
     let _ = std::fs::remove_dir_all(&home);
+    // An existing directory (legacy-form acp.conf, all points as before) until the examples
+    // log on (CSUALCT).
+    super::write_legacy_acp(&home);
     let run = Command::new(exe)
         .args(args)
         .env("SOFTCCA_HOME", &home)

@@ -46,6 +46,12 @@ pub fn run_command(cmd: &str) -> (i32, i32) {
             }
             codes
         }
+        // A verb that consults no access control and no key (CSUACFQ STATCCA).
+        "cfq" => {
+            let (mut n, mut v) = (1, 0);
+            let (rc, rs, _) = super::cfq_raw(&mut n, &["STATCCA"], &mut v);
+            (rc, rs)
+        }
         // A verb that consults access control (X'0032') and writes the registers.
         "mkp-clear" => mkp(&["CLEAR"], &[0; 24]),
         "load-mk" => {

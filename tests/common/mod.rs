@@ -90,15 +90,54 @@ pub mod profiles;
 pub mod seccomp;
 pub mod verbs;
 
-/// A fresh, empty state directory (not created yet) for `tag` and the calling thread.
+/// A state directory for `tag` and the calling thread.
 ///
 /// It lies in this test process's scratch root, `$TMPDIR/softcca-test-<pid>` (mode 0711: others
 /// may pass through it, as the tests that run a child as an unprivileged user need, not list it),
 /// which is removed when the process exits: the tests leave no state directories behind.
+///
+/// It stands for an **existing** directory: created (mode 0700) with the legacy-form
+/// `acp.conf` of a directory initialised before roles existed (every point as before, see
+/// [`legacy_state`]), until the tests log on as custodians (CSUALCT). Tests of initialisation
+/// itself and of the shipped roles use [`fresh_state`].
 pub fn temp_state(tag: &str) -> std::path::PathBuf {
+    legacy_state(tag)
+}
+
+/// A fresh, empty state directory path (not created): the library initialises it on first
+/// use, with the roles a new directory ships.
+pub fn fresh_state(tag: &str) -> std::path::PathBuf {
     let d = scratch_root().join(format!("{tag}-{:?}", std::thread::current().id()));
     let _ = std::fs::remove_dir_all(&d);
     d
+}
+
+/// The legacy-form `acp.conf` (tests/data/acp-legacy.conf): every point as a directory
+/// initialised before roles had it, plus the points added since (docs/access-control.md).
+pub const LEGACY_ACP: &str = include_str!("../data/acp-legacy.conf");
+
+/// A fresh state directory for `tag` that stands for an **existing** directory: created
+/// (mode 0700) with the legacy-form `acp.conf` of a directory initialised before roles
+/// existed, so the library adopts it on first use (all points as before). The tests that
+/// manage keys use it until they log on as custodians (CSUALCT); the tests about roles use
+/// [`temp_state`] and the roles a new directory ships.
+pub fn legacy_state(tag: &str) -> std::path::PathBuf {
+    let d = fresh_state(tag);
+    write_legacy_acp(&d);
+    d
+}
+
+/// Creates `dir` (mode 0700) when missing and writes the legacy-form `acp.conf` into it
+/// (see [`legacy_state`]).
+pub fn write_legacy_acp(dir: &Path) {
+    use std::os::unix::fs::DirBuilderExt;
+    let _ = std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir);
+    std::fs::write(dir.join("acp.conf"), LEGACY_ACP).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.join("acp.conf"), std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
 static SCRATCH_ROOT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
@@ -142,7 +181,7 @@ pub const S9_MKVP: &str = "23FB12BC983BE87A";
 /// Points SOFTCCA_HOME at a fresh state directory. Call before the first verb call of the
 /// test binary (the coprocessor is opened once per process).
 pub fn init_home(tag: &str) -> std::path::PathBuf {
-    let d = temp_state(tag);
+    let d = legacy_state(tag);
     // SAFETY: called once at the start of the binary's only test, before any other thread
     // reads the environment.
     unsafe {

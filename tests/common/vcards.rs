@@ -33,6 +33,18 @@ pub struct VCard {
 }
 
 /// Card verbs append to the state directory's audit log: a test binary without its own
+/// Creates `dir` (mode 0700) with the legacy-form acp.conf (tests/data/acp-legacy.conf): an
+/// existing directory, every point as before, until the card tests log on (CSUALCT).
+pub fn write_legacy_acp(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    std::fs::write(
+        dir.join("acp.conf"),
+        include_str!("../data/acp-legacy.conf"),
+    )
+    .unwrap();
+}
+
 /// SOFTCCA_HOME gets a fresh one under cargo's test scratch directory, never the user's.
 fn private_home() {
     static ONCE: std::sync::Once = std::sync::Once::new();
@@ -41,6 +53,9 @@ fn private_home() {
             let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
                 .join(format!("card-home-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&d);
+            // An existing directory (legacy-form acp.conf: the card and custody points on)
+            // until the tests log on (CSUALCT).
+            write_legacy_acp(&d);
             // SAFETY: before this binary's first verb call; tests that read the environment
             // concurrently only read SOFTCCA_* variables through std, which locks.
             unsafe { std::env::set_var("SOFTCCA_HOME", &d) };

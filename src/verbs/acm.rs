@@ -1,0 +1,120 @@
+//! Access Control Maintenance (CSUAACM): list, read and delete roles (docs/CSUAACM.md).
+//!
+//! One keyword: `LSTROLES` (the role ids, 8 bytes each), `GET-ROLE` (IBM's role structure
+//! of the role `name`, [`crate::access::structure`]), `DEL-ROLE` (removes the role `name` from
+//! `acp.conf`), `Q-NUM-RP` (two 4-byte big-endian integers: the number of roles, then of
+//! profiles). The reads need X'0116', `DEL-ROLE` X'0118'. The profile keywords `LSTPROFS`,
+//! `GET-PROF` and `DEL-PROF` belong to the profile store: until it is merged they are not in
+//! the keyword table and give the keyword error (8/33).
+
+use crate::access::admin;
+use crate::access::context::Name8;
+use crate::access::role::{self, DEFAULT};
+use crate::access::structure;
+use crate::error::{Error, Result};
+use crate::rule_array::{Group, Keyword, RuleArray, kw};
+use crate::state::Coprocessor;
+use crate::state::acp::points;
+
+/// The keywords, in [`Request`] order.
+const KEYWORDS: &[Keyword] = &[
+    kw("LSTROLES"),
+    kw("GET-ROLE"),
+    kw("DEL-ROLE"),
+    kw("Q-NUM-RP"),
+    kw("LSTPROFS"),
+    kw("GET-PROF"),
+    kw("DEL-PROF"),
+];
+
+/// What the caller asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// `LSTROLES`.
+    ListRoles,
+    /// `GET-ROLE`.
+    GetRole,
+    /// `DEL-ROLE`.
+    DeleteRole,
+    /// `Q-NUM-RP`.
+    CountRolesProfiles,
+    /// `LSTPROFS`.
+    ListProfiles,
+    /// `GET-PROF`.
+    GetProfile,
+    /// `DEL-PROF`.
+    DeleteProfile,
+}
+
+impl Request {
+    /// The request the rule array names (exactly one keyword).
+    pub fn of(rules: &RuleArray) -> Result<Self> {
+        let [k] = rules.resolve(&[Group::required(KEYWORDS)])?;
+        Ok(match k {
+            Some(0) => Request::ListRoles,
+            Some(1) => Request::GetRole,
+            Some(2) => Request::DeleteRole,
+            Some(3) => Request::CountRolesProfiles,
+            Some(4) => Request::ListProfiles,
+            Some(5) => Request::GetProfile,
+            Some(6) => Request::DeleteProfile,
+            _ => return Err(Error::MissingKeyword),
+        })
+    }
+
+    /// `true` when the request reads `name`.
+    pub fn takes_name(self) -> bool {
+        matches!(
+            self,
+            Request::GetRole | Request::DeleteRole | Request::GetProfile | Request::DeleteProfile
+        )
+    }
+}
+
+/// Runs `request`; returns the output data. `name` is the role id for `GET-ROLE` and
+/// `DEL-ROLE` (an id that is not a valid role name is an unknown role, 8/X'F303'), the user id
+/// for `GET-PROF` and `DEL-PROF`.
+pub fn maintain(cp: &Coprocessor, request: Request, name: &Name8) -> Result<Vec<u8>> {
+    let acp = cp.acp()?;
+    match request {
+        Request::DeleteRole => acp.require(points::AC_DELETE_ROLE)?,
+        Request::ListProfiles | Request::GetProfile | Request::DeleteProfile => {}
+        _ => acp.require(points::AC_READ)?,
+    }
+    match request {
+        // The profile requests check their own points (src/access/admin.rs).
+        Request::ListProfiles => admin::list_profiles(cp),
+        Request::GetProfile => admin::get_profile(cp, name),
+        Request::DeleteProfile => admin::delete_profile(cp, name).map(|()| Vec::new()),
+        Request::ListRoles => Ok(cp.roles()?.conf.roles.iter().flat_map(|r| r.id).collect()),
+        Request::GetRole => {
+            let roles = cp.roles()?;
+            let r = roles.conf.role(name).ok_or(Error::RoleNotFound)?;
+            Ok(structure::encode(r))
+        }
+        Request::CountRolesProfiles => {
+            let n = cp.roles()?.conf.roles.len() as u32;
+            Ok([n.to_be_bytes(), admin::profile_count(cp)?.to_be_bytes()].concat())
+        }
+        Request::DeleteRole => {
+            if role::name_of(name).is_none() {
+                return Err(Error::RoleNotFound);
+            }
+            if *name == DEFAULT {
+                return Err(Error::RoleDefaultNotDeletable);
+            }
+            if admin::role_in_use(cp, name)? {
+                return Err(Error::RoleInUse);
+            }
+            cp.update_roles(|conf| {
+                let before = conf.roles.len();
+                conf.roles.retain(|r| r.id != *name);
+                if conf.roles.len() == before {
+                    return Err(Error::RoleNotFound);
+                }
+                Ok(())
+            })?;
+            Ok(Vec::new())
+        }
+    }
+}
