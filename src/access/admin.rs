@@ -7,13 +7,13 @@
 //! first INIT-AC closes the door behind it.
 
 use super::context::Name8;
-use super::structure;
 use super::logon::{card_verifier, passphrase_verifier};
 use super::profile::{
     self, CardEnrolment, MECH_CARD, MechanismInput, ProfileInput, name8, parse_aggregate,
     parse_auth_data,
 };
 use super::store::{NewMechanism, NewProfile};
+use super::structure;
 use crate::error::{Error, Result};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
@@ -72,6 +72,11 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
     let new_roles = structure::decode_all(roles)?;
     for r in &new_roles {
         r.check().map_err(|_| Error::RoleStructure)?;
+    }
+    if !new_roles.is_empty() {
+        // The audit record names the roles loaded (review finding A10).
+        let ids: Vec<&[u8]> = new_roles.iter().map(|r| r.id.trim_ascii_end()).collect();
+        crate::audit::scope::detail("roles", &ids.join(&b","[..]));
     }
     let store = cp.profiles()?;
     let acp = cp.acp()?;

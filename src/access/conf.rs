@@ -213,6 +213,12 @@ impl Conf {
             legacy.insert(parse_offset(key)?, on_off(value)?);
         }
         if sections.is_empty() {
+            // Every legacy file softcca wrote lists its points; one with none is a roles file
+            // cut before its first role (a torn write, a truncated copy), which must not read
+            // as a legacy DEFAULT holding every new point (review finding A11).
+            if legacy.is_empty() {
+                return Err(Error::AcpConfigSyntax);
+            }
             let mut default = Role::new(role::DEFAULT);
             default.comment = "Legacy acp.conf".into();
             default.points = legacy

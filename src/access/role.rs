@@ -133,20 +133,23 @@ impl Role {
         Ok(())
     }
 
-    /// `true` when the role may be used at Unix time `t` (seconds, UTC): on a valid day and
-    /// inside the hours (both ends inclusive, to the minute).
+    /// `true` when the role may be used at Unix time `t` (seconds, UTC): inside the hours
+    /// (both ends inclusive, to the minute) of a window that opened on a valid day. A window
+    /// across midnight (`22:00-02:00`) belongs to the day it opens on: with `days MON` it is
+    /// open from Monday 22:00 to Tuesday 02:00, not on Monday 01:00 (review finding A7).
     pub fn open_at(&self, t: i64) -> bool {
         let day = t.div_euclid(86_400);
         let minute = Minute((t.rem_euclid(86_400) / 60) as u16);
         // 1970-01-01 was a Thursday: weekday 0 = Sunday.
-        let weekday = (day + 4).rem_euclid(7) as u32;
-        let day_ok = self.days & (0x80 >> weekday) != 0;
-        let hour_ok = if self.lower <= self.upper {
-            self.lower <= minute && minute <= self.upper
+        let valid = |day: i64| self.days & (0x80 >> ((day + 4).rem_euclid(7) as u32)) != 0;
+        if self.lower <= self.upper {
+            valid(day) && self.lower <= minute && minute <= self.upper
+        } else if minute >= self.lower {
+            valid(day)
         } else {
-            minute >= self.lower || minute <= self.upper
-        };
-        day_ok && hour_ok
+            // After midnight: the window opened the day before.
+            minute <= self.upper && valid(day - 1)
+        }
     }
 }
 
@@ -174,6 +177,8 @@ mod tests {
         assert!(r.open_at(23 * 3600) && r.open_at(3600 + 59 * 60) && !r.open_at(12 * 3600));
         r.days = 0x80 >> 4; // Thursday only
         assert!(r.open_at(23 * 3600) && !r.open_at(86_400 + 23 * 3600));
+        // After midnight the window is Thursday night's: open on Friday 01:00, not Thursday's.
+        assert!(r.open_at(86_400 + 3600) && !r.open_at(3600));
         r.days = 0x80 >> 5; // Friday only
         assert!(!r.open_at(23 * 3600) && r.open_at(86_400 + 23 * 3600));
     }

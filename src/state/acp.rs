@@ -180,7 +180,7 @@ pub mod points {
         CARD_ERASE,
         CARD_COPY,
         CARD_GET_LABEL,
-        0xF040,
+        KEY_PARTS_SINGLE_CUSTODIAN,
     ];
 
     /// The points a legacy-form `acp.conf` of a directory initialised before issue 10 lists,
@@ -243,11 +243,6 @@ pub mod points {
             DKG_SINGLE_LENGTH,
             false,
             "softcca: Diversified Key Generate - single-length key from a double-length key",
-        ),
-        (
-            KEY_PARTS_SINGLE_CUSTODIAN,
-            true,
-            "softcca: Key parts without dual control",
         ),
     ];
 

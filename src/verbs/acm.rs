@@ -62,6 +62,19 @@ impl Request {
         })
     }
 
+    /// The rule-array keyword of the request.
+    pub fn keyword(self) -> &'static [u8; 8] {
+        match self {
+            Request::ListRoles => b"LSTROLES",
+            Request::GetRole => b"GET-ROLE",
+            Request::DeleteRole => b"DEL-ROLE",
+            Request::CountRolesProfiles => b"Q-NUM-RP",
+            Request::ListProfiles => b"LSTPROFS",
+            Request::GetProfile => b"GET-PROF",
+            Request::DeleteProfile => b"DEL-PROF",
+        }
+    }
+
     /// `true` when the request reads `name`.
     pub fn takes_name(self) -> bool {
         matches!(
@@ -75,6 +88,11 @@ impl Request {
 /// `DEL-ROLE` (an id that is not a valid role name is an unknown role, 8/X'F303'), the user id
 /// for `GET-PROF` and `DEL-PROF`.
 pub fn maintain(cp: &Coprocessor, request: Request, name: &Name8) -> Result<Vec<u8>> {
+    // The audit record says what was asked and of whom (review finding A10).
+    crate::audit::scope::detail("keyword", request.keyword().trim_ascii_end());
+    if request.takes_name() {
+        crate::audit::scope::detail("name", name.trim_ascii_end());
+    }
     let acp = cp.acp()?;
     match request {
         Request::DeleteRole => acp.require(points::AC_DELETE_ROLE)?,

@@ -306,6 +306,11 @@ pub fn generate(
     // Access control.
     let acp = cp.acp()?;
     acp.require(process.acp())?;
+    // A generated key written to a CKDS record is a record write (review finding A1: a role
+    // without Key Record Write replaced production records through CSNBDKG).
+    if label.is_some() {
+        acp.require(points::KEY_RECORD_WRITE)?;
+    }
     // A single-length result of a double-length generating key is one half of a key the same
     // generating key derives (TDES-ENC of PAN‖PSN is the card key's left half): one 2^56
     // search away, so only with softcca's point X'F001' (off by default; decisions D26).
