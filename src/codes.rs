@@ -217,6 +217,10 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::KeyPartsOneCustodian => (RC_FAILED, 0xF330),
         Error::MasterKeyPartsOneCustodian => (RC_FAILED, 0xF331),
         Error::MasterKeySetOneCustodian => (RC_FAILED, 0xF332),
+        Error::KeyPartSameCustodian => (RC_FAILED, 0xF333),
+        Error::KeyPartNull => (RC_FAILED, 0xF334),
+        Error::KeyPartNoCustody => (RC_FAILED, 0xF335),
+        Error::KeyPartRecordForged => (RC_FAILED, 0xF336),
         // Profiles and logon (src/access): softcca's own reason codes X'F310'..X'F32F'.
         Error::ProfileUnknownUser => (RC_FAILED, 0xF310),
         Error::ProfileLocked => (RC_FAILED, 0xF311),

@@ -276,6 +276,17 @@ pub enum Error {
     /// two profiles, or a random one set by the profile that generated it or without a logon
     /// (X'F040' off).
     MasterKeySetOneCustodian,
+    /// Dual control: a key part (CSNBKPI ADD-PART, MIDDLE, LAST; CSNBMKP MIDDLE, LAST) from a
+    /// profile that already loaded a part of the same key (X'F040' off).
+    KeyPartSameCustodian,
+    /// Dual control: a key part with an 8-byte segment that has no key bit (only parity bits)
+    /// (X'F040' off).
+    KeyPartNull,
+    /// Dual control: a key-part step without a logon, or a step that continues a partial token
+    /// or register no logged-on FIRST started (X'F040' off).
+    KeyPartNoCustody,
+    /// Dual control: the custody record of a partial key token failed its authentication.
+    KeyPartRecordForged,
     /// Logon: no profile has this user id.
     ProfileUnknownUser,
     /// Logon: the profile is locked after 3 consecutive failed logons (until RESET-FC).
@@ -480,6 +491,16 @@ impl fmt::Display for Error {
             }
             Error::MasterKeySetOneCustodian => {
                 "dual control: the new master key was not loaded by two different logged-on profiles"
+            }
+            Error::KeyPartSameCustodian => {
+                "dual control: this profile already loaded a part of this key"
+            }
+            Error::KeyPartNull => "dual control: the key part adds no key bit to a DES key",
+            Error::KeyPartNoCustody => {
+                "dual control: no logon, or the partial key was not started by a logged-on FIRST"
+            }
+            Error::KeyPartRecordForged => {
+                "dual control: the custody record of the partial key token is not authentic"
             }
             Error::ProfileUnknownUser => "no profile has this user id",
             Error::ProfileLocked => "the profile is locked after failed logons",

@@ -6,69 +6,17 @@
 //! state that fails closed; a bound directory's record cannot be edited.
 //!
 //! The custodians are profiles enrolled with CSUAACI INIT-AC and logged on with CSUALCT LOGON
-//! PPHRASE; the role the test uses is the directory's `acp.conf` with X'F040' turned off (see
-//! `dual_control_on`).
+//! PPHRASE; the test writes its own roles file (DEFAULT and KEYCUST with every point but
+//! X'F040', ADMIN for the enrolment; `dual_control_on(false)` gives both X'F040'), see
+//! tests/common/dual.rs.
 
 mod common;
-use common::key_slots::{kpi, kyt};
+use common::dual::*;
+use common::key_slots::kpi;
 use common::verbs::{TEST_MK, setup};
 use common::*;
 
 use softcca::state::Coprocessor;
-
-use std::path::PathBuf;
-
-const F040: u16 = 0xF040;
-/// 8/X'F330', 8/X'F331', 8/X'F332'.
-const KPI_ONE: (i32, i32) = (8, 0xF330);
-const MK_PARTS_ONE: (i32, i32) = (8, 0xF331);
-const MK_SET_ONE: (i32, i32) = (8, 0xF332);
-
-fn home() -> PathBuf {
-    PathBuf::from(std::env::var_os("SOFTCCA_HOME").unwrap())
-}
-
-/// Logs the calling thread on as `user` (what CSUALCT LOGON does once the passphrase checked).
-/// When CSUALCT is merged: this becomes CSUALCT `LOGON` `PPHRASE` of profile `user` (role
-/// KEYCUST) enrolled by the test, and `logoff` CSUALCT `LOGOFF`; the child of the kill test
-/// logs on the same way.
-fn logon(user: &str) {
-    // The profile is enrolled once per directory (INIT-AC REPLACE), then logged on with
-    // CSUALCT LOGON PPHRASE like a custodian's program.
-    thread_local! {
-        static ENROLLED: std::cell::RefCell<std::collections::BTreeSet<(PathBuf, String)>> =
-            const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
-    }
-    let pass = format!("pass phrase of {user}");
-    let key = (home(), user.to_string());
-    if !ENROLLED.with(|e| e.borrow().contains(&key)) {
-        common::profiles::add(user, &pass);
-        ENROLLED.with(|e| e.borrow_mut().insert(key));
-    }
-    assert_eq!(common::profiles::logon(user, &pass), (0, 0), "CSUALCT LOGON {user}");
-}
-
-fn logoff() {
-    // LOGOFF when not logged on is 8/X'F31A': both are "logged off" here.
-    let r = common::profiles::logoff();
-    assert!(r == (0, 0) || r == (8, 0xF31A), "CSUALCT LOGOFF: {r:?}");
-}
-
-/// The custodians' role: every key-part and master-key point, X'F040' off (on: `false`, the
-/// legacy role, one profile may do everything). Today the directory has one role, so X'F040'
-/// is switched in it; with roles merged the test writes the shipped KEYCUST role (no X'F040')
-/// and a KEYCUST role with X'F040' for `false`, and the profiles name them.
-fn dual_control_on(on: bool) {
-    set_acp(&home(), F040, !on);
-}
-
-/// A step that must succeed on a copy of `t`: the new token.
-fn kpi_ok(word: &str, part: &[u8; 16], t: &[u8; 64]) -> [u8; 64] {
-    let mut out = *t;
-    let r = kpi(word, part, &mut out);
-    assert!(r == (0, 0) || r == (0, 4), "{word}: {r:?}");
-    out
-}
 
 /// A step that must fail with `want` and leave the token, `ckds.db` and `masterkey.db` as
 /// they were.
@@ -78,12 +26,6 @@ fn kpi_refused(word: &str, part: &[u8; 16], t: &[u8; 64], want: (i32, i32), what
     assert_eq!(kpi(word, part, &mut out), want, "{what}");
     assert_eq!(&out, t, "{what}: the token changed");
     assert!(files() == before, "{what}: a state file changed");
-}
-
-/// A part step (FIRST, MIDDLE, LAST) that must succeed (a parity warning allowed).
-fn mkp_ok(word: &str, part: &[u8; 24]) {
-    let r = mkp(&[word], part);
-    assert_eq!(r.0, 0, "{word}: {r:?}");
 }
 
 fn mkp_refused(word: &str, part: &[u8; 24], want: (i32, i32), what: &str) {
@@ -102,53 +44,11 @@ fn files() -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// ENC-ZERO verification pattern of the key in `t` (CSNBKYT).
-fn enc_zero(t: &[u8; 64]) -> String {
-    let (mut v1, mut v2) = ([0u8; 8], [0u8; 8]);
-    let r = kyt(&["GENERATE", "KEY-ENC", "ENC-ZERO"], t, &mut v1, &mut v2);
-    assert_eq!(r, (0, 0), "CSNBKYT");
-    to_hex(&v2[..4])
-}
-
-fn xor<const N: usize>(a: &[u8], b: &[u8]) -> [u8; N] {
-    std::array::from_fn(|i| a[i] ^ b[i])
-}
-
-/// The s9-ipinenc case of tests/data/tokens.txt (model-built under the test master key):
-/// the key and its token; its ENC-ZERO pattern is 08D7B4FB (tests/data/kcv.txt s9-pin-key,
-/// from the `cryptography` package).
-fn s9_pin_key() -> (Vec<u8>, String) {
-    let c = cases("tokens.txt")
-        .into_iter()
-        .find(|c| c.id() == "s9-ipinenc")
-        .unwrap();
-    (c.hex("key"), c.text("token").to_string())
-}
-const S9_KCV: &str = "08D7B4FB";
-
-/// The second key part of the tests (odd parity, halves not equal).
-fn part2() -> [u8; 16] {
-    arr(&hex("0E0B0D070D0B0E07070E0B0D070D0B0E"))
-}
-
-/// Loads the test master key with X'F040' on and no logon (the legacy way), leaves the role
-/// with dual control on.
-fn test_master_key() {
-    // The first verb call of the process creates the directory.
-    Coprocessor::global().unwrap();
-    logoff();
-    dual_control_on(false);
-    load_mk(&hex(TEST_MK));
-    dual_control_on(true);
-}
-
-fn current_mkvp() -> String {
-    let e = cfq(&["STATMKVP"]);
-    format!("{}{}", e[3].trim(), e[4].trim())
-}
-
-fn new_register_state() -> String {
-    cfq(&["STATMKVP"])[0].trim().to_string()
+/// A part with key bits in every segment but none in the middle third (X'01' bytes there).
+fn null_third(x: &[u8; 24]) -> [u8; 24] {
+    let mut p = *x;
+    p[8..16].copy_from_slice(&[0x01; 8]);
+    p
 }
 
 #[test]
@@ -167,38 +67,45 @@ fn two_custodians_load_a_master_key_and_neither_alone_can() {
     let x: [u8; 24] = arr(&hex("0E0B0D070D0B0E070E0B0D070D0B0E070E0B0D070D0B0E07"));
     let p1: [u8; 24] = xor(&mk, &x);
 
-    // One profile loads every part: LAST is refused, the register keeps its part.
+    // One profile loads one part: its LAST and MIDDLE are refused, the register keeps its part.
     logon("CUST1");
     mkp_ok("FIRST", &p1);
-    mkp_refused("LAST", &x, MK_PARTS_ONE, "FIRST and LAST by CUST1");
-    mkp_ok("MIDDLE", &[0x01; 24]);
+    mkp_refused("LAST", &x, SAME_CUSTODIAN, "FIRST and LAST by CUST1");
     mkp_refused(
-        "LAST",
-        &[0x01; 24],
-        MK_PARTS_ONE,
-        "a second part counts once",
+        "MIDDLE",
+        &[0x4C; 24],
+        SAME_CUSTODIAN,
+        "a second part of CUST1",
     );
-    // No logon: the part counts for nobody.
+    // No logon: refused.
     logoff();
-    mkp_refused("LAST", &x, MK_PARTS_ONE, "LAST without a logon");
+    mkp_refused("LAST", &x, NO_CUSTODY, "LAST without a logon");
     assert_eq!(new_register_state(), "2", "still partial");
-    // Nobody's FIRST and one profile's LAST: one profile.
     assert_eq!(mkp(&["CLEAR"], &[0; 24]), (0, 0));
+    mkp_refused("FIRST", &p1, NO_CUSTODY, "FIRST without a logon");
+    mkp_refused("RANDOM", &[0; 24], NO_CUSTODY, "RANDOM without a logon");
+    // A register nobody logged on started (FIRST under X'F040'): not continued.
+    dual_control_on(false);
     mkp_ok("FIRST", &p1);
+    dual_control_on(true);
     logon("CUST2");
     mkp_refused(
         "LAST",
         &x,
-        MK_PARTS_ONE,
+        NO_CUSTODY,
         "FIRST without a logon, LAST by CUST2",
     );
+    // A part without key bits in a third: refused.
+    logon("CUST1");
+    assert_eq!(mkp(&["CLEAR"], &[0; 24]), (0, 0));
+    mkp_refused("FIRST", &[0; 24], NULL_PART, "FIRST of zeros");
+    mkp_ok("FIRST", &p1);
+    logon("CUST2");
+    mkp_refused("LAST", &[0x01; 24], NULL_PART, "LAST of parity bits");
+    mkp_refused("LAST", &null_third(&x), NULL_PART, "a null third");
 
     // CUST1 FIRST, CUST2 LAST, SET (by either): the master key is the test key (MKVP of
     // tests/data/mkvp.txt s9-test-mk).
-    logon("CUST1");
-    assert_eq!(mkp(&["CLEAR"], &[0; 24]), (0, 0));
-    mkp_ok("FIRST", &p1);
-    logon("CUST2");
     mkp_ok("LAST", &x);
     assert_eq!(new_register_state(), "3");
     logon("CUST1");
@@ -219,7 +126,7 @@ fn two_custodians_load_a_master_key_and_neither_alone_can() {
     assert_eq!(mkp(&["CLEAR"], &[0; 24]), (0, 0));
     logon("CUST2");
     mkp_ok("FIRST", &p1);
-    mkp_refused("LAST", &x, MK_PARTS_ONE, "CUST1's part was cleared");
+    mkp_refused("LAST", &x, SAME_CUSTODIAN, "CUST1's part was cleared");
     assert_eq!(mkp(&["CLEAR"], &[0; 24]), (0, 0));
 
     // X'F040' on lifts it: one profile, or no logon, loads and sets alone.
@@ -249,9 +156,11 @@ fn a_random_master_key_is_set_by_another_profile() {
     assert_eq!(mkp(&["SET"], &[0; 24]), (0, 0), "SET by CUST2");
     assert_eq!(current_mkvp(), new_mkvp);
     assert_ne!(current_mkvp(), before);
-    // RANDOM without a logon: nobody generated it, so nobody else can set it.
+    // RANDOM without a logon (X'F040' on): nobody generated it, so nobody else can set it.
+    dual_control_on(false);
     logoff();
     assert_eq!(mkp(&["RANDOM"], &[0; 24]), (0, 0));
+    dual_control_on(true);
     logon("CUST2");
     mkp_refused("SET", &[0; 24], MK_SET_ONE, "RANDOM without a logon");
     // A key loaded from parts of one profile (under X'F040') cannot be set without it.
@@ -290,30 +199,78 @@ fn two_custodians_import_a_key_and_neither_alone_can() {
     let done = kpi_ok("COMPLETE", &[0; 16], &t2);
     assert_eq!(to_hex(&done), token);
     assert_eq!(enc_zero(&done), S9_KCV);
-    // CUST1 FIRST, CUST2 LAST; and FIRST, MIDDLE by one, LAST by the other.
+    // Each step used up its input's record: the kept copies continue nothing.
     logon("CUST2");
-    assert_eq!(to_hex(&kpi_ok("LAST", &part2(), &t1)), token);
-    logon("CUST1");
-    let m = kpi_ok("MIDDLE", &[0x01; 16], &t1);
-    logon("CUST2");
-    let last: [u8; 16] = xor(&part2(), &[0x01; 16]);
-    assert_eq!(to_hex(&kpi_ok("LAST", &last, &m)), token);
-
-    // One profile alone: FIRST and LAST refused; FIRST and ADD-PART by the same profile,
-    // COMPLETE refused, by that profile or another (COMPLETE adds no part).
-    logon("CUST1");
-    kpi_refused("LAST", &part2(), &t1, KPI_ONE, "FIRST and LAST by CUST1");
-    let same = kpi_ok("ADD-PART", &part2(), &t1);
-    assert_eq!(same, t2, "the same value: the same token");
-    let again = kpi_ok("ADD-PART", &[0; 16], &kpi_ok("ADD-PART", &[0; 16], &t1));
+    kpi_refused(
+        "LAST",
+        &part2(),
+        &t1,
+        NO_CUSTODY,
+        "CUST1's FIRST, continued already",
+    );
+    logon("CUST3");
     kpi_refused(
         "COMPLETE",
         &[0; 16],
-        &again,
+        &t2,
+        NO_CUSTODY,
+        "t2, completed already",
+    );
+    // CUST1 FIRST, CUST2 LAST; and FIRST, MIDDLE, LAST by three profiles.
+    logon("CUST1");
+    let t1 = kpi_ok("FIRST", &p1, &sk);
+    logon("CUST2");
+    assert_eq!(to_hex(&kpi_ok("LAST", &part2(), &t1)), token);
+    let m: [u8; 16] = arr(&hex("1C1C1C1C1C1C1C1C2A2A2A2A2A2A2A2A"));
+    logon("CUST1");
+    let f = kpi_ok("FIRST", &xor(&p1, &m), &sk);
+    logon("CUST2");
+    let mid = kpi_ok("MIDDLE", &m, &f);
+    logon("CUST3");
+    assert_eq!(to_hex(&kpi_ok("LAST", &part2(), &mid)), token);
+
+    // One profile loads one part: LAST and ADD-PART by CUST1 on CUST1's FIRST refused;
+    // COMPLETE of one profile's parts refused, by that profile or another (COMPLETE adds no
+    // part).
+    logon("CUST1");
+    let t1 = kpi_ok("FIRST", &p1, &sk);
+    kpi_refused(
+        "LAST",
+        &part2(),
+        &t1,
+        SAME_CUSTODIAN,
+        "FIRST and LAST by CUST1",
+    );
+    kpi_refused(
+        "ADD-PART",
+        &m,
+        &t1,
+        SAME_CUSTODIAN,
+        "FIRST and ADD-PART by CUST1",
+    );
+    kpi_refused(
+        "COMPLETE",
+        &[0; 16],
+        &t1,
         KPI_ONE,
-        "two ADD-PARTs by CUST1",
+        "COMPLETE of CUST1's part",
     );
     logon("CUST2");
+    kpi_refused(
+        "COMPLETE",
+        &[0; 16],
+        &t1,
+        KPI_ONE,
+        "COMPLETE by CUST2 of CUST1's part",
+    );
+    // A part that adds no key bit, in either half, is refused.
+    kpi_refused("ADD-PART", &[0; 16], &t1, NULL_PART, "ADD-PART of zeros");
+    kpi_refused("LAST", &[0x01; 16], &t1, NULL_PART, "LAST of parity bits");
+    let mut half = part2();
+    half[8..].copy_from_slice(&[0x01, 0, 1, 1, 0, 0, 1, 0]);
+    kpi_refused("LAST", &half, &t1, NULL_PART, "a null second half");
+    kpi_refused("FIRST", &[0; 16], &sk, NULL_PART, "FIRST of zeros");
+    // FIRST starts over: the parts before it no longer count.
     let solo = kpi_ok("ADD-PART", &[0x02; 16], &t1);
     let solo = kpi_ok("FIRST", &xor(&p1, &[0x04; 16]), &solo);
     kpi_refused(
@@ -323,11 +280,13 @@ fn two_custodians_import_a_key_and_neither_alone_can() {
         KPI_ONE,
         "FIRST starts over: CUST1's part no longer counts",
     );
-    // No logon counts for nobody: another thread of a logged-on program is not logged on.
+    // No logon: refused; another thread of a logged-on program is not logged on.
+    logon("CUST1");
+    let t1 = kpi_ok("FIRST", &p1, &sk);
     logon("CUST2");
     std::thread::spawn(move || {
         let what = "LAST in CUST2's program, other thread";
-        kpi_refused("LAST", &part2(), &t1, KPI_ONE, what);
+        kpi_refused("LAST", &part2(), &t1, NO_CUSTODY, what);
     })
     .join()
     .unwrap();
@@ -336,20 +295,18 @@ fn two_custodians_import_a_key_and_neither_alone_can() {
         "LAST",
         &part2(),
         &t1,
-        KPI_ONE,
+        NO_CUSTODY,
         "CUST1 FIRST, LAST without a logon",
     );
-    let nobody = kpi_ok("FIRST", &p1, &sk);
+    kpi_refused("FIRST", &p1, &sk, NO_CUSTODY, "FIRST without a logon");
+    // A partial token made without a logon (X'F040' on) is nobody's: not continued.
+    // (Not of p1: the same key and control vector make the same token, CUST1's t1.)
+    dual_control_on(false);
+    let nobody = kpi_ok("FIRST", &xor(&p1, &m), &sk);
+    dual_control_on(true);
+    let last: [u8; 16] = xor(&m, &part2());
     logon("CUST2");
-    kpi_refused("LAST", &part2(), &nobody, KPI_ONE, "FIRST without a logon");
-    logoff();
-    kpi_refused(
-        "COMPLETE",
-        &[0; 16],
-        &t2,
-        KPI_ONE,
-        "COMPLETE without a logon",
-    );
+    kpi_refused("LAST", &last, &nobody, NO_CUSTODY, "FIRST without a logon");
 
     // A label: the CKDS record and its custody record in one transaction.
     let lab = label("DUAL.PIN.KEY");
@@ -362,7 +319,7 @@ fn two_custodians_import_a_key_and_neither_alone_can() {
         "LAST",
         &part2(),
         &lab,
-        KPI_ONE,
+        SAME_CUSTODIAN,
         "label: FIRST and LAST by CUST1",
     );
     logon("CUST2");
@@ -373,7 +330,7 @@ fn two_custodians_import_a_key_and_neither_alone_can() {
     // X'F040' on lifts it.
     dual_control_on(false);
     logoff();
-    assert_eq!(to_hex(&kpi_ok("LAST", &part2(), &nobody)), token);
+    assert_eq!(to_hex(&kpi_ok("LAST", &last, &nobody)), token);
     logon("CUST1");
     let alone = kpi_ok("ADD-PART", &part2(), &kpi_ok("FIRST", &p1, &sk));
     assert_eq!(to_hex(&kpi_ok("COMPLETE", &[0; 16], &alone)), token);
@@ -395,8 +352,8 @@ fn a_token_without_a_record_and_a_record_for_another_token_do_not_count() {
     let t0 = kpi_ok("ADD-PART", &[0x01; 16], &kpi_ok("FIRST", &p1, &sk));
     dual_control_on(true);
     logon("CUST1");
-    kpi_refused("COMPLETE", &[0; 16], &t0, KPI_ONE, "old token, COMPLETE");
-    kpi_refused("LAST", &[0x01; 16], &t0, KPI_ONE, "old token, LAST by one");
+    kpi_refused("COMPLETE", &[0; 16], &t0, NO_CUSTODY, "old token, COMPLETE");
+    kpi_refused("LAST", &part2(), &t0, NO_CUSTODY, "old token, LAST");
 
     // Another token's record does not count: t2 has parts of CUST1 and CUST2; t3, of CUST1
     // alone, takes the place of t2 in a label (CSNBKRW): the label completes nothing.
@@ -404,7 +361,7 @@ fn a_token_without_a_record_and_a_record_for_another_token_do_not_count() {
     logon("CUST2");
     let t2 = kpi_ok("ADD-PART", &part2(), &t1);
     logon("CUST1");
-    let t3 = kpi_ok("ADD-PART", &part2(), &kpi_ok("FIRST", &[0x02; 16], &sk));
+    let t3 = kpi_ok("FIRST", &[0x02; 16], &sk);
     let lab = label("DUAL.MOVED.KEY");
     assert_eq!(krc(&lab), (0, 0));
     assert_eq!(krw(&t2, &lab), (0, 0));
@@ -445,10 +402,17 @@ fn dual_child() {
             &xor(&key, &part2()),
             &skeleton("IPINENC", &["KEY-PART"]),
         );
-        assert_eq!(kpi("LAST", &part2(), &mut { t }), KPI_ONE);
+        assert_eq!(kpi("COMPLETE", &[0; 16], &mut { t }), KPI_ONE);
+        assert_eq!(kpi("LAST", &part2(), &mut { t }), SAME_CUSTODIAN);
+        assert_eq!(kpi("LAST", &[1; 16], &mut { t }), SAME_CUSTODIAN);
+        logoff();
+        assert_eq!(kpi("LAST", &part2(), &mut { t }), NO_CUSTODY);
+        logon("CUST2");
+        assert_eq!(kpi("LAST", &[1; 16], &mut { t }), NULL_PART);
+        logon("CUST1");
         assert_eq!(mkp(&["CLEAR"], &[0; 24]), (0, 0));
         mkp_ok("FIRST", &[0x4B; 24]);
-        assert_eq!(mkp(&["LAST"], &[0x4B; 24]), MK_PARTS_ONE);
+        assert_eq!(mkp(&["LAST"], &[0x4B; 24]), SAME_CUSTODIAN);
         assert_eq!(mkp(&["CLEAR"], &[0; 24]), (0, 0));
         assert_eq!(mkp(&["RANDOM"], &[0; 24]), (0, 0));
         assert_eq!(mkp(&["SET"], &[0; 24]), MK_SET_ONE);
@@ -458,13 +422,16 @@ fn dual_child() {
     let (key, _) = s9_pin_key();
     let p1: [u8; 16] = xor(&key, &part2());
     let lab = label("DUAL.CRASH.KEY");
-    println!("ready");
-    loop {
+    // Ready once the label holds a key (a logon hashes its passphrase: Argon2id, slow).
+    for round in 0.. {
         let mut field = lab;
         logon("CUST1");
         assert_eq!(kpi("FIRST", &p1, &mut field).0, 0);
         logon("CUST2");
         assert_eq!(kpi("ADD-PART", &part2(), &mut field), (0, 0));
+        if round == 0 {
+            println!("ready");
+        }
     }
 }
 
@@ -477,6 +444,8 @@ fn a_process_killed_while_loading_parts_fails_closed() {
     let sk = skeleton("IPINENC", &["KEY-PART"]);
     assert_eq!(krc(&lab), (0, 0));
     assert_eq!(krw(&sk, &lab), (0, 0));
+    // The profiles exist before the child starts (it only logs on).
+    enrol();
     let mut seen = std::collections::BTreeSet::new();
     for round in 0..8u64 {
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
@@ -621,7 +590,10 @@ fn the_trace_names_the_condition() {
     let trace = String::from_utf8_lossy(&out.stderr);
     for want in [
         "softcca: CSNBKPI rc=8 rs=62256 (dual control: the key parts did not come from two different logged-on profiles)",
-        "softcca: CSNBMKP rc=8 rs=62257 (dual control: the master key parts did not come from two different logged-on profiles)",
+        "softcca: CSNBKPI rc=8 rs=62259 (dual control: this profile already loaded a part of this key)",
+        "softcca: CSNBKPI rc=8 rs=62260 (dual control: the key part adds no key bit to a DES key)",
+        "softcca: CSNBKPI rc=8 rs=62261 (dual control: no logon, or the partial key was not started by a logged-on FIRST)",
+        "softcca: CSNBMKP rc=8 rs=62259 (dual control: this profile already loaded a part of this key)",
         "softcca: CSNBMKP rc=8 rs=62258 (dual control: the new master key was not loaded by two different logged-on profiles)",
     ] {
         assert!(trace.contains(want), "{want:?} not in {trace}");

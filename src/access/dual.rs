@@ -2,11 +2,14 @@
 //! key (CSNBKPI) or of the new master key (CSNBMKP), so that no one profile completes a key it
 //! loaded alone.
 //!
-//! A part loaded by a thread that is logged on counts for that thread's profile (its user id,
-//! [`super::context`]); a part loaded without a logon counts for nobody. A second part from the
-//! same profile counts once. Completing a key needs parts from at least two profiles unless the
-//! effective role has softcca's access-control point X'F040' (Key parts without dual control).
-//! The record holds user ids only, never a passphrase, a PIN or a key byte.
+//! With softcca's access-control point X'F040' (Key parts without dual control) off in the
+//! effective role, every step needs a logon; a part counts for the profile of the calling
+//! thread (its canonical user id, [`super::context`]); every step but FIRST continues a partial
+//! key that has a record (D71); a profile loads at most one part of a key (two equal parts of
+//! one profile would cancel out) and a part must add key bits to every 8-byte segment
+//! ([`is_null_part`]). Completing a key needs parts from at least two profiles. The record
+//! holds user ids only, never a passphrase, a PIN or a key byte; a key part's record is
+//! authenticated ([`record_tag`]).
 
 use sha2::{Digest, Sha256};
 
@@ -139,6 +142,35 @@ pub fn caller(cp: &Coprocessor) -> Option<Name8> {
     context::current(&dir).map(|l| l.user)
 }
 
+/// `true` when some 8-byte segment of `part` has no key bit (every byte X'00' or X'01': only
+/// the parity bit, which DES ignores): such a part adds nothing a custodian has to know.
+/// Examines every byte of every segment (no early exit on the part's value).
+pub fn is_null_part(part: &[u8]) -> bool {
+    part.chunks(8).fold(false, |any, c| {
+        any | (c.iter().fold(0u8, |acc, b| acc | (b & 0xFE)) == 0)
+    })
+}
+
+/// The domain of the key that authenticates key-part custody records.
+pub const RECORD_KEY_LABEL: &[u8] = b"softcca/part-custody/v1";
+
+/// The authentication code of a key part's custody record (docs/decisions.md D72):
+/// HMAC-SHA-256 under `record_key` (HMAC-SHA-256(master key, [`RECORD_KEY_LABEL`]), of the
+/// master key that wraps the token: a one-way derivation, so the record key tells nothing of the
+/// master key and cannot be made without it) of the token's digest, the record's creation time
+/// (Unix seconds, 8 bytes big-endian) and the custodians' stored form.
+pub fn record_tag(
+    record_key: &[u8; 32],
+    digest: &[u8; 32],
+    created: i64,
+    custodians: &Custodians,
+) -> zeroize::Zeroizing<[u8; 32]> {
+    crate::crypto::hmac::hmac_sha256(
+        record_key,
+        &[digest, &created.to_be_bytes(), &custodians.encode()],
+    )
+}
+
 /// `true` when the effective role lifts dual control (X'F040' on).
 pub fn single_custodian_allowed(acp: &AcpConfig) -> bool {
     acp.enabled(points::KEY_PARTS_SINGLE_CUSTODIAN)
@@ -174,6 +206,19 @@ mod tests {
         ] {
             assert_eq!(Custodians::decode(&bad), Err(Error::StateFileDamaged));
         }
+    }
+
+    #[test]
+    fn null_parts_have_a_segment_of_parity_bits_only() {
+        assert!(is_null_part(&[0; 16]));
+        assert!(is_null_part(&[0x01; 24]));
+        let mut p = [0x4C; 24];
+        assert!(!is_null_part(&p));
+        p[8..16].copy_from_slice(&[1, 0, 1, 0, 1, 1, 0, 0]);
+        assert!(is_null_part(&p), "the middle third");
+        p[11] = 0x02;
+        assert!(!is_null_part(&p), "one key bit");
+        assert!(!is_null_part(&[0x02, 0, 0, 0, 0, 0, 0, 0]));
     }
 
     #[test]

@@ -11,7 +11,8 @@ use rusqlite::OptionalExtension;
 use super::db::Db;
 use super::dir::StateDir;
 use super::generations::{Generations, Slot};
-use crate::access::dual::Custodians;
+use crate::access::dual::{self, Custodians};
+use crate::crypto::ct::ct_eq;
 use crate::error::{Error, Result};
 use crate::label::{Label, LabelPattern};
 use std::sync::Arc;
@@ -29,65 +30,111 @@ const SCHEMA: &str = "CREATE TABLE ckds (
     updated INTEGER NOT NULL
 );";
 
-/// The custody records of partial key tokens (Key Part Import, docs/decisions.md D69): which
-/// profiles loaded the parts of the token whose SHA-256 is `digest`. Kept in `ckds.db` so that a
+/// The custody records of partial key tokens (Key Part Import, docs/decisions.md D69, D71,
+/// D72): which profiles loaded the parts of the token whose SHA-256 is `digest`, when the record
+/// was made, and its authentication code ([`dual::record_tag`]). Kept in `ckds.db` so that a
 /// label's new token and its record are one transaction. Created by the first write that needs
-/// it (directories made before dual control do not have it).
-const PART_CUSTODY_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS part_custody (
+/// it (directories made before dual control do not have it); the unauthenticated table of the
+/// first dual-control release (`part_custody`) is dropped then: its rows cannot be trusted.
+const PART_CUSTODY_SCHEMA: &str = "DROP TABLE IF EXISTS part_custody;
+CREATE TABLE IF NOT EXISTS part_custody_v2 (
     digest     BLOB PRIMARY KEY CHECK (length(digest) = 32),
-    custodians BLOB NOT NULL CHECK (length(custodians) % 8 = 0 AND length(custodians) > 0)
+    custodians BLOB NOT NULL CHECK (length(custodians) % 8 = 0 AND length(custodians) > 0),
+    created    INTEGER NOT NULL,
+    tag        BLOB NOT NULL CHECK (length(tag) = 32)
 ) WITHOUT ROWID;";
 
-/// The custody records as seen from inside one CKDS transaction.
+/// How long a custody record lives (docs/decisions.md D71): a partial token whose last step is
+/// older is an abandoned ceremony; its record is deleted and the token cannot be continued.
+pub const PART_RECORD_LIFETIME_S: i64 = 7 * 24 * 3600;
+
+/// The custody records as seen from inside one CKDS write transaction.
 pub struct PartLedger<'a, 'b>(&'a rusqlite::Transaction<'b>);
 
 impl PartLedger<'_, '_> {
-    /// The profiles that loaded the parts of the token of digest `digest`; nobody when there
-    /// is no record.
-    pub fn get(&self, digest: &[u8; 32]) -> Result<Custodians> {
+    /// Uses up the record of the token of digest `digest`: returns the profiles that loaded its
+    /// parts and deletes the record (the step that continues a partial token consumes it, in the
+    /// step's transaction). Nobody when there is no record or it is older than
+    /// [`PART_RECORD_LIFETIME_S`]; [`Error::KeyPartRecordForged`] when its authentication code
+    /// under `record_key` (of the master key that wraps the token) is not right. Records past
+    /// their lifetime are deleted first.
+    pub fn take(&self, digest: &[u8; 32], record_key: &[u8; 32]) -> Result<Custodians> {
         if !self.has_table()? {
             return Ok(Custodians::none());
         }
-        let v: Option<Vec<u8>> = self
+        self.expire()?;
+        let row: Option<(Vec<u8>, i64, Vec<u8>)> = self
             .0
             .query_row(
-                "SELECT custodians FROM part_custody WHERE digest = ?1",
+                "SELECT custodians, created, tag FROM part_custody_v2 WHERE digest = ?1",
                 [&digest[..]],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(|_| Error::KeyStorage)?;
-        v.map_or_else(|| Ok(Custodians::none()), |v| Custodians::decode(&v))
+        let Some((stored, created, tag)) = row else {
+            return Ok(Custodians::none());
+        };
+        // Whatever it holds, a record is used once.
+        self.0
+            .execute(
+                "DELETE FROM part_custody_v2 WHERE digest = ?1",
+                [&digest[..]],
+            )
+            .map_err(|_| Error::KeyStorage)?;
+        let custodians = Custodians::decode(&stored).map_err(|_| Error::KeyPartRecordForged)?;
+        let want = dual::record_tag(record_key, digest, created, &custodians);
+        if !ct_eq(&want[..], &tag) {
+            return Err(Error::KeyPartRecordForged);
+        }
+        Ok(custodians)
     }
 
-    /// Records that `custodians` loaded the parts of the token of digest `digest`, replacing an
-    /// earlier record of the same token (the same key and control vector make the same token:
-    /// the record is that of the call that made it last); nobody: no record.
-    pub fn set(&self, digest: &[u8; 32], custodians: &Custodians) -> Result<()> {
+    /// Records that `custodians` (not nobody) loaded the parts of the token of digest `digest`,
+    /// now, authenticated under `record_key` (of the master key that wraps the token), replacing
+    /// an earlier record of the same token.
+    pub fn put(
+        &self,
+        digest: &[u8; 32],
+        custodians: &Custodians,
+        record_key: &[u8; 32],
+    ) -> Result<()> {
         if custodians.is_empty() {
-            if self.has_table()? {
-                self.0
-                    .execute("DELETE FROM part_custody WHERE digest = ?1", [&digest[..]])
-                    .map_err(|_| Error::KeyStorage)?;
-            }
-            return Ok(());
+            return Err(Error::Internal);
         }
         self.0
             .execute_batch(PART_CUSTODY_SCHEMA)
             .map_err(|_| Error::KeyStorage)?;
+        self.expire()?;
+        let created = now();
+        let tag = dual::record_tag(record_key, digest, created, custodians);
         self.0
             .execute(
-                "INSERT OR REPLACE INTO part_custody (digest, custodians) VALUES (?1, ?2)",
-                rusqlite::params![&digest[..], custodians.encode()],
+                "INSERT OR REPLACE INTO part_custody_v2 (digest, custodians, created, tag) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![&digest[..], custodians.encode(), created, &tag[..]],
             )
             .map_err(|_| Error::KeyStorage)?;
         Ok(())
     }
 
+    /// Deletes the records past their lifetime (and any dated in the future by more than it:
+    /// a clock set back does not keep a record alive).
+    fn expire(&self) -> Result<()> {
+        let t = now();
+        self.0
+            .execute(
+                "DELETE FROM part_custody_v2 WHERE created < ?1 OR created > ?2",
+                rusqlite::params![t - PART_RECORD_LIFETIME_S, t + PART_RECORD_LIFETIME_S],
+            )
+            .map(|_| ())
+            .map_err(|_| Error::KeyStorage)
+    }
+
     fn has_table(&self) -> Result<bool> {
         self.0
             .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'part_custody'",
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'part_custody_v2'",
                 [],
                 |r| r.get::<_, i64>(0),
             )
@@ -208,18 +255,10 @@ impl Ckds {
         })
     }
 
-    /// The profiles that loaded the parts of the token of digest `digest` (a read).
-    pub fn part_custodians(&self, digest: &[u8; 32]) -> Result<Custodians> {
-        self.db.read(|tx| PartLedger(tx).get(digest))
-    }
-
-    /// Records the profiles that loaded the parts of the token of digest `digest` (see
-    /// [`PartLedger::set`]): a write, unless it would change nothing (nobody, and no record).
-    pub fn record_part_custodians(&self, digest: &[u8; 32], custodians: &Custodians) -> Result<()> {
-        if custodians.is_empty() && self.part_custodians(digest)?.is_empty() {
-            return Ok(());
-        }
-        self.db.write(|tx| PartLedger(tx).set(digest, custodians))
+    /// Runs `f` with the key-part custody records in one write transaction (a partial token
+    /// given by value, not by label: its record is used up and its successor's written together).
+    pub fn with_parts<T>(&self, f: impl FnOnce(&PartLedger<'_, '_>) -> Result<T>) -> Result<T> {
+        self.db.write(|tx| f(&PartLedger(tx)))
     }
 
     /// Reads a record's token.

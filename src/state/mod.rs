@@ -679,6 +679,18 @@ impl Coprocessor {
         Ok(Tdes::from_double(&k))
     }
 
+    /// The key that authenticates the custody records of partial key tokens wrapped under the
+    /// master key of MKVP `mkvp` (current or old; docs/decisions.md D72):
+    /// HMAC-SHA-256(master key, "softcca/part-custody/v1"), one-way.
+    pub fn part_record_key(&self, mkvp: &[u8; 8]) -> Result<zeroize::Zeroizing<[u8; 32]>> {
+        let active = self.active_master_keys()?;
+        let (mk, _) = active.by_mkvp(mkvp)?;
+        Ok(crate::crypto::hmac::hmac_sha256(
+            mk.key.as_bytes(),
+            &[crate::access::dual::RECORD_KEY_LABEL],
+        ))
+    }
+
     /// Wraps `key` into `skeleton` under the current master key.
     pub fn wrap(&self, skeleton: &InternalToken, key: &ClearKey) -> Result<InternalToken> {
         let active = self.active_master_keys()?;

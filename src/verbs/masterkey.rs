@@ -12,7 +12,10 @@
 //! Dual control (docs/decisions.md D70, [`crate::access::dual`]): FIRST, MIDDLE and LAST record
 //! the profile that loaded each part of the new register, RANDOM the one that generated it;
 //! LAST is refused (8/X'F331') unless two profiles loaded parts, SET (8/X'F332') unless two
-//! profiles loaded parts or another profile than RANDOM's sets it; X'F040' lifts both.
+//! profiles loaded parts or another profile than RANDOM's sets it. With X'F040' off, FIRST,
+//! MIDDLE, LAST and RANDOM also need a logon, MIDDLE and LAST a register a logged-on FIRST
+//! started (8/X'F335'), a profile loads one part (8/X'F333') and a part must have key bits in
+//! every third (8/X'F334'; D71). X'F040' lifts all of them.
 //!
 //! Every call is audited (docs/audit.md §1) as event `MASTER-KEY`: the log is probed before
 //! the registers are touched, and the record names the step and, after a change, each
@@ -161,6 +164,12 @@ fn change(
                 }
                 Step::First => match regs.new {
                     NewRegister::Empty => {
+                        if !single {
+                            caller.ok_or(Error::KeyPartNoCustody)?;
+                            if dual::is_null_part(key_part) {
+                                return Err(Error::KeyPartNull);
+                            }
+                        }
                         regs.new = NewRegister::Partial(part);
                         regs.new_loaders = Loaders::default().with_part(caller);
                     }
@@ -170,6 +179,22 @@ fn change(
                     let NewRegister::Partial(acc) = &mut regs.new else {
                         return Err(Error::MasterKeyRegisterState);
                     };
+                    // Dual control (D71): a logon, a register a logged-on FIRST started, one
+                    // part per profile (two equal parts would cancel), key bits in every third.
+                    if !single {
+                        let user = caller.ok_or(Error::KeyPartNoCustody)?;
+                        match &regs.new_loaders {
+                            Loaders::Parts(c) if !c.is_empty() => {
+                                if c.contains(&user) {
+                                    return Err(Error::KeyPartSameCustodian);
+                                }
+                            }
+                            _ => return Err(Error::KeyPartNoCustody),
+                        }
+                        if dual::is_null_part(key_part) {
+                            return Err(Error::KeyPartNull);
+                        }
+                    }
                     for (a, p) in acc.as_bytes_mut().iter_mut().zip(part.as_bytes()) {
                         *a ^= p;
                     }
@@ -189,6 +214,9 @@ fn change(
                 Step::Random => {
                     if !matches!(regs.new, NewRegister::Empty) {
                         return Err(Error::MasterKeyRegisterState);
+                    }
+                    if !single && caller.is_none() {
+                        return Err(Error::KeyPartNoCustody);
                     }
                     let key = loop {
                         let mut k = LockedKey::zeroed(24).ok_or(Error::Internal)?;

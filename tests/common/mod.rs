@@ -84,6 +84,7 @@ pub fn label(s: &str) -> [u8; 64] {
 
 pub mod c_build;
 pub mod child;
+pub mod dual;
 pub mod key_slots;
 pub mod pcu_call;
 pub mod profiles;
