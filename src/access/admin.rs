@@ -7,13 +7,13 @@
 //! first INIT-AC closes the door behind it.
 
 use super::context::Name8;
-use super::structure;
 use super::logon::{card_verifier, passphrase_verifier};
 use super::profile::{
     self, CardEnrolment, MECH_CARD, MechanismInput, ProfileInput, name8, parse_aggregate,
     parse_auth_data,
 };
 use super::store::{NewMechanism, NewProfile};
+use super::structure;
 use crate::error::{Error, Result};
 use crate::state::Coprocessor;
 use crate::state::acp::points;
