@@ -1,7 +1,11 @@
 /*
  * CSUALCT (Access Control Logon) and CSUAACI (Access Control Initialization) through
- * libsoftcca.so: the bootstrap INIT-AC, a passphrase logon and logoff, the failure counter
- * locking the profile after 3 wrong passphrases, RESET-FC, and the refused context keywords.
+ * libsoftcca.so: the bootstrap INIT-AC (refused for a profile whose role cannot administer,
+ * taken for a security officer's), INIT-AC closed to DEFAULT afterwards and open to the
+ * logged-on officer, a passphrase logon and logoff, the failure counter locking the profile
+ * after 3 wrong passphrases, RESET-FC by the officer, and the refused context keywords.
+ * The test writes its roles file (docs/access-control.md): SECOFF administers, KEYCUST and
+ * DEFAULT do not.
  *
  * The profile's passphrase is "abc": its mechanism data is SHA-1("abc") =
  * A9993E364706816ABA3E25717850C26C9CD0D89D, the FIPS 180 example, so the test needs no SHA-1.
@@ -50,8 +54,8 @@ static void date(unsigned char *p, unsigned y, unsigned m, unsigned d)
     p[3] = (unsigned char)d;
 }
 
-/* The aggregate of one profile `user` (role KEYCUST) with passphrase "abc"; returns its length. */
-static int32_t aggregate(unsigned char *out, const char *user)
+/* The aggregate of one profile `user` of `role` with passphrase "abc"; returns its length. */
+static int32_t aggregate(unsigned char *out, const char *user, const char *role)
 {
     unsigned char *p = out + 8;
     memset(out, 0, 8 + 90);
@@ -61,7 +65,7 @@ static int32_t aggregate(unsigned char *out, const char *user)
     memset(p + 4, ' ', 20);
     memcpy(p + 4, "C test profile", 14);
     sc_kw(p + 28, user);
-    sc_kw(p + 36, "KEYCUST");
+    sc_kw(p + 36, role);
     date(p + 44, 2020, 1, 1);
     date(p + 48, 2099, 12, 31);
     unsigned char *a = p + 52;
@@ -76,14 +80,17 @@ static int32_t aggregate(unsigned char *out, const char *user)
     return 8 + 90;
 }
 
-static void points_on(void)
+static void write_roles(void)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/acp.conf", sc_state_dir());
-    FILE *f = fopen(path, "a");
+    FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fputs("X'0112' on\nX'0115' on\n", f);
-    fclose(f);
+    fputs("[DEFAULT]\n"
+          "[SECOFF]\nstrength 1\nX'0112' on\nX'0115' on\nX'0116' on\n"
+          "[KEYCUST]\nstrength 1\nX'0116' on\n",
+          f);
+    assert_int_equal(fclose(f), 0);
 }
 
 static void test_bootstrap_logon_lock_reset(void **state)
@@ -93,10 +100,19 @@ static void test_bootstrap_logon_lock_reset(void **state)
     unsigned char uid[8];
     /* The first call opens (initialises) the state directory. */
     expect_codes(lct("LOGOFF", "", ""), 8, 0xF31A);
-    points_on();
-    int32_t n = aggregate(agg, "COPER");
+    write_roles();
+    /* The bootstrap must load a profile whose role holds X'0112'. */
+    int32_t n = aggregate(agg, "COPER", "KEYCUST");
+    expect_codes(aaci("INIT-AC", agg, n), 8, 0xF324);
+    int32_t m = aggregate(agg, "COFF", "SECOFF");
+    expect_codes(aaci("INIT-AC", agg, m), 0, 0);
+    /* Closed now: DEFAULT lacks X'0112'; the officer has it. */
+    n = aggregate(agg, "COPER", "KEYCUST");
+    expect_codes(aaci("INIT-AC", agg, n), 8, 90);
+    expect_codes(lct("LOGON PPHRASE", "COFF", "abc"), 0, 0);
     expect_codes(aaci("INIT-AC", agg, n), 0, 0);
     expect_codes(aaci("INIT-AC", agg, n), 8, 0xF323);
+    expect_codes(lct("LOGOFF", "", ""), 0, 0);
     expect_codes(lct("LOGON PPHRASE", "COPER", "abc"), 0, 0);
     expect_codes(lct("LOGOFF", "", ""), 0, 0);
     expect_codes(lct("LOGOFF", "", ""), 8, 0xF31A);
@@ -104,6 +120,8 @@ static void test_bootstrap_logon_lock_reset(void **state)
         expect_codes(lct("LOGON PPHRASE", "COPER", "abd"), 8, 0xF318);
     expect_codes(lct("LOGON PPHRASE", "COPER", "abc"), 8, 0xF311);
     sc_kw(uid, "COPER");
+    expect_codes(aaci("RESET-FC", uid, 8), 8, 90);
+    expect_codes(lct("LOGON PPHRASE", "COFF", "abc"), 0, 0);
     expect_codes(aaci("RESET-FC", uid, 8), 0, 0);
     expect_codes(lct("LOGON PPHRASE", "COPER", "abc"), 0, 0);
     expect_codes(lct("LOGOFF", "", ""), 0, 0);

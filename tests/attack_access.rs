@@ -283,7 +283,7 @@ fn a2_bootstrap_race_writes_roles_after_the_door_closed() {
 
 // ---- A3: a changed passphrase, or a profile deleted and made again, keeps old logons ------
 
-/// Finding A3. docs/profiles.md §6: the logon ends "when the profile is deleted, locked, given
+/// Finding A3. docs/access-control.md ("Profiles and logon"): the logon ends "when the profile is deleted, locked, given
 /// another role, expired or its mechanism changed". CSUAACI CHG-AD (the response to a leaked
 /// passphrase) replaces CUST1's passphrase; the thread that logged on with the leaked one
 /// keeps KEYCUST (revalidation compares only existence, lock, role, dates and strength).

@@ -1,7 +1,14 @@
 //! Profiles and logon through the C entry points (docs/CSUALCT.md, docs/CSUAACI.md): the
 //! bootstrap closing itself, passphrase logon per thread, the failure counter and the lock
-//! (also against racing threads and processes), dates, revalidation, fork, audit records.
-//! The profile structures are built here by hand from docs/CSUAACI.md, not by the library.
+//! (also against racing threads and processes), dates, the role's strength, roles loaded by
+//! INIT-AC, revalidation, fork, audit records, CSUAACM's profile keywords.
+//! The profile and role structures are built here by hand from docs/CSUAACI.md and
+//! docs/CSUAACM.md, not by the library.
+//!
+//! The directory's acp.conf is [`lab_roles`]: the shipped SECOFF, KEYCUST and CUSTODY roles
+//! the profiles name, and a DEFAULT that also administers profiles (X'0112'-X'0118', as in a
+//! legacy directory) so that the tests can change profiles without logging on; the tests
+//! that need DEFAULT without a point turn it off.
 
 mod common;
 
@@ -38,22 +45,24 @@ fn cfq(info: &str) -> Vec<String> {
 }
 
 /// The directory with its first profile (the bootstrap), once per test process: first the
-/// bootstrap refuses a profile set nobody could administer with, then it takes SECOFF's.
+/// bootstrap refuses profile sets nobody could administer with (their roles, KEYCUST and one
+/// not in the file, hold no X'0112'; that DEFAULT holds it does not count), then it takes
+/// SECOFF's.
 fn setup() -> std::sync::MutexGuard<'static, ()> {
     let g = common::verbs::setup("logon");
     static BOOT: std::sync::Once = std::sync::Once::new();
     BOOT.call_once(|| {
         // The first call opens the directory.
         assert_eq!(logoff(), (8, 0xF31A));
-        for p in ["X'0112'", "X'0113'", "X'0114'", "X'0115'"] {
-            set_point(p, false);
+        write_lab_roles();
+        for role in ["KEYCUST", "NOSUCH"] {
+            let set = aggregate(&[simple_in("SECOFF1", "officer one", role)]);
+            assert_eq!(
+                aaci(&["INIT-AC"], &set, &[]),
+                (8, 0xF324),
+                "no role able to administer ({role}): refused"
+            );
         }
-        let admin = aggregate(&[simple("SECOFF1", "officer one")]);
-        assert_eq!(
-            aaci(&["INIT-AC"], &admin, &[]),
-            (8, 0xF324),
-            "no role able to administer: refused"
-        );
         assert_eq!(
             Coprocessor::global()
                 .unwrap()
@@ -63,12 +72,15 @@ fn setup() -> std::sync::MutexGuard<'static, ()> {
                 .unwrap(),
             0
         );
-        for p in ["X'0112'", "X'0113'", "X'0114'", "X'0115'"] {
-            set_point(p, true);
-        }
+        let admin = aggregate(&[simple_in("SECOFF1", "officer one", "SECOFF")]);
         assert_eq!(aaci(&["INIT-AC"], &admin, &[]), (0, 0), "bootstrap");
     });
     g
+}
+
+/// A call every role of [`lab_roles`] may make (CSUAACM Q-NUM-RP, X'0116'): its codes.
+fn probe() -> (i32, i32) {
+    aacm("Q-NUM-RP", "", 8).0
 }
 
 #[test]
@@ -94,12 +106,145 @@ fn bootstrap_then_init_ac_closed_to_default() {
         "the first profile kept"
     );
     assert_eq!(logoff(), (0, 0));
-    // Without REPLACE an existing user id is refused; roles are refused.
+    // Without REPLACE an existing user id is refused.
     assert_eq!(
         aaci(&["INIT-AC"], &aggregate(&[simple("SECOFF1", "x")]), &[]),
         (8, 0xF323)
     );
-    assert_eq!(aaci(&["INIT-AC"], &other, b"role"), (8, 0xF325));
+}
+
+/// The files INIT-AC writes: a refused INIT-AC must leave their bytes alone.
+fn ac_files() -> Vec<Option<Vec<u8>>> {
+    ["acp.conf", "access.db", "access.db-wal"]
+        .iter()
+        .map(|f| std::fs::read(home().join(f)).ok())
+        .collect()
+}
+
+/// INIT-AC with IBM role structures in verb_data_2: the role is written to acp.conf with the
+/// profile that names it, which then logs on and gets the role's points (and only them);
+/// GET-ROLE returns the structure loaded. Malformed role structures, a malformed profile next
+/// to a good role, and roles loaded by DEFAULT without X'0112' are refused and change neither
+/// acp.conf nor access.db.
+#[test]
+fn init_ac_loads_roles_from_verb_data_2() {
+    let _g = setup();
+    // OPS: strength 1, Mon-Sun all day, X'0115' (RESET-FC) and X'0116' (read), no X'0113'.
+    let ops = role_structure(
+        "OPS",
+        1,
+        ((0, 0), (23, 59)),
+        0xFE,
+        0x0100,
+        1,
+        &[0x115, 0x116],
+    );
+    let user = aggregate(&[simple_in("OPS1", "ops pass", "OPS")]);
+    let before = ac_files();
+    let malformed: Vec<(&str, Vec<u8>)> = vec![
+        ("not a structure", b"role".to_vec()),
+        ("version 2", {
+            let mut r = ops.clone();
+            r[1] = 2;
+            r
+        }),
+        ("length past the data", {
+            let mut r = ops.clone();
+            r[3] += 4;
+            r
+        }),
+        ("cut", ops[..ops.len() - 1].to_vec()),
+        ("bad role id", {
+            let mut r = ops.clone();
+            r[28] = b'o';
+            r
+        }),
+        ("hour 24", {
+            let mut r = ops.clone();
+            r[40] = 24;
+            r
+        }),
+        ("days bit 0", {
+            let mut r = ops.clone();
+            r[42] |= 1;
+            r
+        }),
+        ("last point before the first", {
+            let mut r = ops.clone();
+            r[50..52].copy_from_slice(&[0x00, 0xFF]);
+            r
+        }),
+        ("the same role twice", [ops.clone(), ops.clone()].concat()),
+        ("DEFAULT with a strength", {
+            role_structure("DEFAULT", 1, ((0, 0), (23, 59)), 0xFE, 0x0100, 1, &[0x116])
+        }),
+    ];
+    for (what, roles) in &malformed {
+        assert_eq!(aaci(&["INIT-AC"], &user, roles), (8, 0xF306), "{what}");
+        assert_eq!(ac_files(), before, "{what} changed a file");
+    }
+    // A good role with a malformed profile: nothing written either.
+    let mut bad_profile = user.clone();
+    bad_profile[8] = 2;
+    assert_eq!(aaci(&["INIT-AC"], &bad_profile, &ops), (8, 0xF31F));
+    assert_eq!(ac_files(), before, "a refused profile left its role");
+    // DEFAULT without X'0112' after the bootstrap: roles refused too.
+    set_point("X'0112'", false);
+    let before = ac_files();
+    assert_eq!(aaci(&["INIT-AC"], &user, &ops), (8, 90));
+    assert_eq!(aaci(&["INIT-AC"], &[0, 0, 0, 0, 0, 0, 0, 0], &ops), (8, 90));
+    assert_eq!(ac_files(), before);
+    assert_eq!(aacm("GET-ROLE", "OPS", 512).0, (8, 0xF303));
+    assert_eq!(logon("OPS1", "ops pass"), (8, 0xF310));
+    set_point("X'0112'", true);
+
+    assert_eq!(aaci(&["INIT-AC"], &user, &ops), (0, 0));
+    let ((rc, rs), got) = aacm("GET-ROLE", "OPS", 512);
+    assert_eq!((rc, rs), (0, 0));
+    assert_eq!(got, ops, "GET-ROLE returns the structure loaded");
+    assert_eq!(logon("OPS1", "ops pass"), (0, 0));
+    assert_eq!(cfq("STATLOGN"), ["OPS1", "OPS", "PPHRASE", "1"]);
+    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (0, 0), "X'0115'");
+    assert_eq!(probe(), (0, 0), "X'0116'");
+    assert_eq!(
+        aaci(&["CHGEXPDT"], &id8("SECOFF1"), b"20990101"),
+        (8, 90),
+        "no X'0113'"
+    );
+    assert_eq!(aaci(&["INIT-AC"], &user, &ops), (8, 90), "no X'0112'");
+    assert_eq!(logoff(), (0, 0));
+}
+
+/// A role that requires strength 2 refuses a passphrase of strength 1 at logon (8/X'F317'),
+/// before the try is counted; a mechanism of strength 2 logs on.
+#[test]
+fn a_role_stronger_than_the_mechanism_refuses_the_logon() {
+    let _g = setup();
+    let weak = profile(
+        "WEAK2",
+        "STRONG",
+        date(2020, 1, 1),
+        date(2099, 12, 31),
+        &auth(&[pass_mech("weak pass")]),
+    );
+    let strong = profile(
+        "STRONG2",
+        "STRONG",
+        date(2020, 1, 1),
+        date(2099, 12, 31),
+        &auth(&[mech(1, 2, date(2099, 12, 31), &sha1("strong pass"))]),
+    );
+    assert_eq!(
+        aaci(&["INIT-AC", "REPLACE"], &aggregate(&[weak, strong]), &[]),
+        (0, 0)
+    );
+    assert_eq!(logon("WEAK2", "weak pass"), (8, 0xF317));
+    assert_eq!(logon("WEAK2", "wrong pass"), (8, 0xF317), "refused before");
+    assert_eq!(failures("WEAK2"), 0, "not counted");
+    assert!(context::current(&dir_id()).is_none());
+    assert_eq!(logon("STRONG2", "strong pass"), (0, 0));
+    assert_eq!(context::current(&dir_id()).unwrap().strength, 2);
+    assert_eq!(logoff(), (0, 0));
 }
 
 #[test]
@@ -369,7 +514,7 @@ fn profile_changes_end_a_live_logon() {
     std::thread::spawn(|| assert_eq!(aaci(&["CHGEXPDT"], &id8("LIVE"), b"20210101"), (0, 0)))
         .join()
         .unwrap();
-    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (8, 0xF31C));
+    assert_eq!(probe(), (8, 0xF31C));
     assert!(context::current(&dir_id()).is_none());
     assert_eq!(
         aaci(&["RESET-FC"], &id8("SECOFF1"), &[]),
@@ -394,7 +539,7 @@ fn profile_changes_end_a_live_logon() {
     })
     .join()
     .unwrap();
-    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (8, 0xF31C));
+    assert_eq!(probe(), (8, 0xF31C));
     // Locked by three failures elsewhere.
     assert_eq!(logon("LIVE", "alive"), (0, 0));
     std::thread::spawn(|| {
@@ -404,25 +549,25 @@ fn profile_changes_end_a_live_logon() {
     })
     .join()
     .unwrap();
-    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (8, 0xF31C));
+    assert_eq!(probe(), (8, 0xF31C));
     assert_eq!(aaci(&["RESET-FC"], &id8("LIVE"), &[]), (0, 0));
-    // Deleted (CSUAACM DEL-PROF's function).
-    set_point("X'0117'", true);
+    // Deleted (CSUAACM DEL-PROF, by DEFAULT in another thread).
     assert_eq!(logon("LIVE", "alive"), (0, 0));
-    std::thread::spawn(move || {
-        softcca::access::admin::delete_profile(Coprocessor::global().unwrap(), &id8("LIVE"))
-    })
-    .join()
-    .unwrap()
-    .unwrap();
-    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (8, 0xF31C));
+    assert_eq!(probe(), (0, 0));
+    std::thread::spawn(|| assert_eq!(aacm("DEL-PROF", "LIVE", 0).0, (0, 0)))
+        .join()
+        .unwrap();
+    assert_eq!(probe(), (8, 0xF31C));
     // A change of another profile does not end this one.
     add("LIVE", "alive");
     assert_eq!(logon("LIVE", "alive"), (0, 0));
     std::thread::spawn(|| assert_eq!(aaci(&["CHGEXPDT"], &id8("SECOFF1"), b"20990101"), (0, 0)))
         .join()
         .unwrap();
-    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (0, 0));
+    assert_eq!(probe(), (0, 0));
+    assert!(context::current(&dir_id()).is_some());
+    // KEYCUST's own points apply (no X'0115'): refused for access control, logon kept.
+    assert_eq!(aaci(&["RESET-FC"], &id8("SECOFF1"), &[]), (8, 90));
     assert!(context::current(&dir_id()).is_some());
     assert_eq!(logoff(), (0, 0));
     let _ = cp;
@@ -494,24 +639,32 @@ fn logons_are_audited_without_the_passphrase() {
     }
 }
 
-/// The CSUAACM profile functions (wired into CSUAACM by the lead): LSTPROFS, GET-PROF in
-/// IBM's layout without secrets, DEL-PROF, the count, each behind its point.
+/// CSUAACM's profile keywords through the C entry point: LSTPROFS, GET-PROF in IBM's layout
+/// without secrets, DEL-PROF, Q-NUM-RP's profile count, each behind its point; DEL-ROLE of a
+/// role a profile names is refused (8/X'F305').
 #[test]
 fn csuaacm_profile_functions() {
     let _g = setup();
     use softcca::access::admin;
     let cp = Coprocessor::global().unwrap();
     add("LISTED", "listed pass");
-    set_point("X'0116'", true);
-    set_point("X'0117'", true);
-    let list = admin::list_profiles(cp).unwrap();
+    let ((rc, rs), list) = aacm("LSTPROFS", "", 8 * 64);
+    assert_eq!((rc, rs), (0, 0));
     assert_eq!(list.len() % 8, 0);
     assert!(list.chunks(8).any(|u| u == id8("LISTED")));
     assert!(list.chunks(8).any(|u| u == id8("SECOFF1")));
-    assert_eq!(admin::profile_count(cp).unwrap() as usize, list.len() / 8);
+    let ((rc, _), n) = aacm("Q-NUM-RP", "", 8);
+    assert_eq!(rc, 0);
+    assert_eq!(
+        u32::from_be_bytes(n[4..8].try_into().unwrap()) as usize,
+        list.len() / 8,
+        "the profile count"
+    );
+    assert_eq!(aacm("LSTPROFS", "", list.len() as i32 - 8).0, (8, 72));
     assert!(admin::role_in_use(cp, &id8("KEYCUST")).unwrap());
     assert!(!admin::role_in_use(cp, &id8("NOROLE")).unwrap());
-    let p = admin::get_profile(cp, &id8("LISTED")).unwrap();
+    let ((rc, rs), p) = aacm("GET-PROF", "LISTED", 512);
+    assert_eq!((rc, rs), (0, 0));
     // 52 + authentication data 4 + one 14-byte mechanism header = 70, padded to 72.
     assert_eq!(p.len(), 72);
     assert_eq!(&p[0..4], &[0x01, 0x00, 0, 72]);
@@ -525,25 +678,30 @@ fn csuaacm_profile_functions() {
     assert_eq!(&p[70..], &[0, 0]);
     let hash = sha1("listed pass");
     assert!(!p.windows(20).any(|w| w == hash), "no SHA-1 in GET-PROF");
+    assert_eq!(aacm("GET-PROF", "LISTED", 68).0, (8, 72));
+    assert_eq!(aacm("GET-PROF", "NOBODY", 512).0, (8, 0xF310));
+    // A role a profile names is not deleted.
+    let roles = std::fs::read(home().join("acp.conf")).unwrap();
+    assert_eq!(aacm("DEL-ROLE", "KEYCUST", 0).0, (8, 0xF305));
+    assert_eq!(std::fs::read(home().join("acp.conf")).unwrap(), roles);
     set_point("X'0116'", false);
-    assert_eq!(
-        admin::get_profile(cp, &id8("LISTED")),
-        Err(softcca::Error::AccessDenied(0x116))
-    );
-    assert_eq!(
-        admin::list_profiles(cp),
-        Err(softcca::Error::AccessDenied(0x116))
-    );
+    assert_eq!(aacm("GET-PROF", "LISTED", 512).0, (8, 90));
+    assert_eq!(aacm("LSTPROFS", "", 512).0, (8, 90));
+    assert_eq!(aacm("Q-NUM-RP", "", 8).0, (8, 90));
+    set_point("X'0116'", true);
     set_point("X'0117'", false);
-    assert_eq!(
-        admin::delete_profile(cp, &id8("LISTED")),
-        Err(softcca::Error::AccessDenied(0x117))
-    );
+    assert_eq!(aacm("DEL-PROF", "LISTED", 0).0, (8, 90));
+    assert_eq!(logon("LISTED", "listed pass"), (0, 0), "not deleted");
+    assert_eq!(logoff(), (0, 0));
     set_point("X'0117'", true);
-    assert_eq!(admin::delete_profile(cp, &id8("LISTED")), Ok(()));
-    assert_eq!(
-        admin::delete_profile(cp, &id8("LISTED")),
-        Err(softcca::Error::ProfileUnknownUser)
-    );
+    assert_eq!(aacm("DEL-PROF", "LISTED", 0).0, (0, 0));
+    assert_eq!(aacm("DEL-PROF", "LISTED", 0).0, (8, 0xF310));
+    assert_eq!(aacm("DEL-PROF", " LISTED", 0).0, (8, 0xF320));
     assert_eq!(logon("LISTED", "listed pass"), (8, 0xF310));
+    assert!(
+        !aacm("LSTPROFS", "", 512)
+            .1
+            .chunks(8)
+            .any(|u| u == id8("LISTED"))
+    );
 }

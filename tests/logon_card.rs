@@ -69,9 +69,8 @@ fn an_enrolled_card_logs_on_and_a_clone_does_not() {
     make_card(&clone, Some(0x43));
     let _g = common::verbs::setup("logon-card");
     assert_eq!(logoff(), (8, 0xF31A), "opens the directory");
-    set_point("X'0112'", true);
-    set_point("X'0114'", true);
-    set_point("X'0115'", true);
+    // The roles the profiles name (DEFAULT administers, for CHG-AD below).
+    write_lab_roles();
     let op = profile(
         "CARDOP",
         "KEYCUST",
@@ -85,9 +84,13 @@ fn an_enrolled_card_logs_on_and_a_clone_does_not() {
         )]),
     );
     assert_eq!(
-        aaci(&["INIT-AC"], &aggregate(&[op]), &[]),
+        aaci(
+            &["INIT-AC"],
+            &aggregate(&[op, simple_in("SECOFF1", "officer one", "SECOFF")]),
+            &[]
+        ),
         (0, 0),
-        "enrolled"
+        "enrolled (the bootstrap, closed by SECOFF1)"
     );
 
     assert_eq!(card_logon("CARDOP", real.reader(), SET_PIN), (0, 0));

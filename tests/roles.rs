@@ -6,12 +6,22 @@
 //!
 //! One state directory per process (the coprocessor is opened once), initialised by the
 //! library itself: its acp.conf is the shipped roles. The tests swap in the legacy form to load
-//! keys, and put the shipped text back. A logon is simulated with
-//! `softcca::access::context::set` until CSUALCT lands.
+//! keys, and put the shipped text back. The profiles are enrolled once by the bootstrap
+//! INIT-AC (SECOFF1 of SECOFF closes it) and the tests log on with CSUALCT LOGON PPHRASE.
+//!
+//! A logged-on thread's role is checked at every call by the role selection, after the
+//! profile's revalidation (docs/decisions.md D73): a role deleted from acp.conf is refused
+//! with 8/X'F300', a role made stronger than the logon with 8/X'F301', outside its hours with
+//! 8/X'F302', a damaged file with 12/197, each at every call and without ending the logon
+//! (the role put back, the logon works again); revalidation ends a logon only for a change of
+//! its profile (8/X'F31C', tests/logon.rs).
 
 mod common;
 use common::key_slots::{Kind, cpe, dkg_with, kpi, ktc};
 use common::pcu_call::call_for;
+use common::profiles::{
+    aaci, aacm, aggregate, auth, date, logoff, logon, mech, profile, sha1, simple_in,
+};
 use common::verbs::TEST_MK;
 use common::*;
 
@@ -19,11 +29,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use des::cipher::{Array, BlockCipherDecrypt, KeyInit};
-use softcca::access::context::{self, Logon, Mechanism};
+use softcca::access::context;
 use softcca::cv::{ControlVector, templates};
 use softcca::state::acp::AcpConfig;
 
 static LOCK: Mutex<()> = Mutex::new(());
+/// Serialises the readers' logons in [`concurrent_edits_are_never_read_torn`].
+static ONE_LOGON: Mutex<()> = Mutex::new(());
 static HOME: OnceLock<PathBuf> = OnceLock::new();
 /// The acp.conf the library wrote when it initialised the directory.
 static INITIAL: OnceLock<String> = OnceLock::new();
@@ -37,6 +49,9 @@ fn home() -> (MutexGuard<'static, ()>, &'static Path) {
         unsafe {
             std::env::set_var("SOFTCCA_HOME", &d);
             std::env::set_var("SOFTCCA_ACP_RECHECK_MS", "0");
+            // Revalidation comes due quickly, so the tests see that it does not end a
+            // logon for its role's conditions.
+            std::env::set_var("SOFTCCA_REVALIDATE_MS", "100");
         }
         assert!(!cfq(&["STATCCA"]).is_empty());
         INITIAL
@@ -46,6 +61,7 @@ fn home() -> (MutexGuard<'static, ()>, &'static Path) {
         std::fs::write(d.join("acp.conf"), LEGACY_ACP).unwrap();
         load_mk(&hex(TEST_MK));
         std::fs::write(d.join("acp.conf"), AcpConfig::shipped_text()).unwrap();
+        enrol();
         d
     });
     context::clear();
@@ -53,24 +69,58 @@ fn home() -> (MutexGuard<'static, ()>, &'static Path) {
     (g, h)
 }
 
-fn dir_id() -> [u8; 16] {
-    softcca::state::Coprocessor::global()
-        .unwrap()
-        .directory_id()
-        .unwrap()
+/// The passphrase of `user`.
+fn pass(user: &str) -> String {
+    format!("{user} passphrase")
 }
 
-/// Logs the calling thread on (as CSUALCT will) with `role` and `strength`.
-fn log_on(role: &str, strength: u16) {
-    context::set(Logon {
-        directory: dir_id(),
-        user: kw8("CUST1"),
-        role: kw8(role),
-        strength,
-        mechanism: Mechanism::Passphrase,
-        expires: i64::MAX,
-        pid: std::process::id(),
-    });
+/// A profile of `user` in `role` whose passphrase mechanism has `strength`.
+fn with_strength(user: &str, role: &str, strength: u16) -> Vec<u8> {
+    profile(
+        user,
+        role,
+        date(2020, 1, 1),
+        date(2099, 12, 31),
+        &auth(&[mech(1, strength, date(2099, 12, 31), &sha1(&pass(user)))]),
+    )
+}
+
+/// The profiles of these tests, enrolled by the bootstrap INIT-AC (no point needed while
+/// access.db is empty; SECOFF holds X'0112', so it closes): SECOFF1 (SECOFF), CUST1 (KEYCUST,
+/// strength 1), WEAK (KEYCUST, strength 0), NOROLE1 (a role not in the file), NIGHT1
+/// (NIGHT, written by the test that needs it), TORN1 (TORN, strength 5).
+const PROFILES: usize = 6;
+
+fn enrol() {
+    let set = aggregate(&[
+        simple_in("SECOFF1", &pass("SECOFF1"), "SECOFF"),
+        simple_in("CUST1", &pass("CUST1"), "KEYCUST"),
+        with_strength("WEAK", "KEYCUST", 0),
+        simple_in("NOROLE1", &pass("NOROLE1"), "NOSUCH"),
+        with_strength("NIGHT1", "NIGHT", 0),
+        with_strength("TORN1", "TORN", 5),
+    ]);
+    assert_eq!(aaci(&["INIT-AC"], &set, &[]), (0, 0), "bootstrap");
+}
+
+/// Logs the calling thread on as `user` with CSUALCT LOGON PPHRASE.
+fn log_on(user: &str) {
+    assert_eq!(logon(user, &pass(user)), (0, 0), "logon {user}");
+}
+
+/// The shipped roles with `change` applied, as file text.
+fn shipped_with(change: impl FnOnce(&mut softcca::access::conf::Conf)) -> String {
+    let mut conf = softcca::access::conf::Conf::parse(&AcpConfig::shipped_text()).unwrap();
+    change(&mut conf);
+    conf.render()
+}
+
+fn logged_on() -> bool {
+    let id = softcca::state::Coprocessor::global()
+        .unwrap()
+        .directory_id()
+        .unwrap();
+    context::current(&id).is_some()
 }
 
 /// The bytes of the files a refused call must leave alone (the audit log apart: CSNBMKP and
@@ -154,32 +204,6 @@ fn erase_card() -> (i32, i32) {
     (rc, rs)
 }
 
-/// CSUAACM; the codes and the output data.
-fn aacm(word: &str, name: &str, room: i32) -> ((i32, i32), Vec<u8>) {
-    let (mut rc, mut rs, mut n) = (-1, -1, 1);
-    let mut ra = rules(&[word]);
-    let mut nm = kw8(name);
-    let mut len = room;
-    let mut out = vec![0xEEu8; room.max(0) as usize + 8];
-    unsafe {
-        softcca::ffi::acm::CSUAACM(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut n,
-            ra.as_mut_ptr(),
-            nm.as_mut_ptr(),
-            &mut len,
-            out.as_mut_ptr(),
-        )
-    };
-    if rc == 0 {
-        out.truncate(len as usize);
-    }
-    ((rc, rs), out)
-}
-
 /// An OPINENC key with the CPINENC bit (what CSNBCPE takes).
 fn opin_key() -> [u8; 64] {
     common::verbs::token(
@@ -242,7 +266,7 @@ fn a_new_directory_ships_the_four_roles() {
     assert_eq!((rc, rs), (0, 0));
     assert_eq!(out, b"DEFAULT SECOFF  KEYCUST CUSTODY ");
     let ((rc, _), n) = aacm("Q-NUM-RP", "", 8);
-    assert_eq!((rc, n), (0, vec![0, 0, 0, 4, 0, 0, 0, 0]));
+    assert_eq!((rc, n), (0, vec![0, 0, 0, 4, 0, 0, 0, PROFILES as u8]));
 }
 
 #[test]
@@ -344,21 +368,59 @@ fn the_default_role_runs_pcu_but_no_dangerous_call_and_changes_nothing() {
     );
 }
 
+/// Waits past the revalidation interval (SOFTCCA_REVALIDATE_MS 100 here), so the next call
+/// revalidates the logon.
+fn revalidation_due() {
+    std::thread::sleep(std::time::Duration::from_millis(150));
+}
+
 #[test]
 fn a_logon_gets_its_role_unless_missing_too_weak_or_outside_its_hours() {
     let (_g, h) = home();
-    let mut part = Kind::DMPin.skeleton();
-    log_on("KEYCUST", 1);
-    assert_eq!(kpi("FIRST", &Kind::DMPin.clear(), &mut part).0, 0);
+    let first = || kpi("FIRST", &Kind::DMPin.clear(), &mut Kind::DMPin.skeleton());
+    log_on("CUST1");
+    assert_eq!(first().0, 0);
     // KEYCUST cannot change PINs: its role is all it has.
     assert_eq!(call_for(&victim()).run(false), (8, 90));
-    log_on("KEYCUST", 0);
-    assert_eq!(
-        kpi("FIRST", &Kind::DMPin.clear(), &mut Kind::DMPin.skeleton()),
-        (8, 0xF301)
-    );
-    log_on("NOSUCH", 9);
+
+    // Too weak: at logon (8/X'F317'), and for a live logon whose role was made stronger
+    // (8/X'F301' at every call, the logon kept; the role back, it works again).
+    assert_eq!(logon("WEAK", &pass("WEAK")), (8, 0xF317));
+    assert!(!logged_on(), "a failed logon ends the earlier one");
+    assert_eq!(first(), (8, 90), "DEFAULT");
+    log_on("CUST1");
+    assert_eq!(first().0, 0);
+    let stronger = shipped_with(|c| {
+        c.roles
+            .iter_mut()
+            .find(|r| r.name() == "KEYCUST")
+            .unwrap()
+            .strength = 2
+    });
+    std::fs::write(h.join("acp.conf"), &stronger).unwrap();
+    assert_eq!(first(), (8, 0xF301));
+    revalidation_due();
+    assert_eq!(first(), (8, 0xF301), "after revalidation too");
+    assert!(logged_on());
+    std::fs::write(h.join("acp.conf"), AcpConfig::shipped_text()).unwrap();
+    assert_eq!(first().0, 0);
+
+    // Missing: at logon (8/X'F316'), and removed from the file while logged on (8/X'F300'
+    // from the next call on, also once revalidation is due; the role back, it works again).
+    assert_eq!(logon("NOROLE1", &pass("NOROLE1")), (8, 0xF316));
+    log_on("CUST1");
+    assert_eq!(first().0, 0);
+    let without: String = AcpConfig::shipped_text().replace("[KEYCUST]", "[KEYCUST2]");
+    std::fs::write(h.join("acp.conf"), without).unwrap();
     assert_eq!(krr_codes(&label("X")).0, (8, 0xF300));
+    assert_eq!(first(), (8, 0xF300));
+    revalidation_due();
+    assert_eq!(first(), (8, 0xF300), "after revalidation too");
+    assert!(logged_on());
+    std::fs::write(h.join("acp.conf"), AcpConfig::shipped_text()).unwrap();
+    assert_eq!(first().0, 0);
+    assert_eq!(logoff(), (0, 0));
+
     // A window that excludes now (UTC): the minute an hour ahead, for one minute.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -374,7 +436,10 @@ fn a_logon_gets_its_role_unless_missing_too_weak_or_outside_its_hours() {
         m % 60
     );
     std::fs::write(h.join("acp.conf"), &text).unwrap();
-    log_on("NIGHT", 0);
+    // The hours are the role selection's, at each call (docs/CSUALCT.md).
+    log_on("NIGHT1");
+    assert_eq!(krr_codes(&label("X")).0, (8, 0xF302));
+    revalidation_due();
     assert_eq!(krr_codes(&label("X")).0, (8, 0xF302));
     // Another day of the week only.
     let wd = ((now / 86_400 + 4) % 7) as usize;
@@ -385,24 +450,21 @@ fn a_logon_gets_its_role_unless_missing_too_weak_or_outside_its_hours() {
     );
     std::fs::write(h.join("acp.conf"), &text).unwrap();
     assert_eq!(krr_codes(&label("X")).0, (8, 0xF302));
-    // The role removed from the file while logged on: refused from the next call.
-    log_on("KEYCUST", 1);
-    assert_eq!(krr_codes(&label("X")).0.0, 8);
-    assert_ne!(krr_codes(&label("X")).0, (8, 0xF300));
-    let without: String = AcpConfig::shipped_text().replace("[KEYCUST]", "[KEYCUST2]");
-    std::fs::write(h.join("acp.conf"), without).unwrap();
-    assert_eq!(krr_codes(&label("X")).0, (8, 0xF300));
+    // Open now: the role's one point works (no such record), nothing else.
+    let text = format!("{}\n[NIGHT]\nX'F013' on\n", AcpConfig::shipped_text());
+    std::fs::write(h.join("acp.conf"), &text).unwrap();
+    assert_eq!(krr_codes(&label("X")).0, (8, 10012));
+    assert_eq!(first(), (8, 90));
+    assert_eq!(logoff(), (0, 0));
+
     // A logon is the calling thread's only (D60).
     std::fs::write(h.join("acp.conf"), AcpConfig::shipped_text()).unwrap();
-    std::thread::spawn(|| {
-        assert_eq!(
-            kpi("FIRST", &Kind::DMPin.clear(), &mut Kind::DMPin.skeleton()),
-            (8, 90)
-        )
-    })
-    .join()
-    .unwrap();
-    context::clear();
+    log_on("CUST1");
+    std::thread::spawn(move || assert_eq!(first(), (8, 90)))
+        .join()
+        .unwrap();
+    assert_eq!(first().0, 0);
+    assert_eq!(logoff(), (0, 0));
 }
 
 #[test]
@@ -420,19 +482,34 @@ fn a_damaged_roles_file_fails_closed_for_every_verb() {
         shipped.replace("[SECOFF]", "[DEFAULT]"),      // repeated role
         shipped.trim_end().to_string(),                // cut mid-line
     ] {
+        // Logged on before the damage: refused, also once revalidation is due.
+        std::fs::write(h.join("acp.conf"), &shipped).unwrap();
+        log_on("CUST1");
+        assert_eq!(
+            kpi("FIRST", &Kind::DMPin.clear(), &mut skeleton.clone()).0,
+            0
+        );
         std::fs::write(h.join("acp.conf"), &bad).unwrap();
+        assert_eq!(
+            kpi("FIRST", &Kind::DMPin.clear(), &mut skeleton.clone()),
+            (12, 197)
+        );
+        revalidation_due();
+        assert_eq!(
+            kpi("FIRST", &Kind::DMPin.clear(), &mut skeleton.clone()),
+            (12, 197)
+        );
+        assert_eq!(krr_codes(&label("X")).0, (12, 197));
+        // A logon needs the role's strength from the file: refused too.
+        assert_eq!(logon("CUST1", &pass("CUST1")), (12, 197));
+        assert!(!logged_on());
+        // DEFAULT.
         let mut call = call_for(&victim());
         assert_eq!(call.run(false), (12, 197));
         assert_eq!(krr_codes(&label("X")).0, (12, 197));
         assert_eq!(aacm("LSTROLES", "", 64).0, (12, 197));
         assert_eq!(erase_card(), (12, 197));
         assert_eq!(cpe(&opin_key(), &mut [0; 8]), (12, 197));
-        log_on("KEYCUST", 1);
-        assert_eq!(
-            kpi("FIRST", &Kind::DMPin.clear(), &mut skeleton.clone()),
-            (12, 197)
-        );
-        context::clear();
     }
 }
 
@@ -448,15 +525,51 @@ fn csuaacm_reads_and_deletes_roles() {
     assert_eq!(&role, conf.role(&kw8("KEYCUST")).unwrap());
     assert_eq!(aacm("GET-ROLE", "KEYCUST", 8).0, (8, 72));
     assert_eq!(aacm("GET-ROLE", "NOSUCH", 512).0, (8, 0xF303));
-    assert_eq!(aacm("LSTPROFS", "", 512).0, (8, 33));
     assert_eq!(aacm("LSTROLES", "", 8).0, (8, 72));
-    // Only a role with X'0118' deletes.
+    // The profile keywords: DEFAULT reads (X'0116') but deletes nothing (X'0117').
+    let ((rc, rs), users) = aacm("LSTPROFS", "", 512);
+    assert_eq!((rc, rs), (0, 0));
+    let mut names: Vec<&[u8]> = users.chunks(8).collect();
+    names.sort();
+    let mut want: Vec<[u8; 8]> = ["CUST1", "NIGHT1", "NOROLE1", "SECOFF1", "TORN1", "WEAK"]
+        .iter()
+        .map(|u| kw8(u))
+        .collect();
+    want.sort();
+    assert_eq!(names, want.iter().map(|u| &u[..]).collect::<Vec<_>>());
+    let ((rc, rs), p) = aacm("GET-PROF", "CUST1", 512);
+    assert_eq!((rc, rs), (0, 0));
+    assert_eq!(
+        (&p[28..36], &p[36..44]),
+        (&kw8("CUST1")[..], &kw8("KEYCUST")[..])
+    );
+    assert_eq!(aacm("GET-PROF", "NOBODY", 512).0, (8, 0xF310));
+    let before_db = std::fs::read(h.join("access.db")).unwrap();
+    assert_eq!(aacm("DEL-PROF", "CUST1", 0).0, (8, 90));
+    assert_eq!(std::fs::read(h.join("access.db")).unwrap(), before_db);
+    // Only a role with X'0118' deletes roles.
     let before = std::fs::read(h.join("acp.conf")).unwrap();
     assert_eq!(aacm("DEL-ROLE", "CUSTODY", 0).0, (8, 90));
-    log_on("SECOFF", 1);
+    log_on("SECOFF1");
     assert_eq!(aacm("DEL-ROLE", "DEFAULT", 0).0, (8, 0xF304));
     assert_eq!(aacm("DEL-ROLE", "NOSUCH", 0).0, (8, 0xF303));
+    assert_eq!(
+        aacm("DEL-ROLE", "KEYCUST", 0).0,
+        (8, 0xF305),
+        "CUST1 names it"
+    );
     assert_eq!(std::fs::read(h.join("acp.conf")).unwrap(), before);
+    // SECOFF deletes a profile (X'0117'); its logon cannot come back.
+    let temp = aggregate(&[simple_in("TEMP", &pass("TEMP"), "KEYCUST")]);
+    assert_eq!(
+        aaci(&["INIT-AC"], &temp, &[]),
+        (0, 0),
+        "SECOFF holds X'0112'"
+    );
+    assert_eq!(aacm("DEL-PROF", "TEMP", 0).0, (0, 0));
+    assert_eq!(aacm("DEL-PROF", "TEMP", 0).0, (8, 0xF310));
+    assert_eq!(logon("TEMP", &pass("TEMP")), (8, 0xF310));
+    log_on("SECOFF1");
     assert_eq!(aacm("DEL-ROLE", "CUSTODY", 0).0, (0, 0));
     let after =
         softcca::access::conf::Conf::parse(&std::fs::read_to_string(h.join("acp.conf")).unwrap())
@@ -466,7 +579,7 @@ fn csuaacm_reads_and_deletes_roles() {
     assert_eq!(after, want);
     assert_eq!(aacm("LSTROLES", "", 64).1, b"DEFAULT SECOFF  KEYCUST ");
     assert!(!h.join(".acp.conf.new").exists());
-    context::clear();
+    assert_eq!(logoff(), (0, 0));
 
     // The API the profile store uses to write roles: a result without DEFAULT (or with a
     // repeated role) is refused and nothing is written.
@@ -496,7 +609,8 @@ fn csuaacm_reads_and_deletes_roles() {
 }
 
 /// A roles file in which the role TORN (Key Record Read) needs strength 12; a reader logged
-/// on as TORN with strength 5 must be refused (8/X'F301'). Every 2 ms the writer rewrites the file:
+/// on as TORN1 with strength 5 (while the role needed 5) must be refused (8/X'F301'). Every
+/// 2 ms the writer rewrites the file:
 /// in place in two writes, the first ending one byte into the last line ("strength 1"
 /// without its "2\n"), or as a new file renamed over it. A torn read would be a KEYCUST of
 /// strength 1 and let the reader through (8/10012: no such record); it must be refused
@@ -504,16 +618,26 @@ fn csuaacm_reads_and_deletes_roles() {
 #[test]
 fn concurrent_edits_are_never_read_torn() {
     let (_g, h) = home();
-    let file = format!(
-        "{}\n[TORN]\nX'F013' on\nstrength 12\n",
-        AcpConfig::shipped_text()
-    );
-    std::fs::write(h.join("acp.conf"), &file).unwrap();
+    let torn = |strength: u32| {
+        format!(
+            "{}\n[TORN]\nX'F013' on\nstrength {strength}\n",
+            AcpConfig::shipped_text()
+        )
+    };
+    let file = torn(12);
+    std::fs::write(h.join("acp.conf"), torn(5)).unwrap();
+    // The readers log on while TORN needs 5, then the file needs 12.
+    let logged = std::sync::Arc::new(std::sync::Barrier::new(5));
+    let go = std::sync::Arc::new(std::sync::Barrier::new(5));
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writer = {
         let (stop, path, file) = (stop.clone(), h.join("acp.conf"), file.clone());
+        let (logged, go) = (logged.clone(), go.clone());
         std::thread::spawn(move || {
             use std::io::Write;
+            logged.wait();
+            std::fs::write(&path, &file).unwrap();
+            go.wait();
             let mut i = 0u32;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 if i.is_multiple_of(2) {
@@ -533,13 +657,23 @@ fn concurrent_edits_are_never_read_torn() {
     };
     let readers: Vec<_> = (0..4)
         .map(|_| {
+            let (logged, go) = (logged.clone(), go.clone());
             std::thread::spawn(move || {
-                log_on("TORN", 5);
+                // One logon at a time: concurrent tries of one profile are each counted
+                // before they are verified (D67), so a fourth would find it locked.
+                let codes = {
+                    let _one = ONE_LOGON.lock().unwrap_or_else(|p| p.into_inner());
+                    logon("TORN1", &pass("TORN1"))
+                };
+                logged.wait();
+                go.wait();
+                assert_eq!(codes, (0, 0), "logon TORN1");
                 let mut seen = std::collections::BTreeMap::new();
                 let end = std::time::Instant::now() + std::time::Duration::from_secs(3);
                 while std::time::Instant::now() < end {
                     *seen.entry(krr_codes(&label("X")).0).or_insert(0u32) += 1;
                 }
+                assert!(logged_on(), "the logon ended");
                 seen
             })
         })

@@ -63,9 +63,10 @@ pub fn user_field(b: &[u8]) -> Result<Name8> {
 }
 
 /// CSUAACI INIT-AC: loads the profiles of `profiles` (IBM's aggregate, docs/CSUAACI.md); a
-/// user id already stored is 8/X'F323' unless `replace`. `roles` must be empty in this
-/// release (8/X'F325'). X'0112' unless the store is empty (bootstrap); in the bootstrap one of
-/// the profiles' roles must hold X'0112' (8/X'F324').
+/// user id already stored is 8/X'F323' unless `replace`. `roles`: IBM role structures
+/// ([`structure::decode_all`], 8/X'F306'), written to `acp.conf` before the profiles, after
+/// everything was checked (docs/decisions.md D74). X'0112' unless the store is empty
+/// (bootstrap); in the bootstrap one of the profiles' roles must hold X'0112' (8/X'F324').
 pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -> Result<()> {
     // IBM's role structures (docs/CSUAACM.md), each replacing the role of its id or added;
     // decoded and checked before anything is written.

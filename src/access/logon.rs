@@ -111,16 +111,27 @@ pub fn card_verifier(enrolment: &CardEnrolment) -> Result<Verifier> {
 /// The authentication strength the role `role` requires, `None` when the role does not
 /// exist. This is the one place logon and revalidation learn a role's strength.
 ///
-/// Called inside the profile store's write transaction (the logon checks) and from
-/// [`revalidate`]: it must not call [`Coprocessor::acp`] (which revalidates, and would wait
+/// Called inside the profile store's write transaction (the logon checks): it must not call [`Coprocessor::acp`] (which revalidates, and would wait
 /// for the store's connection this thread holds) nor touch `access.db`.
 pub fn required_strength(cp: &Coprocessor, role: &Name8) -> Result<Option<u16>> {
     // `roles()` reads acp.conf as this thread last saw it, without revalidating a logon.
     Ok(cp.roles()?.conf.role(role).map(|r| r.strength))
 }
 
-/// The checks before the try is counted (module documentation), on `p` at `today`.
+/// The checks before the try is counted (module documentation), on `p` at `today`: the
+/// profile's ([`profile_admissible`]), then its role's in `acp.conf`.
 fn admissible(cp: &Coprocessor, p: &ProfileView, mech: u16, today: Date) -> Result<(u16, Date)> {
+    let (strength, expires) = profile_admissible(p, mech, today)?;
+    match required_strength(cp, &p.role)? {
+        None => Err(Error::RoleMissing),
+        Some(s) if strength < s => Err(Error::StrengthTooLow),
+        Some(_) => Ok((strength, expires)),
+    }
+}
+
+/// The checks of the profile itself (its dates, the mechanism `mech` present and in its
+/// date): the mechanism's strength and expiry. They do not read `acp.conf`.
+fn profile_admissible(p: &ProfileView, mech: u16, today: Date) -> Result<(u16, Date)> {
     if today < p.activates {
         return Err(Error::ProfileNotActive);
     }
@@ -135,11 +146,7 @@ fn admissible(cp: &Coprocessor, p: &ProfileView, mech: u16, today: Date) -> Resu
     if today > expires {
         return Err(Error::MechanismExpired);
     }
-    match required_strength(cp, &p.role)? {
-        None => Err(Error::RoleMissing),
-        Some(s) if strength < s => Err(Error::StrengthTooLow),
-        Some(_) => Ok((strength, expires)),
-    }
+    Ok((strength, expires))
 }
 
 thread_local! {
@@ -219,7 +226,8 @@ pub fn logoff() -> Result<()> {
 /// logged on, checks at most once per `SOFTCCA_REVALIDATE_MS` (and at once after any profile
 /// change, through the shared counter [`Slot::Profiles`]) that its profile still exists, is
 /// not locked, names the same role, is in its dates, and that the mechanism used still
-/// exists, is in its date and strong enough. When it is not, the logon ends (the thread is on
+/// exists and is in its date (the role's conditions are not this check's: the role
+/// selection refuses them at every call, D73). When it is not, the logon ends (the thread is on
 /// the DEFAULT role from now on) and this call is refused with 8/X'F31C' (docs/CSUALCT.md).
 ///
 /// Warm and logged off: one thread-local read; logged on and checked recently: one atomic load
@@ -260,9 +268,11 @@ fn still_valid(cp: &Coprocessor, logon: &Logon) -> Result<bool> {
     if p.locked() || p.role != logon.role {
         return Ok(false);
     }
-    match admissible(cp, &p, mech, Date::of_unix(now_secs())) {
+    // The profile's own checks only: the role's (missing 8/X'F300', stronger 8/X'F301',
+    // hours 8/X'F302', a damaged file 12/197) are the role selection's at every call, which
+    // keeps the logon (docs/decisions.md D73).
+    match profile_admissible(&p, mech, Date::of_unix(now_secs())) {
         Ok((strength, _)) => Ok(strength >= logon.strength),
-        Err(Error::KeyStorage) => Err(Error::KeyStorage),
         Err(_) => Ok(false),
     }
 }

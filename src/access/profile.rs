@@ -1,4 +1,4 @@
-//! User profiles in IBM's byte layouts (docs/CSUAACI.md, docs/profiles.md): the profile
+//! User profiles in IBM's byte layouts (docs/CSUAACI.md, docs/access-control.md *Profiles and logon*): the profile
 //! structure CSUAACI INIT-AC reads, its authentication data, and the non-secret layout CSUAACM
 //! GET-PROF returns. Pure functions: no storage, no card, no hashing.
 //!
@@ -137,7 +137,7 @@ impl fmt::Debug for MechanismInput {
     }
 }
 
-/// A card mechanism's data (softcca's layout, docs/profiles.md): the 128-byte reader field,
+/// A card mechanism's data (softcca's layout, docs/access-control.md): the 128-byte reader field,
 /// the PIN length (2 bytes, 1..=64) and the PIN as typed.
 pub struct CardEnrolment {
     /// The reader field.

@@ -1,4 +1,4 @@
-//! The profile store: `access.db` in the state directory (docs/profiles.md, docs/state.md),
+//! The profile store: `access.db` in the state directory (docs/access-control.md *Profiles and logon*, docs/state.md),
 //! created on first use like `sets.db`.
 //!
 //! One row per profile and one per (profile, mechanism). A passphrase mechanism keeps only

@@ -4,8 +4,8 @@
 //! of the role `name`, [`crate::access::structure`]), `DEL-ROLE` (removes the role `name` from
 //! `acp.conf`), `Q-NUM-RP` (two 4-byte big-endian integers: the number of roles, then of
 //! profiles). The reads need X'0116', `DEL-ROLE` X'0118'. The profile keywords `LSTPROFS`,
-//! `GET-PROF` and `DEL-PROF` belong to the profile store: until it is merged they are not in
-//! the keyword table and give the keyword error (8/33).
+//! `GET-PROF` (X'0116') and `DEL-PROF` (X'0117') are the profile store's
+//! ([`crate::access::admin`]); `DEL-ROLE` refuses a role a profile names (8/X'F305').
 
 use crate::access::admin;
 use crate::access::context::Name8;
@@ -120,6 +120,11 @@ pub fn maintain(cp: &Coprocessor, request: Request, name: &Name8) -> Result<Vec<
             }
             if *name == DEFAULT {
                 return Err(Error::RoleDefaultNotDeletable);
+            }
+            // A role not in the file is "not found" even when a profile names it (INIT-AC
+            // allows naming a role not defined yet): the in-use check is for roles that exist.
+            if cp.roles()?.conf.role(name).is_none() {
+                return Err(Error::RoleNotFound);
             }
             if admin::role_in_use(cp, name)? {
                 return Err(Error::RoleInUse);

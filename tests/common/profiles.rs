@@ -142,15 +142,112 @@ pub fn aggregate(profiles: &[Vec<u8>]) -> Vec<u8> {
     a
 }
 
-/// A simple active profile of `user` with passphrase `pass`.
+/// A simple active profile of `user` (role KEYCUST) with passphrase `pass`.
 pub fn simple(user: &str, pass: &str) -> Vec<u8> {
+    simple_in(user, pass, "KEYCUST")
+}
+
+/// A simple active profile of `user` in `role` with passphrase `pass` (strength 1).
+pub fn simple_in(user: &str, pass: &str, role: &str) -> Vec<u8> {
     profile(
         user,
-        "KEYCUST",
+        role,
         date(2020, 1, 1),
         date(2099, 12, 31),
         &auth(&[pass_mech(pass)]),
     )
+}
+
+/// IBM's role structure (docs/CSUAACM.md), built by hand: `id`, `strength`, the hours
+/// `lower`..`upper` (hour, minute), valid `days` (bit 7 Sunday), and `points` in one segment
+/// `first`..`first + 32 * groups - 1`.
+pub fn role_structure(
+    id: &str,
+    strength: u16,
+    hours: ((u8, u8), (u8, u8)),
+    days: u8,
+    first: u16,
+    groups: u16,
+    points: &[u16],
+) -> Vec<u8> {
+    let bytes = 4 * groups as usize;
+    let len = 44 + 4 + 8 + bytes;
+    let mut r = vec![0x00, 0x01];
+    r.extend_from_slice(&(len as u16).to_be_bytes());
+    r.extend_from_slice(format!("{:<20}", format!("role {id}")).as_bytes());
+    r.extend_from_slice(&[0, 0, 0, 0]);
+    r.extend_from_slice(&id8(id));
+    r.extend_from_slice(&strength.to_be_bytes());
+    r.extend_from_slice(&[hours.0.0, hours.0.1, hours.1.0, hours.1.1, days, 0]);
+    r.extend_from_slice(&[0, 1, 0, 0]);
+    r.extend_from_slice(&first.to_be_bytes());
+    r.extend_from_slice(&(first + 32 * groups - 1).to_be_bytes());
+    r.extend_from_slice(&(bytes as u16).to_be_bytes());
+    r.extend_from_slice(&[0, 0]);
+    let mut map = vec![0u8; bytes];
+    for &p in points {
+        let bit = usize::from(p - first);
+        map[bit / 8] |= 0x80 >> (bit % 8);
+    }
+    r.extend_from_slice(&map);
+    r
+}
+
+/// CSUAACM with one keyword and `name`: the codes and the output data (`room` bytes offered).
+pub fn aacm(word: &str, name: &str, room: i32) -> ((i32, i32), Vec<u8>) {
+    let (mut rc, mut rs, mut n) = (-1, -1, 1);
+    let mut ra = kws(&[word]);
+    let mut nm = id8(name);
+    let mut len = room;
+    let mut out = vec![0xEEu8; room.max(0) as usize + 8];
+    unsafe {
+        softcca::ffi::acm::CSUAACM(
+            &mut rc,
+            &mut rs,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut n,
+            ra.as_mut_ptr(),
+            nm.as_mut_ptr(),
+            &mut len,
+            out.as_mut_ptr(),
+        )
+    };
+    if rc == 0 {
+        out.truncate(len as usize);
+    }
+    ((rc, rs), out)
+}
+
+/// The roles file of the profile tests (sections form): DEFAULT with every point of a legacy
+/// directory (tests/data/acp-legacy.conf, so also X'0112'-X'0118': applications administer
+/// profiles here, which [`set_point`] turns off where a test needs it), then the shipped
+/// SECOFF, KEYCUST and CUSTODY, and STRONG (strength 2, X'0116').
+pub fn lab_roles() -> String {
+    use softcca::access::conf::Conf;
+    let legacy = Conf::parse(super::LEGACY_ACP).unwrap();
+    let shipped = Conf::parse(&softcca::state::acp::AcpConfig::shipped_text()).unwrap();
+    let mut conf = shipped.clone();
+    conf.settings = legacy.settings.clone();
+    conf.legacy = false;
+    conf.roles = legacy.roles.clone();
+    conf.roles.extend(
+        shipped
+            .roles
+            .iter()
+            .filter(|r| r.name() != "DEFAULT")
+            .cloned(),
+    );
+    let mut strong = softcca::access::role::Role::new(id8("STRONG"));
+    strong.strength = 2;
+    strong.points.insert(0x0116);
+    conf.roles.push(strong);
+    conf.render()
+}
+
+/// Writes [`lab_roles`] as the directory's acp.conf.
+pub fn write_lab_roles() {
+    std::fs::write(home().join("acp.conf"), lab_roles()).unwrap();
 }
 
 pub fn add(user: &str, pass: &str) {
@@ -169,17 +266,26 @@ pub fn home() -> PathBuf {
     PathBuf::from(std::env::var_os("SOFTCCA_HOME").unwrap())
 }
 
-/// Sets the point `offset` (e.g. `X'0112'`) on or off in acp.conf.
+/// Sets the point `offset` (e.g. `X'0112'`) on or off in the DEFAULT role of acp.conf (the
+/// file is written back in the sections form).
 pub fn set_point(offset: &str, on: bool) {
     let path = home().join("acp.conf");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut out: String = text
-        .lines()
-        .filter(|l| !l.starts_with(offset))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    out.push_str(&format!("{offset} {}\n", if on { "on" } else { "off" }));
-    std::fs::write(&path, out).unwrap();
+    let mut conf =
+        softcca::access::conf::Conf::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let hex = offset.trim_start_matches("X'").trim_end_matches('\'');
+    let point = u16::from_str_radix(hex, 16).unwrap();
+    let default = conf
+        .roles
+        .iter_mut()
+        .find(|r| r.name() == "DEFAULT")
+        .unwrap();
+    if on {
+        default.points.insert(point);
+    } else {
+        default.points.remove(&point);
+    }
+    conf.legacy = false;
+    std::fs::write(&path, conf.render()).unwrap();
 }
 
 pub fn dir_id() -> [u8; 16] {
