@@ -60,12 +60,21 @@ echo "   build: $cc -std=c11 -Wall -Wextra -Werror -pedantic -I include" \
      "examples/c/demo_profiles.c -lsoftcca"
 build_c demo_profiles
 
-# Makes the new state directory $1 and enrols the demo's profiles in it; $2 says who of them
-# the example logs on as, for what.
+# Makes the new state directory $1 and enrols the demo's profiles in it (the whole output the
+# first time, then its last line); $2 says who of them the example logs on as, for what.
+profiles_shown=
 profiles_dir() {
   mkdir -m 700 "$1"
   echo "   profiles: SOFTCCA_HOME=$1 $demo/bin/demo_profiles"
-  SOFTCCA_HOME="$1" "$demo/bin/demo_profiles" | sed 's/^/   | /'
+  SOFTCCA_HOME="$1" "$demo/bin/demo_profiles" > "$1.profiles" \
+    || { cat "$1.profiles"; echo "demo: demo_profiles FAILED" >&2; exit 1; }
+  if [ -z "$profiles_shown" ]; then
+    sed 's/^/   | /' "$1.profiles"
+    profiles_shown=1
+  else
+    tail -1 "$1.profiles" | sed 's/^/   | /'
+  fi
+  rm -f "$1.profiles"
   echo "   logons: $2"
 }
 KEYS_LOGONS="CUST1 (KEYCUST) loads the first master-key and key parts, CUST2 (KEYCUST) the
