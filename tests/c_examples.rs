@@ -88,8 +88,9 @@ fn demo_profiles_enrols_the_officer_then_the_custodians_and_the_operator() {
     // Every passphrase is printed as DEMO ONLY.
     for user in ["SECOFF1", "CUST1", "CUST2", "OPERATOR"] {
         assert!(
-            stdout.lines().any(|l| l.trim_start().starts_with(user)
-                && l.contains("passphrase \"DEMO ONLY ")),
+            stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(user) && l.contains("passphrase \"DEMO ONLY ")),
             "{user}:\n{stdout}"
         );
     }
@@ -471,7 +472,10 @@ fn custody_demo_binds_deactivates_and_activates_with_cards_3_and_1() {
         .map(|l| l.trim().to_string())
         .collect();
     assert_eq!(logons.len(), 1 + 4 * 2 + 1, "{setup}");
-    assert!(logons.iter().all(|l| l.contains("rc=0 rs=0 (X'0000')")), "{setup}");
+    assert!(
+        logons.iter().all(|l| l.contains("rc=0 rs=0 (X'0000')")),
+        "{setup}"
+    );
     assert!(logons[0].starts_with("CSUALCT LOGON OPERATOR"), "{setup}");
     assert!(setup.contains("CSUCACT  DONE"), "{setup}");
     let end = run(&["end"]);
