@@ -107,21 +107,7 @@ fn compile(cc: &str, lib: &Path, name: &str, exe: &Path) {
 /// SECOFF1, CUST1, CUST2 and OPERATOR, with which the examples log on. Returns its standard
 /// output, after checking it exited 0.
 pub fn enrol_demo_profiles(exe: &Path, home: &Path) -> String {
-    let enrol = exe.with_file_name("demo_profiles");
-    let run = Command::new(&enrol)
-        .env("SOFTCCA_HOME", home)
-        .env_remove("CSUDESLD")
-        .env_remove("SOFTCCA_TRACE")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
-    assert!(
-        run.status.success(),
-        "{} failed:\n{stdout}\n{}",
-        enrol.display(),
-        String::from_utf8_lossy(&run.stderr)
-    );
-    stdout
+    run_on(&exe.with_file_name("demo_profiles"), home, &[])
 }
 
 /// Runs a compiled example on a fresh state directory next to it (a new directory, the shipped
@@ -136,9 +122,17 @@ pub fn run_example_with(exe: &Path, args: &[&str]) -> String {
     let home = exe.with_extension("home");
     let _ = std::fs::remove_dir_all(&home);
     enrol_demo_profiles(exe, &home);
+    let stdout = run_on(exe, &home, args);
+    let _ = std::fs::remove_dir_all(exe.parent().unwrap());
+    stdout
+}
+
+/// Runs `exe` with `args` on the state directory `home`; returns its standard output, after
+/// checking it exited 0.
+fn run_on(exe: &Path, home: &Path, args: &[&str]) -> String {
     let run = Command::new(exe)
         .args(args)
-        .env("SOFTCCA_HOME", &home)
+        .env("SOFTCCA_HOME", home)
         .env_remove("CSUDESLD")
         .env_remove("SOFTCCA_TRACE")
         .output()
@@ -150,6 +144,5 @@ pub fn run_example_with(exe: &Path, args: &[&str]) -> String {
         exe.display(),
         String::from_utf8_lossy(&run.stderr)
     );
-    let _ = std::fs::remove_dir_all(exe.parent().unwrap());
     stdout
 }
