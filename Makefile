@@ -52,8 +52,9 @@ csulcca: lib
 
 # examples/cca-linux/pcu_linux.c, a CCA for Linux program (csulincl.h, `long`, -lcsulcca and no
 # softcca header), built with the strict flags and run on a fresh state directory it removes,
-# given the legacy-form acp.conf (an existing directory, all points as before) until the
-# example logs on (CSUALCT).
+# given the legacy-form acp.conf (an existing directory, all points as before): a program
+# written for IBM's CCA for Linux loads its keys without logging on, as an existing directory
+# still lets it after the upgrade (docs/access-control.md); the softcca examples log on.
 test-compat: csulcca
 	@mkdir -p $(BUILD)/compat
 	$(CC) $(CSULFLAGS) -D_XOPEN_SOURCE=700 -Iinclude -o $(BUILD)/compat/pcu_linux examples/cca-linux/pcu_linux.c \

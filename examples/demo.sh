@@ -2,6 +2,13 @@
 # softcca end-to-end demo (`make demo`): usage  examples/demo.sh LIBDIR
 #
 # Makes a fresh demo state directory, then builds and runs against the library in LIBDIR:
+#   0. examples/c/demo_profiles.c  before each example, on that example's new state directory
+#                                  (the shipped roles, docs/access-control.md): enrols the
+#                                  security officer SECOFF1, the key custodians CUST1 and CUST2
+#                                  and the card operator OPERATOR (CSUAACI INIT-AC, DEMO ONLY
+#                                  passphrases); the examples log on (CSUALCT) as the custodians
+#                                  or the operator for what only they may do, and run the
+#                                  application calls logged off, on the DEFAULT role
 #   1. examples/c/keys_demo.c      master key, CKDS records, list file (C)
 #   2. examples/c/pcu_demo.c       an EMV PIN change: keys from clear parts, labels, check
 #                                  values, an IPINENC PIN key, CSNBPCU, published answer (C)
@@ -41,34 +48,58 @@ echo "   demo state directory: $demo (fresh; DEMO ONLY master keys; remove with 
 echo "   Nothing outside it is touched: SOFTCCA_HOME points each example at its own subdirectory."
 unset CSUDESLD
 
-# Each example's state directory stands for an existing one (initialised before roles): it is
-# given the legacy-form acp.conf, every point as before (docs/access-control.md), until the
-# examples log on as custodians (CSUALCT). A new directory's DEFAULT role only uses keys.
-legacy_dir() {
-  mkdir -m 700 "$1"
-  install -m 600 "$root/tests/data/acp-legacy.conf" "$1/acp.conf"
+# Each example's state directory is new: the library initialises it with the four shipped
+# roles (docs/access-control.md), whose DEFAULT role uses keys and manages none.
+# examples/c/demo_profiles.c then enrols the demo's profiles in it.
+build_c() {
+  "$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
+    -o "$demo/bin/$1" "$root/examples/c/$1.c" \
+    -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
 }
+echo "   build: $cc -std=c11 -Wall -Wextra -Werror -pedantic -I include" \
+     "examples/c/demo_profiles.c -lsoftcca"
+build_c demo_profiles
 
-# Builds examples/c/NAME.c with the strict flags, runs it on state directory $demo/NAME.
+# Makes the new state directory $1 and enrols the demo's profiles in it (the whole output the
+# first time, then its last line); $2 says who of them the example logs on as, for what.
+profiles_shown=
+profiles_dir() {
+  mkdir -m 700 "$1"
+  echo "   profiles: SOFTCCA_HOME=$1 $demo/bin/demo_profiles"
+  SOFTCCA_HOME="$1" "$demo/bin/demo_profiles" > "$1.profiles" \
+    || { cat "$1.profiles"; echo "demo: demo_profiles FAILED" >&2; exit 1; }
+  if [ -z "$profiles_shown" ]; then
+    sed 's/^/   | /' "$1.profiles"
+    profiles_shown=1
+  else
+    tail -1 "$1.profiles" | sed 's/^/   | /'
+  fi
+  rm -f "$1.profiles"
+  echo "   logons: $2"
+}
+KEYS_LOGONS="CUST1 (KEYCUST) loads the first master-key and key parts, CUST2 (KEYCUST) the
+           last ones (dual control) and sets the master key; the application calls run
+           logged off, on DEFAULT, which refuses what only custodians may do"
+
+# Builds examples/c/NAME.c with the strict flags, runs it on state directory $demo/NAME
+# after demo_profiles; $2: who logs on for what.
 run_c() {
   local name=$1
   echo "   build: $cc -std=c11 -Wall -Wextra -Werror -pedantic -I include" \
        "examples/c/$name.c -lsoftcca"
-  "$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
-    -o "$demo/bin/$name" "$root/examples/c/$name.c" \
-    -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
+  build_c "$name"
+  profiles_dir "$demo/$name" "$2"
   echo "   run:   SOFTCCA_HOME=$demo/$name $demo/bin/$name"
-  legacy_dir "$demo/$name"
   SOFTCCA_HOME="$demo/$name" "$demo/bin/$name"
 }
 
 echo
 echo "== 1. C: key records (examples/c/keys_demo.c)"
-run_c keys_demo
+run_c keys_demo "$KEYS_LOGONS"
 
 echo
 echo "== 2. C: EMV PIN change, CSNBPCU (examples/c/pcu_demo.c)"
-run_c pcu_demo
+run_c pcu_demo "$KEYS_LOGONS"
 
 echo
 echo "== 3. GnuCOBOL: examples/cobol/keysdemo.cob and pcudemo.cob"
@@ -77,8 +108,8 @@ if command -v cobc >/dev/null 2>&1; then
   make -s -C "$root/examples/cobol" build LIBDIR="$libdir" B="$demo/bin" >/dev/null
   for prog in keysdemo pcudemo; do
     echo
+    profiles_dir "$demo/$prog" "$KEYS_LOGONS (CALL 'CSUALCT')"
     echo "   run:   SOFTCCA_HOME=$demo/$prog $demo/bin/$prog"
-    legacy_dir "$demo/$prog"
     SOFTCCA_HOME="$demo/$prog" "$demo/bin/$prog"
   done
 else
@@ -89,36 +120,33 @@ echo
 echo "== 4. C: the complete EMV PIN change issuer script (examples/c/pin_change_script.c)"
 echo "   CSNBPCU encrypts the PIN, CSNBDKG derives the card's MAC session key, CSNBMGN MACs the"
 echo "   command; the APDU is checked against pyemv in tests/script.rs (docs/pin-change-script.md)."
-"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
-  -o "$demo/bin/pin_change_script" "$root/examples/c/pin_change_script.c" \
-  -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
+build_c pin_change_script
+profiles_dir "$demo/pin_change_script" "$KEYS_LOGONS; CSNBPCU, CSNBDKG and CSNBMGN are
+           the issuer's application on DEFAULT"
 echo "   run:   SOFTCCA_HOME=$demo/pin_change_script $demo/bin/pin_change_script"
-legacy_dir "$demo/pin_change_script"
 SOFTCCA_HOME="$demo/pin_change_script" "$demo/bin/pin_change_script"
 
 echo
 echo "== 5. C: an operator smart card, CSUCRDL, CSUCINS, CSUCCPN (examples/c/card_demo.c)"
-"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
-  -o "$demo/bin/card_demo" "$root/examples/c/card_demo.c" \
-  -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
+build_c card_demo
+profiles_dir "$demo/card_demo" "OPERATOR (CUSTODY) for CSUCCPN Change PIN, after it is shown
+           refused on DEFAULT; CSUCRDL and CSUCINS need no logon"
 echo "   cards: scripts/virtual-cards.sh run 1: pcscd and one virtual card (fresh state file in"
 echo "          $demo/vcards); its trap stops both when the program ends"
 echo "   run:   SOFTCCA_HOME=$demo/card_demo $demo/bin/card_demo"
-legacy_dir "$demo/card_demo"
 VCARDS_DIR="$demo/vcards" SOFTCCA_HOME="$demo/card_demo" \
   bash "$root/scripts/virtual-cards.sh" run 1 "$demo/bin/card_demo"
 
 echo
 echo "== 6. C: master-key custody on three operator cards (examples/c/custody_demo.c)"
-"$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I "$root/include" \
-  -o "$demo/bin/custody_demo" "$root/examples/c/custody_demo.c" \
-  -L"$libdir" -lsoftcca -Wl,-rpath,"$libdir"
+build_c custody_demo
+profiles_dir "$demo/custody_demo" "OPERATOR (CUSTODY) for CSUCSVK, CSUCBND, CSUADAC, CSUCACT;
+           CUST1 (KEYCUST) for each CSNBMKP CLEAR probe; pcu_demo as in step 2"
 echo "   cards: scripts/virtual-cards.sh run 3: pcscd and three fresh virtual cards"
 echo "          ($demo/vcards-custody); its trap stops them when the programs end"
 echo "   run:   SOFTCCA_HOME=$demo/custody_demo $demo/bin/custody_demo setup"
 echo "          then $demo/bin/pcu_demo, then $demo/bin/custody_demo end (same SOFTCCA_HOME)"
 # custody_demo exits 3 when the kernel keyring cannot be used here: nothing was bound.
-legacy_dir "$demo/custody_demo"
 VCARDS_DIR="$demo/vcards-custody" SOFTCCA_HOME="$demo/custody_demo" \
   bash "$root/scripts/virtual-cards.sh" run 3 bash -c '
     status=0

@@ -342,7 +342,11 @@ static void report_acp(const char *dir)
 /* The scratch directory of the known-answer test stands for an existing directory: a
  * legacy-form acp.conf (no roles) holding the points the test calls: master-key RANDOM and SET,
  * Key Part Import FIRST and LAST, CSNBPCU with IPINENC and TDES-XOR (docs/access-control.md). A
- * new directory's DEFAULT role may not load keys. */
+ * new directory's DEFAULT role may not load keys. It stays in this form rather than logging on
+ * as custodians: the IVP verifies an installation on its own, with no profiles or passphrases
+ * to enrol, in a scratch directory that lives only for the test (the legacy form turns on every
+ * point introduced with roles that it does not list, X'F040' among them, so the one caller may
+ * load every part: docs/CSNBMKP.md "Dual control"). */
 static int write_kat_acp(const char *dir)
 {
     static const char text[] =

@@ -12,7 +12,9 @@
 #      information is in lib/debug/.build-id/<id>.debug with .debug_info, the libraries'
 #      .gnu_debuglink names it, and gdb (when present) finds CSNBPCU's source line through it;
 #   3. C samples (examples/c/pcu_demo.c, keys_demo.c, as installed) build with nothing but
-#      `pkg-config --cflags --libs softcca`, load the installed library and give their answers;
+#      `pkg-config --cflags --libs softcca`, load the installed library and give their answers,
+#      each on a new state directory in which the installed examples/c/demo_profiles.c has
+#      enrolled the demo's profiles (the samples log on as the key custodians);
 #   4. a COBOL sample (the installed keysdemo.cob) builds with the installed copybooks only
 #      (share/softcca/cobol) and prints its expected output (skipped without cobc, failing
 #      under CI);
@@ -38,17 +40,30 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)
 fail() { echo "test-install: FAILED: $*" >&2; exit 1; }
 state() { local d; d=$(mktemp -d "$tmp/state-XXXXXX"); rmdir "$d"; echo "$d"; }
 # legacy_state: a state directory that stands for an existing one (the legacy-form acp.conf,
-# every point as before, docs/access-control.md): the samples load keys, which a new
-# directory's DEFAULT role may not, until they log on (CSUALCT).
+# every point as before, docs/access-control.md). Kept for the CCA for Linux program
+# (examples/cca-linux/pcu_linux.c, step 7): it is a program written for IBM's CCA for Linux,
+# which loads keys without logging on, as an existing directory lets it; it also shows that
+# such a directory keeps working after the upgrade.
 legacy_state() {
   local d; d=$(state); mkdir -m 0700 "$d"
   install -m 600 "$root/tests/data/acp-legacy.conf" "$d/acp.conf"; echo "$d"
 }
-# run_sample EXE LIBRARY: runs EXE on a fresh state directory with the installed libraries,
-# checks that LIBRARY was loaded from the prefix, and prints its output.
+# demo_dir DIR: enrols the demo's profiles in the new state directory DIR with the installed
+# examples/c/demo_profiles.c (built in step 3): the C and COBOL samples log on as them.
+demo_dir() {
+  SOFTCCA_HOME=$1 CSUDESLD='' LD_LIBRARY_PATH=$prefix/lib "$work/demo_profiles" \
+    > "$work/demo_profiles.out" || { cat "$work/demo_profiles.out"; fail "demo_profiles on $1"; }
+}
+# demo_state: a new state directory (the shipped roles) with the demo's profiles.
+demo_state() {
+  local d; d=$(state); mkdir -m 0700 "$d"; demo_dir "$d"; echo "$d"
+}
+# run_sample EXE LIBRARY [STATE]: runs EXE on a fresh state directory made by STATE (demo_state,
+# or legacy_state) with the installed libraries, checks that LIBRARY was loaded from the
+# prefix, and prints its output.
 run_sample() {
   local exe=$1 library=$2 s
-  s=$(legacy_state)
+  s=$(${3:-demo_state})
   SOFTCCA_HOME=$s LD_LIBRARY_PATH=$prefix/lib "$exe" > "$exe.out" \
     || { cat "$exe.out"; fail "$(basename "$exe") against the installed files"; }
   # (ldd's output kept first: grep -q exiting early would fail the pipe under pipefail)
@@ -120,6 +135,8 @@ fi
 # 3. C samples with pkg-config only.
 examples=$prefix/share/doc/softcca/examples
 # shellcheck disable=SC2086 # the flags are words
+cc -std=c11 -Wall -Wextra -Werror -pedantic -o "$work/demo_profiles" "$examples/c/demo_profiles.c" $flags
+# shellcheck disable=SC2086 # the flags are words
 cc -std=c11 -Wall -Wextra -Werror -pedantic -o "$work/pcu_demo" "$examples/c/pcu_demo.c" $flags
 out=$(run_sample "$work/pcu_demo" libsoftcca.so.1)
 grep -q C29371CC36BA70C1EE671384F0D3A7B9 <<<"$out" || fail "pcu_demo did not print the answer: $out"
@@ -140,7 +157,7 @@ if command -v cobc >/dev/null 2>&1; then
   # (as make test-cobol uses), whatever TMPDIR is.
   cobstate=$(mktemp -d /tmp/softcca-cob.XXXXXX)
   mkdir -m 0700 "$cobstate/s"
-  install -m 600 "$root/tests/data/acp-legacy.conf" "$cobstate/s/acp.conf"
+  demo_dir "$cobstate/s"
   SOFTCCA_HOME="$cobstate/s" CSUDESLD='' "$tmp/cob/keysdemo" > "$tmp/cob/out" 2>&1 \
     || { cat "$tmp/cob/out"; fail "keysdemo exited non-zero"; }
   diff -u "$root/examples/cobol/expected-output.txt" "$tmp/cob/out" || fail "keysdemo output"
@@ -192,7 +209,7 @@ grep -Eq "points    [0-9]+ on, [0-9]+ off in DEFAULT; X'00BC' \(CSNBPCU with OPI
   || { cat "$work/ivp.out"; fail "softcca-ivp acp.conf"; }
 grep -q "protection UNBOUND: UNPROTECTED" "$work/ivp.out" || fail "softcca-ivp protection"
 # A used state directory: the C sample's, with a current master key and acp.conf.
-s=$(legacy_state)
+s=$(demo_state)
 SOFTCCA_HOME=$s LD_LIBRARY_PATH=$prefix/lib "$work/keys_demo" > /dev/null
 SOFTCCA_HOME=$s "$ivp" > "$work/ivp.out" 2>&1 || { cat "$work/ivp.out"; fail "softcca-ivp on a used state directory"; }
 check_ivp "$work/ivp.out"
@@ -245,7 +262,7 @@ echo "test-install: softcca-ivp passed (missing, new and used directory) and fai
 # 7. The CCA for Linux program against the installed csulincl.h and -lcsulcca.
 cc -std=c11 -Wall -Wextra -Werror -pedantic -I"$prefix/include" -o "$work/pcu_linux" \
   "$examples/cca-linux/pcu_linux.c" -L"$prefix/lib" -lcsulcca
-run_sample "$work/pcu_linux" libcsulcca.so.1 | tail -1
+run_sample "$work/pcu_linux" libcsulcca.so.1 legacy_state | tail -1
 echo "test-install: the CCA for Linux program built with csulincl.h and -lcsulcca"
 
 # 8. Uninstall: only what existed before remains.

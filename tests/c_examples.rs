@@ -1,6 +1,9 @@
 //! examples/c/pcu_demo.c compiled against the library `make test` has just built and run on a
-//! fresh state directory (tests/common/c_build.rs; in CI it fails when it cannot run). Its
-//! output is checked against independent values: the three key check values against
+//! fresh state directory (tests/common/c_build.rs; in CI it fails when it cannot run), a new
+//! directory with the shipped roles in which examples/c/demo_profiles.c has enrolled the demo's
+//! profiles: the examples log on (CSUALCT) as the key custodians CUST1 and CUST2 or the card
+//! operator OPERATOR for what only they may do, and show one call refused on the DEFAULT role.
+//! Its output is checked against independent values: the three key check values against
 //! tests/data/kcv.txt (`cryptography`, cross-checked with psec) and the PIN change message
 //! against tests/data/pcu.txt `s9-set1-pcu2-ffff` (test set 1 (tests/vectors/README.md), pyemv's HSM-checked
 //! vector). (examples/c/keys_demo.c runs in the C suite; pin_change_script.c in
@@ -23,6 +26,85 @@ use common::*;
 fn kcv(id: &str) -> String {
     let c = cases("kcv.txt").into_iter().find(|c| c.id() == id).unwrap();
     c.text("enc_zero")[..8].to_string()
+}
+
+/// The codes printed on the report line of pcu_demo (or keys_demo) that starts with `what`
+/// ("  OK   what   rc=R rs=S"), as "rc=R rs=S"; panics when there is no such line.
+fn reported(stdout: &str, what: &str) -> String {
+    stdout
+        .lines()
+        .find(|l| {
+            l.get(7..)
+                .and_then(|r| r.strip_prefix(what))
+                .is_some_and(|r| r.starts_with(" "))
+        })
+        .unwrap_or_else(|| panic!("no {what:?} line:\n{stdout}"))
+        .split_whitespace()
+        .skip_while(|w| !w.starts_with("rc="))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The steps of `stdout` that are report lines, without their codes, in order.
+fn steps(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("  OK   ") || l.starts_with("  FAIL "))
+        .filter_map(|l| l[7..].split(" rc=").next())
+        .map(|w| w.trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn demo_profiles_enrols_the_officer_then_the_custodians_and_the_operator() {
+    let Some(exe) = c_build::compile_example("demo_profiles example", "demo_profiles") else {
+        return;
+    };
+    let home = fresh_state("demo-profiles");
+    let stdout = c_build::enrol_demo_profiles(&exe, &home);
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    // FIPS 180's SHA-1("abc"), checked by the program before it hashes a passphrase.
+    assert!(stdout.contains("A9993E36...9CD0D89D"), "{stdout}");
+    assert_eq!(
+        steps(&stdout),
+        [
+            "SHA-1 gives the FIPS 180 examples (\"abc\": A9993E36...9CD0D89D)",
+            "CSUAACI INIT-AC SECOFF1 (bootstrap)",
+            "CSUALCT LOGON PPHRASE SECOFF1",
+            "CSUAACI INIT-AC CUST1 CUST2 OPERATOR",
+            "CSUALCT LOGOFF",
+        ],
+        "{stdout}"
+    );
+    for what in [
+        "CSUAACI INIT-AC SECOFF1 (bootstrap)",
+        "CSUALCT LOGON PPHRASE SECOFF1",
+        "CSUAACI INIT-AC CUST1 CUST2 OPERATOR",
+        "CSUALCT LOGOFF",
+    ] {
+        assert_eq!(reported(&stdout, what), "rc=0 rs=0", "{what}:\n{stdout}");
+    }
+    // Every passphrase is printed as DEMO ONLY.
+    for user in ["SECOFF1", "CUST1", "CUST2", "OPERATOR"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(user) && l.contains("passphrase \"DEMO ONLY ")),
+            "{user}:\n{stdout}"
+        );
+    }
+    // The bootstrap is over: a second run, on DEFAULT, cannot load profiles (X'0112').
+    let again = std::process::Command::new(&exe)
+        .env("SOFTCCA_HOME", &home)
+        .output()
+        .unwrap();
+    let again = String::from_utf8_lossy(&again.stdout).into_owned();
+    assert_eq!(
+        reported(&again, "CSUAACI INIT-AC SECOFF1 (bootstrap)"),
+        "rc=8 rs=90",
+        "{again}"
+    );
 }
 
 #[test]
@@ -56,6 +138,56 @@ fn pcu_demo_prints_the_published_answer() {
     // The PIN blocks it passes are the test-set-1 blocks (tests/data/pcu.txt, psec).
     assert!(stdout.contains(pcu.text("new_block")), "{stdout}");
     assert!(stdout.contains(pcu.text("cur_block")), "{stdout}");
+    // Who did what: CUST1 the first parts, CUST2 the last parts and SET, both logged off
+    // before the DEFAULT role is shown refusing a key part and the PIN change runs.
+    let order = steps(&stdout);
+    let at = |what: &str| {
+        order
+            .iter()
+            .position(|s| s == what)
+            .unwrap_or_else(|| panic!("no {what:?} step:\n{stdout}"))
+    };
+    let logon_at: Vec<usize> = order
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.starts_with("CSUALCT"))
+        .map(|(i, _)| i)
+        .collect();
+    let logons: Vec<&str> = logon_at.iter().map(|&i| order[i].as_str()).collect();
+    assert_eq!(
+        logons,
+        [
+            "CSUALCT LOGON CUST1",
+            "CSUALCT LOGOFF",
+            "CSUALCT LOGON CUST2",
+            "CSUALCT LOGOFF",
+            "CSUALCT LOGON CUST1",
+            "CSUALCT LOGOFF",
+            "CSUALCT LOGON CUST2",
+            "CSUALCT LOGOFF",
+        ],
+        "{stdout}"
+    );
+    assert!(logon_at[0] < at("CSNBMKP FIRST") && at("CSNBMKP FIRST") < logon_at[1]);
+    assert!(logon_at[2] < at("CSNBMKP LAST") && at("CSNBMKP SET") < logon_at[3]);
+    let in_session = |step: &str, session: usize| {
+        order
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| *s == step)
+            .all(|(i, _)| logon_at[2 * session] < i && i < logon_at[2 * session + 1])
+    };
+    assert_eq!(order.iter().filter(|s| *s == "CSNBKPI FIRST").count(), 3);
+    assert_eq!(order.iter().filter(|s| *s == "CSNBKPI LAST").count(), 3);
+    assert!(in_session("CSNBKPI FIRST", 2), "{stdout}");
+    assert!(in_session("CSNBKPI LAST", 3), "{stdout}");
+    assert!(in_session("CSNBKRW", 3), "{stdout}");
+    assert!(logon_at[7] < at("CSNBKPI FIRST (DEFAULT)"));
+    assert_eq!(reported(&stdout, "CSNBKPI FIRST (DEFAULT)"), "rc=8 rs=90");
+    assert!(logon_at[7] < at("CSNBPCU"));
+    for i in logon_at {
+        assert_eq!(reported(&stdout, &order[i]), "rc=0 rs=0", "{stdout}");
+    }
     assert_eq!(
         stdout.lines().last(),
         Some("pcu_demo: all calls returned the expected codes")
@@ -227,6 +359,23 @@ fn card_demo_inspects_a_fresh_card_counts_a_wrong_pin_and_seals_the_pin_change()
     );
     assert_eq!(code("CSUCINS (new PIN)"), "rc=0 rs=0 (X'0000')");
     assert_eq!(code("CSUCCPN (second change)"), "rc=8 rs=61829 (X'F185')");
+    // On DEFAULT the change is refused before the card is touched (the Inspects above show
+    // the card's counters unchanged by it); OPERATOR (role CUSTODY) logs on for it.
+    assert_eq!(
+        code("CSUCCPN (DEFAULT role: refused)"),
+        "rc=8 rs=90 (X'005A')"
+    );
+    assert_eq!(code("CSUALCT LOGON OPERATOR"), "rc=0 rs=0 (X'0000')");
+    assert_eq!(code("CSUALCT LOGOFF"), "rc=0 rs=0 (X'0000')");
+    let line_of = |what: &str| {
+        stdout
+            .lines()
+            .position(|l| l.trim_start().starts_with(what))
+            .unwrap()
+    };
+    assert!(line_of("CSUCCPN (DEFAULT role: refused)") < line_of("CSUALCT LOGON OPERATOR"));
+    assert!(line_of("CSUALCT LOGON OPERATOR") < line_of("CSUCCPN (transport PIN -> new PIN)"));
+    assert!(line_of("CSUCCPN (second change)") < line_of("CSUALCT LOGOFF"));
     assert_eq!(
         stdout.lines().last(),
         Some("card_demo: all calls returned the expected codes")
@@ -253,7 +402,10 @@ fn custody_demo_binds_deactivates_and_activates_with_cards_3_and_1() {
         };
         cards.push(b);
     }
-    let home = temp_state("custody-demo");
+    // A new directory (the shipped roles) with the demo's profiles: custody_demo logs on as
+    // OPERATOR for the custody verbs and as CUST1 for its CSNBMKP probes.
+    let home = fresh_state("custody-demo");
+    c_build::enrol_demo_profiles(&exe, &home);
     let run = |args: &[&str]| {
         let out = std::process::Command::new(&exe)
             .args(args)
@@ -313,6 +465,18 @@ fn custody_demo_binds_deactivates_and_activates_with_cards_3_and_1() {
     );
     // The headers show the ceremony: three cards written, then two read for each step.
     assert_eq!(setup.matches("ceremony: CSUCSVK").count(), 3, "{setup}");
+    // Every logon succeeded: OPERATOR first, then CUST1 around each of the four probes.
+    let logons: Vec<String> = setup
+        .lines()
+        .filter(|l| l.trim_start().starts_with("CSUALCT"))
+        .map(|l| l.trim().to_string())
+        .collect();
+    assert_eq!(logons.len(), 1 + 4 * 2 + 1, "{setup}");
+    assert!(
+        logons.iter().all(|l| l.contains("rc=0 rs=0 (X'0000')")),
+        "{setup}"
+    );
+    assert!(logons[0].starts_with("CSUALCT LOGON OPERATOR"), "{setup}");
     assert!(setup.contains("CSUCACT  DONE"), "{setup}");
     let end = run(&["end"]);
     assert!(end.contains("CSNBMKP CLEAR (refused: inactive)"), "{end}");

@@ -6,16 +6,20 @@
  *   2. Inspect (CSUCINS, no PIN): every field of the 364-byte Inspect record (docs/CSUCINS.md);
  *   3. a wrong PIN (Inspect with PIN 00000000): return/reason code 8/X'F1Cx', x = the
  *      presentations left before the card blocks; Inspect shows PIN SCR 01;
- *   4. Change PIN (CSUCCPN) from the transport PIN 12345678 to SOFTCCA1, an alphanumeric PIN
- *      that the ITU-T E.161 keypad maps to 76382221;
+ *   4. Change PIN (CSUCCPN) needs the access-control point X'F030', which the DEFAULT role
+ *      lacks: refused on DEFAULT (8/90, the card untouched); the card operator OPERATOR logs
+ *      on (CSUALCT LOGON PPHRASE, role CUSTODY) and changes the transport PIN 12345678 to
+ *      SOFTCCA1, an alphanumeric PIN that the ITU-T E.161 keypad maps to 76382221;
  *   5. Inspect again with the new PIN typed as digits (76382221): PIN Locked: yes (the one
  *      change is used: the PIN is sealed), PIN SCR 00, the label read;
- *   6. a second Change PIN, refused with 8/X'F185' (nothing compared or counted).
+ *   6. a second Change PIN, refused with 8/X'F185' (nothing compared or counted); OPERATOR
+ *      logs off.
  *
  * It needs a card fresh from manufacture, format or Erase (transport PIN, one change allowed):
  * examples/demo.sh starts one with scripts/virtual-cards.sh, on a state file in the demo's
  * own directory. A physical card with the transport PIN works as well. The card's data is
- * docs/card-profile.md; the PINs are the profile's transport PIN and demo values.
+ * docs/card-profile.md; the PINs are the profile's transport PIN and demo values. The state
+ * directory ($SOFTCCA_HOME) must hold the profile OPERATOR of examples/c/demo_profiles.c.
  *
  * Build:
  *   cc -std=c11 -Wall -Wextra -Werror -pedantic -I include -o card_demo \
@@ -41,6 +45,9 @@ static const char WRONG_PIN[] = "00000000";
 static const char NEW_PIN[] = "SOFTCCA1";        /* E.161: 7 6 3 8 2 2 2 1 */
 static const char NEW_PIN_DIGITS[] = "76382221";
 
+/* DEMO ONLY passphrase of the card operator (examples/c/demo_profiles.c enrols it). */
+static const char *const DEMO_ONLY_OPERATOR_PASSPHRASE = "DEMO ONLY operator passphrase";
+
 static int failures;
 
 static void check(const char *what, int32_t rc, int32_t rs, int32_t want_rc, int32_t want_rs)
@@ -49,6 +56,31 @@ static void check(const char *what, int32_t rc, int32_t rs, int32_t want_rc, int
     printf("   %-44s rc=%d rs=%d (X'%04X')%s\n", what, rc, rs, (unsigned)rs,
            ok ? "" : "   FAIL: unexpected");
     if (!ok) failures++;
+}
+
+/* CSUALCT LOGON PPHRASE: the calling thread runs under the profile's role until LOGOFF. */
+static void logon(const char *user, const char *passphrase)
+{
+    int32_t rc = -1, rs = -1, count = 2, zero = 0, len = (int32_t)strlen(passphrase);
+    unsigned char rule_array[16], user_id[8];
+    memcpy(rule_array, "LOGON   PPHRASE ", 16);
+    memset(user_id, ' ', sizeof user_id);
+    memcpy(user_id, user, strlen(user) < 8 ? strlen(user) : 8);
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, user_id, &zero, NULL, &len,
+            (unsigned char *)passphrase);
+    char what[40];
+    snprintf(what, sizeof what, "CSUALCT LOGON %s", user);
+    check(what, rc, rs, 0, 0);
+}
+
+/* CSUALCT LOGOFF: back to the DEFAULT role. */
+static void logoff(void)
+{
+    int32_t rc = -1, rs = -1, count = 1;
+    unsigned char rule_array[8];
+    memcpy(rule_array, "LOGOFF  ", 8);
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, NULL, NULL, NULL, NULL, NULL);
+    check("CSUALCT LOGOFF", rc, rs, 0, 0);
 }
 
 /* A fixed field without its trailing blanks. */
@@ -183,6 +215,10 @@ int main(int argc, char **argv)
 
     printf("\n   4. CSUCCPN Change PIN: transport PIN %s -> %s (E.161: %s)\n", TRANSPORT_PIN,
            NEW_PIN, NEW_PIN_DIGITS);
+    change_pin(reader, TRANSPORT_PIN, NEW_PIN, "CSUCCPN (DEFAULT role: refused)", 8, 90);
+    printf("     refused as it should be: X'F030' is not in the DEFAULT role; the card was\n"
+           "     not touched\n");
+    logon("OPERATOR", DEMO_ONLY_OPERATOR_PASSPHRASE);
     change_pin(reader, TRANSPORT_PIN, NEW_PIN, "CSUCCPN (transport PIN -> new PIN)", 0, 0);
 
     printf("\n   5. CSUCINS Inspect with the new PIN typed as digits (%s): sealed\n",
@@ -191,6 +227,7 @@ int main(int argc, char **argv)
 
     printf("\n   6. a second Change PIN: the one change is used\n");
     change_pin(reader, NEW_PIN_DIGITS, TRANSPORT_PIN, "CSUCCPN (second change)", 8, 0xF185);
+    logoff();
 
     if (failures != 0) {
         printf("card_demo: %d call(s) FAILED\n", failures);

@@ -26,6 +26,12 @@
  *
  * The cards must be empty (fresh, or erased) with the transport PIN 12345678.
  *
+ * Access control (docs/access-control.md): the custody verbs need the points X'F020'-X'F028'
+ * of the role CUSTODY, so the program logs on as the card operator OPERATOR (CSUALCT LOGON
+ * PPHRASE) for them. CSNBMKP CLEAR, the probe of an active directory, is a key custodian's
+ * (X'0032', role KEYCUST): each probe logs on as CUST1, clears, and logs on as OPERATOR again.
+ * The state directory ($SOFTCCA_HOME) must hold the profiles of examples/c/demo_profiles.c.
+ *
  * Build:
  *   cc -std=c11 -Wall -Wextra -Werror -pedantic -I include -o custody_demo \
  *      examples/c/custody_demo.c -L build/lib -lsoftcca -Wl,-rpath,$PWD/build/lib
@@ -46,6 +52,10 @@
 
 static const char PIN[] = "12345678";
 static const char WRONG_PIN[] = "00000000";
+
+/* DEMO ONLY passphrases (examples/c/demo_profiles.c enrols the profiles). */
+static const char *const DEMO_ONLY_OPERATOR_PASSPHRASE = "DEMO ONLY operator passphrase";
+static const char *const DEMO_ONLY_CUST1_PASSPHRASE = "DEMO ONLY cust1 passphrase";
 
 static int failures;
 
@@ -89,6 +99,32 @@ static void card_step(const char *verb, int first, const unsigned char reader[NA
     if (check(what, rc, rs, want_rc, want_rs) && rc == 0) show_header(buf);
 }
 
+/* CSUALCT LOGON PPHRASE: the calling thread runs under the profile's role (an earlier logon
+ * of the thread ends). */
+static void logon(const char *user, const char *passphrase)
+{
+    int32_t rc = -1, rs = -1, count = 2, zero = 0, len = (int32_t)strlen(passphrase);
+    unsigned char rule_array[16], user_id[8];
+    memcpy(rule_array, "LOGON   PPHRASE ", 16);
+    memset(user_id, ' ', sizeof user_id);
+    memcpy(user_id, user, strlen(user) < 8 ? strlen(user) : 8);
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, user_id, &zero, NULL, &len,
+            (unsigned char *)passphrase);
+    char what[40];
+    snprintf(what, sizeof what, "CSUALCT LOGON %s", user);
+    check(what, rc, rs, 0, 0);
+}
+
+/* CSUALCT LOGOFF: back to the DEFAULT role. */
+static void logoff(void)
+{
+    int32_t rc = -1, rs = -1, count = 1;
+    unsigned char rule_array[8];
+    memcpy(rule_array, "LOGOFF  ", 8);
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, NULL, NULL, NULL, NULL, NULL);
+    check("CSUALCT LOGOFF", rc, rs, 0, 0);
+}
+
 /* CSUADAC. */
 static void deactivate(void)
 {
@@ -97,15 +133,18 @@ static void deactivate(void)
     check("CSUADAC (deactivate)", rc, rs, 0, 0);
 }
 
-/* CSNBMKP CLEAR (clears the new-master-key register): a verb that needs an active SVMK. */
+/* CSNBMKP CLEAR (clears the new-master-key register): a verb that needs an active SVMK, and
+ * a key custodian: CUST1 logs on for it, then OPERATOR again. */
 static void master_key_verb(int32_t want_rc, int32_t want_rs)
 {
+    logon("CUST1", DEMO_ONLY_CUST1_PASSPHRASE);
     int32_t rc = -1, rs = -1, count = 1;
     unsigned char rules[8], part[24] = {0};
     memcpy(rules, "CLEAR   ", 8);
     CSNBMKP(&rc, &rs, NULL, NULL, &count, rules, part);
     check(want_rc == 0 ? "CSNBMKP CLEAR (works: active)" : "CSNBMKP CLEAR (refused: inactive)",
           rc, rs, want_rc, want_rs);
+    logon("OPERATOR", DEMO_ONLY_OPERATOR_PASSPHRASE);
 }
 
 /* The three readers named in `names` (NULL: the first three holding a card). */
@@ -142,6 +181,9 @@ static int setup(char **names)
     unsigned char readers[3][NAME_LEN];
     static unsigned char buf[CEREMONY_LEN];
     char label[32];
+
+    printf("   the card operator logs on for the custody verbs (role CUSTODY)\n");
+    logon("OPERATOR", DEMO_ONLY_OPERATOR_PASSPHRASE);
 
     printf("   1. the readers\n");
     if (!three_readers(readers, names)) return 1;
@@ -183,6 +225,7 @@ static int setup(char **names)
               0xF1C6);
     card_step("ACT", 0, readers[0], PIN, "", buf, "CSUCACT NEXT card 1 (active)", 0, 0);
     master_key_verb(0, 0);
+    logoff();
     return failures == 0 ? 0 : 1;
 }
 
@@ -192,9 +235,11 @@ int main(int argc, char **argv)
     if ((argc == 2 || argc == 5) && strcmp(argv[1], "setup") == 0) {
         status = setup(argc == 5 ? argv + 2 : NULL);
     } else if (argc == 2 && strcmp(argv[1], "end") == 0) {
-        printf("   6. CSUADAC: deactivate at the end of the demo\n");
+        printf("   6. CSUADAC: deactivate at the end of the demo (as OPERATOR)\n");
+        logon("OPERATOR", DEMO_ONLY_OPERATOR_PASSPHRASE);
         deactivate();
         master_key_verb(12, 0xF270);
+        logoff();
         status = failures == 0 ? 0 : 1;
     } else {
         fprintf(stderr, "usage: %s setup [READER1 READER2 READER3] | end\n", argv[0]);

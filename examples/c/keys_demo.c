@@ -1,12 +1,18 @@
 /*
  * keys_demo: softcca from C.
  *
- *   1. loads a DEMO ONLY master key from two clear parts (CSNBMKP CLEAR, FIRST, LAST, SET);
- *   2. creates a CKDS record (CSNBKRC);
- *   3. writes a key token to it (CSNBKRW) and reads it back (CSNBKRR);
- *   4. lists the records DEMO.* into a list file (CSNBKRL).
+ *   0. shows that a program that has not logged on (role DEFAULT) cannot touch the master key
+ *      (CSNBMKP CLEAR refused, 8/90);
+ *   1. loads a DEMO ONLY master key from two clear parts under dual control: key custodian
+ *      CUST1 logs on (CSUALCT) and loads the first part (CSNBMKP CLEAR, FIRST), custodian CUST2
+ *      loads the last part and sets the key (LAST, SET);
+ *   2. creates a CKDS record (CSNBKRC), as CUST2;
+ *   3. writes a key token to it (CSNBKRW), logs off, and reads it back (CSNBKRR) as an
+ *      application on the DEFAULT role;
+ *   4. lists the records DEMO.* into a list file (CSNBKRL), on DEFAULT.
  *
- * The state directory is $SOFTCCA_HOME (examples/demo.sh makes a fresh one). Build:
+ * The state directory is $SOFTCCA_HOME (examples/demo.sh makes a fresh one and enrols the
+ * profiles CUST1 and CUST2 in it with examples/c/demo_profiles.c first). Build:
  *   cc -std=c11 -I include -o keys_demo examples/c/keys_demo.c \
  *      -L build/lib -lsoftcca -Wl,-rpath,$PWD/build/lib
  *
@@ -30,6 +36,10 @@ static const unsigned char DEMO_ONLY_MK_PART_2[24] = {
     0x6E, 0x7F, 0x80, 0x91, 0x4A, 0x5B, 0x6D, 0x7C, 0x8F, 0x9E, 0xA1, 0xB0,
 };
 
+/* DEMO ONLY passphrases of the custodians (examples/c/demo_profiles.c enrols them). */
+static const char *const DEMO_ONLY_CUST1_PASSPHRASE = "DEMO ONLY cust1 passphrase";
+static const char *const DEMO_ONLY_CUST2_PASSPHRASE = "DEMO ONLY cust2 passphrase";
+
 static int failures;
 
 /* Prints one call's outcome and counts it as a failure unless it is want_rc/want_rs. */
@@ -51,16 +61,47 @@ static void pad(unsigned char *field, size_t width, const char *text)
     memcpy(field, text, n < width ? n : width);
 }
 
-static void mkp(const char *keyword, const unsigned char part[24])
+/* CSUALCT LOGON PPHRASE: the calling thread runs under the profile's role until LOGOFF. */
+static void logon(const char *user, const char *passphrase)
+{
+    int32_t rc = -1, rs = -1, count = 2, zero = 0, len = (int32_t)strlen(passphrase);
+    unsigned char rule_array[16], user_id[8];
+    pad(rule_array, 8, "LOGON");
+    pad(rule_array + 8, 8, "PPHRASE");
+    pad(user_id, sizeof user_id, user);
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, user_id, &zero, NULL, &len,
+            (unsigned char *)passphrase);
+    char what[32];
+    snprintf(what, sizeof what, "CSUALCT LOGON %s", user);
+    report(what, rc, rs, 0, 0);
+}
+
+/* CSUALCT LOGOFF: back to the DEFAULT role. */
+static void logoff(void)
+{
+    int32_t rc = -1, rs = -1, count = 1;
+    unsigned char rule_array[8];
+    pad(rule_array, sizeof rule_array, "LOGOFF");
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, NULL, NULL, NULL, NULL, NULL);
+    report("CSUALCT LOGOFF", rc, rs, 0, 0);
+}
+
+static void mkp_expect(const char *keyword, const unsigned char part[24], int32_t want_rc,
+                       int32_t want_rs, const char *note)
 {
     int32_t rc = -1, rs = -1, exit_len = 0, count = 1;
     unsigned char exit_data[4] = {0}, rule_array[8], key_part[24];
     pad(rule_array, sizeof rule_array, keyword);
     memcpy(key_part, part, sizeof key_part);
     CSNBMKP(&rc, &rs, &exit_len, exit_data, &count, rule_array, key_part);
-    char what[32];
-    snprintf(what, sizeof what, "CSNBMKP %s", keyword);
-    report(what, rc, rs, 0, 0);
+    char what[48];
+    snprintf(what, sizeof what, "CSNBMKP %s%s", keyword, note);
+    report(what, rc, rs, want_rc, want_rs);
+}
+
+static void mkp(const char *keyword, const unsigned char part[24])
+{
+    mkp_expect(keyword, part, 0, 0, "");
 }
 
 static void print_hex(const char *name, const unsigned char *b, size_t n)
@@ -76,10 +117,17 @@ int main(void)
     printf("keys_demo: softcca called from C, state directory %s\n",
            home ? home : "(default: see docs/decisions.md F14)");
 
-    printf("1. master key from two DEMO ONLY parts\n");
     static const unsigned char no_part[24];
+    printf("0. not logged on (role DEFAULT): applications use keys, they do not manage them\n");
+    mkp_expect("CLEAR", no_part, 8, 90, " (DEFAULT)");
+    printf("       refused as it should be: 8/90, X'0032' is not in the DEFAULT role\n");
+
+    printf("1. master key from two DEMO ONLY parts, one per key custodian (dual control)\n");
+    logon("CUST1", DEMO_ONLY_CUST1_PASSPHRASE);
     mkp("CLEAR", no_part);
     mkp("FIRST", DEMO_ONLY_MK_PART_1);
+    logoff();
+    logon("CUST2", DEMO_ONLY_CUST2_PASSPHRASE);
     mkp("LAST", DEMO_ONLY_MK_PART_2);
     mkp("SET", no_part);
 
@@ -87,7 +135,7 @@ int main(void)
     unsigned char exit_data[4] = {0};
     unsigned char label[64];
     pad(label, sizeof label, "DEMO.C.DATAKEY");
-    printf("2. create record DEMO.C.DATAKEY\n");
+    printf("2. create record DEMO.C.DATAKEY (CUST2: X'F010' is a custodian's point)\n");
     CSNBKRC(&rc, &rs, &exit_len, exit_data, label);
     report("CSNBKRC", rc, rs, 0, 0);
 
@@ -108,9 +156,10 @@ int main(void)
     }
     for (int i = 0; i < 4; i++) token[60 + i] = (unsigned char)(tvv >> (24 - 8 * i));
 
-    printf("3. write a DATA key token to the record, read it back\n");
+    printf("3. write a DATA key token to the record, log off, read it back on DEFAULT\n");
     CSNBKRW(&rc, &rs, &exit_len, exit_data, token, label);
     report("CSNBKRW", rc, rs, 0, 0);
+    logoff();
     memset(back, 0, sizeof back);
     CSNBKRR(&rc, &rs, &exit_len, exit_data, label, back);
     report("CSNBKRR", rc, rs, 0, 0);

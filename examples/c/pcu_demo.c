@@ -1,11 +1,16 @@
 /*
  * pcu_demo: an EMV PIN change with softcca, from C.
  *
- *   1. loads a DEMO ONLY master key from two clear parts (CSNBMKP CLEAR, FIRST, LAST, SET);
+ *   1. loads a DEMO ONLY master key from two clear parts under dual control: key custodian
+ *      CUST1 logs on (CSUALCT LOGON PPHRASE) and loads the first part (CSNBMKP CLEAR, FIRST),
+ *      custodian CUST2 the last one, and sets the key (LAST, SET);
  *   2. imports the issuer master keys for the card's authentication code (IMK-AC) and for
  *      secure-messaging confidentiality (IMK-SMC), and a PIN key, each from two clear key
- *      parts as two key custodians would enter them (CSNBKTB skeleton, CSNBKPI FIRST, LAST);
- *   3. stores the three keys under CKDS labels (CSNBKRC, CSNBKRW);
+ *      parts, one per custodian: CUST1 loads the first parts (CSNBKTB skeleton, CSNBKPI
+ *      FIRST), CUST2 the last ones (CSNBKPI LAST);
+ *   3. CUST2 stores the three keys under CKDS labels (CSNBKRC, CSNBKRW) and logs off: the
+ *      rest runs as an application on the DEFAULT role, which shows first that it cannot
+ *      import a key part (CSNBKPI FIRST refused, 8/90);
  *   4. shows each key's check value (CSNBKYT ENC-ZERO) and compares it with the one on the
  *      custodians' forms;
  *   5. takes the card's new and current PIN as the PIN pad encrypted them (ISO-0 blocks under
@@ -20,7 +25,8 @@
  * 9999. The known answer is C29371CC36BA70C1EE671384F0D3A7B9 (tests/data/pcu.txt,
  * s9-set1-pcu2-ffff). Never use these keys, or the DEMO ONLY master key, for real cards.
  *
- * The state directory is $SOFTCCA_HOME (examples/demo.sh makes a fresh one). Build:
+ * The state directory is $SOFTCCA_HOME (examples/demo.sh makes a fresh one and enrols the
+ * profiles CUST1 and CUST2 in it with examples/c/demo_profiles.c first). Build:
  *   cc -std=c11 -I include -o pcu_demo examples/c/pcu_demo.c \
  *      -L build/lib -lsoftcca -Wl,-rpath,$PWD/build/lib
  *
@@ -89,6 +95,10 @@ static const unsigned char KNOWN_ANSWER[16] = {
     0xEE, 0x67, 0x13, 0x84, 0xF0, 0xD3, 0xA7, 0xB9,
 };
 
+/* DEMO ONLY passphrases of the custodians (examples/c/demo_profiles.c enrols them). */
+static const char *const DEMO_ONLY_CUST1_PASSPHRASE = "DEMO ONLY cust1 passphrase";
+static const char *const DEMO_ONLY_CUST2_PASSPHRASE = "DEMO ONLY cust2 passphrase";
+
 static int failures;
 
 /* Prints one call's outcome; counts it as a failure unless it is want_rc/want_rs. */
@@ -128,6 +138,31 @@ static int odd_parity(const unsigned char *b, size_t n)
     return 1;
 }
 
+/* CSUALCT LOGON PPHRASE: the calling thread runs under the profile's role until LOGOFF. */
+static void logon(const char *user, const char *passphrase)
+{
+    int32_t rc = -1, rs = -1, count = 2, zero = 0, len = (int32_t)strlen(passphrase);
+    unsigned char rule_array[16], user_id[8];
+    pad(rule_array, 8, "LOGON");
+    pad(rule_array + 8, 8, "PPHRASE");
+    pad(user_id, sizeof user_id, user);
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, user_id, &zero, NULL, &len,
+            (unsigned char *)passphrase);
+    char what[40];
+    snprintf(what, sizeof what, "CSUALCT LOGON %s", user);
+    report(what, rc, rs, 0, 0);
+}
+
+/* CSUALCT LOGOFF: back to the DEFAULT role. */
+static void logoff(void)
+{
+    int32_t rc = -1, rs = -1, count = 1;
+    unsigned char rule_array[8];
+    pad(rule_array, sizeof rule_array, "LOGOFF");
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, NULL, NULL, NULL, NULL, NULL);
+    report("CSUALCT LOGOFF", rc, rs, 0, 0);
+}
+
 static void mkp(const char *keyword, const unsigned char part[24])
 {
     int32_t rc = -1, rs = -1, exit_len = 0, count = 1;
@@ -140,16 +175,25 @@ static void mkp(const char *keyword, const unsigned char part[24])
     report(what, rc, rs, 0, 0);
 }
 
-/* CSNBKTB skeleton, CSNBKPI FIRST and LAST, CSNBKRC and CSNBKRW under the key's label. */
-static void import_key(const struct issuer_key *k)
+/* The warning CSNBKPI gives for `k`: 0/4 when the combined key lacks odd parity. */
+static int32_t parity_warning(const struct issuer_key *k)
+{
+    /* The combined key of a published test key may lack odd parity (1111…2222 has even
+     * parity): CSNBKPI accepts it with the parity warning 0/4. */
+    unsigned char key[16];
+    for (size_t i = 0; i < 16; i++) key[i] = (unsigned char)(k->part_1[i] ^ k->part_2[i]);
+    int32_t want_rs = odd_parity(key, sizeof key) ? 0 : 4;
+    memset(key, 0, sizeof key);
+    return want_rs;
+}
+
+/* CSNBKTB: the KEY-PART skeleton token of `k`. */
+static void skeleton(const struct issuer_key *k, unsigned char token[64])
 {
     int32_t rc = -1, rs = -1, exit_len = 0, count = 0;
-    unsigned char exit_data[4] = {0}, token[64], key_type[8], rule_array[3 * 8];
+    unsigned char exit_data[4] = {0}, key_type[8], rule_array[3 * 8];
     unsigned char key_value[16] = {0}, reserved_1[4] = {0}, cv[16] = {0}, mkvp[8] = {0};
-    unsigned char part[16], label[64];
     char what[40];
-
-    printf("   %s: %s\n", k->label, k->what);
     pad(key_type, sizeof key_type, k->key_type);
     while (count < 3 && k->rules[count] != NULL) {
         pad(rule_array + 8 * count, 8, k->rules[count]);
@@ -159,27 +203,40 @@ static void import_key(const struct issuer_key *k)
             reserved_1, NULL, NULL, cv, NULL, NULL, NULL, mkvp);
     snprintf(what, sizeof what, "CSNBKTB %s", k->key_type);
     report(what, rc, rs, 0, 0);
+}
 
-    /* The combined key of a published test key may lack odd parity (1111…2222 has even
-     * parity): CSNBKPI accepts it with the parity warning 0/4. */
-    unsigned char key[16];
-    for (size_t i = 0; i < 16; i++) key[i] = (unsigned char)(k->part_1[i] ^ k->part_2[i]);
-    int32_t want_rs = odd_parity(key, sizeof key) ? 0 : 4;
-    if (want_rs == 4) printf("       (this test key has even parity: warning 0/4 expected)\n");
-    memset(key, 0, sizeof key);
-
-    const char *steps[2] = {"FIRST", "LAST"};
-    const unsigned char *parts[2] = {k->part_1, k->part_2};
-    for (int s = 0; s < 2; s++) {
-        int32_t one = 1;
-        pad(rule_array, 8, steps[s]);
-        memcpy(part, parts[s], sizeof part);
-        CSNBKPI(&rc, &rs, &exit_len, exit_data, &one, rule_array, part, token);
-        snprintf(what, sizeof what, "CSNBKPI %s", steps[s]);
-        report(what, rc, rs, 0, want_rs);
-    }
+/* CSNBKPI `step` (FIRST or LAST) with `clear_part` into `token`, expecting want_rc/want_rs. */
+static void kpi(const char *step, const unsigned char clear_part[16], unsigned char token[64],
+                int32_t want_rc, int32_t want_rs, const char *note)
+{
+    int32_t rc = -1, rs = -1, exit_len = 0, one = 1;
+    unsigned char exit_data[4] = {0}, rule_array[8], part[16];
+    char what[48];
+    pad(rule_array, 8, step);
+    memcpy(part, clear_part, sizeof part);
+    CSNBKPI(&rc, &rs, &exit_len, exit_data, &one, rule_array, part, token);
     memset(part, 0, sizeof part);
+    snprintf(what, sizeof what, "CSNBKPI %s%s", step, note);
+    report(what, rc, rs, want_rc, want_rs);
+}
 
+/* Custodian 1: the skeleton of `k` and its first part (CSNBKPI FIRST). */
+static void first_part(const struct issuer_key *k, unsigned char token[64])
+{
+    printf("   %s: %s\n", k->label, k->what);
+    skeleton(k, token);
+    int32_t want_rs = parity_warning(k);
+    if (want_rs == 4) printf("       (this test key has even parity: warning 0/4 expected)\n");
+    kpi("FIRST", k->part_1, token, 0, want_rs, "");
+}
+
+/* Custodian 2: the last part of `k` (CSNBKPI LAST), then CSNBKRC and CSNBKRW under its label. */
+static void last_part(const struct issuer_key *k, unsigned char token[64])
+{
+    int32_t rc = -1, rs = -1, exit_len = 0;
+    unsigned char exit_data[4] = {0}, label[64];
+    printf("   %s\n", k->label);
+    kpi("LAST", k->part_2, token, 0, parity_warning(k), "");
     pad(label, sizeof label, k->label);
     CSNBKRC(&rc, &rs, &exit_len, exit_data, label);
     report("CSNBKRC", rc, rs, 0, 0);
@@ -219,15 +276,33 @@ int main(void)
     printf("pcu_demo: EMV PIN change with softcca from C, state directory %s\n",
            home ? home : "(default: see docs/state.md)");
 
-    printf("1. master key from two DEMO ONLY parts\n");
+    printf("1. master key from two DEMO ONLY parts, one per key custodian (dual control)\n");
     static const unsigned char no_part[24];
+    logon("CUST1", DEMO_ONLY_CUST1_PASSPHRASE);
     mkp("CLEAR", no_part);
     mkp("FIRST", DEMO_ONLY_MK_PART_1);
+    logoff();
+    logon("CUST2", DEMO_ONLY_CUST2_PASSPHRASE);
     mkp("LAST", DEMO_ONLY_MK_PART_2);
     mkp("SET", no_part);
+    logoff();
 
-    printf("2-3. import three keys from two clear parts each, store them under labels\n");
-    for (size_t i = 0; i < NKEYS; i++) import_key(&KEYS[i]);
+    printf("2-3. import three keys from two clear parts each (CUST1 the first, CUST2 the last\n"
+           "     part of each), store them under labels (CUST2)\n");
+    unsigned char tokens[NKEYS][64];
+    logon("CUST1", DEMO_ONLY_CUST1_PASSPHRASE);
+    for (size_t i = 0; i < NKEYS; i++) first_part(&KEYS[i], tokens[i]);
+    logoff();
+    logon("CUST2", DEMO_ONLY_CUST2_PASSPHRASE);
+    for (size_t i = 0; i < NKEYS; i++) last_part(&KEYS[i], tokens[i]);
+    logoff();
+
+    printf("   logged off: the rest runs on the DEFAULT role, as an application would\n");
+    unsigned char refused[64];
+    skeleton(&KEYS[NKEYS - 1], refused);
+    kpi("FIRST", KEYS[NKEYS - 1].part_1, refused, 8, 90, " (DEFAULT)");
+    printf("       refused as it should be: 8/90, X'001B' is not in the DEFAULT role: an\n"
+           "       application cannot import a key of known value\n");
 
     printf("4. key check values\n");
     for (size_t i = 0; i < NKEYS; i++) check_value(&KEYS[i]);

@@ -1,10 +1,13 @@
 /*
  * pin_change_script: a Visa PIN change issuer script (EMV PIN CHANGE/UNBLOCK) from C.
  *
- *   1. loads a DEMO ONLY master key (CSNBMKP);
- *   2. imports three issuer master keys and a PIN key from two clear parts each
- *      (CSNBKTB skeleton with KEY-PART, CSNBKPI FIRST and LAST) and stores them under labels
- *      (CSNBKRC, CSNBKRW);
+ *   1. loads a DEMO ONLY master key (CSNBMKP) under dual control: key custodian CUST1 logs on
+ *      (CSUALCT LOGON PPHRASE) and loads the first part, custodian CUST2 the last, and sets it;
+ *   2. imports three issuer master keys and a PIN key from two clear parts each, CUST1 the
+ *      first parts (CSNBKTB skeleton with KEY-PART, CSNBKPI FIRST), CUST2 the last ones
+ *      (CSNBKPI LAST), and CUST2 stores them under labels (CSNBKRC, CSNBKRW); then logs off:
+ *      steps 3-5 run as the issuer's application on the DEFAULT role, which uses keys and
+ *      manages none;
  *   3. CSNBPCU (TDES-XOR, VISAPCU2) with the labels: the encrypted PIN data;
  *   4. CSNBDKG (TDES-XOR) from the script-MAC master key: the card's session MAC key, as a
  *      MAC token;
@@ -18,7 +21,8 @@
  * Build (examples/c/Makefile, or examples/demo.sh):
  *   cc -std=c11 -I include -o pin_change_script examples/c/pin_change_script.c \
  *      -L build/lib -lsoftcca -Wl,-rpath,$PWD/build/lib
- * Run with SOFTCCA_HOME pointing at a fresh (or demo) state directory.
+ * Run with SOFTCCA_HOME pointing at a fresh (or demo) state directory in which
+ * examples/c/demo_profiles.c has enrolled the custodians CUST1 and CUST2.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -66,6 +70,10 @@ static const unsigned char CUR_PIN_BLOCK[8] = {0x9F, 0xDB, 0x7E, 0x4A, 0x2D, 0x9
 
 enum { P2_CHANGE_WITH_CURRENT_PIN = 0x01, MAC_LEN = 8 };
 
+/* DEMO ONLY passphrases of the custodians (examples/c/demo_profiles.c enrols them). */
+static const char *const DEMO_ONLY_CUST1_PASSPHRASE = "DEMO ONLY cust1 passphrase";
+static const char *const DEMO_ONLY_CUST2_PASSPHRASE = "DEMO ONLY cust2 passphrase";
+
 static int failures;
 
 static void check(const char *what, int32_t rc, int32_t rs)
@@ -93,6 +101,31 @@ static void print_hex(const char *name, const unsigned char *b, size_t n)
     printf("\n");
 }
 
+/* CSUALCT LOGON PPHRASE: the calling thread runs under the profile's role until LOGOFF. */
+static void logon(const char *user, const char *passphrase)
+{
+    int32_t rc = -1, rs = -1, count = 2, zero = 0, len = (int32_t)strlen(passphrase);
+    unsigned char rule_array[16], user_id[8];
+    pad(rule_array, 8, "LOGON");
+    pad(rule_array + 8, 8, "PPHRASE");
+    pad(user_id, sizeof user_id, user);
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, user_id, &zero, NULL, &len,
+            (unsigned char *)passphrase);
+    char what[40];
+    snprintf(what, sizeof what, "CSUALCT LOGON %s", user);
+    check(what, rc, rs);
+}
+
+/* CSUALCT LOGOFF: back to the DEFAULT role. */
+static void logoff(void)
+{
+    int32_t rc = -1, rs = -1, count = 1;
+    unsigned char rule_array[8];
+    pad(rule_array, sizeof rule_array, "LOGOFF");
+    CSUALCT(&rc, &rs, NULL, NULL, &count, rule_array, NULL, NULL, NULL, NULL, NULL);
+    check("CSUALCT LOGOFF", rc, rs);
+}
+
 static void mkp(const char *keyword, const unsigned char part[24])
 {
     int32_t rc = -1, rs = -1, count = 1;
@@ -108,39 +141,55 @@ static void mkp(const char *keyword, const unsigned char part[24])
     check(what, rc, rs);
 }
 
-/* Imports `key` from two parts into a KEY-PART skeleton of `key_type` + `usage`, and stores
- * the token under `label`. */
-static void import_key(const char *label, const char *key_type, const char *usage,
-                       const unsigned char key[16])
+/* One key as the custodians deliver it: label, CSNBKTB key type and usage, clear value. */
+struct demo_key {
+    const char *label, *key_type, *usage;
+    const unsigned char *key;
+};
+
+/* Custodian 1: a KEY-PART skeleton of `k`'s type and usage, and its first part (key XOR PART2)
+ * with CSNBKPI FIRST into `token`. */
+static void first_part(const struct demo_key *k, unsigned char token[64])
 {
     int32_t rc = -1, rs = -1, count;
-    unsigned char token[64], type[8], rules[16], zeros[16] = {0}, reserved[4] = {0};
-    unsigned char part[16], lab[64], kw[8];
+    unsigned char type[8], rules[16], zeros[16] = {0}, reserved[4] = {0}, part[16], kw[8];
     char what[64];
 
-    pad(type, sizeof type, key_type);
+    pad(type, sizeof type, k->key_type);
     pad(rules, 8, "KEY-PART");
-    pad(rules + 8, 8, usage);
-    count = usage[0] ? 2 : 1;
+    pad(rules + 8, 8, k->usage);
+    count = k->usage[0] ? 2 : 1;
     CSNBKTB(&rc, &rs, NULL, NULL, token, type, &count, rules, zeros, reserved, NULL, NULL,
             zeros, NULL, NULL, NULL, zeros);
-    snprintf(what, sizeof what, "CSNBKTB %s %s KEY-PART", key_type, usage);
+    snprintf(what, sizeof what, "CSNBKTB %s %s KEY-PART", k->key_type, k->usage);
     check(what, rc, rs);
 
-    for (int i = 0; i < 16; i++) part[i] = key[i] ^ PART2[i];
+    for (int i = 0; i < 16; i++) part[i] = k->key[i] ^ PART2[i];
     count = 1;
     pad(kw, sizeof kw, "FIRST");
     CSNBKPI(&rc, &rs, NULL, NULL, &count, kw, part, token);
+    memset(part, 0, sizeof part);
     check("  CSNBKPI FIRST", rc, rs);
+}
+
+/* Custodian 2: the last part (PART2) with CSNBKPI LAST, then the token stored under the
+ * key's label. */
+static void last_part(const struct demo_key *k, unsigned char token[64])
+{
+    int32_t rc = -1, rs = -1, count = 1;
+    unsigned char part[16], lab[64], kw[8];
+    char what[64];
+
     memcpy(part, PART2, sizeof part);
     pad(kw, sizeof kw, "LAST");
     CSNBKPI(&rc, &rs, NULL, NULL, &count, kw, part, token);
-    check("  CSNBKPI LAST", rc, rs);
     memset(part, 0, sizeof part);
+    snprintf(what, sizeof what, "  CSNBKPI LAST %s", k->label);
+    check(what, rc, rs);
 
-    pad(lab, sizeof lab, label);
+    pad(lab, sizeof lab, k->label);
     CSNBKRC(&rc, &rs, NULL, NULL, lab);
-    snprintf(what, sizeof what, "  CSNBKRC/KRW %s", label);
+    snprintf(what, sizeof what, "  CSNBKRC/KRW %s", k->label);
     if (rc == 8 && rs == 44) rc = rs = 0; /* the record exists from an earlier run */
     if (rc == 0) CSNBKRW(&rc, &rs, NULL, NULL, token, lab);
     check(what, rc, rs);
@@ -152,18 +201,34 @@ int main(void)
     const char *home = getenv("SOFTCCA_HOME");
     printf("pin_change_script: state directory %s\n", home ? home : "(default)");
 
-    printf("1. DEMO ONLY master key\n");
+    printf("1. DEMO ONLY master key: CUST1 the first part, CUST2 the last part and SET\n");
     static const unsigned char no_part[24];
+    logon("CUST1", DEMO_ONLY_CUST1_PASSPHRASE);
     mkp("CLEAR", no_part);
     mkp("FIRST", DEMO_ONLY_MK_PART_1);
+    logoff();
+    logon("CUST2", DEMO_ONLY_CUST2_PASSPHRASE);
     mkp("LAST", DEMO_ONLY_MK_PART_2);
     mkp("SET", no_part);
+    logoff();
 
-    printf("2. issuer master keys and PIN key from parts, stored under labels\n");
-    import_key("DEMO.ISSUER.IMK.AC", "DKYGENKY", "DMAC", IMK_AC);
-    import_key("DEMO.ISSUER.IMK.SMC", "DKYGENKY", "DMPIN", IMK_SMC);
-    import_key("DEMO.ISSUER.IMK.SMI", "DKYGENKY", "DMAC", IMK_SMI);
-    import_key("DEMO.ISSUER.PINKEY", "IPINENC", "", PIN_KEY);
+    printf("2. issuer master keys and PIN key from parts (CUST1 the first, CUST2 the last),\n"
+           "   stored under labels (CUST2)\n");
+    static const struct demo_key keys[] = {
+        {"DEMO.ISSUER.IMK.AC", "DKYGENKY", "DMAC", IMK_AC},
+        {"DEMO.ISSUER.IMK.SMC", "DKYGENKY", "DMPIN", IMK_SMC},
+        {"DEMO.ISSUER.IMK.SMI", "DKYGENKY", "DMAC", IMK_SMI},
+        {"DEMO.ISSUER.PINKEY", "IPINENC", "", PIN_KEY},
+    };
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
+    unsigned char tokens[NKEYS][64];
+    logon("CUST1", DEMO_ONLY_CUST1_PASSPHRASE);
+    for (size_t i = 0; i < NKEYS; i++) first_part(&keys[i], tokens[i]);
+    logoff();
+    logon("CUST2", DEMO_ONLY_CUST2_PASSPHRASE);
+    for (size_t i = 0; i < NKEYS; i++) last_part(&keys[i], tokens[i]);
+    logoff();
+    printf("   logged off: steps 3-5 run on the DEFAULT role, as the issuer's application\n");
 
     printf("3. CSNBPCU TDES-XOR VISAPCU2: encrypted PIN data\n");
     unsigned char rules[16], auth[64], enc_mdk[64], pin_key[64], kgd[10];

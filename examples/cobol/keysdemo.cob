@@ -1,21 +1,28 @@
       *****************************************************************
       * KEYSDEMO - softcca from GnuCOBOL.
       *
-      * 1. Loads a DEMO ONLY master key from two clear parts
-      *    (CSNBMKP CLEAR, FIRST, LAST, SET).
-      * 2. Creates a CKDS record (CSNBKRC) and reads it back: a new
-      *    record holds a null key token (CSNBKRR warns 0/8).
+      * 0. Not logged on, the program runs on the DEFAULT role, which
+      *    uses keys and manages none: CSNBMKP CLEAR is refused 8/90.
+      * 1. Loads a DEMO ONLY master key from two clear parts under
+      *    dual control: key custodian CUST1 logs on (CALL 'CSUALCT'
+      *    LOGON PPHRASE) and loads the first part (CSNBMKP CLEAR,
+      *    FIRST), custodian CUST2 the last (LAST) and sets it (SET).
+      * 2. CUST2 creates a CKDS record (CSNBKRC) and logs off; on
+      *    DEFAULT the record is read back: a new record holds a null
+      *    key token (CSNBKRR warns 0/8).
       * 3. Imports a double-length DATA key from two clear parts:
       *    Key Token Build (CSNBKTB DATA DOUBLE KEY-PART) makes a
-      *    skeleton token, Key Part Import (CSNBKPI FIRST, LAST) adds
-      *    the parts. Writes the token to the record (CSNBKRW), reads
-      *    it back (CSNBKRR), compares, and checks the key's check
-      *    value (CSNBKYT ENC-ZERO) against the custodians' one.
+      *    skeleton token, Key Part Import adds the parts, CUST1 the
+      *    first (CSNBKPI FIRST), CUST2 the last (LAST). CUST2 writes
+      *    the token to the record (CSNBKRW) and logs off; on DEFAULT
+      *    it is read back (CSNBKRR), compared, and the key's check
+      *    value (CSNBKYT ENC-ZERO) checked against the custodians'.
       * 4. Lists the records DEMO.* into a list file (CSNBKRL).
       *
       * Each call DISPLAYs its return and reason code. RETURN-CODE is
       * 0 when every call returned what was expected, else 1.
-      * The state directory is $SOFTCCA_HOME; use a fresh one.
+      * The state directory is $SOFTCCA_HOME; use a fresh one in
+      * which examples/c/demo_profiles.c has enrolled CUST1, CUST2.
       *
       * Build: cobc -x -fstatic-call keysdemo.cob -L<libdir> -lsoftcca
       *        (see Makefile). Integers are COMP-5 in one group
@@ -34,6 +41,15 @@
            COPY CSNBKPI.
            COPY CSNBKYT.
            COPY CSNBKRL.
+           COPY CSUALCT.
+      *
+      * DEMO ONLY passphrases of the key custodians, enrolled by
+      * examples/c/demo_profiles.c: never use them for real profiles.
+       01  DEMO-CUST1-PASSPHRASE       PIC X(32)
+                          VALUE 'DEMO ONLY cust1 passphrase'.
+       01  DEMO-CUST2-PASSPHRASE       PIC X(32)
+                          VALUE 'DEMO ONLY cust2 passphrase'.
+       01  WS-PASSPHRASE               PIC X(32).
       *
       * DEMO ONLY master-key parts. These values are published in the
       * softcca sources: never load them into a real key store.
@@ -72,13 +88,30 @@
        MAIN-PARA.
            DISPLAY 'KEYSDEMO: softcca called from GnuCOBOL'
       *
-           DISPLAY '1. master key from two DEMO ONLY parts'
+           DISPLAY '0. not logged on: the DEFAULT role manages no key'
+           MOVE 'CLEAR' TO SC-RULE-KW(1)
+           MOVE LOW-VALUES TO SC-KEY-PART
+           MOVE 8 TO WS-WANT-RC
+           MOVE 90 TO WS-WANT-RS
+           PERFORM CALL-MKP
+           DISPLAY "       refused as it should be: X'0032' is not "
+                   "in DEFAULT"
+      *
+           DISPLAY '1. master key from two DEMO ONLY parts, one per '
+                   'custodian'
+           MOVE 'CUST1' TO LCT-USER-ID
+           MOVE DEMO-CUST1-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON
            MOVE 'CLEAR' TO SC-RULE-KW(1)
            MOVE LOW-VALUES TO SC-KEY-PART
            PERFORM CALL-MKP
            MOVE 'FIRST' TO SC-RULE-KW(1)
            MOVE DEMO-MK-PART-1 TO SC-KEY-PART
            PERFORM CALL-MKP
+           PERFORM CALL-LOGOFF
+           MOVE 'CUST2' TO LCT-USER-ID
+           MOVE DEMO-CUST2-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON
            MOVE 'LAST' TO SC-RULE-KW(1)
            MOVE DEMO-MK-PART-2 TO SC-KEY-PART
            PERFORM CALL-MKP
@@ -93,6 +126,7 @@
            END-CALL
            MOVE 'CSNBKRC' TO WS-STEP
            PERFORM CHECK-CODES
+           PERFORM CALL-LOGOFF
       *    A new record holds a null token: warning 0/8.
            MOVE HIGH-VALUES TO SC-KEY-TOKEN
            PERFORM CALL-KRR
@@ -108,6 +142,9 @@
       *
            DISPLAY '3. import a DATA key from two parts, write it, '
                    'read it back'
+           MOVE 'CUST1' TO LCT-USER-ID
+           MOVE DEMO-CUST1-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON
            MOVE 'DATA' TO SC-KEY-TYPE
            MOVE 2 TO SC-RULE-ARRAY-COUNT
            MOVE 'DOUBLE' TO SC-RULE-KW(1)
@@ -124,6 +161,10 @@
            MOVE 'FIRST' TO SC-RULE-KW(1)
            MOVE DATA-PART-1 TO SC-CLEAR-KEY-PART
            PERFORM CALL-KPI
+           PERFORM CALL-LOGOFF
+           MOVE 'CUST2' TO LCT-USER-ID
+           MOVE DEMO-CUST2-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON
            MOVE 'LAST' TO SC-RULE-KW(1)
            MOVE DATA-PART-2 TO SC-CLEAR-KEY-PART
            PERFORM CALL-KPI
@@ -134,6 +175,7 @@
            END-CALL
            MOVE 'CSNBKRW' TO WS-STEP
            PERFORM CHECK-CODES
+           PERFORM CALL-LOGOFF
            MOVE SC-KEY-TOKEN TO WS-TOKEN-WRITTEN
            MOVE LOW-VALUES TO SC-KEY-TOKEN
            PERFORM CALL-KRR
@@ -189,6 +231,43 @@
               MOVE 1 TO RETURN-CODE
            END-IF
            STOP RUN.
+      *
+      * CSUALCT LOGON PPHRASE as LCT-USER-ID with the passphrase in
+      * WS-PASSPHRASE: until LOGOFF, the calls run under the role of
+      * that profile.
+       CALL-LOGON.
+           MOVE 2 TO SC-RULE-ARRAY-COUNT
+           MOVE 'LOGON' TO SC-RULE-KW(1)
+           MOVE 'PPHRASE' TO SC-RULE-KW(2)
+           MOVE 0 TO LCT-AUTH-PARMS-LENGTH
+           MOVE WS-PASSPHRASE TO LCT-AUTH-DATA
+           COMPUTE LCT-AUTH-DATA-LENGTH = FUNCTION LENGTH(
+               FUNCTION TRIM(WS-PASSPHRASE TRAILING))
+           PERFORM CALL-LCT
+           MOVE SPACES TO LCT-AUTH-DATA
+           MOVE SPACES TO WS-PASSPHRASE
+           MOVE SPACES TO WS-STEP
+           STRING 'CSUALCT LOGON ' LCT-USER-ID DELIMITED BY SIZE
+                  INTO WS-STEP
+           END-STRING
+           PERFORM CHECK-CODES.
+      *
+      * CSUALCT LOGOFF: back to the DEFAULT role.
+       CALL-LOGOFF.
+           MOVE 1 TO SC-RULE-ARRAY-COUNT
+           MOVE 'LOGOFF' TO SC-RULE-KW(1)
+           PERFORM CALL-LCT
+           MOVE 'CSUALCT LOGOFF' TO WS-STEP
+           PERFORM CHECK-CODES.
+      *
+      * CSUALCT with the rule array set by the caller.
+       CALL-LCT.
+           CALL 'CSUALCT' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA
+                SC-RULE-ARRAY-COUNT SC-RULE-ARRAY
+                LCT-USER-ID LCT-AUTH-PARMS-LENGTH LCT-AUTH-PARMS
+                LCT-AUTH-DATA-LENGTH LCT-AUTH-DATA
+           END-CALL.
       *
       * CSNBMKP with the one keyword in SC-RULE-KW(1).
        CALL-MKP.

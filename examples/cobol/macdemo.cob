@@ -4,10 +4,13 @@
       *
       * 1. Cryptographic Facility Query (CSUACFQ STATCCA): the current
       *    master-key register is empty, then loaded after a DEMO ONLY
-      *    master key is loaded (CSNBMKP CLEAR, FIRST, LAST, SET).
+      *    master key is loaded (CSNBMKP CLEAR, FIRST, LAST, SET),
+      *    the first part by key custodian CUST1, the last part and
+      *    SET by CUST2, each logged on (CALL 'CSUALCT').
       * 2. Imports the FIPS PUB 113 test key 0123456789ABCDEF as a
       *    single-length MAC key from two clear parts (CSNBKTB MAC
-      *    SINGLE KEY-PART, CSNBKPI FIRST, LAST).
+      *    SINGLE KEY-PART, CSNBKPI FIRST as CUST1, LAST as CUST2).
+      *    Then logged off: the MAC verbs run on the DEFAULT role.
       * 3. MAC Generate (CSNBMGN X9.9-1 MACLEN8) of the FIPS PUB 113
       *    text '7654321 Now is the time for ': the published MAC is
       *    F1D30F6849312CA4 (tests/data/mac.txt fips113, the value
@@ -17,7 +20,8 @@
       *
       * RETURN-CODE is 0 when every call returned what was expected,
       * else 1. The state directory is $SOFTCCA_HOME; use a fresh
-      * one. Build: cobc -x -fstatic-call -I copybooks macdemo.cob
+      * one in which examples/c/demo_profiles.c has enrolled CUST1
+      * and CUST2. Build: cobc -x -fstatic-call -I copybooks macdemo.cob
       * -L<libdir> -lsoftcca (see Makefile).
       *****************************************************************
        IDENTIFICATION DIVISION.
@@ -32,6 +36,15 @@
            COPY CSNBKPI.
            COPY CSNBMGN.
            COPY CSUACFQ.
+           COPY CSUALCT.
+      *
+      * DEMO ONLY passphrases of the key custodians, enrolled by
+      * examples/c/demo_profiles.c: never use them for real profiles.
+       01  DEMO-CUST1-PASSPHRASE       PIC X(32)
+                          VALUE 'DEMO ONLY cust1 passphrase'.
+       01  DEMO-CUST2-PASSPHRASE       PIC X(32)
+                          VALUE 'DEMO ONLY cust2 passphrase'.
+       01  WS-PASSPHRASE               PIC X(32).
       *
       * DEMO ONLY master-key parts (as in KEYSDEMO).
        01  DEMO-MK-PART-1.
@@ -69,18 +82,26 @@
            DISPLAY '1. facility query, master key from two parts'
            MOVE '1' TO WS-WANT-CMK
            PERFORM CALL-CFQ
+           MOVE 'CUST1' TO LCT-USER-ID
+           MOVE DEMO-CUST1-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON
            MOVE 'CLEAR' TO SC-RULE-KW(1)
            MOVE LOW-VALUES TO SC-KEY-PART
            PERFORM CALL-MKP
            MOVE 'FIRST' TO SC-RULE-KW(1)
            MOVE DEMO-MK-PART-1 TO SC-KEY-PART
            PERFORM CALL-MKP
+           PERFORM CALL-LOGOFF
+           MOVE 'CUST2' TO LCT-USER-ID
+           MOVE DEMO-CUST2-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON
            MOVE 'LAST' TO SC-RULE-KW(1)
            MOVE DEMO-MK-PART-2 TO SC-KEY-PART
            PERFORM CALL-MKP
            MOVE 'SET' TO SC-RULE-KW(1)
            MOVE LOW-VALUES TO SC-KEY-PART
            PERFORM CALL-MKP
+           PERFORM CALL-LOGOFF
            MOVE '2' TO WS-WANT-CMK
            PERFORM CALL-CFQ
       *
@@ -98,13 +119,21 @@
            END-CALL
            MOVE 'CSNBKTB MAC' TO WS-STEP
            PERFORM CHECK-CODES
+           MOVE 'CUST1' TO LCT-USER-ID
+           MOVE DEMO-CUST1-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON
            MOVE 'FIRST' TO SC-RULE-KW(1)
            MOVE LOW-VALUES TO SC-CLEAR-KEY-PART
            MOVE MAC-PART-1 TO SC-CLEAR-KEY-PART(1:8)
            PERFORM CALL-KPI
+           PERFORM CALL-LOGOFF
+           MOVE 'CUST2' TO LCT-USER-ID
+           MOVE DEMO-CUST2-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON
            MOVE 'LAST' TO SC-RULE-KW(1)
            MOVE MAC-PART-2 TO SC-CLEAR-KEY-PART(1:8)
            PERFORM CALL-KPI
+           PERFORM CALL-LOGOFF
            MOVE LOW-VALUES TO SC-CLEAR-KEY-PART
       *
            DISPLAY '3. CSNBMGN X9.9-1 MACLEN8 of the FIPS PUB 113 text'
@@ -166,6 +195,43 @@
                       ', current master key status ' SC-RULE-KW(2)
               ADD 1 TO WS-FAILURES
            END-IF.
+      *
+      * CSUALCT LOGON PPHRASE as LCT-USER-ID with the passphrase in
+      * WS-PASSPHRASE: until LOGOFF, the calls run under the role of
+      * that profile.
+       CALL-LOGON.
+           MOVE 2 TO SC-RULE-ARRAY-COUNT
+           MOVE 'LOGON' TO SC-RULE-KW(1)
+           MOVE 'PPHRASE' TO SC-RULE-KW(2)
+           MOVE 0 TO LCT-AUTH-PARMS-LENGTH
+           MOVE WS-PASSPHRASE TO LCT-AUTH-DATA
+           COMPUTE LCT-AUTH-DATA-LENGTH = FUNCTION LENGTH(
+               FUNCTION TRIM(WS-PASSPHRASE TRAILING))
+           PERFORM CALL-LCT
+           MOVE SPACES TO LCT-AUTH-DATA
+           MOVE SPACES TO WS-PASSPHRASE
+           MOVE SPACES TO WS-STEP
+           STRING 'CSUALCT LOGON ' LCT-USER-ID DELIMITED BY SIZE
+                  INTO WS-STEP
+           END-STRING
+           PERFORM CHECK-CODES.
+      *
+      * CSUALCT LOGOFF: back to the DEFAULT role.
+       CALL-LOGOFF.
+           MOVE 1 TO SC-RULE-ARRAY-COUNT
+           MOVE 'LOGOFF' TO SC-RULE-KW(1)
+           PERFORM CALL-LCT
+           MOVE 'CSUALCT LOGOFF' TO WS-STEP
+           PERFORM CHECK-CODES.
+      *
+      * CSUALCT with the rule array set by the caller.
+       CALL-LCT.
+           CALL 'CSUALCT' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA
+                SC-RULE-ARRAY-COUNT SC-RULE-ARRAY
+                LCT-USER-ID LCT-AUTH-PARMS-LENGTH LCT-AUTH-PARMS
+                LCT-AUTH-DATA-LENGTH LCT-AUTH-DATA
+           END-CALL.
       *
        CALL-MKP.
            MOVE 1 TO SC-RULE-ARRAY-COUNT

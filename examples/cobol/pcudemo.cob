@@ -1,16 +1,21 @@
       *****************************************************************
       * PCUDEMO - an EMV PIN change with softcca, from GnuCOBOL.
       *
-      * 1. Loads a DEMO ONLY master key from two clear parts
-      *    (CSNBMKP CLEAR, FIRST, LAST, SET).
+      * 1. Loads a DEMO ONLY master key from two clear parts under
+      *    dual control: key custodian CUST1 logs on (CALL 'CSUALCT'
+      *    LOGON PPHRASE) and loads the first part (CSNBMKP CLEAR,
+      *    FIRST), custodian CUST2 the last (LAST) and sets it (SET).
       * 2. Imports three keys from two clear parts each: the issuer
       *    master keys IMK-AC (DKYGENKY DMAC) and IMK-SMC (DKYGENKY
       *    DMPIN), and a PIN key (IPINENC): CSNBKTB builds a skeleton
-      *    token with KEY-PART, CSNBKPI FIRST and LAST add the parts.
-      * 3. Stores each key under a CKDS label (CSNBKRC, CSNBKRW) and
-      *    reads it back (CSNBKRR).
-      * 4. Calls CSNBPCU (TDES-XOR VISAPCU2) with the three labels
-      *    and DISPLAYs the 16-byte PIN message in hex.
+      *    token with KEY-PART, CUST1 adds the first part (CSNBKPI
+      *    FIRST), CUST2 the last (LAST).
+      * 3. CUST2 stores each key under a CKDS label (CSNBKRC,
+      *    CSNBKRW) and logs off; on the DEFAULT role the key is read
+      *    back (CSNBKRR).
+      * 4. Calls CSNBPCU (TDES-XOR VISAPCU2) with the three labels,
+      *    on DEFAULT as an application does, and DISPLAYs the
+      *    16-byte PIN message in hex.
       * 5. Compares it with the published answer.
       *
       * All keys are published TEST keys, test set 1 of
@@ -24,7 +29,8 @@
       *
       * RETURN-CODE is 0 when every call returned what was expected
       * and the message matches, else 1. The state directory is
-      * $SOFTCCA_HOME; use a fresh one.
+      * $SOFTCCA_HOME; use a fresh one in which
+      * examples/c/demo_profiles.c has enrolled CUST1 and CUST2.
       *
       * Build: cobc -x -fstatic-call pcudemo.cob -L<libdir> -lsoftcca
       *        (see Makefile). Integers are COMP-5 in groups without
@@ -41,6 +47,15 @@
            COPY CSNBMKP.
            COPY CSNBKTB.
            COPY CSNBKPI.
+           COPY CSUALCT.
+      *
+      * DEMO ONLY passphrases of the key custodians, enrolled by
+      * examples/c/demo_profiles.c: never use them for real profiles.
+       01  DEMO-CUST1-PASSPHRASE       PIC X(32)
+                          VALUE 'DEMO ONLY cust1 passphrase'.
+       01  DEMO-CUST2-PASSPHRASE       PIC X(32)
+                          VALUE 'DEMO ONLY cust2 passphrase'.
+       01  WS-PASSPHRASE               PIC X(32).
       *
       * The CSNBPCU parameters (CSNBPCU.cpy), at odd addresses.
        01  PCU-REC.
@@ -105,19 +120,24 @@
        MAIN-PARA.
            DISPLAY 'PCUDEMO: EMV PIN change with softcca from GnuCOBOL'
       *
-           DISPLAY '1. master key from two DEMO ONLY parts'
+           DISPLAY '1. master key from two DEMO ONLY parts, one per '
+                   'custodian'
+           PERFORM LOGON-CUST1
            MOVE 'CLEAR' TO SC-RULE-KW(1)
            MOVE LOW-VALUES TO SC-KEY-PART
            PERFORM CALL-MKP
            MOVE 'FIRST' TO SC-RULE-KW(1)
            MOVE DEMO-MK-PART-1 TO SC-KEY-PART
            PERFORM CALL-MKP
+           PERFORM CALL-LOGOFF
+           PERFORM LOGON-CUST2
            MOVE 'LAST' TO SC-RULE-KW(1)
            MOVE DEMO-MK-PART-2 TO SC-KEY-PART
            PERFORM CALL-MKP
            MOVE 'SET' TO SC-RULE-KW(1)
            MOVE LOW-VALUES TO SC-KEY-PART
            PERFORM CALL-MKP
+           PERFORM CALL-LOGOFF
       *
            DISPLAY '2. import keys from two parts, store, read back'
            MOVE 'ISSUER.MDK.AC' TO WS-KEY-LABEL
@@ -205,6 +225,53 @@
            END-IF
            STOP RUN.
       *
+      * Logs on as key custodian CUST1, or CUST2 (DEMO ONLY).
+       LOGON-CUST1.
+           MOVE 'CUST1' TO LCT-USER-ID
+           MOVE DEMO-CUST1-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON.
+       LOGON-CUST2.
+           MOVE 'CUST2' TO LCT-USER-ID
+           MOVE DEMO-CUST2-PASSPHRASE TO WS-PASSPHRASE
+           PERFORM CALL-LOGON.
+      *
+      * CSUALCT LOGON PPHRASE as LCT-USER-ID with the passphrase in
+      * WS-PASSPHRASE: until LOGOFF, the calls run under the role of
+      * that profile.
+       CALL-LOGON.
+           MOVE 2 TO SC-RULE-ARRAY-COUNT
+           MOVE 'LOGON' TO SC-RULE-KW(1)
+           MOVE 'PPHRASE' TO SC-RULE-KW(2)
+           MOVE 0 TO LCT-AUTH-PARMS-LENGTH
+           MOVE WS-PASSPHRASE TO LCT-AUTH-DATA
+           COMPUTE LCT-AUTH-DATA-LENGTH = FUNCTION LENGTH(
+               FUNCTION TRIM(WS-PASSPHRASE TRAILING))
+           PERFORM CALL-LCT
+           MOVE SPACES TO LCT-AUTH-DATA
+           MOVE SPACES TO WS-PASSPHRASE
+           MOVE SPACES TO WS-STEP
+           STRING 'CSUALCT LOGON ' LCT-USER-ID DELIMITED BY SIZE
+                  INTO WS-STEP
+           END-STRING
+           PERFORM CHECK-CODES.
+      *
+      * CSUALCT LOGOFF: back to the DEFAULT role.
+       CALL-LOGOFF.
+           MOVE 1 TO SC-RULE-ARRAY-COUNT
+           MOVE 'LOGOFF' TO SC-RULE-KW(1)
+           PERFORM CALL-LCT
+           MOVE 'CSUALCT LOGOFF' TO WS-STEP
+           PERFORM CHECK-CODES.
+      *
+      * CSUALCT with the rule array set by the caller.
+       CALL-LCT.
+           CALL 'CSUALCT' USING SC-RETURN-CODE SC-REASON-CODE
+                SC-EXIT-DATA-LENGTH SC-EXIT-DATA
+                SC-RULE-ARRAY-COUNT SC-RULE-ARRAY
+                LCT-USER-ID LCT-AUTH-PARMS-LENGTH LCT-AUTH-PARMS
+                LCT-AUTH-DATA-LENGTH LCT-AUTH-DATA
+           END-CALL.
+      *
       * CSNBMKP with the one keyword in SC-RULE-KW(1).
        CALL-MKP.
            MOVE 1 TO SC-RULE-ARRAY-COUNT
@@ -219,9 +286,10 @@
            PERFORM CHECK-CODES.
       *
       * Key WS-KEY-LABEL: CSNBKTB skeleton of SC-KEY-TYPE with the
-      * rule array set by the caller; CSNBKPI FIRST WS-PART-1, LAST
-      * WS-PART-2 (expecting reason WS-KPI-RS); CSNBKRC, CSNBKRW;
-      * CSNBKRR and compare with the token written.
+      * rule array set by the caller; CUST1 logs on (which sets the
+      * rule array): CSNBKPI FIRST WS-PART-1;
+      * CUST2: LAST WS-PART-2 (expecting reason WS-KPI-RS), CSNBKRC,
+      * CSNBKRW; logged off: CSNBKRR and compare with the token.
        IMPORT-KEY.
            DISPLAY '   ' FUNCTION TRIM(WS-KEY-LABEL)
            MOVE LOW-VALUES TO SC-KEY-TOKEN
@@ -237,11 +305,15 @@
                   INTO WS-STEP
            END-STRING
            PERFORM CHECK-CODES
-      *
+      *    CSNBKTB needs no logon: the custodians log on after it.
+           PERFORM LOGON-CUST1
            MOVE 1 TO SC-RULE-ARRAY-COUNT
            MOVE 'FIRST' TO SC-RULE-KW(1)
            MOVE WS-PART-1 TO SC-CLEAR-KEY-PART
            PERFORM CALL-KPI
+           PERFORM CALL-LOGOFF
+           PERFORM LOGON-CUST2
+           MOVE 1 TO SC-RULE-ARRAY-COUNT
            MOVE 'LAST' TO SC-RULE-KW(1)
            MOVE WS-PART-2 TO SC-CLEAR-KEY-PART
            PERFORM CALL-KPI
@@ -258,6 +330,7 @@
            END-CALL
            MOVE 'CSNBKRW' TO WS-STEP
            PERFORM CHECK-CODES
+           PERFORM CALL-LOGOFF
            MOVE SC-KEY-TOKEN TO WS-TOKEN-WRITTEN
            MOVE LOW-VALUES TO SC-KEY-TOKEN
            CALL 'CSNBKRR' USING SC-RETURN-CODE SC-REASON-CODE

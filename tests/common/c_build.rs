@@ -66,21 +66,29 @@ pub fn library_dir(test: &str) -> Option<PathBuf> {
 }
 
 /// Compiles examples/c/`name`.c with the strict flags against the current library into a
-/// fresh directory; returns the executable.
+/// fresh directory, with examples/c/demo_profiles.c beside it (see [`enrol_demo_profiles`]);
+/// returns the executable.
 pub fn compile_example(test: &str, name: &str) -> Option<PathBuf> {
     let lib = library_dir(test)?;
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     if Command::new(&cc).arg("--version").output().is_err() {
         return cannot_run(test, &format!("no C compiler ({cc})"));
     }
-    let dir = super::temp_state(&format!("cexample-{name}"));
+    let dir = super::fresh_state(&format!("cexample-{name}"));
     std::fs::create_dir_all(&dir).unwrap();
+    compile(&cc, &lib, "demo_profiles", &dir.join("demo_profiles"));
     let exe = dir.join(name);
-    let out = Command::new(&cc)
+    compile(&cc, &lib, name, &exe);
+    Some(exe)
+}
+
+/// `cc` examples/c/`name`.c with the strict flags against the library in `lib` into `exe`.
+fn compile(cc: &str, lib: &Path, name: &str, exe: &Path) {
+    let out = Command::new(cc)
         .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
         .arg(root().join("include"))
         .arg("-o")
-        .arg(&exe)
+        .arg(exe)
         .arg(root().join(format!("examples/c/{name}.c")))
         .arg(format!("-L{}", lib.display()))
         .arg("-lsoftcca")
@@ -92,10 +100,18 @@ pub fn compile_example(test: &str, name: &str) -> Option<PathBuf> {
         "cc {name}.c: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Some(exe)
 }
 
-/// Runs a compiled example on a fresh state directory next to it; returns its standard
+/// Runs examples/c/demo_profiles.c (compiled beside `exe` by [`compile_example`]) on the state
+/// directory `home`, new (the shipped roles) or without profiles: it enrols the demo's profiles
+/// SECOFF1, CUST1, CUST2 and OPERATOR, with which the examples log on. Returns its standard
+/// output, after checking it exited 0.
+pub fn enrol_demo_profiles(exe: &Path, home: &Path) -> String {
+    run_on(&exe.with_file_name("demo_profiles"), home, &[])
+}
+
+/// Runs a compiled example on a fresh state directory next to it (a new directory, the shipped
+/// roles, the demo's profiles enrolled by [`enrol_demo_profiles`]); returns its standard
 /// output, after checking it exited 0.
 pub fn run_example(exe: &Path) -> String {
     run_example_with(exe, &[])
@@ -105,12 +121,18 @@ pub fn run_example(exe: &Path) -> String {
 pub fn run_example_with(exe: &Path, args: &[&str]) -> String {
     let home = exe.with_extension("home");
     let _ = std::fs::remove_dir_all(&home);
-    // An existing directory (legacy-form acp.conf, all points as before) until the examples
-    // log on (CSUALCT).
-    super::write_legacy_acp(&home);
+    enrol_demo_profiles(exe, &home);
+    let stdout = run_on(exe, &home, args);
+    let _ = std::fs::remove_dir_all(exe.parent().unwrap());
+    stdout
+}
+
+/// Runs `exe` with `args` on the state directory `home`; returns its standard output, after
+/// checking it exited 0.
+fn run_on(exe: &Path, home: &Path, args: &[&str]) -> String {
     let run = Command::new(exe)
         .args(args)
-        .env("SOFTCCA_HOME", &home)
+        .env("SOFTCCA_HOME", home)
         .env_remove("CSUDESLD")
         .env_remove("SOFTCCA_TRACE")
         .output()
@@ -122,6 +144,5 @@ pub fn run_example_with(exe: &Path, args: &[&str]) -> String {
         exe.display(),
         String::from_utf8_lossy(&run.stderr)
     );
-    let _ = std::fs::remove_dir_all(exe.parent().unwrap());
     stdout
 }
