@@ -11,7 +11,7 @@
  *   1. checks this file's SHA-1 against the FIPS 180 examples (SHA-1("abc") and the 56-byte
  *      two-block message);
  *   2. bootstrap: the directory holds no profile, so INIT-AC needs no access-control point but
- *      must load a profile whose role holds X'0112' (docs/profiles.md §7): it loads SECOFF1;
+ *      must load a profile whose role holds X'0112' (docs/access-control.md "Starting: the bootstrap"): it loads SECOFF1;
  *   3. logs on as SECOFF1 (CSUALCT LOGON PPHRASE) and loads CUST1, CUST2 and OPERATOR;
  *   4. logs off: the program is back on the DEFAULT role, which may use keys and manage none.
  *
