@@ -9,7 +9,8 @@
 //! enrolled one (X'F319'), or the card's own PIN and transport codes. The role's time window
 //! is the role selection's, at each call.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sha1::{Digest, Sha1};
@@ -145,6 +146,22 @@ fn admissible(cp: &Coprocessor, p: &ProfileView, mech: u16, today: Date) -> Resu
 thread_local! {
     /// This thread's last revalidation: the profile counter then and when.
     static CHECKED: Cell<Option<(u64, Instant)>> = const { Cell::new(None) };
+    /// The mechanism instance this thread's logon was made with: its context and the salt of
+    /// the verifier that logon checked (fresh at every INIT-AC and CHG-AD), so revalidation
+    /// ends a logon whose passphrase or card was changed, or whose profile was deleted and
+    /// loaded again (review finding A3, D76). A context set by anything but [`logon`] has none.
+    static INSTANCE: RefCell<Option<(Arc<Logon>, [u8; 16])>> = const { RefCell::new(None) };
+}
+
+/// The salt of the verifier this thread's logon `logon` was made with.
+fn instance_of(logon: &Arc<Logon>) -> Option<[u8; 16]> {
+    INSTANCE
+        .try_with(|i| match &*i.borrow() {
+            Some((l, salt)) if Arc::ptr_eq(l, logon) => Some(*salt),
+            _ => None,
+        })
+        .ok()
+        .flatten()
 }
 
 /// Logs the calling thread on as `user` (CSUALCT LOGON). Any earlier logon of the thread ends
@@ -164,10 +181,25 @@ pub fn logon(cp: &Coprocessor, user: &Name8, credential: &Credential<'_>) -> Res
     let store = cp.profiles()?;
     let today = Date::of_unix(now_secs());
     let mut chosen = (0, today);
-    let (_, verifier) = store.begin_try(user, mech, |p| {
+    let tried = store.begin_try(user, mech, |p| {
         chosen = admissible(cp, p, mech, today)?;
         Ok(())
-    })?;
+    });
+    let (_, verifier) = match (tried, credential) {
+        // An unknown user id answers as a wrong passphrase after the same work, so CSUALCT
+        // does not tell which user ids exist (review finding A8, D76; CSUAACM still says
+        // 8/X'F310' to administrators holding X'0116').
+        (Err(Error::ProfileUnknownUser), Credential::Passphrase(p)) => {
+            let dummy = argon_of(
+                (M_COST, T_COST, P_COST),
+                &passphrase_digest(p)[..],
+                &[0; 16],
+            );
+            drop(std::hint::black_box(dummy));
+            return Err(Error::WrongPassphrase);
+        }
+        (tried, _) => tried?,
+    };
     let (strength, mech_expires) = chosen;
     match credential {
         Credential::Passphrase(p) => {
@@ -202,12 +234,15 @@ pub fn logon(cp: &Coprocessor, user: &Name8, credential: &Credential<'_>) -> Res
         expires,
         pid: std::process::id(),
     });
+    let made = context::current(&directory);
+    let _ = INSTANCE.try_with(|i| *i.borrow_mut() = made.map(|l| (l, verifier.salt)));
     Ok(())
 }
 
 /// Logs the calling thread off (CSUALCT LOGOFF): 8/X'F31A' when it is not logged on.
 pub fn logoff() -> Result<()> {
     CHECKED.set(None);
+    let _ = INSTANCE.try_with(|i| i.borrow_mut().take());
     if context::clear() {
         Ok(())
     } else {
@@ -243,21 +278,34 @@ pub fn revalidate(cp: &Coprocessor) -> Result<()> {
         CHECKED.set(Some((generation, Instant::now())));
         Ok(())
     } else {
-        CHECKED.set(None);
-        context::clear();
+        end();
         Err(Error::LogonEnded)
     }
 }
 
-fn still_valid(cp: &Coprocessor, logon: &Logon) -> Result<bool> {
-    let Some(p) = cp.profiles()?.view(&logon.user)? else {
-        return Ok(false);
-    };
+/// Ends this thread's logon (revalidation failed, or its role left `acp.conf`): the thread
+/// is on the DEFAULT role from its next call.
+pub fn end() {
+    CHECKED.set(None);
+    let _ = INSTANCE.try_with(|i| i.borrow_mut().take());
+    context::clear();
+}
+
+fn still_valid(cp: &Coprocessor, logon: &Arc<Logon>) -> Result<bool> {
     let mech = match logon.mechanism {
         Mechanism::Passphrase => MECH_PASSPHRASE,
         Mechanism::Card => MECH_CARD,
     };
-    if p.locked() || p.role != logon.role {
+    let Some((p, salt)) = cp.profiles()?.instance(&logon.user, mech)? else {
+        return Ok(false);
+    };
+    // The mechanism instance the logon was made with is still the stored one (A3).
+    if salt.is_none() || salt != instance_of(logon) {
+        return Ok(false);
+    }
+    // A lock refuses new logons and leaves live ones (review finding A5: three wrong tries
+    // by anyone must not end the officer's session that would RESET-FC; D77).
+    if p.role != logon.role {
         return Ok(false);
     }
     match admissible(cp, &p, mech, Date::of_unix(now_secs())) {

@@ -156,6 +156,21 @@ impl ProfileStore {
         self.db.read(|tx| view(tx, user))
     }
 
+    /// The profile of `user` without secrets and the salt of its mechanism `mech` (the
+    /// instance a logon was made with: fresh at every INIT-AC and CHG-AD), in one read.
+    pub fn instance(
+        &self,
+        user: &Name8,
+        mech: u16,
+    ) -> Result<Option<(ProfileView, Option<[u8; 16]>)>> {
+        self.db.read(|tx| {
+            let Some(p) = view(tx, user)? else {
+                return Ok(None);
+            };
+            Ok(Some((p, verifier(tx, user, mech)?.map(|v| v.salt))))
+        })
+    }
+
     /// Stores `profiles` in one transaction. `may_write(existing)` is told how many profiles
     /// the store held before (inside the transaction, so two bootstraps cannot both see an
     /// empty store) and refuses or allows. A user id already stored is refused
