@@ -497,7 +497,9 @@ impl fmt::Display for Error {
             Error::CardNotEnrolled => "the card is not the one enrolled for this profile",
             Error::NotLoggedOn => "the thread is not logged on",
             Error::LogonContextRefused => "logon contexts cannot be exported, imported or forced",
-            Error::LogonEnded => "the logon ended: its profile was deleted, locked or changed",
+            Error::LogonEnded => {
+                "the logon ended: its profile, its authentication data or its role changed"
+            }
             Error::PassphraseLength => "the passphrase length is not valid",
             Error::ProfileDate => "a profile date is not valid",
             Error::ProfileStructure => "a profile structure is not valid",

@@ -252,9 +252,10 @@ pub fn logoff() -> Result<()> {
 
 /// The logon hook of every access-control decision ([`Coprocessor::acp`]): when this thread is
 /// logged on, checks at most once per `SOFTCCA_REVALIDATE_MS` (and at once after any profile
-/// change, through the shared counter [`Slot::Profiles`]) that its profile still exists, is
-/// not locked, names the same role, is in its dates, and that the mechanism used still
-/// exists, is in its date and strong enough. When it is not, the logon ends (the thread is on
+/// change, through the shared counter [`Slot::Profiles`]) that its profile still exists,
+/// names the same role, is in its dates, and that the mechanism used is still the instance the
+/// logon checked (its salt), in its date and strong enough (a lock refuses new logons only,
+/// D77). When it is not, the logon ends (the thread is on
 /// the DEFAULT role from now on) and this call is refused with 8/X'F31C' (docs/CSUALCT.md).
 ///
 /// Warm and logged off: one thread-local read; logged on and checked recently: one atomic load

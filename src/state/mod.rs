@@ -497,7 +497,7 @@ impl Coprocessor {
         }
     }
 
-    /// A live logon whose profile still exists, is not locked or expired, and still names the
+    /// A live logon whose profile still exists, is not expired, and still names the
     /// same role ([`crate::access::logon::revalidate`]: at most once per revalidation
     /// interval, at once after a profile change); a logon whose profile changed is ended and
     /// this call refused (8/X'F31C', docs/decisions.md D64). No logon: nothing to check, no
