@@ -502,6 +502,29 @@ fn a5_any_application_ends_the_officers_session_by_locking_it() {
     );
 }
 
+/// Holds (A5's recovery, docs/decisions.md D77): when every officer is locked, the documented
+/// offline statement (run by the directory's owner) unlocks one, and the officer logs on.
+#[test]
+fn holds_offline_reset_recovers_a_locked_officer() {
+    in_child("holds_offline_reset_recovers_a_locked_officer", |h| {
+        bootstrap();
+        for _ in 0..3 {
+            assert_eq!(logon("SECOFF1", "guess"), (8, 0xF318));
+        }
+        assert_eq!(logon("SECOFF1", "officer one"), (8, 0xF311), "locked");
+        let db = rusqlite::Connection::open(h.join("access.db")).unwrap();
+        let n = db
+            .execute(
+                "UPDATE profiles SET failures = 0 WHERE user_id = CAST('SECOFF1 ' AS BLOB)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(n, 1, "the statement of D77 names the profile");
+        drop(db);
+        assert_eq!(logon("SECOFF1", "officer one"), OK, "unlocked offline");
+    });
+}
+
 // ---- A6: one security officer is two custodians ------------------------------------------
 
 /// Finding A6 (design). Dual control asks for two profiles, and X'0112' makes profiles: one
