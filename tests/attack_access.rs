@@ -399,6 +399,17 @@ fn a4_deleting_every_profile_reopens_the_bootstrap() {
             (8, 0xF32A),
             "the last profile able to INIT-AC"
         );
+        // Nor replaced into a role without X'0112', nor its role stripped of X'0112'.
+        let shipped = acp_text(h);
+        let demoted = aggregate(&[person("SECOFF1", "KEYCUST", "officer one")]);
+        assert_eq!(aaci(&["INIT-AC", "REPLACE"], &demoted, &[]), (8, 0xF32A));
+        let mut weak = role_with_every_point("SECOFF");
+        let acl = 44 + 4 + 8; // header, segment count, first segment's header
+        weak[acl + (0x0112 / 8)] &= !(0x80 >> (0x0112 % 8)); // X'0112' off
+        let agg = aggregate(&[person("SECOFF1", "SECOFF", "officer one")]);
+        assert_eq!(aaci(&["INIT-AC", "REPLACE"], &agg, &weak), (8, 0xF32A));
+        assert_eq!(acp_text(h), shipped, "no role written");
+        assert_eq!(logon("SECOFF1", "officer one"), OK, "SECOFF1 unchanged");
         assert_eq!(logoff(), OK);
         // The store emptied behind softcca's back (a restore, an edit with sqlite3).
         let db = rusqlite::Connection::open(h.join("access.db")).unwrap();

@@ -45,11 +45,7 @@ fn logon(user: &str) {
         common::profiles::add(user, &pass);
         ENROLLED.with(|e| e.borrow_mut().insert(key));
     }
-    assert_eq!(
-        common::profiles::logon(user, &pass),
-        (0, 0),
-        "CSUALCT LOGON {user}"
-    );
+    assert_eq!(common::profiles::logon(user, &pass), (0, 0), "CSUALCT LOGON {user}");
 }
 
 fn logoff() {

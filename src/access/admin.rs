@@ -128,7 +128,22 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
     // and the roles' write, and a refusal writes neither. (If the COMMIT itself fails after
     // acp.conf was renamed, the roles stay written without the profiles: docs/decisions.md
     // D75.)
-    let write_roles = || {
+    let write_roles = |named: &[Name8]| {
+        // What would be left able to INIT-AC (the roles of this call first, else the file's):
+        // not nobody, unless DEFAULT holds X'0112' (review finding A4, D75).
+        let inits = |role: &Name8| match new_roles.iter().find(|r| r.id == *role) {
+            Some(r) => Ok(r.points.contains(&points::AC_INIT)),
+            None => role_holds(cp, role, points::AC_INIT),
+        };
+        if !inits(&crate::access::role::DEFAULT)? {
+            let mut any = false;
+            for r in named {
+                any |= inits(r)?;
+            }
+            if !any {
+                return Err(Error::LastInitProfile);
+            }
+        }
         if new_roles.is_empty() {
             return Ok(());
         }

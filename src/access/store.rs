@@ -210,15 +210,16 @@ impl ProfileStore {
     /// initialised ([`CLOSED_MARKER`]), inside the transaction (so two bootstraps cannot both
     /// see an open store), and refuses or allows. A user id already stored is refused
     /// ([`Error::ProfileExists`]) unless `replace`, when it is replaced with its mechanisms.
-    /// `last` runs after the profiles are written, still inside the transaction (INIT-AC
-    /// writes its roles there, review finding A2); then the marker is written when missing,
+    /// `last` is given the role ids the profiles name after the write and runs still inside
+    /// the transaction (INIT-AC refuses to leave no profile able to INIT-AC and writes its
+    /// roles there, review findings A4 and A2); then the marker is written when missing,
     /// then the transaction commits.
     pub fn insert(
         &self,
         profiles: &[NewProfile],
         replace: bool,
         may_write: impl FnOnce(u32, bool) -> Result<()>,
-        last: impl FnOnce() -> Result<()>,
+        last: impl FnOnce(&[Name8]) -> Result<()>,
     ) -> Result<()> {
         self.db.write(|tx| {
             let closed = self.closed()?;
@@ -246,7 +247,7 @@ impl ProfileStore {
                     put_mechanism(tx, &p.user, m)?;
                 }
             }
-            last()?;
+            last(&roles_named(tx)?)?;
             if !closed && !profiles.is_empty() {
                 self.close()?;
             }
@@ -264,19 +265,7 @@ impl ProfileStore {
         self.db.write(|tx| {
             let role = view(tx, user)?.ok_or(Error::ProfileUnknownUser)?.role;
             delete(tx, user)?;
-            let mut st = tx
-                .prepare("SELECT DISTINCT role_id FROM profiles")
-                .map_err(storage)?;
-            let left = st
-                .query_map([], |r| r.get::<_, Vec<u8>>(0))
-                .map_err(storage)?
-                .map(|r| {
-                    r.map_err(storage)?
-                        .try_into()
-                        .map_err(|_| Error::StateFileDamaged)
-                })
-                .collect::<Result<Vec<Name8>>>()?;
-            may_remain(&role, &left)
+            may_remain(&role, &roles_named(tx)?)
         })
     }
 
@@ -363,6 +352,22 @@ fn count(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
         .query_row("SELECT count(*) FROM profiles", [], |r| r.get(0))
         .map_err(storage)?;
     u32::try_from(n).map_err(|_| Error::StateFileDamaged)
+}
+
+/// The role ids the stored profiles name, each once.
+fn roles_named(tx: &rusqlite::Transaction<'_>) -> Result<Vec<Name8>> {
+    let mut st = tx
+        .prepare("SELECT DISTINCT role_id FROM profiles")
+        .map_err(storage)?;
+    let rows = st
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .map_err(storage)?;
+    rows.map(|r| {
+        r.map_err(storage)?
+            .try_into()
+            .map_err(|_| Error::StateFileDamaged)
+    })
+    .collect()
 }
 
 fn delete(tx: &rusqlite::Transaction<'_>, user: &Name8) -> Result<bool> {
