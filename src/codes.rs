@@ -245,6 +245,8 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::BootstrapRole => (RC_FAILED, 0xF324),
         Error::CardNotEnrollable => (RC_FAILED, 0xF326),
         Error::LogonNoDirectory => (RC_FAILED, 0xF327),
+        Error::AccessStoreMissing => (RC_NOT_READY, 0xF329),
+        Error::LastInitProfile => (RC_FAILED, 0xF32A),
         // Roles (docs/access-control.md): softcca's own reason codes X'F300'..X'F30F'.
         Error::RoleNotDefined => (RC_FAILED, 0xF300),
         Error::RoleStrength => (RC_FAILED, 0xF301),

@@ -331,6 +331,10 @@ pub enum Error {
     BootstrapRole,
     /// Profiles: the card holds no content and cannot be enrolled.
     CardNotEnrollable,
+    /// Profiles: `access.db` is missing in a directory whose access control was initialised.
+    AccessStoreMissing,
+    /// Profiles: DEL-PROF would delete the last profile whose role holds X'0112'.
+    LastInitProfile,
     /// Logon: the state directory has no id (read-only directory of an old release).
     LogonNoDirectory,
     /// Access control: the role the thread's logon names is not in `acp.conf` (any more).
@@ -514,7 +518,9 @@ impl fmt::Display for Error {
             Error::CardNotEnrolled => "the card is not the one enrolled for this profile",
             Error::NotLoggedOn => "the thread is not logged on",
             Error::LogonContextRefused => "logon contexts cannot be exported, imported or forced",
-            Error::LogonEnded => "the logon ended: its profile was deleted, locked or changed",
+            Error::LogonEnded => {
+                "the logon ended: its profile, its authentication data or its role changed"
+            }
             Error::PassphraseLength => "the passphrase length is not valid",
             Error::ProfileDate => "a profile date is not valid",
             Error::ProfileStructure => "a profile structure is not valid",
@@ -526,6 +532,12 @@ impl fmt::Display for Error {
                 "the first INIT-AC must load a profile able to administer access control"
             }
             Error::CardNotEnrollable => "the card holds no content and cannot be enrolled",
+            Error::AccessStoreMissing => {
+                "access.db is missing in a directory whose access control was initialised"
+            }
+            Error::LastInitProfile => {
+                "the last profile able to initialise access control cannot be deleted"
+            }
             Error::LogonNoDirectory => "the state directory has no id, logon is not possible",
             Error::RoleNotDefined => "the logged-on role is not defined in acp.conf",
             Error::RoleStrength => "the logon is weaker than its role requires",

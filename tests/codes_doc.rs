@@ -81,6 +81,8 @@ fn error_by_name(name: &str) -> Option<Error> {
         "BootstrapRole" => Error::BootstrapRole,
         "CardNotEnrollable" => Error::CardNotEnrollable,
         "LogonNoDirectory" => Error::LogonNoDirectory,
+        "AccessStoreMissing" => Error::AccessStoreMissing,
+        "LastInitProfile" => Error::LastInitProfile,
         "DirectoryAlreadyBound" => Error::DirectoryAlreadyBound,
         "SecretWrongKind" => Error::SecretWrongKind,
         "WrongSecret" => Error::WrongSecret,

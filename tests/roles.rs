@@ -405,21 +405,26 @@ fn a_logon_gets_its_role_unless_missing_too_weak_or_outside_its_hours() {
     std::fs::write(h.join("acp.conf"), AcpConfig::shipped_text()).unwrap();
     assert_eq!(first().0, 0);
 
-    // Missing: at logon (8/X'F316'), and removed from the file while logged on (8/X'F300'
-    // from the next call on, also once revalidation is due; the role back, it works again).
+    // Missing: at logon (8/X'F316'), and removed from the file while logged on: the next call
+    // ends the logon (8/X'F31C', docs/decisions.md D78), whether or not revalidation is due,
+    // and the thread is on DEFAULT from then on; the role back, the logon does not resume.
     assert_eq!(logon("NOROLE1", &pass("NOROLE1")), (8, 0xF316));
     log_on("CUST1");
     assert_eq!(first().0, 0);
     let without: String = AcpConfig::shipped_text().replace("[KEYCUST]", "[KEYCUST2]");
     std::fs::write(h.join("acp.conf"), without).unwrap();
-    assert_eq!(krr_codes(&label("X")).0, (8, 0xF300));
-    assert_eq!(first(), (8, 0xF300));
-    revalidation_due();
-    assert_eq!(first(), (8, 0xF300), "after revalidation too");
-    assert!(logged_on());
+    assert_eq!(krr_codes(&label("X")).0, (8, 0xF31C));
+    assert!(!logged_on());
     std::fs::write(h.join("acp.conf"), AcpConfig::shipped_text()).unwrap();
+    assert!(!logged_on(), "the role back, the ended logon stays ended");
+    log_on("CUST1");
     assert_eq!(first().0, 0);
-    assert_eq!(logoff(), (0, 0));
+    let without: String = AcpConfig::shipped_text().replace("[KEYCUST]", "[KEYCUST2]");
+    std::fs::write(h.join("acp.conf"), without).unwrap();
+    revalidation_due();
+    assert_eq!(first(), (8, 0xF31C), "with revalidation due too");
+    assert!(!logged_on());
+    std::fs::write(h.join("acp.conf"), AcpConfig::shipped_text()).unwrap();
 
     // A window that excludes now (UTC): the minute an hour ahead, for one minute.
     let now = std::time::SystemTime::now()
@@ -568,7 +573,8 @@ fn csuaacm_reads_and_deletes_roles() {
     );
     assert_eq!(aacm("DEL-PROF", "TEMP", 0).0, (0, 0));
     assert_eq!(aacm("DEL-PROF", "TEMP", 0).0, (8, 0xF310));
-    assert_eq!(logon("TEMP", &pass("TEMP")), (8, 0xF310));
+    assert_eq!(logon("TEMP", &pass("TEMP")), (8, 0xF318));
+    assert!(!common::profiles::stored("TEMP"));
     log_on("SECOFF1");
     assert_eq!(aacm("DEL-ROLE", "CUSTODY", 0).0, (0, 0));
     let after =

@@ -28,6 +28,18 @@ pub fn role_holds(cp: &Coprocessor, role: &Name8, offset: u16) -> Result<bool> {
         .is_some_and(|r| r.points.contains(&offset)))
 }
 
+/// Notes in the call's audit record the user id the calling thread is logged on as (`by`):
+/// who loaded, changed or deleted a profile (review finding A6, docs/decisions.md D78). A
+/// call without a logon (the bootstrap, a legacy directory) notes none.
+fn note_officer(cp: &Coprocessor) {
+    if let Some(l) = cp
+        .directory_id()
+        .and_then(|id| super::context::current(&id))
+    {
+        crate::audit::scope::detail("by", l.user.trim_ascii_end());
+    }
+}
+
 /// The stored form of one mechanism: the passphrase's SHA-1 hashed with Argon2id, or the card
 /// read (its PIN verified) and its secret MACed.
 fn stored(m: &MechanismInput) -> Result<NewMechanism> {
@@ -79,10 +91,11 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
         let ids: Vec<&[u8]> = new_roles.iter().map(|r| r.id.trim_ascii_end()).collect();
         crate::audit::scope::detail("roles", &ids.join(&b","[..]));
     }
+    note_officer(cp);
     let store = cp.profiles()?;
     let acp = cp.acp()?;
     // Before any card is read or passphrase hashed: a closed store needs the point.
-    if store.count()? > 0 {
+    if store.count()? > 0 || store.closed()? {
         acp.require(points::AC_INIT)?;
     }
     let input = parse_aggregate(profiles)?;
@@ -111,14 +124,29 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
             }
         }
     }
-    if !new_roles.is_empty() {
-        // Roles need the point even in the bootstrap unless profiles come with them that close
-        // it (the same rule as the profiles below); they are written first, so the profiles
-        // never name a role that is not there.
-        if store.count()? > 0 {
-            acp.require(points::AC_INIT)?;
-        } else if !closes {
-            return Err(Error::BootstrapRole);
+    // The roles are written inside the profiles' transaction, after the same check, as its
+    // last step (review finding A2): no other INIT-AC can commit between "the store is open"
+    // and the roles' write, and a refusal writes neither. (If the COMMIT itself fails after
+    // acp.conf was renamed, the roles stay written without the profiles: docs/decisions.md
+    // D75.)
+    let write_roles = |named: &[Name8]| {
+        // What would be left able to INIT-AC (the roles of this call first, else the file's):
+        // not nobody, unless DEFAULT holds X'0112' (review finding A4, D75).
+        let inits = |role: &Name8| match new_roles.iter().find(|r| r.id == *role) {
+            Some(r) => Ok(r.points.contains(&points::AC_INIT)),
+            None => role_holds(cp, role, points::AC_INIT),
+        };
+        if !inits(&crate::access::role::DEFAULT)? {
+            let mut any = false;
+            for r in named {
+                any |= inits(r)?;
+            }
+            if !any {
+                return Err(Error::LastInitProfile);
+            }
+        }
+        if new_roles.is_empty() {
+            return Ok(());
         }
         cp.update_roles(|conf| {
             for r in &new_roles {
@@ -126,25 +154,28 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
                 conf.roles.push(r.clone());
             }
             Ok(())
-        })?;
-        if input.is_empty() {
-            return Ok(());
-        }
-    }
-    store.insert(&new, replace, |existing| {
-        if existing > 0 {
-            acp.require(points::AC_INIT)
-        } else if closes {
-            Ok(())
-        } else {
-            Err(Error::BootstrapRole)
-        }
-    })
+        })
+    };
+    store.insert(
+        &new,
+        replace,
+        |existing, closed| {
+            if existing > 0 || closed {
+                acp.require(points::AC_INIT)
+            } else if closes {
+                Ok(())
+            } else {
+                Err(Error::BootstrapRole)
+            }
+        },
+        write_roles,
+    )
 }
 
 /// CSUAACI CHGEXPDT: `user` (8 bytes) gets the expiration date `date` (`YYYYMMDD`). X'0113'.
 pub fn change_expiry(cp: &Coprocessor, user: &[u8], date: &[u8]) -> Result<()> {
     cp.acp()?.require(points::AC_CHANGE_EXPIRY)?;
+    note_officer(cp);
     let user = user_field(user)?;
     crate::audit::scope::detail("user", user.trim_ascii_end());
     let raw: [u8; 8] = date.try_into().map_err(|_| Error::ProfileDate)?;
@@ -156,6 +187,7 @@ pub fn change_expiry(cp: &Coprocessor, user: &[u8], date: &[u8]) -> Result<()> {
 /// are replaced (or added). X'0114'.
 pub fn change_auth(cp: &Coprocessor, user: &[u8], auth: &[u8]) -> Result<()> {
     cp.acp()?.require(points::AC_CHANGE_AUTH)?;
+    note_officer(cp);
     let user = user_field(user)?;
     crate::audit::scope::detail("user", user.trim_ascii_end());
     let store = cp.profiles()?;
@@ -172,6 +204,7 @@ pub fn change_auth(cp: &Coprocessor, user: &[u8], auth: &[u8]) -> Result<()> {
 /// CSUAACI RESET-FC: `user`'s failure count to 0 (unlocks it). X'0115'.
 pub fn reset_failures(cp: &Coprocessor, user: &[u8]) -> Result<()> {
     cp.acp()?.require(points::AC_RESET_FAILURES)?;
+    note_officer(cp);
     let user = user_field(user)?;
     crate::audit::scope::detail("user", user.trim_ascii_end());
     cp.profiles()?.reset_failures(&user)
@@ -198,9 +231,23 @@ pub fn get_profile(cp: &Coprocessor, user: &Name8) -> Result<Vec<u8>> {
 /// CSUAACM DEL-PROF: deletes `user`'s profile (its logons end at their next call). X'0117'.
 pub fn delete_profile(cp: &Coprocessor, user: &Name8) -> Result<()> {
     cp.acp()?.require(points::AC_DELETE_PROFILE)?;
+    note_officer(cp);
     let user = name8(user, Error::ProfileUserId)?;
     crate::audit::scope::detail("user", user.trim_ascii_end());
-    cp.profiles()?.delete(&user)
+    // The last profile able to INIT-AC is not deleted (review finding A4), unless DEFAULT
+    // itself holds X'0112' (a legacy directory: no profile is needed to administer it).
+    let default_inits = role_holds(cp, &crate::access::role::DEFAULT, points::AC_INIT)?;
+    cp.profiles()?.delete(&user, |role, left| {
+        if default_inits || !role_holds(cp, role, points::AC_INIT)? {
+            return Ok(());
+        }
+        for r in left {
+            if role_holds(cp, r, points::AC_INIT)? {
+                return Ok(());
+            }
+        }
+        Err(Error::LastInitProfile)
+    })
 }
 
 /// The number of profiles (CSUAACM Q-NUM-RP's second integer); not gated here (Q-NUM-RP's

@@ -9,7 +9,8 @@
 //! enrolled one (X'F319'), or the card's own PIN and transport codes. The role's time window
 //! is the role selection's, at each call.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sha1::{Digest, Sha1};
@@ -152,6 +153,22 @@ fn profile_admissible(p: &ProfileView, mech: u16, today: Date) -> Result<(u16, D
 thread_local! {
     /// This thread's last revalidation: the profile counter then and when.
     static CHECKED: Cell<Option<(u64, Instant)>> = const { Cell::new(None) };
+    /// The mechanism instance this thread's logon was made with: its context and the salt of
+    /// the verifier that logon checked (fresh at every INIT-AC and CHG-AD), so revalidation
+    /// ends a logon whose passphrase or card was changed, or whose profile was deleted and
+    /// loaded again (review finding A3, D76). A context set by anything but [`logon`] has none.
+    static INSTANCE: RefCell<Option<(Arc<Logon>, [u8; 16])>> = const { RefCell::new(None) };
+}
+
+/// The salt of the verifier this thread's logon `logon` was made with.
+fn instance_of(logon: &Arc<Logon>) -> Option<[u8; 16]> {
+    INSTANCE
+        .try_with(|i| match &*i.borrow() {
+            Some((l, salt)) if Arc::ptr_eq(l, logon) => Some(*salt),
+            _ => None,
+        })
+        .ok()
+        .flatten()
 }
 
 /// Logs the calling thread on as `user` (CSUALCT LOGON). Any earlier logon of the thread ends
@@ -171,10 +188,25 @@ pub fn logon(cp: &Coprocessor, user: &Name8, credential: &Credential<'_>) -> Res
     let store = cp.profiles()?;
     let today = Date::of_unix(now_secs());
     let mut chosen = (0, today);
-    let (_, verifier) = store.begin_try(user, mech, |p| {
+    let tried = store.begin_try(user, mech, |p| {
         chosen = admissible(cp, p, mech, today)?;
         Ok(())
-    })?;
+    });
+    let (_, verifier) = match (tried, credential) {
+        // An unknown user id answers as a wrong passphrase after the same work, so CSUALCT
+        // does not tell which user ids exist (review finding A8, D76; CSUAACM still says
+        // 8/X'F310' to administrators holding X'0116').
+        (Err(Error::ProfileUnknownUser), Credential::Passphrase(p)) => {
+            let dummy = argon_of(
+                (M_COST, T_COST, P_COST),
+                &passphrase_digest(p)[..],
+                &[0; 16],
+            );
+            drop(std::hint::black_box(dummy));
+            return Err(Error::WrongPassphrase);
+        }
+        (tried, _) => tried?,
+    };
     let (strength, mech_expires) = chosen;
     match credential {
         Credential::Passphrase(p) => {
@@ -209,12 +241,15 @@ pub fn logon(cp: &Coprocessor, user: &Name8, credential: &Credential<'_>) -> Res
         expires,
         pid: std::process::id(),
     });
+    let made = context::current(&directory);
+    let _ = INSTANCE.try_with(|i| *i.borrow_mut() = made.map(|l| (l, verifier.salt)));
     Ok(())
 }
 
 /// Logs the calling thread off (CSUALCT LOGOFF): 8/X'F31A' when it is not logged on.
 pub fn logoff() -> Result<()> {
     CHECKED.set(None);
+    let _ = INSTANCE.try_with(|i| i.borrow_mut().take());
     if context::clear() {
         Ok(())
     } else {
@@ -224,10 +259,11 @@ pub fn logoff() -> Result<()> {
 
 /// The logon hook of every access-control decision ([`Coprocessor::acp`]): when this thread is
 /// logged on, checks at most once per `SOFTCCA_REVALIDATE_MS` (and at once after any profile
-/// change, through the shared counter [`Slot::Profiles`]) that its profile still exists, is
-/// not locked, names the same role, is in its dates, and that the mechanism used still
-/// exists and is in its date (the role's conditions are not this check's: the role
-/// selection refuses them at every call, D73). When it is not, the logon ends (the thread is on
+/// change, through the shared counter [`Slot::Profiles`]) that its profile still exists,
+/// names the same role, is in its dates, and that the mechanism used is still the instance the
+/// logon checked (its salt) and in its date (the role's conditions are not this check's: the
+/// role selection refuses them at every call, D73; a lock refuses new logons only, D77). When
+/// it is not, the logon ends (the thread is on
 /// the DEFAULT role from now on) and this call is refused with 8/X'F31C' (docs/CSUALCT.md).
 ///
 /// Warm and logged off: one thread-local read; logged on and checked recently: one atomic load
@@ -251,21 +287,34 @@ pub fn revalidate(cp: &Coprocessor) -> Result<()> {
         CHECKED.set(Some((generation, Instant::now())));
         Ok(())
     } else {
-        CHECKED.set(None);
-        context::clear();
+        end();
         Err(Error::LogonEnded)
     }
 }
 
-fn still_valid(cp: &Coprocessor, logon: &Logon) -> Result<bool> {
-    let Some(p) = cp.profiles()?.view(&logon.user)? else {
-        return Ok(false);
-    };
+/// Ends this thread's logon (revalidation failed, or its role left `acp.conf`): the thread
+/// is on the DEFAULT role from its next call.
+pub fn end() {
+    CHECKED.set(None);
+    let _ = INSTANCE.try_with(|i| i.borrow_mut().take());
+    context::clear();
+}
+
+fn still_valid(cp: &Coprocessor, logon: &Arc<Logon>) -> Result<bool> {
     let mech = match logon.mechanism {
         Mechanism::Passphrase => MECH_PASSPHRASE,
         Mechanism::Card => MECH_CARD,
     };
-    if p.locked() || p.role != logon.role {
+    let Some((p, salt)) = cp.profiles()?.instance(&logon.user, mech)? else {
+        return Ok(false);
+    };
+    // The mechanism instance the logon was made with is still the stored one (A3).
+    if salt.is_none() || salt != instance_of(logon) {
+        return Ok(false);
+    }
+    // A lock refuses new logons and leaves live ones (review finding A5: three wrong tries
+    // by anyone must not end the officer's session that would RESET-FC; D77).
+    if p.role != logon.role {
         return Ok(false);
     }
     // The profile's own checks only: the role's (missing 8/X'F300', stronger 8/X'F301',

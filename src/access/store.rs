@@ -14,7 +14,7 @@ use super::context::Name8;
 use super::profile::{Date, MAX_FAILURES, ProfileView};
 use crate::error::{Error, Result};
 use crate::state::db::Db;
-use crate::state::dir::StateDir;
+use crate::state::dir::{Entry, StateDir};
 use crate::state::generations::{Generations, Slot};
 use std::sync::Arc;
 
@@ -99,19 +99,53 @@ fn date(v: i64) -> Result<Date> {
         .map_err(|_| Error::StateFileDamaged)
 }
 
+/// The marker of a directory whose access control was initialised (its first INIT-AC
+/// committed; docs/decisions.md D75): written inside the first profiles' transaction, never
+/// removed by softcca. With it the bootstrap is closed for good (an empty store needs X'0112')
+/// and a missing `access.db` fails closed ([`Error::AccessStoreMissing`]) instead of being
+/// created empty, which would reopen the bootstrap to every application (review finding A4).
+pub const CLOSED_MARKER: &str = "access.closed";
+
 /// The profile store of one state directory.
 pub struct ProfileStore {
     db: Db,
+    dir: Arc<StateDir>,
 }
 
 impl ProfileStore {
-    /// Opens `access.db` in `dir`, creating it when missing; every committed change moves
+    /// Opens `access.db` in `dir`, creating it when missing (refused when the directory's
+    /// access control was initialised: [`CLOSED_MARKER`]); every committed change moves
     /// [`Slot::Profiles`] of `gens`.
-    pub fn open(dir: &StateDir, gens: Arc<Generations>) -> Result<Self> {
+    pub fn open(dir: &Arc<StateDir>, gens: Arc<Generations>) -> Result<Self> {
+        if dir.entry(FILE.name)? == Entry::Missing && dir.entry(CLOSED_MARKER)? != Entry::Missing {
+            return Err(Error::AccessStoreMissing);
+        }
         crate::state::init::ensure(dir, &FILE)?;
-        Ok(ProfileStore {
+        let store = ProfileStore {
             db: Db::open(dir, FILE.name, "profiles")?.with_generation(gens, Slot::Profiles),
-        })
+            dir: Arc::clone(dir),
+        };
+        // A directory bootstrapped before the marker existed gets it now.
+        if dir.writable() && store.count()? > 0 && !store.closed()? {
+            store.close()?;
+        }
+        Ok(store)
+    }
+
+    /// `true` when the directory's access control was initialised ([`CLOSED_MARKER`]).
+    pub fn closed(&self) -> Result<bool> {
+        Ok(self.dir.entry(CLOSED_MARKER)? != Entry::Missing)
+    }
+
+    /// Writes [`CLOSED_MARKER`] (synced, the directory synced) unless it is there.
+    fn close(&self) -> Result<()> {
+        let _lock = self.dir.lock()?;
+        if self.closed()? {
+            return Ok(());
+        }
+        self.dir
+            .create_file(CLOSED_MARKER, b"access control initialised\n")?;
+        self.dir.sync()
     }
 
     /// How many profiles are stored.
@@ -156,18 +190,40 @@ impl ProfileStore {
         self.db.read(|tx| view(tx, user))
     }
 
-    /// Stores `profiles` in one transaction. `may_write(existing)` is told how many profiles
-    /// the store held before (inside the transaction, so two bootstraps cannot both see an
-    /// empty store) and refuses or allows. A user id already stored is refused
+    /// The profile of `user` without secrets and the salt of its mechanism `mech` (the
+    /// instance a logon was made with: fresh at every INIT-AC and CHG-AD), in one read.
+    pub fn instance(
+        &self,
+        user: &Name8,
+        mech: u16,
+    ) -> Result<Option<(ProfileView, Option<[u8; 16]>)>> {
+        self.db.read(|tx| {
+            let Some(p) = view(tx, user)? else {
+                return Ok(None);
+            };
+            Ok(Some((p, verifier(tx, user, mech)?.map(|v| v.salt))))
+        })
+    }
+
+    /// Stores `profiles` in one transaction. `may_write(existing, closed)` is told how many
+    /// profiles the store held before and whether the directory's access control was
+    /// initialised ([`CLOSED_MARKER`]), inside the transaction (so two bootstraps cannot both
+    /// see an open store), and refuses or allows. A user id already stored is refused
     /// ([`Error::ProfileExists`]) unless `replace`, when it is replaced with its mechanisms.
+    /// `last` is given the role ids the profiles name after the write and runs still inside
+    /// the transaction (INIT-AC refuses to leave no profile able to INIT-AC and writes its
+    /// roles there, review findings A4 and A2); then the marker is written when missing,
+    /// then the transaction commits.
     pub fn insert(
         &self,
         profiles: &[NewProfile],
         replace: bool,
-        may_write: impl FnOnce(u32) -> Result<()>,
+        may_write: impl FnOnce(u32, bool) -> Result<()>,
+        last: impl FnOnce(&[Name8]) -> Result<()>,
     ) -> Result<()> {
         self.db.write(|tx| {
-            may_write(count(tx)?)?;
+            let closed = self.closed()?;
+            may_write(count(tx)?, closed)?;
             for p in profiles {
                 if view(tx, &p.user)?.is_some() {
                     if !replace {
@@ -191,18 +247,25 @@ impl ProfileStore {
                     put_mechanism(tx, &p.user, m)?;
                 }
             }
+            last(&roles_named(tx)?)?;
+            if !closed && !profiles.is_empty() {
+                self.close()?;
+            }
             Ok(())
         })
     }
 
-    /// Deletes `user`'s profile: [`Error::ProfileUnknownUser`] when there is none.
-    pub fn delete(&self, user: &Name8) -> Result<()> {
+    /// Deletes `user`'s profile: [`Error::ProfileUnknownUser`] when there is none. `may_remain`
+    /// is given the roles of the profiles left (inside the transaction) and refuses or allows.
+    pub fn delete(
+        &self,
+        user: &Name8,
+        may_remain: impl FnOnce(&Name8, &[Name8]) -> Result<()>,
+    ) -> Result<()> {
         self.db.write(|tx| {
-            if delete(tx, user)? {
-                Ok(())
-            } else {
-                Err(Error::ProfileUnknownUser)
-            }
+            let role = view(tx, user)?.ok_or(Error::ProfileUnknownUser)?.role;
+            delete(tx, user)?;
+            may_remain(&role, &roles_named(tx)?)
         })
     }
 
@@ -289,6 +352,22 @@ fn count(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
         .query_row("SELECT count(*) FROM profiles", [], |r| r.get(0))
         .map_err(storage)?;
     u32::try_from(n).map_err(|_| Error::StateFileDamaged)
+}
+
+/// The role ids the stored profiles name, each once.
+fn roles_named(tx: &rusqlite::Transaction<'_>) -> Result<Vec<Name8>> {
+    let mut st = tx
+        .prepare("SELECT DISTINCT role_id FROM profiles")
+        .map_err(storage)?;
+    let rows = st
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .map_err(storage)?;
+    rows.map(|r| {
+        r.map_err(storage)?
+            .try_into()
+            .map_err(|_| Error::StateFileDamaged)
+    })
+    .collect()
 }
 
 fn delete(tx: &rusqlite::Transaction<'_>, user: &Name8) -> Result<bool> {

@@ -486,10 +486,18 @@ impl Coprocessor {
     pub fn acp(&self) -> Result<Arc<AcpConfig>> {
         let logon = self.id.as_ref().and_then(crate::access::context::current);
         let logon = self.revalidated_logon(logon)?;
-        self.acp.get(logon.as_deref())
+        match self.acp.get(logon.as_deref()) {
+            // The role a logon names is gone from acp.conf: the logon ends now, so it cannot
+            // resume when the role comes back (review finding A9; docs/decisions.md D78).
+            Err(Error::RoleNotDefined) if logon.is_some() => {
+                crate::access::logon::end();
+                Err(Error::LogonEnded)
+            }
+            r => r,
+        }
     }
 
-    /// A live logon whose profile still exists, is not locked or expired, and still names the
+    /// A live logon whose profile still exists, is not expired, and still names the
     /// same role ([`crate::access::logon::revalidate`]: at most once per revalidation
     /// interval, at once after a profile change); a logon whose profile changed is ended and
     /// this call refused (8/X'F31C', docs/decisions.md D64). No logon: nothing to check, no

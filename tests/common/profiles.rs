@@ -301,3 +301,10 @@ pub fn failures(user: &str) -> u32 {
         .unwrap()
         .failures
 }
+
+/// `true` when access.db holds a profile of `user` (CSUALCT answers an unknown user id as a
+/// wrong passphrase, 8/X'F318', docs/decisions.md D76: the store is asked directly).
+pub fn stored(user: &str) -> bool {
+    let cp = Coprocessor::global().unwrap();
+    cp.profiles().unwrap().view(&id8(user)).unwrap().is_some()
+}
