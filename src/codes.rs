@@ -247,6 +247,7 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::LogonNoDirectory => (RC_FAILED, 0xF327),
         Error::AccessStoreMissing => (RC_NOT_READY, 0xF329),
         Error::LastInitProfile => (RC_FAILED, 0xF32A),
+        Error::LogonBusy => (RC_FAILED, 0xF32B),
         // Roles (docs/access-control.md): softcca's own reason codes X'F300'..X'F30F'.
         Error::RoleNotDefined => (RC_FAILED, 0xF300),
         Error::RoleStrength => (RC_FAILED, 0xF301),

@@ -335,6 +335,8 @@ pub enum Error {
     AccessStoreMissing,
     /// Profiles: DEL-PROF would delete the last profile whose role holds X'0112'.
     LastInitProfile,
+    /// Logon: three tries of this profile were still being checked after 5 s.
+    LogonBusy,
     /// Logon: the state directory has no id (read-only directory of an old release).
     LogonNoDirectory,
     /// Access control: the role the thread's logon names is not in `acp.conf` (any more).
@@ -538,6 +540,7 @@ impl fmt::Display for Error {
             Error::LastInitProfile => {
                 "the last profile able to initialise access control cannot be deleted"
             }
+            Error::LogonBusy => "three logons of this profile are being checked: try again",
             Error::LogonNoDirectory => "the state directory has no id, logon is not possible",
             Error::RoleNotDefined => "the logged-on role is not defined in acp.conf",
             Error::RoleStrength => "the logon is weaker than its role requires",

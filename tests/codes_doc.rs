@@ -83,6 +83,7 @@ fn error_by_name(name: &str) -> Option<Error> {
         "LogonNoDirectory" => Error::LogonNoDirectory,
         "AccessStoreMissing" => Error::AccessStoreMissing,
         "LastInitProfile" => Error::LastInitProfile,
+        "LogonBusy" => Error::LogonBusy,
         "DirectoryAlreadyBound" => Error::DirectoryAlreadyBound,
         "SecretWrongKind" => Error::SecretWrongKind,
         "WrongSecret" => Error::WrongSecret,

@@ -347,6 +347,63 @@ fn racing_wrong_passphrases_never_get_more_than_three_tries() {
     assert_eq!(logon("RACE", "unguessable"), (8, 0xF311));
 }
 
+/// Right logons of one profile racing in many threads are not failures: a try that finds
+/// three others of the profile still being checked waits for them instead of being answered
+/// "locked" (docs/decisions.md D79). Before, the fourth of four simultaneous right logons got
+/// 8/X'F311' because every try was counted as a failure before it was hashed.
+#[test]
+fn right_logons_racing_are_never_locked() {
+    let _g = setup();
+    add("CROWD", "all of us");
+    let answers = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| {
+                for _ in 0..3 {
+                    let r = logon("CROWD", "all of us");
+                    answers.lock().unwrap().push(r);
+                    let _ = logoff();
+                }
+            });
+        }
+    });
+    let answers = answers.into_inner().unwrap();
+    assert_eq!(answers.len(), 24);
+    assert!(answers.iter().all(|&r| r == (0, 0)), "{answers:?}");
+    assert_eq!(failures("CROWD"), 0);
+}
+
+/// A try whose process was killed while it was being checked (its row left in `tries`) is a
+/// failure once [`STALE_TRY_SECS`] have passed: killing guessers does not buy extra tries.
+#[test]
+fn a_try_never_ended_counts_as_a_failure() {
+    let _g = setup();
+    add("KILLED", "right one");
+    let db = rusqlite::Connection::open(home().join("access.db")).unwrap();
+    // The table exists once a logon was tried.
+    assert_eq!(logon("KILLED", "wrong"), (8, 0xF318));
+    assert_eq!(failures("KILLED"), 1);
+    let long_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 61;
+    for _ in 0..2 {
+        db.execute(
+            "INSERT INTO tries (user_id, started) VALUES (?1, ?2)",
+            rusqlite::params![&id8("KILLED")[..], long_ago],
+        )
+        .unwrap();
+    }
+    drop(db);
+    // Two abandoned tries + one failure: locked before anything more is verified.
+    assert_eq!(logon("KILLED", "right one"), (8, 0xF311));
+    assert_eq!(failures("KILLED"), 3);
+    assert_eq!(aaci(&["RESET-FC"], &id8("KILLED"), &[]), (0, 0));
+    assert_eq!(logon("KILLED", "right one"), (0, 0));
+    assert_eq!(logoff(), (0, 0));
+}
+
 /// `threads` threads each try 4 wrong passphrases on RACE: (wrong, locked) answers.
 fn guess_in_threads(threads: u32) -> (u32, u32) {
     let wrong = AtomicU32::new(0);

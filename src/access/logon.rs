@@ -192,7 +192,7 @@ pub fn logon(cp: &Coprocessor, user: &Name8, credential: &Credential<'_>) -> Res
         chosen = admissible(cp, p, mech, today)?;
         Ok(())
     });
-    let (_, verifier) = match (tried, credential) {
+    let (_, verifier, try_id) = match (tried, credential) {
         // An unknown user id answers as a wrong passphrase after the same work, so CSUALCT
         // does not tell which user ids exist (review finding A8, D76; CSUAACM still says
         // 8/X'F310' to administrators holding X'0116').
@@ -208,27 +208,33 @@ pub fn logon(cp: &Coprocessor, user: &Name8, credential: &Credential<'_>) -> Res
         (tried, _) => tried?,
     };
     let (strength, mech_expires) = chosen;
-    match credential {
-        Credential::Passphrase(p) => {
-            let digest = passphrase_digest(p);
-            let value = argon_of(verifier.params, &digest[..], &verifier.salt)?;
-            if !ct_eq(&value[..], &verifier.value[..]) {
-                return Err(Error::WrongPassphrase);
+    let checked = (|| -> Result<()> {
+        match credential {
+            Credential::Passphrase(p) => {
+                let digest = passphrase_digest(p);
+                let value = argon_of(verifier.params, &digest[..], &verifier.salt)?;
+                if !ct_eq(&value[..], &verifier.value[..]) {
+                    return Err(Error::WrongPassphrase);
+                }
+            }
+            Credential::Card { reader, pin } => {
+                let (csn, content) = crate::verbs::card::verified_content(reader, pin)?;
+                let mac = crate::crypto::hmac::hmac_sha256(&verifier.salt, &[content.secret()]);
+                let same_csn = ct_eq(
+                    csn.as_bytes(),
+                    verifier.csn.as_deref().unwrap_or("").as_bytes(),
+                );
+                if !(ct_eq(&mac[..], &verifier.value[..]) & same_csn) {
+                    return Err(Error::CardNotEnrolled);
+                }
             }
         }
-        Credential::Card { reader, pin } => {
-            let (csn, content) = crate::verbs::card::verified_content(reader, pin)?;
-            let mac = crate::crypto::hmac::hmac_sha256(&verifier.salt, &[content.secret()]);
-            let same_csn = ct_eq(
-                csn.as_bytes(),
-                verifier.csn.as_deref().unwrap_or("").as_bytes(),
-            );
-            if !(ct_eq(&mac[..], &verifier.value[..]) & same_csn) {
-                return Err(Error::CardNotEnrolled);
-            }
-        }
-    }
-    store.reset_failures(user)?;
+        Ok(())
+    })();
+    // Every admitted try ends here: a wrong one (any card failure too) is a failure, a right
+    // one resets the count (docs/decisions.md D67, D79).
+    store.end_try(user, try_id, checked.is_ok())?;
+    checked?;
     let view = store.view(user)?.ok_or(Error::ProfileUnknownUser)?;
     let expires = view.expires.min(mech_expires).end_unix();
     CHECKED.set(None);

@@ -320,31 +320,133 @@ impl ProfileStore {
 
     /// The first step of a logon, in one IMMEDIATE transaction: reads `user`'s profile and
     /// its mechanism `mechanism`, lets `check` refuse the try (unknown user, locked, dates,
-    /// role; nothing is counted then), and **counts the try as a failure before anything is
-    /// hashed**: a locked profile is refused here, so however many threads and processes
-    /// race, at most [`MAX_FAILURES`] tries of a profile are ever verified until RESET-FC or
-    /// a right one. A right try then calls [`ProfileStore::reset_failures`].
+    /// role; nothing is counted then), and **enters the try before anything is hashed**: a
+    /// try is admitted only while the profile's failures plus the tries being checked are
+    /// below [`MAX_FAILURES`], so however many threads and processes race, at most
+    /// [`MAX_FAILURES`] wrong tries of a profile are ever verified until RESET-FC or a right
+    /// one. The caller ends the try with [`ProfileStore::end_try`] (a right one resets the
+    /// failures, a wrong one adds one); a try never ended (its process killed while hashing)
+    /// counts as a failure after [`STALE_TRY_SECS`].
+    ///
+    /// Right tries racing each other are not failures: a try that finds the room taken by
+    /// tries still being checked waits for them (up to [`BUSY_WAIT_MS`]) instead of being
+    /// answered "locked" (docs/decisions.md D79).
     pub fn begin_try(
         &self,
         user: &Name8,
         mechanism: u16,
         check: impl FnOnce(&ProfileView) -> Result<()>,
-    ) -> Result<(ProfileView, Verifier)> {
-        self.db.write(|tx| {
-            let p = view(tx, user)?.ok_or(Error::ProfileUnknownUser)?;
-            if p.locked() {
-                return Err(Error::ProfileLocked);
+    ) -> Result<(ProfileView, Verifier, i64)> {
+        // What one transaction decided; a refusal still commits the stale tries it counted.
+        enum Step {
+            Admitted(ProfileView, Verifier, i64),
+            Busy,
+            Refused(Error),
+        }
+        let mut check = Some(check);
+        let started = std::time::Instant::now();
+        loop {
+            let step = self.db.write(|tx| {
+                tx.execute_batch(TRIES_SCHEMA).map_err(storage)?;
+                let now = now_secs();
+                // Tries of killed processes are failures now.
+                let stale = tx
+                    .execute(
+                        "DELETE FROM tries WHERE user_id = ?1 AND started < ?2",
+                        rusqlite::params![&user[..], now - STALE_TRY_SECS],
+                    )
+                    .map_err(storage)?;
+                if stale > 0 {
+                    tx.execute(
+                        "UPDATE profiles SET failures = min(failures + ?2, ?3) WHERE user_id = ?1",
+                        rusqlite::params![&user[..], stale as i64, MAX_FAILURES],
+                    )
+                    .map_err(storage)?;
+                }
+                let Some(p) = view(tx, user)? else {
+                    return Ok(Step::Refused(Error::ProfileUnknownUser));
+                };
+                if p.locked() {
+                    return Ok(Step::Refused(Error::ProfileLocked));
+                }
+                if let Some(check) = check.take()
+                    && let Err(e) = check(&p)
+                {
+                    return Ok(Step::Refused(e));
+                }
+                let Some(v) = verifier(tx, user, mechanism)? else {
+                    return Ok(Step::Refused(Error::MechanismMissing));
+                };
+                let live: i64 = tx
+                    .query_row(
+                        "SELECT count(*) FROM tries WHERE user_id = ?1",
+                        [&user[..]],
+                        |r| r.get(0),
+                    )
+                    .map_err(storage)?;
+                if i64::from(p.failures) + live >= i64::from(MAX_FAILURES) {
+                    return Ok(Step::Busy);
+                }
+                tx.execute(
+                    "INSERT INTO tries (user_id, started) VALUES (?1, ?2)",
+                    rusqlite::params![&user[..], now],
+                )
+                .map_err(storage)?;
+                Ok(Step::Admitted(p, v, tx.last_insert_rowid()))
+            })?;
+            match step {
+                Step::Admitted(p, v, id) => return Ok((p, v, id)),
+                Step::Refused(e) => return Err(e),
+                Step::Busy => {}
             }
-            check(&p)?;
-            let v = verifier(tx, user, mechanism)?.ok_or(Error::MechanismMissing)?;
-            tx.execute(
-                "UPDATE profiles SET failures = min(failures + 1, ?2) WHERE user_id = ?1",
-                rusqlite::params![&user[..], MAX_FAILURES],
-            )
+            if started.elapsed() >= std::time::Duration::from_millis(BUSY_WAIT_MS) {
+                return Err(Error::LogonBusy);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Ends the try `id` of `user` that [`ProfileStore::begin_try`] admitted: `right` resets
+    /// the profile's failures, a wrong one adds one (at most [`MAX_FAILURES`]).
+    pub fn end_try(&self, user: &Name8, id: i64, right: bool) -> Result<()> {
+        self.db.write(|tx| {
+            tx.execute("DELETE FROM tries WHERE rowid = ?1", [id])
+                .map_err(storage)?;
+            if right {
+                tx.execute(
+                    "UPDATE profiles SET failures = 0 WHERE user_id = ?1",
+                    [&user[..]],
+                )
+            } else {
+                tx.execute(
+                    "UPDATE profiles SET failures = min(failures + 1, ?2) WHERE user_id = ?1",
+                    rusqlite::params![&user[..], MAX_FAILURES],
+                )
+            }
             .map_err(storage)?;
-            Ok((p, v))
+            Ok(())
         })
     }
+}
+
+/// The tries being checked: a row per admitted logon try until it ends.
+const TRIES_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS tries (
+    user_id BLOB NOT NULL CHECK (length(user_id) = 8),
+    started INTEGER NOT NULL
+);";
+
+/// A try not ended this many seconds after it began is a failure (its process was killed
+/// while hashing or reading the card).
+pub const STALE_TRY_SECS: i64 = 60;
+
+/// How long a try waits for the tries of the same profile being checked to end.
+pub const BUSY_WAIT_MS: u64 = 5_000;
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 fn count(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
