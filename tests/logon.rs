@@ -390,7 +390,7 @@ fn a_try_never_ended_counts_as_a_failure() {
         - 61;
     for _ in 0..2 {
         db.execute(
-            "INSERT INTO tries (user_id, started) VALUES (?1, ?2)",
+            "INSERT INTO logon_tries (user_id, started) VALUES (?1, ?2)",
             rusqlite::params![&id8("KILLED")[..], long_ago],
         )
         .unwrap();

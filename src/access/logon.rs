@@ -193,10 +193,11 @@ pub fn logon(cp: &Coprocessor, user: &Name8, credential: &Credential<'_>) -> Res
         Ok(())
     });
     let (_, verifier, try_id) = match (tried, credential) {
-        // An unknown user id answers as a wrong passphrase after the same work, so CSUALCT
-        // does not tell which user ids exist (review finding A8, D76; CSUAACM still says
-        // 8/X'F310' to administrators holding X'0116').
-        (Err(Error::ProfileUnknownUser), Credential::Passphrase(p)) => {
+        // An unknown user id, or one with no passphrase (a card-only profile), answers as a
+        // wrong passphrase after the same work, so CSUALCT does not tell which user ids exist
+        // (review findings A8, F2; D76; CSUAACM still says 8/X'F310' to administrators
+        // holding X'0116').
+        (Err(Error::ProfileUnknownUser | Error::MechanismMissing), Credential::Passphrase(p)) => {
             let dummy = argon_of(
                 (M_COST, T_COST, P_COST),
                 &passphrase_digest(p)[..],
@@ -204,6 +205,11 @@ pub fn logon(cp: &Coprocessor, user: &Name8, credential: &Credential<'_>) -> Res
             );
             drop(std::hint::black_box(dummy));
             return Err(Error::WrongPassphrase);
+        }
+        // A card logon of an unknown user id answers as one of a profile with no card
+        // enrolled, before any card is read (finding F2).
+        (Err(Error::ProfileUnknownUser), Credential::Card { .. }) => {
+            return Err(Error::MechanismMissing);
         }
         (tried, _) => tried?,
     };

@@ -352,7 +352,7 @@ impl ProfileStore {
                 // Tries of killed processes are failures now.
                 let stale = tx
                     .execute(
-                        "DELETE FROM tries WHERE user_id = ?1 AND started < ?2",
+                        "DELETE FROM logon_tries WHERE user_id = ?1 AND started < ?2",
                         rusqlite::params![&user[..], now - STALE_TRY_SECS],
                     )
                     .map_err(storage)?;
@@ -379,7 +379,7 @@ impl ProfileStore {
                 };
                 let live: i64 = tx
                     .query_row(
-                        "SELECT count(*) FROM tries WHERE user_id = ?1",
+                        "SELECT count(*) FROM logon_tries WHERE user_id = ?1",
                         [&user[..]],
                         |r| r.get(0),
                     )
@@ -388,7 +388,7 @@ impl ProfileStore {
                     return Ok(Step::Busy);
                 }
                 tx.execute(
-                    "INSERT INTO tries (user_id, started) VALUES (?1, ?2)",
+                    "INSERT INTO logon_tries (user_id, started) VALUES (?1, ?2)",
                     rusqlite::params![&user[..], now],
                 )
                 .map_err(storage)?;
@@ -407,11 +407,19 @@ impl ProfileStore {
     }
 
     /// Ends the try `id` of `user` that [`ProfileStore::begin_try`] admitted: `right` resets
-    /// the profile's failures, a wrong one adds one (at most [`MAX_FAILURES`]).
+    /// the profile's failures, a wrong one adds one (at most [`MAX_FAILURES`]). A try already
+    /// swept as stale was counted as a failure then: a wrong one adds nothing more.
     pub fn end_try(&self, user: &Name8, id: i64, right: bool) -> Result<()> {
         self.db.write(|tx| {
-            tx.execute("DELETE FROM tries WHERE rowid = ?1", [id])
+            let ended = tx
+                .execute(
+                    "DELETE FROM logon_tries WHERE id = ?1 AND user_id = ?2",
+                    rusqlite::params![id, &user[..]],
+                )
                 .map_err(storage)?;
+            if !right && ended == 0 {
+                return Ok(());
+            }
             if right {
                 tx.execute(
                     "UPDATE profiles SET failures = 0 WHERE user_id = ?1",
@@ -430,7 +438,11 @@ impl ProfileStore {
 }
 
 /// The tries being checked: a row per admitted logon try until it ends.
-const TRIES_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS tries (
+/// `id` is never reused (AUTOINCREMENT): a try swept as stale while its process was only
+/// stopped must not, when it ends late, delete another try that took its id (review finding
+/// F1).
+const TRIES_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS logon_tries (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id BLOB NOT NULL CHECK (length(user_id) = 8),
     started INTEGER NOT NULL
 );";
