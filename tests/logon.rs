@@ -373,25 +373,30 @@ fn right_logons_racing_are_never_locked() {
     assert_eq!(failures("CROWD"), 0);
 }
 
-/// A try whose process was killed while it was being checked (its row left in `tries`) is a
-/// failure once [`STALE_TRY_SECS`] have passed: killing guessers does not buy extra tries.
+/// A try whose process was killed while it was being checked (its row left in `logon_tries`)
+/// is a failure as soon as its process is gone, and any try once `STALE_TRY_SECS` have
+/// passed: killing guessers does not buy extra tries, and a crashed program does not keep
+/// its profile's logons waiting.
 #[test]
 fn a_try_never_ended_counts_as_a_failure() {
     let _g = setup();
     add("KILLED", "right one");
-    let db = rusqlite::Connection::open(home().join("access.db")).unwrap();
     // The table exists once a logon was tried.
     assert_eq!(logon("KILLED", "wrong"), (8, 0xF318));
     assert_eq!(failures("KILLED"), 1);
-    let long_ago = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_secs() as i64
-        - 61;
-    for _ in 0..2 {
+        .as_secs() as i64;
+    // A process that has exited (its pid is free), and this live process 61 s ago.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = i64::from(child.id());
+    child.wait().unwrap();
+    let db = rusqlite::Connection::open(home().join("access.db")).unwrap();
+    for (started, pid) in [(now, dead), (now - 61, i64::from(std::process::id()))] {
         db.execute(
-            "INSERT INTO logon_tries (user_id, started) VALUES (?1, ?2)",
-            rusqlite::params![&id8("KILLED")[..], long_ago],
+            "INSERT INTO logon_tries (user_id, started, pid) VALUES (?1, ?2, ?3)",
+            rusqlite::params![&id8("KILLED")[..], started, pid],
         )
         .unwrap();
     }

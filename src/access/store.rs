@@ -326,7 +326,7 @@ impl ProfileStore {
     /// [`MAX_FAILURES`] wrong tries of a profile are ever verified until RESET-FC or a right
     /// one. The caller ends the try with [`ProfileStore::end_try`] (a right one resets the
     /// failures, a wrong one adds one); a try never ended (its process killed while hashing)
-    /// counts as a failure after [`STALE_TRY_SECS`].
+    /// counts as a failure as soon as its process is gone, or after [`STALE_TRY_SECS`].
     ///
     /// Right tries racing each other are not failures: a try that finds the room taken by
     /// tries still being checked waits for them (up to [`BUSY_WAIT_MS`]) instead of being
@@ -349,9 +349,29 @@ impl ProfileStore {
             let step = self.db.write(|tx| {
                 tx.execute_batch(TRIES_SCHEMA).map_err(storage)?;
                 let now = now_secs();
-                // Tries of killed processes are failures now.
-                let stale = tx
-                    .execute(
+                // Tries of killed processes are failures now: those whose process is gone,
+                // and any older than STALE_TRY_SECS.
+                let me = i64::from(std::process::id());
+                let gone: Vec<i64> = {
+                    let mut q = tx
+                        .prepare("SELECT id, pid FROM logon_tries WHERE user_id = ?1")
+                        .map_err(storage)?;
+                    let rows = q
+                        .query_map([&user[..]], |r| {
+                            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                        })
+                        .map_err(storage)?;
+                    rows.filter_map(|r| r.ok())
+                        .filter(|&(_, pid)| pid != me && process_gone(pid))
+                        .map(|(id, _)| id)
+                        .collect()
+                };
+                for id in &gone {
+                    tx.execute("DELETE FROM logon_tries WHERE id = ?1", [id])
+                        .map_err(storage)?;
+                }
+                let stale = gone.len()
+                    + tx.execute(
                         "DELETE FROM logon_tries WHERE user_id = ?1 AND started < ?2",
                         rusqlite::params![&user[..], now - STALE_TRY_SECS],
                     )
@@ -388,8 +408,8 @@ impl ProfileStore {
                     return Ok(Step::Busy);
                 }
                 tx.execute(
-                    "INSERT INTO logon_tries (user_id, started) VALUES (?1, ?2)",
-                    rusqlite::params![&user[..], now],
+                    "INSERT INTO logon_tries (user_id, started, pid) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![&user[..], now, me],
                 )
                 .map_err(storage)?;
                 Ok(Step::Admitted(p, v, tx.last_insert_rowid()))
@@ -441,11 +461,30 @@ impl ProfileStore {
 /// `id` is never reused (AUTOINCREMENT): a try swept as stale while its process was only
 /// stopped must not, when it ends late, delete another try that took its id (review finding
 /// F1).
+/// `pid` is the process checking the try: a try of a process that no longer exists is a
+/// failure at once, not after [`STALE_TRY_SECS`].
 const TRIES_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS logon_tries (
     id      INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id BLOB NOT NULL CHECK (length(user_id) = 8),
-    started INTEGER NOT NULL
+    started INTEGER NOT NULL,
+    pid     INTEGER NOT NULL
 );";
+
+/// `true` when no process `pid` exists (`kill(pid, 0)` answers ESRCH). A process of another
+/// user or PID namespace (EPERM), or a pid reused since, counts as alive: its try then ends
+/// by [`STALE_TRY_SECS`].
+fn process_gone(pid: i64) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return true;
+    };
+    matches!(
+        rustix::process::test_kill_process(pid),
+        Err(rustix::io::Errno::SRCH)
+    )
+}
 
 /// A try not ended this many seconds after it began is a failure (its process was killed
 /// while hashing or reading the card).
