@@ -46,7 +46,8 @@ thread_local! {
     static CURRENT: RefCell<Option<Arc<Logon>>> = const { RefCell::new(None) };
 }
 
-fn now_secs() -> i64 {
+/// Seconds since the epoch (UTC), the clock of logon expiries, profile dates and logon tries.
+pub(crate) fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

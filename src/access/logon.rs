@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
+use super::context::now_secs;
 use super::context::{self, Logon, Mechanism, Name8};
 use super::profile::{CardEnrolment, Date, MECH_CARD, MECH_PASSPHRASE, ProfileView, SHA1_LEN};
 use super::store::Verifier;
@@ -40,13 +41,6 @@ pub enum Credential<'a> {
         /// The card's PIN.
         pin: &'a CardPin,
     },
-}
-
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 /// SHA-1 of a passphrase: IBM's passphrase mechanism data (what CSUAACI carries).

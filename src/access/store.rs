@@ -11,6 +11,7 @@ use rusqlite::OptionalExtension;
 use zeroize::Zeroizing;
 
 use super::context::Name8;
+use super::context::now_secs;
 use super::profile::{Date, MAX_FAILURES, ProfileView};
 use crate::error::{Error, Result};
 use crate::state::db::Db;
@@ -492,13 +493,6 @@ pub const STALE_TRY_SECS: i64 = 60;
 
 /// How long a try waits for the tries of the same profile being checked to end.
 pub const BUSY_WAIT_MS: u64 = 5_000;
-
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
 
 fn count(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
     let n: i64 = tx

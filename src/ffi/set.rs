@@ -149,28 +149,23 @@ pub unsafe extern "C" fn CSUCSVK(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        audited_at(
+        create_set(
             "CSUCSVK",
-            Some(points::SET_CREATE_SVMK),
+            points::SET_CREATE_SVMK,
+            SecretKind::ServerMasterKey,
             return_code,
             reason_code,
-            |_| {
-                ceremony_call(
-                    rule_array_count,
-                    rule_array,
-                    reader_name,
-                    pin_length,
-                    pin,
-                    Some((label_length, label)),
-                    Some((set_m, set_n)),
-                    ceremony_length,
-                    ceremony,
-                    |step, buf, card, (m, n)| {
-                        let reg = coprocessor()?.sets()?;
-                        sets::create(reg, SecretKind::ServerMasterKey, step, buf, card, m, n)
-                    },
-                )
-            },
+            rule_array_count,
+            rule_array,
+            reader_name,
+            pin_length,
+            pin,
+            label_length,
+            label,
+            set_m,
+            set_n,
+            ceremony_length,
+            ceremony,
         )
     }
 }
@@ -202,29 +197,70 @@ pub unsafe extern "C" fn CSUCPAS(
     let _ = (exit_data_length, exit_data);
     // SAFETY: pointer contracts are the caller's, as documented above.
     unsafe {
-        audited_at(
+        create_set(
             "CSUCPAS",
-            Some(points::SET_CREATE_PARTITION),
+            points::SET_CREATE_PARTITION,
+            SecretKind::Partition,
             return_code,
             reason_code,
-            |_| {
-                ceremony_call(
-                    rule_array_count,
-                    rule_array,
-                    reader_name,
-                    pin_length,
-                    pin,
-                    Some((label_length, label)),
-                    Some((set_m, set_n)),
-                    ceremony_length,
-                    ceremony,
-                    |step, buf, card, (m, n)| {
-                        let reg = coprocessor()?.sets()?;
-                        sets::create(reg, SecretKind::Partition, step, buf, card, m, n)
-                    },
-                )
-            },
+            rule_array_count,
+            rule_array,
+            reader_name,
+            pin_length,
+            pin,
+            label_length,
+            label,
+            set_m,
+            set_n,
+            ceremony_length,
+            ceremony,
         )
+    }
+}
+
+/// The one body of CSUCSVK and CSUCPAS: a set of `kind` created card by card, audited as
+/// `verb` behind the point `point`.
+///
+/// # Safety
+/// As [`CSUCSVK`].
+#[allow(clippy::too_many_arguments)]
+unsafe fn create_set(
+    verb: &'static str,
+    point: u16,
+    kind: SecretKind,
+    return_code: *mut i32,
+    reason_code: *mut i32,
+    rule_array_count: *mut i32,
+    rule_array: *mut u8,
+    reader_name: *mut u8,
+    pin_length: *mut i32,
+    pin: *mut u8,
+    label_length: *mut i32,
+    label: *mut u8,
+    set_m: *mut i32,
+    set_n: *mut i32,
+    ceremony_length: *mut i32,
+    ceremony: *mut u8,
+) {
+    // SAFETY: pointer contracts are the caller's, as documented on CSUCSVK.
+    unsafe {
+        audited_at(verb, Some(point), return_code, reason_code, |_| {
+            ceremony_call(
+                rule_array_count,
+                rule_array,
+                reader_name,
+                pin_length,
+                pin,
+                Some((label_length, label)),
+                Some((set_m, set_n)),
+                ceremony_length,
+                ceremony,
+                |step, buf, card, (m, n)| {
+                    let reg = coprocessor()?.sets()?;
+                    sets::create(reg, kind, step, buf, card, m, n)
+                },
+            )
+        })
     }
 }
 
