@@ -133,6 +133,11 @@ impl Role {
         Ok(())
     }
 
+    /// `true` when the role may be used at any time: all day, every day.
+    pub fn always(&self) -> bool {
+        self.lower == Minute(0) && self.upper == Minute(23 * 60 + 59) && self.days == ALL_DAYS
+    }
+
     /// `true` when the role may be used at Unix time `t` (seconds, UTC): inside the hours
     /// (both ends inclusive, to the minute) of a window that opened on a valid day. A window
     /// across midnight (`22:00-02:00`) belongs to the day it opens on: with `days MON` it is

@@ -484,6 +484,8 @@ pub struct Parsed {
     pub conf: Conf,
     default: Arc<AcpConfig>,
     others: Vec<Arc<AcpConfig>>,
+    /// DEFAULT has hours or days (derived from `conf` once, read on every call).
+    default_window: bool,
 }
 
 impl Parsed {
@@ -499,18 +501,32 @@ impl Parsed {
             .pop()
             .unwrap_or_else(|| Arc::new(AcpConfig::of(&Role::new(DEFAULT), &conf.settings)));
         let others = configs(false);
+        let default_window = conf.role(&DEFAULT).is_some_and(|r| !r.always());
         Parsed {
             conf,
             default,
             others,
+            default_window,
         }
     }
 
-    /// The configuration a call runs under: DEFAULT without a logon; with one, the role it
-    /// names, refused when the file no longer has it (8/X'F300'), when the logon's strength is
-    /// below the role's (8/X'F301') or outside the role's hours and days at `now` (8/X'F302').
+    /// `true` when the DEFAULT role has hours or days: a call without a logon then needs the
+    /// time too (otherwise it reads no clock).
+    pub fn default_has_window(&self) -> bool {
+        self.default_window
+    }
+
+    /// The configuration a call runs under: DEFAULT without a logon (refused outside DEFAULT's
+    /// hours and days at `now`, 8/X'F302', when it has any); with one, the role it names,
+    /// refused when the file no longer has it (8/X'F300'), when the logon's strength is below
+    /// the role's (8/X'F301') or outside the role's hours and days at `now` (8/X'F302').
     pub fn select(&self, logon: Option<&Logon>, now: i64) -> Result<Arc<AcpConfig>> {
         let Some(l) = logon else {
+            if self.default_has_window()
+                && !self.conf.role(&DEFAULT).is_some_and(|r| r.open_at(now))
+            {
+                return Err(Error::RoleOutsideHours);
+            }
             return Ok(Arc::clone(&self.default));
         };
         let role = self.conf.role(&l.role).ok_or(Error::RoleNotDefined)?;
@@ -610,10 +626,10 @@ impl AcpFile {
     /// most the re-check interval ago (see [`Parsed::select`]).
     pub fn get(&self, logon: Option<&Logon>) -> Result<Arc<AcpConfig>> {
         let parsed = self.parsed()?;
-        let now = if logon.is_some() {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        // The clock is read only when a role's window can matter (a logon, or a DEFAULT role
+        // with hours or days): the warm CSNBPCU of an application reads none.
+        let now = if logon.is_some() || parsed.default_has_window() {
+            crate::access::context::now_secs()
         } else {
             0
         };
@@ -829,6 +845,24 @@ mod tests {
             night
                 .select(Some(&logon(b"NIGHT   ", 0)), 22 * 3600)
                 .is_ok()
+        );
+        // DEFAULT's own hours apply to calls without a logon too (they were accepted in the
+        // file and then ignored); a DEFAULT without hours or days needs no clock.
+        assert!(!night.default_has_window());
+        let office = Parsed::new(
+            Conf::parse("[DEFAULT]\nhours 08:00-18:00\ndays MON TUE WED THU FRI\nX'0010' on\n")
+                .unwrap(),
+        );
+        assert!(office.default_has_window());
+        // 1970-01-01 was a Thursday; 1970-01-03 a Saturday.
+        assert!(office.select(None, 12 * 3600).unwrap().enabled(0x0010));
+        assert_eq!(
+            office.select(None, 20 * 3600).err(),
+            Some(Error::RoleOutsideHours)
+        );
+        assert_eq!(
+            office.select(None, 2 * 86_400 + 12 * 3600).err(),
+            Some(Error::RoleOutsideHours)
         );
     }
 }
