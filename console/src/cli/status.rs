@@ -1,0 +1,82 @@
+//! `status` (the facts of the menu's status line) and `readers`.
+
+use serde_json::json;
+
+use crate::cca;
+use crate::error::ConsoleError;
+use crate::report::{Report, table};
+
+/// The directory in use: `$SOFTCCA_HOME`, else the library's default.
+pub fn home_text() -> String {
+    std::env::var("SOFTCCA_HOME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "(the library's default: see docs/state.md)".into())
+}
+
+/// `status`.
+pub fn status() -> Result<Report, ConsoleError> {
+    let p = cca::facility::protection()?;
+    let r = cca::facility::registers()?;
+    let l = cca::facility::logon()?;
+    let version = cca::facility::version()?;
+    let reg = |x: &cca::facility::Register| match &x.mkvp {
+        Some(m) => format!("{} (MKVP {m})", x.state),
+        None => x.state.to_string(),
+    };
+    let text = table([
+        ("Directory", home_text()),
+        ("Library", version.clone()),
+        ("Binding", p.binding.clone()),
+        ("Activation", p.activation.clone()),
+        ("Partition", p.partition.clone()),
+        ("Authorisation", p.authorisation.clone()),
+        ("New MK", reg(&r.new)),
+        ("Current MK", reg(&r.current)),
+        ("Old MK", reg(&r.old)),
+        (
+            "Logged on",
+            match &l.user {
+                Some(u) => format!("{u} (role {})", l.role),
+                None => format!("nobody (role {})", l.role),
+            },
+        ),
+    ]);
+    let regj = |x: &cca::facility::Register| json!({ "state": x.state, "mkvp": x.mkvp });
+    Ok(Report::new(
+        text,
+        json!({
+            "directory": std::env::var("SOFTCCA_HOME").ok(),
+            "library_version": version,
+            "binding": p.binding, "activation": p.activation,
+            "svmk_check_value": p.svmk_check,
+            "partition": p.partition, "authorisation": p.authorisation,
+            "partition_check_value": p.partition_check,
+            "registers": { "new": regj(&r.new), "current": regj(&r.current), "old": regj(&r.old) },
+            "logon": { "user": l.user, "role": l.role, "mechanism": l.mechanism },
+        }),
+    ))
+}
+
+/// `readers`.
+pub fn readers() -> Result<Report, ConsoleError> {
+    let list = cca::card::readers()?;
+    let text: String = list
+        .iter()
+        .map(|r| {
+            format!(
+                "{:<8} {}\n",
+                if r.present { "PRESENT" } else { "EMPTY" },
+                r.name
+            )
+        })
+        .collect();
+    Ok(Report::new(
+        if text.is_empty() {
+            "No reader.".into()
+        } else {
+            text
+        },
+        json!({ "readers": list.iter().map(|r| json!({"name": r.name, "present": r.present})).collect::<Vec<_>>() }),
+    ))
+}

@@ -1,0 +1,55 @@
+//! softcca-console: the operator console of softcca (docs/console.md).
+//!
+//! Two faces over the same calls: a full-screen menu in the layout of the HSM consoles
+//! operators know ([`tui`]), and a scriptable command line with `--json` output and exit
+//! statuses ([`cli`]). Both call only the library's C entry points ([`cca`], the one module
+//! with `unsafe` code), as any C program does; the console adds no cryptography of its own.
+//! PINs, passphrases and key parts are read from the terminal with echo off or from a file
+//! descriptor ([`secret`]), never from an argument, and are never printed or logged.
+#![deny(unsafe_code)]
+#![warn(missing_docs, rust_2018_idioms)]
+// SKELETON (session 16): helpers not yet called while the commands are being built; removed
+// before the issue is resolved.
+#![allow(dead_code)]
+
+mod cca;
+mod cli;
+mod error;
+mod profile;
+mod report;
+mod secret;
+mod tui;
+
+use std::io::IsTerminal;
+
+use clap::Parser;
+
+fn main() {
+    let cli = cli::Cli::parse();
+    if let Some(home) = &cli.home {
+        cca::set_home(home);
+    }
+    let menu = matches!(cli.command, None | Some(cli::Command::Menu));
+    let outcome = if menu {
+        if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+            tui::run(&cli.logon)
+        } else {
+            Err(error::ConsoleError::Usage(
+                "the menu needs a terminal; give a command (see --help)".into(),
+            ))
+        }
+    } else {
+        cli::execute(&cli)
+    };
+    match outcome {
+        Ok(report) => report.print(cli.json),
+        Err(e) => {
+            if cli.json {
+                println!("{}", e.json());
+            } else {
+                eprintln!("softcca-console: {e}");
+            }
+            std::process::exit(e.exit_code());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The command line's frame: `status`, bad arguments, the logon of `--user`, `logon`, `run`.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn status_reports_the_fresh_directory() {
+    let home = legacy_home("status");
+    let v = run(&home, &["--json", "status"], "").ok().json();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["binding"], "UNBOUND");
+    assert_eq!(v["registers"]["current"]["state"], "empty");
+    assert_eq!(v["logon"]["role"], "DEFAULT");
+    assert_eq!(v["directory"], home.display().to_string());
+    let t = run(&home, &["status"], "").ok().stdout;
+    assert!(t.contains("Binding       : UNBOUND"), "{t}");
+}
+
+#[test]
+fn bad_arguments_exit_2_and_change_nothing() {
+    let home = legacy_home("badargs");
+    run(&home, &["status"], "").ok();
+    let before = snapshot(&home);
+    for args in [
+        &["no-such-command"][..],
+        &["card", "inspect"],           // --reader missing
+        &["--logon-fd", "0", "status"], // --logon-fd without --user
+        &[
+            "profile",
+            "add",
+            "TOOLONGUSER",
+            "--role",
+            "SECOFF",
+            "--passphrase-fd",
+            "0",
+        ],
+        &[
+            "profile",
+            "add",
+            "U1",
+            "--role",
+            "SECOFF",
+            "--expires",
+            "2020-13-01",
+            "--passphrase-fd",
+            "0",
+        ],
+    ] {
+        let o = run(&home, args, "x\n");
+        assert_eq!(o.code, 2, "{args:?}: {o:?}");
+        assert!(!o.stderr.is_empty(), "{args:?}: no message");
+    }
+    assert_eq!(snapshot(&home), before, "a refused command changed a file");
+}
+
+#[test]
+fn a_secret_never_comes_from_the_command_line() {
+    let home = legacy_home("noarg");
+    // There is no option that takes a PIN or passphrase itself.
+    for opt in ["--pin", "--passphrase", "--password"] {
+        let o = run(
+            &home,
+            &["card", "get-label", "--reader", "R", opt, "12345678"],
+            "",
+        );
+        assert_eq!(o.code, 2, "{opt}: {o:?}");
+    }
+    // Without a terminal and without a descriptor, the console asks for one rather than
+    // reading the secret from anywhere else.
+    let o = run(&home, &["--user", "SECOFF1", "logon"], "");
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(o.stderr.contains("file descriptor"), "{o:?}");
+}
+
+#[test]
+fn logon_profiles_and_json_errors() {
+    let home = roles_home("logon");
+    let v = as_user(&home, CUST1, &["--json", "logon"], "").ok().json();
+    assert_eq!(
+        (v["user"].as_str(), v["role"].as_str()),
+        (Some("CUST1"), Some("KEYCUST"))
+    );
+    // A wrong passphrase: CSUALCT's code, exit 8, and the JSON says which verb and why.
+    let o = as_user(
+        &home,
+        ("CUST1", "not the passphrase"),
+        &["--json", "logon"],
+        "",
+    );
+    assert_eq!(o.code, 8, "{o:?}");
+    let v = o.json();
+    assert_eq!(
+        (
+            v["ok"].as_bool(),
+            v["verb"].as_str(),
+            v["reason_hex"].as_str()
+        ),
+        (Some(false), Some("CSUALCT"), Some("F318"))
+    );
+    assert!(v["meaning"].as_str().unwrap().contains("passphrase"), "{v}");
+    assert!(!o.stdout.contains("not the passphrase") && !o.stderr.contains("not the passphrase"));
+    // Not logged on: DEFAULT may not add a profile (8/90), and nothing is stored.
+    let before = snapshot_but_audit(&home);
+    let o = run(
+        &home,
+        &[
+            "profile",
+            "add",
+            "X1",
+            "--role",
+            "KEYCUST",
+            "--passphrase-fd",
+            "0",
+        ],
+        "p\n",
+    );
+    assert_eq!(o.code, 8, "{o:?}");
+    assert_eq!(snapshot_but_audit(&home), before);
+    // The audit log names the users and holds no passphrase.
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    assert!(audit.contains("CUST1"), "{audit}");
+    for (_, p) in [OFFICER, CUST1, CUST2, OPERATOR] {
+        assert!(!audit.contains(p), "a passphrase is in the audit log");
+    }
+}
+
+#[test]
+fn run_keeps_a_logon_from_its_logon_line_to_logoff() {
+    let home = roles_home("run");
+    let script = home.join("script.txt");
+    std::fs::write(
+        &script,
+        "# a ceremony script\nlogon --user CUST1 --logon-fd 0\nstatus\nlogoff\nstatus\n",
+    )
+    .unwrap();
+    let o = run(
+        &home,
+        &["run", script.to_str().unwrap()],
+        &format!("{}\n", CUST1.1),
+    )
+    .ok();
+    let first = o
+        .stdout
+        .find("CUST1 (role KEYCUST)")
+        .expect("logged on for status");
+    let after = o.stdout[first..].find("nobody (role DEFAULT)");
+    assert!(after.is_some(), "{}", o.stdout);
+    // A failing line stops the run with that line's status.
+    std::fs::write(&script, "status\nlogoff\nstatus\n").unwrap();
+    let o = run(&home, &["run", script.to_str().unwrap()], "");
+    assert_eq!(
+        o.code, 8,
+        "logoff without a logon is CSUALCT 8/X'F31A': {o:?}"
+    );
+    assert_eq!(o.stdout.matches("Binding").count(), 1, "{o:?}");
+}
