@@ -133,9 +133,10 @@ test: deps lint test-rust test-c test-cobol test-compat test-man test-install
 	@echo "make test: all suites passed"
 
 # The demo's last steps run examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1
-# and examples/c/custody_demo.c (then pcu_demo.c on its bound directory) under run 3.
+# and examples/c/custody_demo.c (then pcu_demo.c and `softcca-console status` on its bound
+# directory) under run 3.
 demo: deps lib
-	$(CARGO) build -p softcca-vcard
+	$(CARGO) build -p softcca-vcard -p softcca-console
 	@bash examples/demo.sh $(LIBOUT)
 
 bench: deps lib
