@@ -27,7 +27,7 @@ unsafe fn path_verb(
     rule_array: *mut u8,
     path_length: *mut i32,
     path: *mut u8,
-    action: fn(&Coprocessor, &[u8]) -> Result<(backup::manifest::Manifest, [u8; 32])>,
+    action: fn(&Coprocessor, &[u8]) -> Result<backup::Identified>,
 ) {
     // SAFETY: pointer contracts are the caller's, forwarded.
     unsafe {

@@ -41,6 +41,9 @@ pub const FILES: &[(&str, bool)] = &[
     ("access.closed", false),
 ];
 
+/// Where a manifest's MAC line starts (the bytes it covers) and the MAC.
+pub type MacLine = (usize, [u8; 32]);
+
 /// One file of a backup.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileEntry {
@@ -120,7 +123,7 @@ impl Manifest {
     /// writes (fields in order, each file at most once and in [`FILES`] order, the required
     /// ones present). Returns the manifest and, when MAC'd, the bytes the MAC covers and the
     /// MAC.
-    pub fn parse(text: &[u8]) -> Result<(Manifest, Option<(usize, [u8; 32])>)> {
+    pub fn parse(text: &[u8]) -> Result<(Manifest, Option<MacLine>)> {
         let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
         if first != MAGIC.as_bytes() {
             return Err(Error::NotABackup);

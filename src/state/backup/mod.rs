@@ -29,11 +29,17 @@ use rustix::fs::{self as rfs, Mode, OFlags};
 use crate::error::{Error, Result};
 use crate::state::Coprocessor;
 
+/// A backup written or restored: its manifest and the SHA-256 of the manifest's text.
+pub type Identified = (manifest::Manifest, [u8; 32]);
+
+/// A bound directory's backup MAC key and its SVMK's check value.
+pub(crate) type BackupKey = (zeroize::Zeroizing<[u8; 32]>, [u8; 8]);
+
 /// The longest backup path, bytes.
 pub const MAX_PATH: usize = 1024;
 
-/// The databases of a backup: (file, schema name in the snapshot's connection, the table
-/// every such file has).
+/// The databases of a backup: (file, its schema name in the one connection that attaches
+/// them all; `masterkey.db` is the connection's main database).
 pub(crate) const DATABASES: &[(&str, &str)] = &[
     ("masterkey.db", "main"),
     ("ckds.db", "ckds"),
@@ -75,10 +81,7 @@ pub(crate) fn directory_id(cp: &Coprocessor) -> Result<[u8; 16]> {
 /// The backup MAC key of a bound directory (the SVMK active in the keyring, and the one the
 /// directory is bound to): `None` for an unbound directory; 12/X'F270' when bound and not
 /// active, 12/X'F273' when the keyring holds another SVMK.
-pub(crate) fn mac_key(
-    cp: &Coprocessor,
-    id: &[u8; 16],
-) -> Result<Option<(zeroize::Zeroizing<[u8; 32]>, [u8; 8])>> {
+pub(crate) fn mac_key(cp: &Coprocessor, id: &[u8; 16]) -> Result<Option<BackupKey>> {
     let Some(bound) = cp.master_key_store().recorded()?.svmk else {
         return Ok(None);
     };

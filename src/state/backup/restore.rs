@@ -8,8 +8,8 @@ use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use super::DATABASES;
 use super::manifest::{self, Manifest};
-use super::{DATABASES, TEXTS};
 use crate::error::{Error, Result};
 use crate::state::Coprocessor;
 use crate::state::db::busy;
@@ -178,7 +178,7 @@ fn staged(cp: &Coprocessor, stage: &Stage<'_>, name: &str) -> Result<Vec<u8>> {
 
 /// Restores the backup at `path` (absolute) into `cp`'s directory. Returns the backup's
 /// manifest and the SHA-256 of its text.
-pub fn restore(cp: &Coprocessor, path: &[u8]) -> Result<(Manifest, [u8; 32])> {
+pub fn restore(cp: &Coprocessor, path: &[u8]) -> Result<super::Identified> {
     let id = super::directory_id(cp)?;
     let dir = cp.state_dir();
     if !dir.writable() {
@@ -477,6 +477,5 @@ fn apply(cp: &Coprocessor, stage: &Stage<'_>, m: &Manifest, acp: &[u8]) -> Resul
         dir.create_file("access.closed", &text)?;
         dir.sync()?;
     }
-    let _ = TEXTS;
     Ok(())
 }

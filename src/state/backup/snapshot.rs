@@ -26,7 +26,7 @@ fn write_err(_: Errno) -> Error {
 /// Writes a backup of `cp`'s directory to the new directory `path` (absolute; it must not
 /// exist, its parent must): created 0700, every file 0600 and synced. Returns the manifest
 /// written. Nothing is left at `path` when the call fails after creating it.
-pub fn backup(cp: &Coprocessor, path: &[u8]) -> Result<(Manifest, [u8; 32])> {
+pub fn backup(cp: &Coprocessor, path: &[u8]) -> Result<super::Identified> {
     let id = super::directory_id(cp)?;
     // A bound directory's backup is MAC'd under its SVMK: it must be active (checked before
     // anything is created).
@@ -129,7 +129,7 @@ fn write(
     path: &Path,
     id: [u8; 16],
     key: Option<(&[u8; 32], [u8; 8])>,
-) -> Result<(Manifest, [u8; 32])> {
+) -> Result<super::Identified> {
     let dir = cp.state_dir();
     let present = |f: &str| -> Result<bool> {
         match dir.entry(f)? {
