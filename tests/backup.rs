@@ -768,3 +768,31 @@ fn an_unbound_backup_holds_only_what_the_directory_holds() {
         assert!(!bytes.windows(PASS.len()).any(|w| w == PASS.as_bytes()));
     }
 }
+
+#[test]
+fn a_restore_never_gives_a_guesser_new_tries() {
+    let _g = ready();
+    let victim = aggregate(&[simple_in("VICTIM", "the right one", "DEFAULT")]);
+    assert_eq!(aaci(&["INIT-AC", "REPLACE"], &victim, &[]), (0, 0));
+    let path = backup_path("failures");
+    assert_eq!(bak(&path), (0, 0), "backup with VICTIM at 0 failures");
+    // Two wrong guesses (each also ends this thread's logon), then the backup restored.
+    for _ in 0..2 {
+        assert_ne!(logon("VICTIM", "a guess"), (0, 0));
+    }
+    assert_eq!(logon(OFFICER, PASS), (0, 0));
+    assert_eq!(rst(&path), (0, 0));
+    // The count is still 2: the third wrong guess locks the profile.
+    assert_ne!(logon("VICTIM", "another guess"), (0, 0));
+    assert_eq!(
+        logon("VICTIM", "the right one"),
+        (8, 0xF311),
+        "the restore reset the failure count"
+    );
+    assert_eq!(logon(OFFICER, PASS), (0, 0));
+    assert_eq!(aaci(&["RESET-FC"], &profiles_id8("VICTIM"), &[]), (0, 0));
+}
+
+fn profiles_id8(s: &str) -> [u8; 8] {
+    common::profiles::id8(s)
+}

@@ -97,9 +97,10 @@ pub(crate) fn now() -> i64 {
     crate::access::context::now_secs()
 }
 
-/// Notes in the call's audit record which backup it wrote or restored: its creation time and
-/// the SHA-256 of its manifest (which names every file's SHA-256).
+/// Notes in the call's audit record which backup it wrote or restored: the directory it is
+/// of, its creation time and the SHA-256 of its manifest (which names every file's SHA-256).
 pub(crate) fn note(m: &manifest::Manifest, digest: &[u8; 32]) {
+    crate::audit::scope::detail("directory", crate::hex::hex(&m.directory).as_bytes());
     crate::audit::scope::detail("created", m.created.to_string().as_bytes());
     crate::audit::scope::detail("manifest", crate::hex::hex(digest).as_bytes());
 }
