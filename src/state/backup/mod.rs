@@ -4,8 +4,10 @@
 //! A **backup** is a new directory holding a snapshot of the state directory's databases
 //! (each copied by SQLite's online backup API), `acp.conf`, `softcca.id`, `access.closed`
 //! when present, and a [`manifest`]. The snapshot is one moment of every file: it is taken
-//! under the binding locks (the directory's `flock` and this process's binding mutex, which
-//! every change of `softcca.id` and of `acp.conf` holds) while one read transaction holds
+//! under the binding locks (the directory's `flock`, which every binding, the one change of
+//! `softcca.id`, and every rewrite of `acp.conf` by softcca hold in any process, and this
+//! process's binding mutex, which a binding by another thread holds) while one read
+//! transaction holds
 //! SQLite's SHARED lock on every database at once, so no commit of any of them falls inside
 //! it ([`snapshot`]).
 //!
