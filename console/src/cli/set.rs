@@ -325,10 +325,8 @@ impl Ceremony {
 
     /// "Insert card 2 of 3 into READER, then press Enter" (the reader when known).
     pub fn insert_prompt(&self, reader: Option<&str>) -> String {
-        let t = self.turn();
         let into = reader.map_or("a reader".to_string(), |r| r.to_string());
-        let erased = if t.written { "erased " } else { "" };
-        format!("Insert {erased}{t} into {into}, then press Enter")
+        format!("Insert {} into {into}, then press Enter", self.turn())
     }
 
     /// Takes the next card: `FIRST` for the first, `NEXT` after. A failure leaves the
