@@ -181,10 +181,6 @@ fn child(name: &str, home: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn pins(n: usize) -> String {
-    format!("{TRANSPORT}\n").repeat(n)
-}
-
 fn protection(home: &Path) -> serde_json::Value {
     run(home, &["--json", "status"], "").ok().json()
 }

@@ -12,10 +12,6 @@ mod vcards;
 use cards::*;
 use common::*;
 
-fn pins(n: usize) -> String {
-    format!("{TRANSPORT}\n").repeat(n)
-}
-
 #[test]
 fn create_verify_status_and_copy_a_2_of_3_set() {
     let Some(cs) = (0..5)

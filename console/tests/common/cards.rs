@@ -66,3 +66,8 @@ pub fn audit_records<'a>(log: &'a str, op: &str, csn: &str) -> Vec<&'a str> {
         .filter(|l| l.contains(&format!(" op={op} ")) && l.contains(&format!("csn={csn}")))
         .collect()
 }
+
+/// The transport PIN `n` times, one per line (the PINs of `n` fresh cards through one fd).
+pub fn pins(n: usize) -> String {
+    format!("{TRANSPORT}\n").repeat(n)
+}
