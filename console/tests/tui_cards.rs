@@ -3,7 +3,8 @@
 //! twice, the once-only warning), creating a 2-of-3 set card by card, Copy Card, a set
 //! abandoned after its first card (reported as one never to use), and the Custody menu. No
 //! PIN is ever on the screen or in the scroll-back, nor in the audit log, which names each
-//! card by its CSN. Each test has its own cards: 0, 1-4, 5-6.
+//! card by its CSN. The command line in a terminal: `set create` through one reader asks for
+//! each card and reads the PINs with echo off. Each test has its own cards: 0, 1-4, 5-6, 7.
 
 #[path = "common/cards.rs"]
 mod cards;
@@ -310,4 +311,56 @@ fn a_set_abandoned_after_its_first_card_is_never_to_be_used() {
     settle();
     assert_no_secret("the scroll-back", &s.history(), &[TRANSPORT, WRONG]);
     assert_no_secret("audit.log", &audit(&home), &[TRANSPORT, WRONG]);
+}
+
+#[test]
+fn set_create_through_one_reader_asks_for_each_card_on_the_terminal() {
+    let Some(mut first) = vcards::Borrowed::new(7, None) else {
+        return;
+    };
+    let r = first.reader().to_string();
+    let home = legacy_home("tui-one-reader");
+    let args = [
+        "set",
+        "create",
+        "--kind",
+        "svmk",
+        "--m",
+        "2",
+        "--n",
+        "2",
+        "--reader",
+        &r,
+        "--label",
+        "ONE READER",
+    ];
+    let s = Screen::start("tui-one-reader", &home, &args, &[]);
+    s.wait_for("Type YES to go on");
+    enter(&s, "YES");
+    s.wait_for(&format!("PIN of card 1 of 2 (in {r}):"));
+    enter(&s, TRANSPORT);
+    s.wait_for(&format!("Insert card 2 of 2 into {r}, then press Enter"));
+    // The operator swaps the card: another card (its own serial number) in the same reader.
+    let csn1 = first.card.csn.clone();
+    first.card.kill();
+    first.card.csn = "5C0FCCA0000000F7".into();
+    let state = first.dir.join("second.state");
+    first.card.spawn_on(&state, &[]);
+    first.card.csn = csn1.clone();
+    vcards::wait_presence(&r, true);
+    s.keys(&["Enter"]);
+    s.wait_for(&format!("PIN of card 2 of 2 (in {r}):"));
+    enter(&s, TRANSPORT);
+    let screen = s.wait_for("A new server master key set was written.");
+    assert!(screen.contains("card 2 of 2"), "{screen}");
+    // Echo was off for both PINs: neither is on the screen or in the scroll-back.
+    assert_no_secret("the scroll-back", &s.history(), &[TRANSPORT]);
+    let log = audit(&home);
+    assert_eq!(audit_records(&log, "CSUCSVK", &csn1).len(), 1, "{log}");
+    assert_eq!(
+        audit_records(&log, "CSUCSVK", "5C0FCCA0000000F7").len(),
+        1,
+        "{log}"
+    );
+    assert_no_secret("audit.log", &log, &[TRANSPORT]);
 }
