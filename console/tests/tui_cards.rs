@@ -4,7 +4,8 @@
 //! abandoned after its first card (reported as one never to use), and the Custody menu. No
 //! PIN is ever on the screen or in the scroll-back, nor in the audit log, which names each
 //! card by its CSN. The command line in a terminal: `set create` through one reader asks for
-//! each card and reads the PINs with echo off. Each test has its own cards: 0, 1-4, 5-6, 7.
+//! each card and reads the PINs with echo off; `card change-pin` refuses two different new PINs.
+//! Each test has its own cards: 0, 1-4, 5-6, 7, 8.
 
 #[path = "common/cards.rs"]
 mod cards;
@@ -61,6 +62,23 @@ fn enter(s: &Screen, text: &str) {
     s.keys(&["Enter"]);
 }
 
+/// Types a secret into the focused field and checks the screen before Enter: never the
+/// secret; in the menu's masked field one `*` per character (`masked`), on the command line's
+/// echo-off prompt nothing at all.
+fn enter_secret(s: &Screen, secret: &str, masked: bool) {
+    s.type_text(secret);
+    settle();
+    let screen = s.capture();
+    assert_no_secret("the screen", &screen, &[secret]);
+    if masked {
+        assert!(
+            screen.contains(&"*".repeat(secret.len())),
+            "not masked:\n{screen}"
+        );
+    }
+    s.keys(&["Enter"]);
+}
+
 fn settle() {
     std::thread::sleep(Duration::from_millis(300));
 }
@@ -94,10 +112,7 @@ fn inspect_a_wrong_pin_and_change_pin() {
     open(&s, 0, 6);
     choose(&s, "Get Label: choose the reader", r);
     s.wait_for("PIN of the card in");
-    s.type_text(WRONG);
-    let screen = s.capture();
-    assert!(screen.contains("********"), "the PIN is masked:\n{screen}");
-    s.keys(&["Enter"]);
+    enter_secret(&s, WRONG, true);
     let screen = s.wait_for("X'F1C6'");
     assert!(screen.contains("6 more presentations"), "{screen}");
     s.keys(&["Enter"]);
@@ -111,11 +126,11 @@ fn inspect_a_wrong_pin_and_change_pin() {
     );
     s.keys(&["Enter"]);
     s.wait_for("Current PIN of the card in");
-    enter(&s, TRANSPORT);
+    enter_secret(&s, TRANSPORT, true);
     s.wait_for("New PIN (8 digits");
-    enter(&s, NEW_PIN);
+    enter_secret(&s, NEW_PIN, true);
     s.wait_for("New PIN again");
-    enter(&s, NEW_PIN);
+    enter_secret(&s, NEW_PIN, true);
     s.wait_for("was changed");
     s.keys(&["Enter"]);
     // Inspect again: the one change is used.
@@ -128,7 +143,7 @@ fn inspect_a_wrong_pin_and_change_pin() {
     open(&s, 0, 6);
     choose(&s, "Get Label: choose the reader", r);
     s.wait_for("PIN of the card in");
-    enter(&s, NEW_PIN);
+    enter_secret(&s, NEW_PIN, true);
     s.wait_for("Label");
     s.keys(&["Enter"]);
     settle();
@@ -154,7 +169,7 @@ fn card_step(s: &Screen, title: &str, turn: &str, reader: &str, label: Option<&s
     s.keys(&["Enter"]);
     choose(s, &format!("{title}: {turn}: choose the reader"), reader);
     s.wait_for(&format!("PIN of {turn}"));
-    enter(s, TRANSPORT);
+    enter_secret(s, TRANSPORT, true);
     if let Some(l) = label {
         s.wait_for(&format!("Label of {turn}"));
         enter(s, l);
@@ -203,7 +218,7 @@ fn create_a_2_of_3_set_and_copy_card() {
     s.wait_for("onto the erased card in");
     s.keys(&["Enter"]);
     s.wait_for("PIN of both cards");
-    enter(&s, TRANSPORT);
+    enter_secret(&s, TRANSPORT, true);
     s.wait_for("was copied onto the card in");
     s.keys(&["Enter"]);
     // The copy is the same member of the same set (the command line's Inspect).
@@ -280,7 +295,7 @@ fn a_set_abandoned_after_its_first_card_is_never_to_be_used() {
         r[1],
     );
     s.wait_for("PIN of card 2 of 2");
-    enter(&s, WRONG);
+    enter_secret(&s, WRONG, true);
     s.wait_for("Label of card 2 of 2");
     enter(&s, "HALF 2");
     let screen = s.wait_for("X'F1C6'");
@@ -338,7 +353,7 @@ fn set_create_through_one_reader_asks_for_each_card_on_the_terminal() {
     s.wait_for("Type YES to go on");
     enter(&s, "YES");
     s.wait_for(&format!("PIN of card 1 of 2 (in {r}):"));
-    enter(&s, TRANSPORT);
+    enter_secret(&s, TRANSPORT, false);
     s.wait_for(&format!("Insert card 2 of 2 into {r}, then press Enter"));
     // The operator swaps the card: another card (its own serial number) in the same reader.
     let csn1 = first.card.csn.clone();
@@ -350,7 +365,7 @@ fn set_create_through_one_reader_asks_for_each_card_on_the_terminal() {
     vcards::wait_presence(&r, true);
     s.keys(&["Enter"]);
     s.wait_for(&format!("PIN of card 2 of 2 (in {r}):"));
-    enter(&s, TRANSPORT);
+    enter_secret(&s, TRANSPORT, false);
     let screen = s.wait_for("A new server master key set was written.");
     assert!(screen.contains("card 2 of 2"), "{screen}");
     // Echo was off for both PINs: neither is on the screen or in the scroll-back.
@@ -363,4 +378,43 @@ fn set_create_through_one_reader_asks_for_each_card_on_the_terminal() {
         "{log}"
     );
     assert_no_secret("audit.log", &log, &[TRANSPORT]);
+}
+
+#[test]
+fn change_pin_on_a_terminal_refuses_two_different_new_pins() {
+    let Some(card) = vcards::Borrowed::new(8, None) else {
+        return;
+    };
+    let r = card.reader().to_string();
+    let home = legacy_home("tui-twice");
+    let s = Screen::start(
+        "tui-twice",
+        &home,
+        &["card", "change-pin", "--reader", &r],
+        &[],
+    );
+    let screen = s.wait_for("Type YES to go on");
+    assert!(screen.contains("can be changed only once"), "{screen}");
+    enter(&s, "YES");
+    s.wait_for("Current PIN of the card in");
+    enter_secret(&s, TRANSPORT, false);
+    s.wait_for("New PIN (8 digits or E.161 letters):");
+    enter_secret(&s, NEW_PIN, false);
+    s.wait_for("again:");
+    enter_secret(&s, "87654320", false);
+    s.wait_for("the two entries differ: nothing was changed");
+    // The card's one change is still there: the mistyped PIN was never sent.
+    let t = run(&home, &["card", "inspect", "--reader", &r], "")
+        .ok()
+        .stdout;
+    assert!(
+        t.contains("PIN Locked  : no (one more PIN change allowed)"),
+        "{t}"
+    );
+    assert!(audit_records(&audit(&home), "CSUCCPN", &card.card.csn).is_empty());
+    assert_no_secret(
+        "the scroll-back",
+        &s.history(),
+        &[TRANSPORT, NEW_PIN, "87654320"],
+    );
 }
