@@ -116,6 +116,19 @@ fn inspect_a_wrong_pin_and_change_pin() {
     let screen = s.wait_for("X'F1C6'");
     assert!(screen.contains("6 more presentations"), "{screen}");
     s.keys(&["Enter"]);
+    // Change PIN with two different new PINs: refused, nothing sent to the card.
+    open(&s, 0, 2);
+    choose(&s, "Change PIN: choose the reader", r);
+    s.wait_for("changed only once");
+    s.keys(&["Enter"]);
+    s.wait_for("Current PIN of the card in");
+    enter_secret(&s, TRANSPORT, true);
+    s.wait_for("New PIN (8 digits");
+    enter_secret(&s, NEW_PIN, true);
+    s.wait_for("New PIN again");
+    enter_secret(&s, WRONG, true);
+    s.wait_for("the two entries differ: nothing was changed");
+    s.keys(&["Enter"]);
     // Change PIN: the once-only warning first, then the current PIN and the new one twice.
     open(&s, 0, 2);
     choose(&s, "Change PIN: choose the reader", r);

@@ -142,13 +142,21 @@ pub fn new_secret(source: Source, prompt: &str) -> Result<Secret, ConsoleError> 
     let first = secret::read(source, prompt)?;
     if source == Source::Terminal {
         let again = secret::read(source, &format!("{prompt}, again"))?;
-        if !secret::equal(&first, &again) {
-            return Err(ConsoleError::Usage(
-                "the two entries differ: nothing was changed".into(),
-            ));
-        }
+        same_entries(&first, &again)?;
     }
     Ok(first)
+}
+
+/// The two entries of a new PIN or password agree (compared in constant time); else nothing
+/// is done (the command line and the menu).
+pub fn same_entries(first: &Secret, again: &Secret) -> Result<(), ConsoleError> {
+    if secret::equal(first, again) {
+        Ok(())
+    } else {
+        Err(ConsoleError::Usage(
+            "the two entries differ: nothing was changed".into(),
+        ))
+    }
 }
 
 /// The Inspect fields shown, in the order of the Inspect screen (the label only when read).

@@ -18,7 +18,7 @@ use crate::cca::set::Kind;
 use crate::cli;
 use crate::cli::set::{Ceremony, Op};
 use crate::error::ConsoleError;
-use crate::secret::{self, Secret};
+use crate::secret::Secret;
 
 /// Smart Card: Inspect, Change PIN, Create Server Master Key, Erase, Create Partition Auth Set,
 /// Get Label, Copy Set, Copy Card.
@@ -98,14 +98,8 @@ fn change_pin(s: &mut Cursive) {
                 ask_secret(s, "Change PIN", prompt, move |s, new| {
                     let (old, new, reader) = (old.clone(), Arc::new(new), reader.clone());
                     ask_secret(s, "Change PIN", "New PIN again", move |s, again| {
-                        let outcome = if secret::equal(&new, &again) {
-                            cli::card::change_pin(&reader, &old, &new)
-                        } else {
-                            Err(ConsoleError::Usage(
-                                "The two entries of the new PIN differ: nothing was changed."
-                                    .into(),
-                            ))
-                        };
+                        let outcome = cli::card::same_entries(&new, &again)
+                            .and_then(|()| cli::card::change_pin(&reader, &old, &new));
                         show(s, "Change PIN", outcome);
                     });
                 });
@@ -228,15 +222,9 @@ fn bind_partition(s: &mut Cursive) {
         ask_secret(s, title, "New partition password", move |s, pw| {
             let pw = Arc::new(pw);
             ask_secret(s, title, "New partition password again", move |s, again| {
-                if secret::equal(&pw, &again) {
-                    start(s, title, Op::PartitionBind(copy_of(&pw)));
-                } else {
-                    error(
-                        s,
-                        &ConsoleError::Usage(
-                            "The two entries of the password differ: nothing was done.".into(),
-                        ),
-                    );
+                match cli::card::same_entries(&pw, &again) {
+                    Ok(()) => start(s, title, Op::PartitionBind(copy_of(&pw))),
+                    Err(e) => error(s, &e),
                 }
             });
         });
