@@ -259,6 +259,17 @@ fn create_a_2_of_3_set_and_copy_card() {
     let screen = s.wait_for("COMPLETE");
     assert!(screen.contains(&set_id[..16]), "{screen}");
     s.keys(&["Enter"]);
+    // Custody > Verify Set with cards 3 and 1 (the count is known after the first card).
+    open(&s, 1, 2);
+    card_step(&s, "Verify Set", "card 1", r[2], None);
+    let screen = s.wait_for("Insert card 2 of 2");
+    assert!(
+        screen.contains(&format!("Card 1 read in {}", r[2])),
+        "{screen}"
+    );
+    card_step(&s, "Verify Set", "card 2 of 2", r[0], None);
+    s.wait_for("The set gives its secret back: verified.");
+    s.keys(&["Enter"]);
     settle();
     assert_no_secret("the scroll-back", &s.history(), &[TRANSPORT]);
     let log = audit(&home);
