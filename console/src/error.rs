@@ -20,6 +20,9 @@ pub enum ConsoleError {
     Refused(String),
     /// A file or terminal could not be read or written (exit 1).
     Io(String),
+    /// A verb failed part-way through a multi-card ceremony (exit = its return code); the
+    /// note says what the steps already done left behind (e.g. a set that must not be used).
+    Stopped(Failure, String),
 }
 
 impl From<Failure> for ConsoleError {
@@ -34,7 +37,7 @@ impl ConsoleError {
         match self {
             ConsoleError::Usage(_) => 2,
             ConsoleError::Refused(_) | ConsoleError::Io(_) => 1,
-            ConsoleError::Verb(f) => match f.rc {
+            ConsoleError::Verb(f) | ConsoleError::Stopped(f, _) => match f.rc {
                 4 | 8 | 12 | 16 => f.rc,
                 _ => 16,
             },
@@ -48,7 +51,10 @@ impl ConsoleError {
             "exit_code": self.exit_code(),
             "message": self.to_string(),
         });
-        if let ConsoleError::Verb(f) = self {
+        if let ConsoleError::Stopped(_, note) = self {
+            v["note"] = note.as_str().into();
+        }
+        if let ConsoleError::Verb(f) | ConsoleError::Stopped(f, _) = self {
             v["verb"] = f.verb.into();
             v["return_code"] = f.rc.into();
             v["reason_code"] = f.reason.into();
@@ -67,15 +73,21 @@ impl fmt::Display for ConsoleError {
             ConsoleError::Usage(m) | ConsoleError::Refused(m) | ConsoleError::Io(m) => {
                 f.write_str(m)
             }
-            ConsoleError::Verb(v) => {
-                write!(f, "{v}")?;
-                if let Some(m) = meaning(v.rc, v.reason) {
-                    write!(f, ": {m}")?;
-                }
-                Ok(())
+            ConsoleError::Verb(v) => verb_text(f, v),
+            ConsoleError::Stopped(v, note) => {
+                verb_text(f, v)?;
+                write!(f, "\n{note}")
             }
         }
     }
+}
+
+fn verb_text(f: &mut fmt::Formatter<'_>, v: &Failure) -> fmt::Result {
+    write!(f, "{v}")?;
+    if let Some(m) = meaning(v.rc, v.reason) {
+        write!(f, ": {m}")?;
+    }
+    Ok(())
 }
 
 /// The condition docs/codes.md gives for (rc, reason), its first sentence, markup removed.
