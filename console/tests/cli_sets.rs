@@ -148,6 +148,11 @@ fn create_verify_status_and_copy_a_2_of_3_set() {
         assert_eq!(recs.len(), 1, "{log}");
         assert!(recs[0].contains(&format!("d.set={set_id}")), "{log}");
     }
+    // ... and the label written on each (docs/audit.md: the set verbs name it).
+    for (c, label) in cs[..3].iter().zip(["SVMK-A1", "SVMK-A2", "SVMK-A3"]) {
+        let recs = audit_records(&log, "CSUCSVK", &c.card.csn);
+        assert!(recs[0].contains(&format!("label={label} ")), "{}", recs[0]);
+    }
     assert_no_secret("audit.log", &log, &[TRANSPORT]);
 }
 

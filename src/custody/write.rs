@@ -110,7 +110,10 @@ impl Writer {
                 pin,
                 label,
             ))
-        })?
+        })??;
+        // The call's audit record names the label written (and read back) on this card.
+        crate::audit::scope::label(reader, label);
+        Ok(())
     }
 
     /// Writes the next card of the set onto `card` with `label` (see the module

@@ -89,10 +89,11 @@ pub(super) unsafe fn ceremony_call(
         let name = reader(reader_name)?;
         let pin = required_pin(pin_length, pin)?;
         let (label, label_len) = match label {
-            Some((len, p)) => {
-                let n = args::len_in(len, 0..=64, Error::BadLength)?;
-                args::bytes_upto::<64>(p, n)?
-            }
+            Some((len, p)) => match args::len_in(len, 0..=64, Error::BadLength)? {
+                // An empty label is not read: `label` may be NULL then (as a PIN of length 0).
+                0 => ([0u8; 64], 0),
+                n => args::bytes_upto::<64>(p, n)?,
+            },
             None => ([0u8; 64], 0),
         };
         let (m, n) = match shape {

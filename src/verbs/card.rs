@@ -260,7 +260,11 @@ pub fn copy_card(source: &str, target: &str, pin: &CardPin) -> Result<()> {
     if source == target {
         return Err(Error::CardCopySameCard);
     }
-    on_two_cards(source, target, |src, tgt| copy_between(src, tgt, pin))
+    let label = on_two_cards(source, target, |src, tgt| copy_between(src, tgt, pin))?;
+    // The audit record names the label on both cards (the source's, now the target's too).
+    audit::scope::label(source, &label);
+    audit::scope::label(target, &label);
+    Ok(())
 }
 
 /// Runs `op` on the selected cards in `source` and `target` (source selected first), each in
@@ -313,12 +317,12 @@ fn target_pin(e: CardError) -> Error {
     }
 }
 
-/// The Copy Card steps on two selected cards (see [`copy_card`]).
+/// The Copy Card steps on two selected cards (see [`copy_card`]); the label copied.
 fn copy_between(
     src: &mut OperatorCard<'_>,
     tgt: &mut OperatorCard<'_>,
     pin: &CardPin,
-) -> Result<()> {
+) -> Result<Zeroizing<Vec<u8>>> {
     let from = src.card_data()?;
     let to = tgt.card_data()?;
     if from.csn == to.csn {
@@ -359,7 +363,7 @@ fn copy_between(
         let _ = tgt.erase();
         return Err(Error::CardCopyMismatch);
     }
-    Ok(())
+    Ok(label)
 }
 
 #[cfg(test)]

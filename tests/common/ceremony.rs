@@ -159,7 +159,12 @@ pub fn call(
             pl,
             p,
             &mut label_len,
-            label_bytes.as_mut_ptr(),
+            // An empty label is passed as NULL (the pages allow it with length 0).
+            if label.is_empty() {
+                std::ptr::null_mut()
+            } else {
+                label_bytes.as_mut_ptr()
+            },
             &mut m,
             &mut n,
             &mut len,
