@@ -14,7 +14,11 @@
 pub mod access;
 pub mod card;
 pub mod facility;
+pub mod keychange;
+pub mod keyrec;
+pub mod keytest;
 pub mod logon;
+pub mod masterkey;
 
 use std::fmt;
 use std::ptr;
