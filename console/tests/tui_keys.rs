@@ -1,0 +1,178 @@
+//! The Master Key and Keys (CKDS) menus driven in a real terminal (tmux): Status, Load Parts
+//! by two custodians each logging on in the dialog with a masked passphrase and a masked part,
+//! Logon from the main menu and Set with its confirmation, Keys > List and Show, and Change
+//! (parts, summary, confirmation, re-encipherment). No part or passphrase is ever on the
+//! screen or in its scroll-back, nor in the audit log.
+
+#[path = "common/ckds.rs"]
+mod ckds;
+mod common;
+
+use ckds::*;
+use common::tmux::Screen;
+use common::*;
+
+/// Runs only when this binary is started again by `ckds::script`.
+#[test]
+fn ckds_child() {
+    ckds::child_main();
+}
+
+/// Types a line into the focused field and submits it.
+fn enter(s: &Screen, text: &str) {
+    s.type_text(text);
+    s.keys(&["Enter"]);
+}
+
+/// Types a secret into the focused (masked) field, checks the screen shows none of it while it
+/// is there, and submits it.
+fn enter_secret(s: &Screen, secret: &str) {
+    s.type_text(secret);
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let screen = s.capture();
+    for i in 0..=secret.len() - 12 {
+        assert!(
+            !screen.contains(&secret[i..i + 12]),
+            "a secret is shown as it is typed: {screen}"
+        );
+    }
+    assert!(screen.contains("********"), "no masked entry: {screen}");
+    s.keys(&["Enter"]);
+}
+
+/// One custodian's turn in the Load Parts dialogs.
+fn custodian(s: &Screen, n: usize, (user, pass): (&str, &str), part: &str) {
+    s.wait_for(&format!("Custodian {n}: user id"));
+    enter(s, user);
+    s.wait_for(&format!("Passphrase of {user}"));
+    enter_secret(s, pass);
+    s.wait_for(&format!("Key part of {user}: 48 hex digits"));
+    enter_secret(s, part);
+    s.wait_for(&format!("Key part of {user}, again"));
+    enter_secret(s, part);
+    s.wait_for(&format!("Parts entered: {n}"));
+}
+
+/// From the main menu, the entry `downs` below the first, Enter.
+fn main_entry(s: &Screen, downs: usize) {
+    s.wait_for("Main Menu");
+    s.keys(&["Home"]);
+    for _ in 0..downs {
+        s.keys(&["Down"]);
+    }
+    s.keys(&["Enter"]);
+}
+
+#[test]
+fn master_key_menu_two_custodians_set_list_and_change() {
+    let home = roles_home("tui-keys");
+    write(
+        &home,
+        Some(CUST1),
+        &[("ISSUER.PIN.KEY", &token("s9-ipinenc")["token"])],
+    );
+    let s = Screen::start("keys", &home, &[], &[]);
+    // Master Key > Status.
+    main_entry(&s, 2);
+    let screen = s.wait_for("Load Parts");
+    for e in ["Status", "Clear New", "Set", "Change"] {
+        assert!(screen.contains(e), "{e}: {screen}");
+    }
+    s.keys(&["Down", "Enter"]);
+    let screen = s.wait_for("New master key");
+    assert!(screen.contains("Current master key : empty"), "{screen}");
+    s.keys(&["Enter"]);
+    // Load Parts: CUST1 then CUST2, then Load.
+    s.keys(&["Down", "Enter"]);
+    let p2 = part_2(MK_A);
+    custodian(&s, 1, CUST1, PART_1);
+    let screen = s.capture();
+    assert!(screen.contains("(CUST1)"), "{screen}");
+    assert!(
+        !screen.contains("<Load>"),
+        "Load before two parts: {screen}"
+    );
+    s.keys(&["Enter"]); // Next custodian
+    custodian(&s, 2, CUST2, &p2);
+    s.keys(&["Right", "Enter"]); // Load
+    let screen = s.wait_for_any(&["loaded from 2 parts", "Error"]);
+    assert!(screen.contains(MKVP_A), "{screen}");
+    assert!(
+        screen.contains("by CUST1") && screen.contains("by CUST2"),
+        "{screen}"
+    );
+    assert!(screen.contains("MK new full"), "status line: {screen}");
+    assert!(screen.contains("Logged on: nobody"), "{screen}");
+    s.keys(&["Enter"]);
+    // Set while nobody is logged on: the library refuses it (8/90).
+    s.keys(&["Down", "Down", "Enter"]);
+    s.wait_for("as current?");
+    s.keys(&["Enter"]); // Yes
+    let screen = s.wait_for("Error");
+    assert!(screen.contains("reason code 90"), "{screen}");
+    s.keys(&["Enter", "Escape"]);
+    // Logon as CUST1 from the main menu, then Set.
+    main_entry(&s, 7);
+    s.wait_for("User id");
+    enter(&s, CUST1.0);
+    s.wait_for("Passphrase of CUST1");
+    enter_secret(&s, CUST1.1);
+    let screen = s.wait_for("Logged on: CUST1");
+    assert!(screen.contains("KEYCUST"), "{screen}");
+    s.keys(&["Enter"]);
+    main_entry(&s, 2);
+    s.wait_for("Load Parts");
+    s.keys(&["Down", "Down", "Down", "Down", "Enter"]); // Set
+    s.wait_for("as current?");
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("The new master key is current");
+    assert!(
+        screen.contains(&format!("loaded (MKVP {MKVP_A})")),
+        "{screen}"
+    );
+    s.keys(&["Enter", "Escape"]);
+    // Keys (CKDS) > List, Show.
+    main_entry(&s, 3);
+    s.wait_for("Delete");
+    s.keys(&["Down", "Enter"]);
+    let screen = s.wait_for("ISSUER.PIN.KEY");
+    assert!(
+        screen.contains("IPINENC") && screen.contains("current"),
+        "{screen}"
+    );
+    s.keys(&["Enter", "Down", "Enter"]);
+    s.wait_for("Label:");
+    enter(&s, "ISSUER.PIN.KEY");
+    let screen = s.wait_for("Check value");
+    assert!(screen.contains("08D7B4FB"), "{screen}");
+    s.keys(&["Enter", "Escape"]);
+    // Master Key > Change: parts for the second key, the summary, Yes.
+    main_entry(&s, 2);
+    s.wait_for("Load Parts");
+    s.keys(&["Down", "Down", "Down", "Down", "Down", "Enter"]);
+    let p2b = part_2(MK_B);
+    custodian(&s, 1, CUST1, PART_1);
+    s.keys(&["Enter"]);
+    custodian(&s, 2, CUST2, &p2b);
+    s.keys(&["Right", "Enter"]);
+    let screen = s.wait_for("Master-key change");
+    assert!(screen.contains("ISSUER.PIN.KEY"), "{screen}");
+    s.keys(&["Enter"]); // Yes
+    let screen = s.wait_for_any(&["Re-enciphered", "Error"]);
+    assert!(screen.contains("Re-enciphered: 1"), "{screen}");
+    assert!(screen.contains(MKVP_B), "{screen}");
+    assert_eq!(mkvp(&home, "ISSUER.PIN.KEY"), MKVP_B);
+    // Nothing secret on the screen, in its scroll-back or in the audit log.
+    let history = s.history();
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    for secret in [PART_1, &p2, &p2b, CUST1.1, CUST2.1] {
+        assert!(!history.contains(secret), "on the screen: {history}");
+        assert!(!audit.contains(secret), "in the audit log");
+    }
+    for part in [PART_1, &p2, &p2b] {
+        for third in [&part[..16], &part[16..32], &part[32..]] {
+            assert!(!history.contains(third), "a third of a part on the screen");
+            assert!(!audit.contains(third), "a third of a part in the audit log");
+        }
+    }
+}
