@@ -4,8 +4,9 @@ use zeroize::Zeroizing;
 
 use super::{Codes, Rules, Verb};
 
-/// A clear master-key part of 24 bytes, wiped when dropped.
-pub struct KeyPart(pub Zeroizing<[u8; 24]>);
+/// A clear master-key part of 24 bytes, wiped when dropped. On the heap, so that moving it
+/// (to a custodian's thread) leaves no copy behind.
+pub struct KeyPart(pub Box<Zeroizing<[u8; 24]>>);
 
 impl std::fmt::Debug for KeyPart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

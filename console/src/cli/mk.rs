@@ -238,7 +238,7 @@ fn read_part(source: Source, who: &str) -> Result<KeyPart, ConsoleError> {
 /// A key part from its text: exactly 48 hex digits, blanks between them ignored. The message
 /// of a bad part says what is wrong, never which digits were typed.
 pub fn parse_part(s: &Secret) -> Result<KeyPart, ConsoleError> {
-    let mut part = KeyPart(Zeroizing::new([0u8; 24]));
+    let mut part = KeyPart(Box::new(Zeroizing::new([0u8; 24])));
     let mut digits = 0usize;
     for &c in s.bytes() {
         if c == b' ' {
