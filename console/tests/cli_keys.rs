@@ -7,8 +7,6 @@
 mod ckds;
 mod common;
 
-use std::path::Path;
-
 use ckds::*;
 use common::*;
 
@@ -16,17 +14,6 @@ use common::*;
 #[test]
 fn ckds_child() {
     ckds::child_main();
-}
-
-fn set_test_master_key(home: &Path) {
-    let input = format!("{PART_1}\n{}\n", part_2(MK_A));
-    run(
-        home,
-        &["mk", "load-parts", "--parts", "2", "--part-fd", "0"],
-        &input,
-    )
-    .ok();
-    run(home, &["mk", "set", "--yes"], "").ok();
 }
 
 fn tok(id: &str) -> String {
@@ -37,7 +24,7 @@ fn tok(id: &str) -> String {
 /// another master key, one without a key.
 fn ckds_home(tag: &str) -> std::path::PathBuf {
     let home = legacy_home(tag);
-    set_test_master_key(&home);
+    load_and_set(&home, MK_A);
     write(
         &home,
         None,

@@ -36,18 +36,6 @@ fn audit(home: &Path) -> String {
     std::fs::read_to_string(home.join("audit.log")).unwrap_or_default()
 }
 
-/// Loads `mk` from two parts under no logon (a legacy directory) and sets it.
-fn load_and_set(home: &Path, mk: &str) {
-    let input = format!("{PART_1}\n{}\n", part_2(mk));
-    run(
-        home,
-        &["mk", "load-parts", "--parts", "2", "--part-fd", "0"],
-        &input,
-    )
-    .ok();
-    run(home, &["mk", "set", "--yes"], "").ok();
-}
-
 fn custodians_load(home: &Path, mk: &str, extra: &[&str]) -> Out {
     let input = format!("{}\n{PART_1}\n{}\n{}\n", CUST1.1, CUST2.1, part_2(mk));
     let mut args = vec![

@@ -123,6 +123,19 @@ pub fn assert_same(
     }
 }
 
+/// Loads `mk` from two parts without a logon (a legacy directory: no dual control) and sets it,
+/// through the console.
+pub fn load_and_set(home: &Path, mk: &str) {
+    let input = format!("{PART_1}\n{}\n", part_2(mk));
+    crate::common::run(
+        home,
+        &["mk", "load-parts", "--parts", "2", "--part-fd", "0"],
+        &input,
+    )
+    .ok();
+    crate::common::run(home, &["mk", "set", "--yes"], "").ok();
+}
+
 const SCRIPT: &str = "SOFTCCA_CONSOLE_CKDS_SCRIPT";
 
 /// Runs `commands` (`logon USER PASSPHRASE…`, `write LABEL TOKENHEX`, `create LABEL`,
