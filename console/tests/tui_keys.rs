@@ -176,3 +176,63 @@ fn master_key_menu_two_custodians_set_list_and_change() {
         }
     }
 }
+
+#[test]
+fn backup_and_restore_menu_with_confirmation() {
+    let home = roles_home("tui-bak");
+    let bak = home.with_file_name(format!(
+        "{}-bak",
+        home.file_name().unwrap().to_string_lossy()
+    ));
+    let _ = std::fs::remove_dir_all(&bak);
+    let s = Screen::start("bak", &home, &[], &[]);
+    // Logon as the security officer (X'F050', X'F051').
+    main_entry(&s, 7);
+    s.wait_for("User id");
+    enter(&s, OFFICER.0);
+    s.wait_for("Passphrase of SECOFF1");
+    enter_secret(&s, OFFICER.1);
+    s.wait_for("Logged on: SECOFF1");
+    s.keys(&["Enter"]);
+    // Backup / Restore > Backup.
+    main_entry(&s, 6);
+    s.wait_for("Restore");
+    s.keys(&["Down", "Enter"]);
+    s.wait_for("New directory for the backup");
+    enter(&s, bak.to_str().unwrap());
+    let screen = s.wait_for_any(&["Of directory", "Error"]);
+    assert!(screen.contains("Manifest MAC"), "{screen}");
+    assert!(bak.join("MANIFEST").is_file());
+    s.keys(&["Enter"]);
+    // A key record written after the backup goes away with the restore.
+    write(
+        &home,
+        Some(CUST1),
+        &[("AFTER.BACKUP", &token_under(MK_A, 0))],
+    );
+    // Restore: the confirmation first; No changes nothing.
+    s.keys(&["Down", "Enter"]);
+    s.wait_for("Directory of the backup");
+    enter(&s, bak.to_str().unwrap());
+    let screen = s.wait_for("Restore the state directory from");
+    assert!(
+        screen.contains("<Yes>") && screen.contains("<No>"),
+        "{screen}"
+    );
+    s.keys(&["Right", "Enter"]); // No
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!s.capture().contains("Restored from"));
+    let v = run(&home, &["--json", "key", "list"], "").ok().json();
+    assert_eq!(v["count"], 1, "No restored: {v}");
+    s.keys(&["Enter"]); // Restore again
+    s.wait_for("Directory of the backup");
+    enter(&s, bak.to_str().unwrap());
+    s.wait_for("Restore the state directory from");
+    s.keys(&["Enter"]); // Yes
+    let screen = s.wait_for_any(&["Restored from", "Error"]);
+    assert!(screen.contains("Restored from"), "{screen}");
+    let v = run(&home, &["--json", "key", "list"], "").ok().json();
+    assert_eq!(v["count"], 0, "{v}");
+    let history = s.history();
+    assert!(!history.contains(OFFICER.1), "the passphrase on the screen");
+}

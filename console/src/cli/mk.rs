@@ -267,7 +267,8 @@ pub fn parse_part(s: &Secret) -> Result<KeyPart, ConsoleError> {
     Ok(part)
 }
 
-fn register_text(r: &Register) -> String {
+/// A register as text: its state and, when loaded, its MKVP.
+pub fn register_text(r: &Register) -> String {
     match &r.mkvp {
         Some(m) => format!("{} (MKVP {m})", r.state),
         None => r.state.to_string(),
@@ -278,7 +279,8 @@ fn register_json(r: &Register) -> serde_json::Value {
     json!({ "state": r.state, "mkvp": r.mkvp })
 }
 
-fn registers_json(r: &Registers) -> serde_json::Value {
+/// The three registers as JSON.
+pub fn registers_json(r: &Registers) -> serde_json::Value {
     json!({ "new": register_json(&r.new), "current": register_json(&r.current), "old": register_json(&r.old) })
 }
 

@@ -4,8 +4,10 @@
 //! from dialogs. Set, Change and Delete run under the logon made from the main menu (Logon);
 //! the parts of a master key are entered by custodians, each naming its profile and typing its
 //! passphrase and its part (twice) in masked fields: each is logged on, on a thread of its own,
-//! when the parts are loaded (docs/console-keys.md).
+//! when the parts are loaded. Backup and Restore ask for a directory; Restore asks for
+//! confirmation first (docs/console-keys.md).
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use cursive::Cursive;
@@ -13,6 +15,7 @@ use cursive::views::{Dialog, TextView};
 
 use super::{ask_secret, ask_text, confirm, error, open_menu, show};
 use crate::cca::masterkey::KeyPart;
+use crate::cli;
 use crate::cli::dual::Custodian;
 use crate::cli::key;
 use crate::cli::mk::{self, Loading};
@@ -274,7 +277,33 @@ fn delete_key(s: &mut Cursive) {
     });
 }
 
-/// Backup / Restore.
+/// Backup / Restore: Backup (into a new directory), Restore (after confirmation).
 pub fn backup_menu(s: &mut Cursive) {
-    open_menu(s, "Backup / Restore", &[], true);
+    open_menu(
+        s,
+        "Backup / Restore",
+        &[("Backup", backup), ("Restore", restore)],
+        true,
+    );
+}
+
+fn backup(s: &mut Cursive) {
+    ask_text(s, "Backup", "New directory for the backup:", |s, dir| {
+        let outcome =
+            cli::backup::absolute(Path::new(dir.trim())).and_then(|p| cli::backup::backup_to(&p));
+        show(s, "Backup", outcome);
+    });
+}
+
+fn restore(s: &mut Cursive) {
+    ask_text(s, "Restore", "Directory of the backup:", |s, dir| {
+        let path = match cli::backup::absolute(Path::new(dir.trim())) {
+            Ok(p) => p,
+            Err(e) => return error(s, &e),
+        };
+        let text = cli::backup::restore_summary(&path);
+        confirm(s, "Restore", &text, move |s| {
+            show(s, "Restore", cli::backup::restore_from(&path))
+        });
+    });
 }
