@@ -468,3 +468,34 @@ fn change_end_to_end_with_two_custodians() {
     assert_eq!(o.code, 1, "{o:?}");
     assert!(o.stderr.contains("empty"), "{o:?}");
 }
+
+#[test]
+fn set_then_reencipher_by_a_custodian_only() {
+    let home = roles_home("mk-reenc");
+    custodians_load(&home, MK_A, &[]).ok();
+    as_user(&home, CUST1, &["mk", "set", "--yes"], "").ok();
+    write(&home, Some(CUST1), &[("ISSUER.KEY", &token_under(MK_A, 0))]);
+    custodians_load(&home, MK_B, &[]).ok();
+    // SET alone: the record is now under the old master key, and the report says so.
+    let o = as_user(&home, CUST2, &["--json", "mk", "set", "--yes"], "").ok();
+    let v = o.json();
+    assert_eq!(v["registers"]["current"]["mkvp"], MKVP_B);
+    assert_eq!(v["to_reencipher"][0], "ISSUER.KEY", "{v}");
+    let v = run(&home, &["--json", "key", "list"], "").ok().json();
+    assert_eq!(v["records"][0]["master_key"], "old");
+    // DEFAULT may not re-encipher (CSNBKTC 8/90): nothing changed.
+    let before = keys_state(&home);
+    let o = run(&home, &["--json", "mk", "reencipher"], "");
+    assert_eq!(o.code, 8, "{o:?}");
+    assert_eq!(o.json()["verb"], "CSNBKTC");
+    assert_eq!(o.json()["reason_code"], 90);
+    assert_same(&before, &keys_state(&home), "DEFAULT reencipher");
+    assert_eq!(mkvp(&home, "ISSUER.KEY"), MKVP_A);
+    // A custodian does.
+    let v = as_user(&home, CUST1, &["--json", "mk", "reencipher"], "")
+        .ok()
+        .json();
+    assert_eq!(v["reenciphered"], 1);
+    assert_eq!(v["records"]["current"], 1);
+    assert_eq!(mkvp(&home, "ISSUER.KEY"), MKVP_B);
+}

@@ -236,3 +236,56 @@ fn backup_and_restore_menu_with_confirmation() {
     let history = s.history();
     assert!(!history.contains(OFFICER.1), "the passphrase on the screen");
 }
+
+#[test]
+fn command_line_parts_typed_on_the_terminal_are_not_echoed() {
+    let home = legacy_home("tty-parts");
+    let p2 = part_2(MK_A);
+    // Typed twice each, echo off; the register is loaded.
+    let s = Screen::start(
+        "tty-parts",
+        &home,
+        &["mk", "load-parts", "--parts", "2"],
+        &[],
+    );
+    for (i, part) in [PART_1, p2.as_str()].iter().enumerate() {
+        s.wait_for(&format!("Key part {} of 2, 48 hex digits:", i + 1));
+        enter(&s, part);
+        s.wait_for(&format!("Key part {} of 2, again:", i + 1));
+        enter(&s, part);
+    }
+    let screen = s.wait_for("New master key: full");
+    assert!(screen.contains(MKVP_A), "{screen}");
+    let history = s.history();
+    for part in [PART_1, p2.as_str()] {
+        for third in [&part[..16], &part[16..32], &part[32..]] {
+            assert!(!history.contains(third), "echoed: {history}");
+        }
+    }
+    drop(s);
+    // The confirmation of mk clear: anything but YES refuses (exit 1), nothing changes.
+    let s = Screen::start("tty-clear", &home, &["mk", "clear"], &[]);
+    s.wait_for("Type YES to go on:");
+    enter(&s, "yes please");
+    s.wait_for("not confirmed");
+    drop(s);
+    let v = run(&home, &["--json", "mk", "status"], "").ok().json();
+    assert_eq!(v["registers"]["new"]["state"], "full");
+    run(&home, &["mk", "clear", "--yes"], "").ok();
+    // Two entries that differ: nothing is loaded (exit 2).
+    let s = Screen::start(
+        "tty-differ",
+        &home,
+        &["mk", "load-parts", "--parts", "2"],
+        &[],
+    );
+    s.wait_for("Key part 1 of 2, 48 hex digits:");
+    enter(&s, PART_1);
+    s.wait_for("Key part 1 of 2, again:");
+    enter(&s, &p2);
+    let screen = s.wait_for("differ");
+    assert!(!screen.contains(&PART_1[..16]), "{screen}");
+    drop(s);
+    let v = run(&home, &["--json", "mk", "status"], "").ok().json();
+    assert_eq!(v["registers"]["new"]["state"], "empty");
+}

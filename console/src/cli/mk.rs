@@ -667,7 +667,11 @@ pub fn reencipher() -> Result<Report, ConsoleError> {
     let recs = key::records("*", &regs)?;
     let old = key::labels(&recs, Under::Old);
     let neither = key::labels(&recs, Under::Neither);
-    let failed = reencipher_labels(&old);
+    let mut failed = reencipher_labels(&old);
+    if !old.is_empty() && failed.len() == old.len() {
+        // Not one record moved (e.g. a role without X'0090'): the verb's answer is the command's.
+        return Err(failed.swap_remove(0).1);
+    }
     verify(
         &regs,
         old.len() - failed.len(),
