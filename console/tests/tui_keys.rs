@@ -160,6 +160,8 @@ fn master_key_menu_two_custodians_set_list_and_change() {
     s.keys(&["Enter"]); // Yes
     let screen = s.wait_for_any(&["Re-enciphered", "Error"]);
     assert!(screen.contains("Re-enciphered: 1"), "{screen}");
+    // The custodians logged on and off on threads of their own: the menu's logon stays.
+    assert!(screen.contains("Logged on: CUST1 (KEYCUST)"), "{screen}");
     assert!(screen.contains(MKVP_B), "{screen}");
     assert_eq!(mkvp(&home, "ISSUER.PIN.KEY"), MKVP_B);
     // Nothing secret on the screen, in its scroll-back or in the audit log.
