@@ -202,6 +202,7 @@ pub fn list(pattern: &str) -> Result<Report, ConsoleError> {
                 "label": r.listed.label, "key_type": r.listed.key_type,
                 "token_type": r.listed.token_type, "mkvp": r.mkvp,
                 "master_key": r.under.name(),
+                "created": r.listed.created, "updated": r.listed.updated,
             })
         })
         .collect();
