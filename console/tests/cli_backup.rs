@@ -29,24 +29,7 @@ fn backup_path(home: &Path, name: &str) -> PathBuf {
 }
 
 fn custodians_set(home: &Path, mk: &str) {
-    let input = format!("{}\n{PART_1}\n{}\n{}\n", CUST1.1, CUST2.1, part_2(mk));
-    run(
-        home,
-        &[
-            "mk",
-            "load-parts",
-            "--custodian",
-            "CUST1",
-            "--custodian",
-            "CUST2",
-            "--logon-fd",
-            "0",
-            "--part-fd",
-            "0",
-        ],
-        &input,
-    )
-    .ok();
+    custodians_load(home, mk, &[]).ok();
     as_user(home, CUST1, &["mk", "set", "--yes"], "").ok();
 }
 
@@ -91,33 +74,7 @@ fn backup_then_restore_brings_back_keys_and_registers() {
         "",
     )
     .ok();
-    let input = format!(
-        "{}\n{}\n{PART_1}\n{}\n{}\n",
-        CUST1.1,
-        CUST1.1,
-        CUST2.1,
-        part_2(MK_B)
-    );
-    run(
-        &home,
-        &[
-            "--user",
-            "CUST1",
-            "--logon-fd",
-            "0",
-            "mk",
-            "change",
-            "--custodian",
-            "CUST1",
-            "--custodian",
-            "CUST2",
-            "--part-fd",
-            "0",
-            "--yes",
-        ],
-        &input,
-    )
-    .ok();
+    custodians_change(&home, MK_B).ok();
     assert_eq!(mkvp(&home, "BANK.PIN.KEY"), MKVP_B);
     // Not the security officer: a custodian has no X'F051' (8/90), nothing changes.
     let before = keys_state(&home);

@@ -36,25 +36,6 @@ fn audit(home: &Path) -> String {
     std::fs::read_to_string(home.join("audit.log")).unwrap_or_default()
 }
 
-fn custodians_load(home: &Path, mk: &str, extra: &[&str]) -> Out {
-    let input = format!("{}\n{PART_1}\n{}\n{}\n", CUST1.1, CUST2.1, part_2(mk));
-    let mut args = vec![
-        "--json",
-        "mk",
-        "load-parts",
-        "--custodian",
-        CUST1.0,
-        "--custodian",
-        CUST2.0,
-        "--logon-fd",
-        "0",
-        "--part-fd",
-        "0",
-    ];
-    args.extend_from_slice(extra);
-    run(home, &args, &input)
-}
-
 #[test]
 fn status_and_three_parts_on_a_legacy_directory() {
     let home = legacy_home("mk-legacy");
@@ -419,34 +400,7 @@ fn change_end_to_end_with_two_custodians() {
     assert_same(&before, &keys_state(&home), "refused");
     as_user(&home, CUST2, &["mk", "clear", "--yes"], "").ok();
     // The change: CUST1 (the command's logon) sets and re-enciphers; both custodians load.
-    let input = format!(
-        "{}\n{}\n{PART_1}\n{}\n{}\n",
-        CUST1.1,
-        CUST1.1,
-        CUST2.1,
-        part_2(MK_B)
-    );
-    let o = run(
-        &home,
-        &[
-            "--user",
-            "CUST1",
-            "--logon-fd",
-            "0",
-            "--json",
-            "mk",
-            "change",
-            "--custodian",
-            "CUST1",
-            "--custodian",
-            "CUST2",
-            "--part-fd",
-            "0",
-            "--yes",
-        ],
-        &input,
-    )
-    .ok();
+    let o = custodians_change(&home, MK_B).ok();
     let v = o.json();
     assert_eq!(v["registers"]["current"]["mkvp"], MKVP_B, "{v}");
     assert_eq!(v["registers"]["old"]["mkvp"], MKVP_A);

@@ -136,6 +136,57 @@ pub fn load_and_set(home: &Path, mk: &str) {
     crate::common::run(home, &["mk", "set", "--yes"], "").ok();
 }
 
+/// `mk load-parts --json` by CUST1 (the first part, [`PART_1`]) and CUST2 (the rest of `mk`),
+/// their passphrases and parts through standard input; `extra` arguments after.
+pub fn custodians_load(home: &Path, mk: &str, extra: &[&str]) -> crate::common::Out {
+    use crate::common::{CUST1, CUST2};
+    let input = format!("{}\n{PART_1}\n{}\n{}\n", CUST1.1, CUST2.1, part_2(mk));
+    let mut args = vec![
+        "--json",
+        "mk",
+        "load-parts",
+        "--custodian",
+        CUST1.0,
+        "--custodian",
+        CUST2.0,
+        "--logon-fd",
+        "0",
+        "--part-fd",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    crate::common::run(home, &args, &input)
+}
+
+/// `--user CUST1 mk change --json --yes` to `mk`, its parts loaded by CUST1 and CUST2.
+pub fn custodians_change(home: &Path, mk: &str) -> crate::common::Out {
+    use crate::common::{CUST1, CUST2};
+    let input = format!(
+        "{}\n{}\n{PART_1}\n{}\n{}\n",
+        CUST1.1,
+        CUST1.1,
+        CUST2.1,
+        part_2(mk)
+    );
+    let args = [
+        "--user",
+        CUST1.0,
+        "--logon-fd",
+        "0",
+        "--json",
+        "mk",
+        "change",
+        "--custodian",
+        CUST1.0,
+        "--custodian",
+        CUST2.0,
+        "--part-fd",
+        "0",
+        "--yes",
+    ];
+    crate::common::run(home, &args, &input)
+}
+
 const SCRIPT: &str = "SOFTCCA_CONSOLE_CKDS_SCRIPT";
 
 /// Runs `commands` (`logon USER PASSPHRASE…`, `write LABEL TOKENHEX`, `create LABEL`,
