@@ -195,6 +195,11 @@ fn roles_default_reads_and_only_a_custodian_deletes() {
     assert_eq!(v["count"], 1);
     // No master key loaded: the record is under neither register.
     assert_eq!(v["records"][0]["master_key"], "neither");
+    let v = run(&home, &["--json", "key", "show", "ISSUER.PIN.KEY"], "")
+        .ok()
+        .json();
+    assert_eq!(v["key_type"], "IPINENC");
+    assert_eq!(v["mkvp"], MKVP_A);
     // DEFAULT may not delete (8/90): nothing changed.
     let before = keys_state(&home);
     let o = run(

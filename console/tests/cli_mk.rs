@@ -300,6 +300,11 @@ fn bad_arguments_exit_2_and_change_nothing() {
         (vec!["mk", "clear"], ""),
         (vec!["mk", "change", "--part-fd", "0"], ""),
         (vec!["mk", "status", "extra"], ""),
+        (vec!["mk", "reencipher", "extra"], ""),
+        (
+            vec!["mk", "change", "--parts", "2", "--custodian", "CUST1"],
+            "",
+        ),
         (vec!["--logon-fd", "0", "mk", "status"], "x\n"),
         (
             vec!["mk", "load-parts", "--parts", "2", "--part", "0123"],

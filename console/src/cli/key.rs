@@ -125,8 +125,6 @@ impl Under {
 pub struct Record {
     /// What CSNBKRL says of it.
     pub listed: cca::keyrec::Listed,
-    /// The token's documented fields (CSNBKRR).
-    pub token: cca::keyrec::TokenFacts,
     /// The MKVP, when the token holds a key.
     pub mkvp: Option<String>,
     /// Which master key that is.
@@ -147,7 +145,6 @@ pub fn records(pattern: &str, regs: &Registers) -> Result<Vec<Record>, ConsoleEr
         let under = Under::of(mkvp.as_deref(), regs);
         out.push(Record {
             listed,
-            token,
             mkvp,
             under,
         });
