@@ -26,6 +26,7 @@ use clap::Parser;
 
 fn main() {
     let cli = cli::Cli::parse();
+    cca::keyrec::use_private_list_dir();
     if let Some(home) = &cli.home {
         cca::set_home(home);
     }

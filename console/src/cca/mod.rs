@@ -12,10 +12,15 @@
 #![allow(unsafe_code)]
 
 pub mod access;
+pub mod backup;
 pub mod card;
 pub mod custody;
 pub mod facility;
+pub mod keychange;
+pub mod keyrec;
+pub mod keytest;
 pub mod logon;
+pub mod masterkey;
 pub mod set;
 
 use std::fmt;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod card;
 pub mod custody;
+pub mod dual;
 pub mod key;
 pub mod mk;
 pub mod session;
@@ -113,6 +114,18 @@ pub fn execute(cli: &Cli) -> Result<Report, ConsoleError> {
 }
 
 fn dispatch(command: &Command, cli: &Cli) -> Result<Report, ConsoleError> {
+    // --logon-fd serves --user, or the custodians a master-key ceremony logs on itself.
+    let custodians = matches!(
+        command,
+        Command::Mk(mk::MkCommand::LoadParts(a) | mk::MkCommand::Change { load: a, .. })
+            if !a.custodians.is_empty()
+    );
+    if cli.logon.logon_fd.is_some() && cli.logon.user.is_none() && !custodians {
+        return Err(ConsoleError::Usage(
+            "--logon-fd needs --user USER (or, for mk load-parts and mk change, --custodian USER)"
+                .into(),
+        ));
+    }
     match command {
         Command::Menu => Err(ConsoleError::Usage(
             "`menu` needs a terminal; it cannot run inside `run`".into(),
@@ -127,7 +140,7 @@ fn dispatch(command: &Command, cli: &Cli) -> Result<Report, ConsoleError> {
         Command::PartitionBind(a) => custody::partition_bind(a),
         Command::Authorize(a) => custody::authorize(a),
         Command::Deauthorize => custody::deauthorize(),
-        Command::Mk(c) => mk::run(c),
+        Command::Mk(c) => mk::run(c, &cli.logon),
         Command::Key(c) => key::run(c),
         Command::Acp(c) => access::acp(c),
         Command::Role(c) => access::role(c),

@@ -25,8 +25,9 @@ pub struct LogonArgs {
     pub logon_card: Option<String>,
 
     /// Read the passphrase (or the logon card's PIN) from this file descriptor, one line;
-    /// default: the terminal, echo off.
-    #[arg(long, global = true, value_name = "FD", requires = "logon_user")]
+    /// default: the terminal, echo off. Needs --user, or the --custodian of a master-key
+    /// ceremony (their passphrases, one line each, after that of --user).
+    #[arg(long, global = true, value_name = "FD")]
     pub logon_fd: Option<i32>,
 }
 
