@@ -766,6 +766,9 @@ impl AcpFile {
         self.dir.remove(TEMP_FILE, false)?;
         self.dir.create_file(TEMP_FILE, out.as_bytes())?;
         self.dir.rename(TEMP_FILE, ACP_FILE)?;
+        // The writing thread sees its own change on its next call, not a re-check interval
+        // later (a GET-ROLE right after INIT-AC or DEL-ROLE answers with the new roles).
+        let _ = THREAD_ACP.try_with(|t| *t.borrow_mut() = None);
         self.dir.sync()
     }
 }
