@@ -20,6 +20,16 @@ pub enum ConsoleError {
     Refused(String),
     /// A file or terminal could not be read or written (exit 1).
     Io(String),
+    /// A verb answered with a finding (return code 4, e.g. CSUAAVF: the audit log breaks):
+    /// exit = its return code; `detail` and `facts` say where.
+    Finding {
+        /// The verb and its codes.
+        failure: Failure,
+        /// What it found, for a person.
+        detail: String,
+        /// The same facts for `--json`.
+        facts: serde_json::Value,
+    },
 }
 
 impl From<Failure> for ConsoleError {
@@ -34,7 +44,7 @@ impl ConsoleError {
         match self {
             ConsoleError::Usage(_) => 2,
             ConsoleError::Refused(_) | ConsoleError::Io(_) => 1,
-            ConsoleError::Verb(f) => match f.rc {
+            ConsoleError::Verb(f) | ConsoleError::Finding { failure: f, .. } => match f.rc {
                 4 | 8 | 12 | 16 => f.rc,
                 _ => 16,
             },
@@ -48,7 +58,12 @@ impl ConsoleError {
             "exit_code": self.exit_code(),
             "message": self.to_string(),
         });
-        if let ConsoleError::Verb(f) = self {
+        if let ConsoleError::Finding { facts, .. } = self
+            && let (Some(m), serde_json::Value::Object(f)) = (v.as_object_mut(), facts)
+        {
+            m.extend(f.clone());
+        }
+        if let ConsoleError::Verb(f) | ConsoleError::Finding { failure: f, .. } = self {
             v["verb"] = f.verb.into();
             v["return_code"] = f.rc.into();
             v["reason_code"] = f.reason.into();
@@ -67,7 +82,10 @@ impl fmt::Display for ConsoleError {
             ConsoleError::Usage(m) | ConsoleError::Refused(m) | ConsoleError::Io(m) => {
                 f.write_str(m)
             }
-            ConsoleError::Verb(v) => {
+            ConsoleError::Verb(v) | ConsoleError::Finding { failure: v, .. } => {
+                if let ConsoleError::Finding { detail, .. } = self {
+                    write!(f, "{detail}: ")?;
+                }
                 write!(f, "{v}")?;
                 if let Some(m) = meaning(v.rc, v.reason) {
                     write!(f, ": {m}")?;
