@@ -195,7 +195,6 @@ pub fn aggregate(
     p
 }
 
-
 /// A point's hexadecimal spelling as docs/access-control.md writes it: `X'0112'`.
 pub fn point_text(p: u16) -> String {
     format!("X'{p:04X}'")
@@ -254,8 +253,10 @@ fn parse_point_table(page: &str) -> std::collections::BTreeMap<u16, String> {
             }
         };
         let name = cells[2];
-        let split = name.strip_suffix(')').and_then(|n| n.rsplit_once(" (")).and_then(
-            |(names, verbs)| {
+        let split = name
+            .strip_suffix(')')
+            .and_then(|n| n.rsplit_once(" ("))
+            .and_then(|(names, verbs)| {
                 let (prefix, names) = match names.strip_prefix("softcca: ") {
                     Some(n) => ("softcca: ", n),
                     None => ("", names),
@@ -270,8 +271,7 @@ fn parse_point_table(page: &str) -> std::collections::BTreeMap<u16, String> {
                             .map(|(n, v)| format!("{prefix}{n} ({v})"))
                             .collect::<Vec<_>>()
                     })
-            },
-        );
+            });
         for (i, p) in points.iter().enumerate() {
             let n = match &split {
                 Some(parts) => parts[i].clone(),
@@ -347,7 +347,11 @@ impl Role {
         let count = be16(b, ROLE_HEADER)?;
         let mut at = ROLE_HEADER + 4;
         for _ in 0..count {
-            let (first, last, n) = (be16(b, at)?, be16(b, at + 2)?, usize::from(be16(b, at + 4)?));
+            let (first, last, n) = (
+                be16(b, at)?,
+                be16(b, at + 2)?,
+                usize::from(be16(b, at + 4)?),
+            );
             at += 8;
             let map = b.get(at..at + n)?;
             for (i, byte) in map.iter().enumerate() {

@@ -281,7 +281,10 @@ fn points(list: &[String]) -> Result<BTreeSet<u16>, ConsoleError> {
 pub fn acp(cmd: &AcpCommand) -> Result<Report, ConsoleError> {
     match cmd {
         AcpCommand::Show { role } => {
-            let role = role.as_deref().map(|r| profile::id("role id", r)).transpose()?;
+            let role = role
+                .as_deref()
+                .map(|r| profile::id("role id", r))
+                .transpose()?;
             role_points(role.as_deref())
         }
         AcpCommand::Set { role, on, off, yes } => {
@@ -585,8 +588,16 @@ pub fn set_points(
         format!(
             "Role {role}: {} points; on: {}; off: {}.\n",
             now.points.len(),
-            if added.is_empty() { "none".into() } else { list(&added) },
-            if removed.is_empty() { "none".into() } else { list(&removed) },
+            if added.is_empty() {
+                "none".into()
+            } else {
+                list(&added)
+            },
+            if removed.is_empty() {
+                "none".into()
+            } else {
+                list(&removed)
+            },
         ),
         json!({
             "role": role,
@@ -718,8 +729,7 @@ pub fn show_profile(user: &str) -> Result<Report, ConsoleError> {
 /// `profile add` (CSUAACI INIT-AC of one profile, REPLACE when asked).
 pub fn add_profile(p: &NewProfile, mechanism: &Mechanism<'_>) -> Result<Report, ConsoleError> {
     let auth = profile::authentication(&[mechanism.block(p.expires)]);
-    let aggregate =
-        profile::aggregate(&p.user, &p.role, &p.comment, p.activates, p.expires, &auth);
+    let aggregate = profile::aggregate(&p.user, &p.role, &p.comment, p.activates, p.expires, &auth);
     let words: &[&str] = if p.replace {
         &["INIT-AC", "REPLACE"]
     } else {

@@ -68,7 +68,10 @@ pub fn parse_record(line: &str) -> Option<Vec<Field>> {
     line.split(' ')
         .map(|token| {
             let (k, v) = token.split_once('=')?;
-            if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b"._".contains(&b))
+            if k.is_empty()
+                || !k
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._".contains(&b))
             {
                 return None;
             }
