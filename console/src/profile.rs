@@ -295,10 +295,10 @@ pub struct Role {
     pub comment: String,
     /// The required authentication strength.
     pub strength: u16,
-    /// The lower time limit (hour, minute), UTC.
-    pub lower: (u8, u8),
-    /// The upper time limit (hour, minute), UTC, inclusive.
-    pub upper: (u8, u8),
+    /// The lower time limit, UTC.
+    pub lower: Time,
+    /// The upper time limit, UTC, inclusive.
+    pub upper: Time,
     /// Valid days: bit 7 Sunday … bit 1 Saturday.
     pub days: u8,
     /// The points the role holds.
@@ -421,10 +421,13 @@ impl Role {
     }
 }
 
-/// Parses `HH:MM-HH:MM` (UTC; the library refuses a time that is not a time of day).
-pub fn parse_hours(s: &str) -> Result<((u8, u8), (u8, u8)), ConsoleError> {
+/// A time of day: hour, minute.
+pub type Time = (u8, u8);
+
+/// Parses `HH:MM-HH:MM` (UTC): the lower and upper limits.
+pub fn parse_hours(s: &str) -> Result<(Time, Time), ConsoleError> {
     let bad = || ConsoleError::Usage(format!("{s:?} is not hours HH:MM-HH:MM (UTC)"));
-    let time = |t: &str| -> Result<(u8, u8), ConsoleError> {
+    let time = |t: &str| -> Result<Time, ConsoleError> {
         let (h, m) = t.split_once(':').ok_or_else(bad)?;
         let (h, m): (u8, u8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
         if h > 23 || m > 59 {

@@ -1,0 +1,126 @@
+//! The Access Control, Audit Log, Logon and Logoff entries of the menu, driven in a real
+//! terminal (tmux): a passphrase logon (the screen shows the passphrase masked, never in
+//! clear), the status line naming who is logged on, Profiles, Last Records, Logoff; the
+//! scroll-back and the audit log hold no passphrase.
+
+mod common;
+
+use std::time::Duration;
+
+use common::tmux::Screen;
+use common::*;
+
+/// The main menu's entries in order (tui/mod.rs): Logon is the 8th, Logoff the 9th.
+const ACCESS_CONTROL: usize = 4;
+const AUDIT_LOG: usize = 5;
+const LOGON: usize = 7;
+const LOGOFF: usize = 8;
+
+fn choose(s: &Screen, downs: usize) {
+    for _ in 0..downs {
+        s.keys(&["Down"]);
+    }
+    s.keys(&["Enter"]);
+}
+
+fn settle() {
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+#[test]
+fn logon_profiles_audit_and_logoff_in_the_menu() {
+    let home = roles_home("tui-access");
+    let s = Screen::start("access", &home, &[], &[]);
+    let screen = s.wait_for("Main Menu");
+    assert!(screen.contains("Logged on: nobody"), "{screen}");
+    // Logon with a passphrase: the user id, then the passphrase, masked.
+    choose(&s, LOGON);
+    s.wait_for("Logon with card");
+    choose(&s, 1);
+    s.wait_for("User id:");
+    s.type_text(OFFICER.0);
+    s.keys(&["Enter"]);
+    s.wait_for("Passphrase of SECOFF1");
+    s.type_text(OFFICER.1);
+    settle();
+    let typed = s.capture();
+    assert!(
+        !typed.contains(OFFICER.1),
+        "the passphrase is on the screen:\n{typed}"
+    );
+    assert!(
+        typed.contains(&"*".repeat(OFFICER.1.len())),
+        "the passphrase is not shown masked:\n{typed}"
+    );
+    assert!(!typed.contains("passphrase 1"), "{typed}");
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("Logged on: SECOFF1 (SECOFF)");
+    assert!(screen.contains("Mechanism : PPHRASE"), "{screen}");
+    s.keys(&["Enter"]); // OK
+    s.wait_for("Main Menu");
+    // Access Control > Profiles: the list, then CUST1 > Show.
+    s.keys(&["Up", "Up", "Up"]); // back on Access Control from Logon
+    settle();
+    s.keys(&["Enter"]);
+    s.wait_for("Points of a Role");
+    choose(&s, 2);
+    let screen = s.wait_for("Add a profile");
+    for u in ["CUST1", "CUST2", "OPER1", "SECOFF1"] {
+        assert!(screen.contains(u), "{u} missing:\n{screen}");
+    }
+    choose(&s, 2); // ◂, Add a profile, CUST1
+    s.wait_for("Profile CUST1");
+    choose(&s, 1); // Show
+    let screen = s.wait_for("Failed logons");
+    assert!(screen.contains("KEYCUST"), "{screen}");
+    s.keys(&["Enter"]); // OK
+    s.keys(&["Escape"]);
+    settle();
+    s.keys(&["Escape"]);
+    settle();
+    // Roles > SECOFF: its points, named.
+    s.keys(&["Up"]);
+    settle();
+    s.keys(&["Enter"]);
+    s.wait_for("CUSTODY");
+    choose(&s, 2); // ◂, DEFAULT, SECOFF
+    let screen = s.wait_for("X'0112'");
+    assert!(
+        screen.contains("Initialize access-control system"),
+        "{screen}"
+    );
+    s.keys(&["Enter", "Escape"]);
+    settle();
+    s.keys(&["Escape"]);
+    s.wait_for("Main Menu");
+    // Audit Log > Last Records: the logon is on record, under the user's name.
+    s.keys(&["Down"]);
+    settle();
+    s.keys(&["Enter"]);
+    s.wait_for("Last Records");
+    choose(&s, 1);
+    let screen = s.wait_for("Audit Log: Last Records");
+    assert!(screen.contains("CSUAACM"), "{screen}");
+    s.keys(&["Enter"]);
+    choose(&s, 2); // Verify
+    s.wait_for("intact");
+    s.keys(&["Enter", "Escape"]);
+    s.wait_for("Main Menu");
+    // Logoff: the status line says nobody again.
+    for _ in 0..(LOGOFF - AUDIT_LOG) {
+        s.keys(&["Down"]);
+    }
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("Logged off.");
+    assert!(screen.contains("Logged on: nobody"), "{screen}");
+    s.keys(&["Enter"]);
+    let _ = ACCESS_CONTROL;
+    // Nothing of the passphrase in the scroll-back or the audit log.
+    let history = s.history();
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    for (_, p) in [OFFICER, CUST1, CUST2, OPERATOR] {
+        assert!(!history.contains(p), "a passphrase in the scroll-back");
+        assert!(!audit.contains(p), "a passphrase in the audit log");
+    }
+    assert!(audit.contains("op=CSUALCT d.user=SECOFF1 d.mechanism=PPHRASE outcome=OK"));
+}
