@@ -155,3 +155,121 @@ fn run_keeps_a_logon_from_its_logon_line_to_logoff() {
     );
     assert_eq!(o.stdout.matches("Binding").count(), 1, "{o:?}");
 }
+
+#[path = "../../tests/common/vcards.rs"]
+mod vcards;
+
+/// The PIN the test gives its card (test data only).
+const CARD_PIN: &str = "48151623";
+
+/// Card 12 with the PIN CARD_PIN and a content (a share of a made-up set), as a card of a
+/// custody set is: the library's card layer, the test's fixture (not the console).
+fn operator_card() -> Option<vcards::Borrowed> {
+    use softcca::card::{Content, ContentKind, OperatorCard, SetInfo};
+    let c = vcards::Borrowed::new(12, None)?;
+    vcards::pcsc()
+        .session(c.reader(), |t| {
+            let mut card = OperatorCard::select(t)?;
+            card.change_pin(&vcards::pin("12345678"), &vcards::pin(CARD_PIN))?;
+            let set = SetInfo {
+                set_id: [0x5E; 16],
+                m: 2,
+                n: 3,
+                index: 1,
+                check_value: [0xC5; 8],
+            };
+            card.put_content(&Content::new(ContentKind::MasterKeyShare, set, &[0x42; 32]).unwrap())
+        })
+        .unwrap();
+    Some(c)
+}
+
+#[test]
+fn a_card_enrolled_with_profile_card_logs_on() {
+    let Some(card) = operator_card() else {
+        return;
+    };
+    let reader = card.reader().to_string();
+    let home = roles_home("cardlogon");
+    // Enrol: CSUAACI CHG-AD, the PIN verified on the card by the library.
+    let v = as_user(
+        &home,
+        OFFICER,
+        &[
+            "--json", "profile", "card", "OPER1", "--reader", &reader, "--pin-fd", "0",
+        ],
+        &format!("{CARD_PIN}\n"),
+    )
+    .ok()
+    .json();
+    assert_eq!(
+        (v["user"].as_str(), v["mechanism"].as_str()),
+        (Some("OPER1"), Some("CARD"))
+    );
+    let v = run(&home, &["--json", "profile", "show", "OPER1"], "")
+        .ok()
+        .json();
+    let mechs: Vec<&str> = v["mechanisms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["mechanism"].as_str().unwrap())
+        .collect();
+    assert!(mechs.contains(&"CARD"), "{v}");
+    // Card logon: user, role and mechanism shown.
+    let args = [
+        "--user",
+        "OPER1",
+        "--logon-card",
+        &reader,
+        "--logon-fd",
+        "0",
+        "--json",
+        "logon",
+    ];
+    let o = run(&home, &args, &format!("{CARD_PIN}\n")).ok();
+    let v = o.json();
+    assert_eq!(
+        (
+            v["user"].as_str(),
+            v["role"].as_str(),
+            v["mechanism"].as_str()
+        ),
+        (Some("OPER1"), Some("CUSTODY"), Some("CARD"))
+    );
+    let t = run(
+        &home,
+        &args[..6]
+            .iter()
+            .copied()
+            .chain(["logon"])
+            .collect::<Vec<_>>(),
+        &format!("{CARD_PIN}\n"),
+    )
+    .ok()
+    .stdout;
+    assert!(t.contains("CARD") && t.contains("CUSTODY"), "{t}");
+    // A wrong PIN: refused by the card (CSUALCT 8/X'F1Cx'), counted.
+    let bad = run(&home, &args, "87654321\n");
+    assert_eq!(bad.code, 8, "{bad:?}");
+    assert_eq!(bad.json()["verb"], "CSUALCT");
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    // docs/audit.md: the card logon names the reader, the card's CSN and the user.
+    assert!(
+        audit.contains(&format!(
+            "csn={} label=- d.user=OPER1 d.mechanism=CARD outcome=OK",
+            card.card.csn
+        )),
+        "{audit}"
+    );
+    assert!(
+        audit.contains("d.user=OPER1 d.mechanism=CARD outcome=FAIL rc=8 rs=F1C"),
+        "{audit}"
+    );
+    for out in [&o.stdout, &o.stderr, &bad.stdout, &bad.stderr, &audit] {
+        assert!(
+            !out.contains(CARD_PIN) && !out.contains("87654321"),
+            "a PIN is shown or logged"
+        );
+    }
+}
