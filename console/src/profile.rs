@@ -305,6 +305,16 @@ pub struct Role {
     pub points: std::collections::BTreeSet<u16>,
 }
 
+/// A field's text for a terminal: its padding removed and every byte outside printable ASCII
+/// shown as `?` (a profile's comment is 20 bytes as a C program gave them: an escape sequence
+/// there must not reach the operator's terminal).
+pub fn printable(bytes: &[u8]) -> String {
+    crate::cca::text(bytes)
+        .chars()
+        .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
+        .collect()
+}
+
 fn be16(b: &[u8], at: usize) -> Option<u16> {
     b.get(at..at + 2).map(|s| u16::from_be_bytes([s[0], s[1]]))
 }
@@ -336,8 +346,8 @@ impl Role {
         }
         let b = &b[..len];
         let mut role = Role {
-            id: crate::cca::text(&b[28..36]),
-            comment: crate::cca::text(&b[4..24]),
+            id: printable(&b[28..36]),
+            comment: printable(&b[4..24]),
             strength: be16(b, 36)?,
             lower: (b[38], b[39]),
             upper: (b[40], b[41]),
@@ -532,10 +542,10 @@ impl ProfileInfo {
             at += ml;
         }
         Some(ProfileInfo {
-            user: crate::cca::text(&b[28..36]),
-            comment: crate::cca::text(&b[4..24]),
+            user: printable(&b[28..36]),
+            comment: printable(&b[4..24]),
             failures: b[26],
-            role: crate::cca::text(&b[36..44]),
+            role: printable(&b[36..44]),
             activates: Date::from_bytes(&b[44..48]),
             expires: Date::from_bytes(&b[48..52]),
             mechanisms,
@@ -674,6 +684,10 @@ mod tests {
         assert_eq!(p.mechanisms.len(), 1);
         assert_eq!(p.mechanisms[0].name(), "PPHRASE");
         assert_eq!(p.mechanisms[0].strength, 1);
+        let mut hostile = b.clone();
+        hostile[4..8].copy_from_slice(b"\x1b[2J");
+        let p = ProfileInfo::decode(&hostile).unwrap();
+        assert_eq!(p.comment, "?[2Jmment");
         b[53] = 40; // authentication data longer than the structure
         assert!(ProfileInfo::decode(&b).is_none());
     }

@@ -172,3 +172,51 @@ fn bad_arguments_exit_2() {
     let empty = scratch("auditnolog");
     assert_eq!(run(&empty, &["audit", "tail"], "").code, 1);
 }
+
+#[test]
+fn tail_reads_only_a_regular_file_and_the_end_of_a_long_one() {
+    let home = legacy_home("tailfile");
+    // A long log (several 64 KiB blocks): the last records, whole, across block boundaries.
+    let mut log = String::new();
+    for seq in 1..=6000 {
+        log.push_str(&format!(
+            "v=1 seq={seq} time=2026-12-01T23:55:00.123456Z pid=1 op=CSUAACM d.pad={} outcome=OK rc=0 rs=0000 prev=00 hash=00\n",
+            "x".repeat(seq % 97)
+        ));
+    }
+    std::fs::write(home.join("audit.log"), &log).unwrap();
+    let seqs = |n: &str| -> Vec<u64> {
+        tail_json(&home, n)
+            .iter()
+            .map(|r| r["seq"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(seqs("3"), [5998, 5999, 6000]);
+    let many = seqs("2500");
+    assert_eq!(many.len(), 2500);
+    assert_eq!(many, (3501..=6000).collect::<Vec<u64>>());
+    assert_eq!(seqs("100000").len(), 6000);
+    // A symbolic link is not followed (the library refuses one too): a file the link points
+    // at is not shown.
+    let other = home.join("elsewhere.txt");
+    std::fs::write(&other, "v=1 seq=1 op=SECRET-FILE\n").unwrap();
+    std::fs::remove_file(home.join("audit.log")).unwrap();
+    std::os::unix::fs::symlink(&other, home.join("audit.log")).unwrap();
+    let o = run(&home, &["audit", "tail"], "");
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(!o.stdout.contains("SECRET-FILE"), "{o:?}");
+    // A FIFO is refused at once (never waited on).
+    std::fs::remove_file(home.join("audit.log")).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(home.join("audit.log"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = std::time::Instant::now();
+    let o = run(&home, &["audit", "tail"], "");
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("not a regular file"), "{o:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -176,14 +176,58 @@ fn log_path() -> Result<PathBuf, ConsoleError> {
     }
 }
 
+/// The end of the log holding at least its last `n` lines (the whole file when shorter): the
+/// file opened without following a symbolic link and only when it is a regular file (as the
+/// library opens it), read backwards from its end in blocks, so a long log is not read whole.
+fn read_tail(path: &std::path::Path, n: usize) -> Result<Vec<u8>, ConsoleError> {
+    use rustix::fs::{FileType, Mode, OFlags};
+    use std::io::{Read, Seek, SeekFrom};
+    let fail = |e: std::io::Error| {
+        ConsoleError::Io(format!("cannot read {}: {}", path.display(), e.kind()))
+    };
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| fail(e.into()))?;
+    let st = rustix::fs::fstat(&fd).map_err(|e| fail(e.into()))?;
+    if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
+        return Err(ConsoleError::Io(format!(
+            "{} is not a regular file: not read",
+            path.display()
+        )));
+    }
+    let mut file = std::fs::File::from(fd);
+    let size = file.seek(SeekFrom::End(0)).map_err(fail)?;
+    const BLOCK: u64 = 64 * 1024;
+    let mut start = size;
+    let mut buf: Vec<u8> = Vec::new();
+    while start > 0 && buf.iter().filter(|b| **b == b'\n').count() <= n {
+        let from = start.saturating_sub(BLOCK);
+        let mut block = vec![0u8; (start - from) as usize];
+        file.seek(SeekFrom::Start(from)).map_err(fail)?;
+        file.read_exact(&mut block).map_err(fail)?;
+        block.extend_from_slice(&buf);
+        buf = block;
+        start = from;
+    }
+    if start > 0 {
+        // Drop the partial first line of the window.
+        if let Some(i) = buf.iter().position(|b| *b == b'\n') {
+            buf.drain(..=i);
+        }
+    }
+    Ok(buf)
+}
+
 /// `audit tail -n N`.
 pub fn tail(n: usize) -> Result<Report, ConsoleError> {
     if n == 0 {
         return Err(ConsoleError::Usage("-n must be at least 1".into()));
     }
     let path = log_path()?;
-    let bytes = std::fs::read(&path)
-        .map_err(|e| ConsoleError::Io(format!("cannot read {}: {}", path.display(), e.kind())))?;
+    let bytes = read_tail(&path, n)?;
     let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
     let last = &lines[lines.len().saturating_sub(n)..];
