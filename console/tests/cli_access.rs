@@ -53,25 +53,25 @@ fn same_files(
     }
 }
 
-fn points_of(v: &serde_json::Value) -> Vec<String> {
-    v["points"]
+/// The `field` of every object of the array `list` of a JSON answer.
+fn column(v: &serde_json::Value, list: &str, field: &str) -> Vec<String> {
+    v[list]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("no array {list} in {v}"))
         .iter()
-        .map(|p| p["point"].as_str().unwrap().to_string())
+        .map(|p| p[field].as_str().unwrap().to_string())
         .collect()
+}
+
+fn points_of(v: &serde_json::Value) -> Vec<String> {
+    column(v, "points", "point")
 }
 
 #[test]
 fn roles_and_points_of_the_shipped_roles() {
     let home = roles_home("roles");
     let v = run(&home, &["--json", "role", "list"], "").ok().json();
-    let ids: Vec<&str> = v["roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["role"].as_str().unwrap())
-        .collect();
+    let ids = column(&v, "roles", "role");
     assert_eq!(ids, ["DEFAULT", "SECOFF", "KEYCUST", "CUSTODY"]);
     // docs/access-control.md: SECOFF holds X'0112'..X'0118', strength 1.
     let v = run(&home, &["--json", "role", "show", "secoff"], "")
@@ -166,12 +166,7 @@ fn the_officer_administers_profiles() {
     let v = officer(&home, &["--json", "profile", "list"], "")
         .ok()
         .json();
-    let users: Vec<&str> = v["profiles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["user"].as_str().unwrap())
-        .collect();
+    let users = column(&v, "profiles", "user");
     assert_eq!(users, ["CUST1", "CUST2", "OPER1", "SECOFF1"]);
     let v = officer(&home, &["--json", "profile", "show", "CUST1"], "")
         .ok()

@@ -156,37 +156,17 @@ fn run_keeps_a_logon_from_its_logon_line_to_logoff() {
     assert_eq!(o.stdout.matches("Binding").count(), 1, "{o:?}");
 }
 
+#[path = "common/operator_card.rs"]
+mod operator_card;
 #[path = "../../tests/common/vcards.rs"]
 mod vcards;
 
 /// The PIN the test gives its card (test data only).
 const CARD_PIN: &str = "48151623";
 
-/// Card 12 with the PIN CARD_PIN and a content (a share of a made-up set), as a card of a
-/// custody set is: the library's card layer, the test's fixture (not the console).
-fn operator_card() -> Option<vcards::Borrowed> {
-    use softcca::card::{Content, ContentKind, OperatorCard, SetInfo};
-    let c = vcards::Borrowed::new(12, None)?;
-    vcards::pcsc()
-        .session(c.reader(), |t| {
-            let mut card = OperatorCard::select(t)?;
-            card.change_pin(&vcards::pin("12345678"), &vcards::pin(CARD_PIN))?;
-            let set = SetInfo {
-                set_id: [0x5E; 16],
-                m: 2,
-                n: 3,
-                index: 1,
-                check_value: [0xC5; 8],
-            };
-            card.put_content(&Content::new(ContentKind::MasterKeyShare, set, &[0x42; 32]).unwrap())
-        })
-        .unwrap();
-    Some(c)
-}
-
 #[test]
 fn a_card_enrolled_with_profile_card_logs_on() {
-    let Some(card) = operator_card() else {
+    let Some(card) = operator_card::operator_card(12, CARD_PIN) else {
         return;
     };
     let reader = card.reader().to_string();

@@ -16,6 +16,9 @@ const AUDIT_LOG: usize = 5;
 const LOGON: usize = 7;
 const LOGOFF: usize = 8;
 
+/// A wrong passphrase the test types (test data only).
+const WRONG: &str = "not the officer's words";
+
 fn choose(s: &Screen, downs: usize) {
     for _ in 0..downs {
         s.keys(&["Down"]);
@@ -37,6 +40,18 @@ fn logon_profiles_audit_and_logoff_in_the_menu() {
     choose(&s, LOGON);
     s.wait_for("Logon with card");
     choose(&s, 1);
+    // A wrong passphrase first: CSUALCT's refusal in an error box, still nobody logged on.
+    s.wait_for("User id:");
+    s.type_text(OFFICER.0);
+    s.keys(&["Enter"]);
+    s.wait_for("Passphrase of SECOFF1");
+    s.type_text(WRONG);
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("X'F318'");
+    assert!(screen.contains("Logged on: nobody"), "{screen}");
+    s.keys(&["Enter"]); // OK: back in the Logon menu, on "Logon with passphrase"
+    settle();
+    s.keys(&["Enter"]);
     s.wait_for("User id:");
     s.type_text(OFFICER.0);
     s.keys(&["Enter"]);
@@ -118,9 +133,71 @@ fn logon_profiles_audit_and_logoff_in_the_menu() {
     // Nothing of the passphrase in the scroll-back or the audit log.
     let history = s.history();
     let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
-    for (_, p) in [OFFICER, CUST1, CUST2, OPERATOR] {
+    for (_, p) in [OFFICER, CUST1, CUST2, OPERATOR, ("", WRONG)] {
         assert!(!history.contains(p), "a passphrase in the scroll-back");
         assert!(!audit.contains(p), "a passphrase in the audit log");
     }
     assert!(audit.contains("op=CSUALCT d.user=SECOFF1 d.mechanism=PPHRASE outcome=OK"));
+}
+
+#[path = "common/operator_card.rs"]
+mod operator_card;
+#[path = "../../tests/common/vcards.rs"]
+mod vcards;
+
+#[test]
+fn logon_with_card_in_the_menu() {
+    const PIN: &str = "31415926";
+    let Some(card) = operator_card::operator_card(13, PIN) else {
+        return;
+    };
+    let reader = card.reader().to_string();
+    let home = roles_home("tui-card");
+    as_user(
+        &home,
+        OFFICER,
+        &[
+            "profile", "card", "OPER1", "--reader", &reader, "--pin-fd", "0",
+        ],
+        &format!("{PIN}\n"),
+    )
+    .ok();
+    let s = Screen::start("card", &home, &[], &[]);
+    s.wait_for("Main Menu");
+    choose(&s, LOGON);
+    s.wait_for("Logon with card");
+    choose(&s, 2);
+    let screen = s.wait_for("choose the reader");
+    let line = screen
+        .lines()
+        .filter(|l| l.contains("Virtual PCD"))
+        .position(|l| l.contains(&reader))
+        .expect("the card's reader is listed");
+    choose(&s, line);
+    s.wait_for("User id:");
+    s.type_text("OPER1");
+    s.keys(&["Enter"]);
+    s.wait_for("PIN of OPER1's card");
+    s.type_text(PIN);
+    settle();
+    let typed = s.capture();
+    assert!(!typed.contains(PIN), "the PIN is on the screen:\n{typed}");
+    assert!(
+        typed.contains("********"),
+        "the PIN is not shown masked:\n{typed}"
+    );
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("Logged on: OPER1 (CUSTODY)");
+    assert!(screen.contains("Mechanism : CARD"), "{screen}");
+    s.keys(&["Enter"]);
+    let history = s.history();
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    assert!(
+        !history.contains(PIN) && !audit.contains(PIN),
+        "the PIN is shown or logged"
+    );
+    assert!(
+        audit.contains("d.user=OPER1 d.mechanism=CARD outcome=OK"),
+        "{audit}"
+    );
 }
