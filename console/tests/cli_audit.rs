@@ -220,3 +220,57 @@ fn tail_reads_only_a_regular_file_and_the_end_of_a_long_one() {
     assert!(o.stderr.contains("not a regular file"), "{o:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+#[test]
+fn tail_follow_prints_new_records_as_they_come() {
+    use std::io::BufRead;
+    let home = roles_home("follow");
+    let last_seq = tail_json(&home, "1")[0]["seq"].as_u64().unwrap();
+    let mut child = std::process::Command::new(CONSOLE)
+        .arg("--home")
+        .arg(&home)
+        .args(["--json", "audit", "tail", "-n", "1", "--follow"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // Stopped when the test ends, also when it fails (follow never ends by itself).
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _child = Stop(child);
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a record within 10 s");
+        serde_json::from_str::<serde_json::Value>(&line).unwrap()
+    };
+    assert_eq!(
+        next()["seq"].as_u64(),
+        Some(last_seq),
+        "the last record first"
+    );
+    // A refused logon while it follows: its record arrives, naming the user.
+    assert_eq!(as_user(&home, ("CUST1", "guess"), &["logon"], "").code, 8);
+    let r = next();
+    assert_eq!(r["seq"].as_u64(), Some(last_seq + 1));
+    assert_eq!(
+        (r["op"].as_str(), r["details"]["user"].as_str()),
+        (Some("CSUALCT"), Some("CUST1"))
+    );
+    assert_eq!(r["outcome"], "FAIL");
+}

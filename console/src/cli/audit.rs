@@ -24,6 +24,10 @@ pub enum AuditCommand {
         /// How many records.
         #[arg(short = 'n', long = "lines", default_value_t = 20)]
         lines: usize,
+        /// Then print each new record as it is appended, until stopped (Ctrl-C); with
+        /// --json one object per line.
+        #[arg(short = 'f', long)]
+        follow: bool,
     },
     /// Verify the audit log's chain (CSUAAVF): intact, or the first bad record and why.
     Verify {
@@ -33,10 +37,14 @@ pub enum AuditCommand {
     },
 }
 
-/// Runs an audit command.
-pub fn run(cmd: &AuditCommand) -> Result<Report, ConsoleError> {
+/// Runs an audit command (`json`: the `--json` option, for `tail --follow`'s lines).
+pub fn run(cmd: &AuditCommand, json: bool) -> Result<Report, ConsoleError> {
     match cmd {
-        AuditCommand::Tail { lines } => tail(*lines),
+        AuditCommand::Tail {
+            lines,
+            follow: true,
+        } => follow(*lines, json),
+        AuditCommand::Tail { lines, .. } => tail(*lines),
         AuditCommand::Verify { mac } => verify(*mac),
     }
 }
@@ -176,13 +184,12 @@ fn log_path() -> Result<PathBuf, ConsoleError> {
     }
 }
 
-/// The end of the log holding at least its last `n` lines (the whole file when shorter): the
-/// file opened without following a symbolic link and only when it is a regular file (as the
-/// library opens it), read backwards from its end in blocks, so a long log is not read whole.
-fn read_tail(path: &std::path::Path, n: usize) -> Result<Vec<u8>, ConsoleError> {
+/// The log opened for reading as the library opens it: no symbolic link followed, and only a
+/// regular file (a FIFO or device is refused at once, never waited on).
+fn open_log(path: &std::path::Path) -> Result<std::fs::File, ConsoleError> {
     use rustix::fs::{FileType, Mode, OFlags};
-    use std::io::{Read, Seek, SeekFrom};
-    let fail = |e: std::io::Error| {
+    let fail = |e: rustix::io::Errno| {
+        let e: std::io::Error = e.into();
         ConsoleError::Io(format!("cannot read {}: {}", path.display(), e.kind()))
     };
     let fd = rustix::fs::open(
@@ -190,15 +197,50 @@ fn read_tail(path: &std::path::Path, n: usize) -> Result<Vec<u8>, ConsoleError> 
         OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
         Mode::empty(),
     )
-    .map_err(|e| fail(e.into()))?;
-    let st = rustix::fs::fstat(&fd).map_err(|e| fail(e.into()))?;
+    .map_err(fail)?;
+    let st = rustix::fs::fstat(&fd).map_err(fail)?;
     if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
         return Err(ConsoleError::Io(format!(
             "{} is not a regular file: not read",
             path.display()
         )));
     }
-    let mut file = std::fs::File::from(fd);
+    Ok(std::fs::File::from(fd))
+}
+
+/// The log's length, `None` while there is no log.
+fn file_len(path: &std::path::Path) -> Result<Option<u64>, ConsoleError> {
+    if std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Ok(None);
+    }
+    let f = open_log(path)?;
+    f.metadata()
+        .map(|m| Some(m.len()))
+        .map_err(|e| ConsoleError::Io(format!("cannot read {}: {}", path.display(), e.kind())))
+}
+
+/// Bytes `from..to` of the log.
+fn read_range(path: &std::path::Path, from: u64, to: u64) -> Result<Vec<u8>, ConsoleError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let fail = |e: std::io::Error| {
+        ConsoleError::Io(format!("cannot read {}: {}", path.display(), e.kind()))
+    };
+    let mut f = open_log(path)?;
+    f.seek(SeekFrom::Start(from)).map_err(fail)?;
+    let mut buf = Vec::new();
+    f.take(to - from).read_to_end(&mut buf).map_err(fail)?;
+    Ok(buf)
+}
+
+/// The end of the log holding at least its last `n` lines (the whole file when shorter): the
+/// file opened without following a symbolic link and only when it is a regular file (as the
+/// library opens it), read backwards from its end in blocks, so a long log is not read whole.
+fn read_tail(path: &std::path::Path, n: usize) -> Result<(Vec<u8>, u64), ConsoleError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let fail = |e: std::io::Error| {
+        ConsoleError::Io(format!("cannot read {}: {}", path.display(), e.kind()))
+    };
+    let mut file = open_log(path)?;
     let size = file.seek(SeekFrom::End(0)).map_err(fail)?;
     const BLOCK: u64 = 64 * 1024;
     let mut start = size;
@@ -218,45 +260,115 @@ fn read_tail(path: &std::path::Path, n: usize) -> Result<Vec<u8>, ConsoleError> 
             buf.drain(..=i);
         }
     }
-    Ok(buf)
+    Ok((buf, size))
+}
+
+/// One line of the log for a person and for a program.
+fn line_report(line: &str) -> (String, Value) {
+    match parse_record(line) {
+        Some(fields) => (record_text(&fields), record_json(&fields)),
+        None => {
+            let shown: String = line
+                .chars()
+                .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
+                .collect();
+            (
+                format!("    ? not a record: {shown}"),
+                json!({ "malformed": true, "line": shown }),
+            )
+        }
+    }
 }
 
 /// `audit tail -n N`.
 pub fn tail(n: usize) -> Result<Report, ConsoleError> {
+    tail_at(n).map(|(r, _)| r)
+}
+
+/// The report of `audit tail -n N` and the log's length it was read at.
+fn tail_at(n: usize) -> Result<(Report, u64), ConsoleError> {
     if n == 0 {
         return Err(ConsoleError::Usage("-n must be at least 1".into()));
     }
     let path = log_path()?;
-    let bytes = read_tail(&path, n)?;
+    let (bytes, size) = read_tail(&path, n)?;
     let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
     let last = &lines[lines.len().saturating_sub(n)..];
     let mut out = String::new();
     let mut records = Vec::new();
     for line in last {
-        match parse_record(line) {
-            Some(fields) => {
-                out.push_str(&record_text(&fields));
-                out.push('\n');
-                records.push(record_json(&fields));
-            }
-            None => {
-                let shown: String = line
-                    .chars()
-                    .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
-                    .collect();
-                out.push_str(&format!("    ? not a record: {shown}\n"));
-                records.push(json!({ "malformed": true, "line": shown }));
-            }
-        }
+        let (t, j) = line_report(line);
+        out.push_str(&t);
+        out.push('\n');
+        records.push(j);
     }
     if records.is_empty() {
         out = "The audit log has no record.".into();
     }
-    Ok(Report::new(
-        out,
-        json!({ "log": path.display().to_string(), "records": records }),
+    Ok((
+        Report::new(
+            out,
+            json!({ "log": path.display().to_string(), "records": records }),
+        ),
+        size,
     ))
+}
+
+/// `audit tail --follow`: the last `n` records, then each new record as it is appended, one
+/// per line (`--json`: one object per line), until the process is stopped or its output is
+/// closed. The log is opened again at every look (every 300 ms), with the checks of
+/// [`read_tail`]; a log that became shorter (moved away after damage, docs/audit.md §7) is
+/// read again from its start, and a missing one waited for.
+pub fn follow(n: usize, json_out: bool) -> Result<Report, ConsoleError> {
+    use std::io::Write;
+    let (first, mut seen) = tail_at(n)?;
+    let path = log_path()?;
+    let mut out = std::io::stdout().lock();
+    let mut emit = |text: &str, j: &Value| -> bool {
+        let r = if json_out {
+            writeln!(out, "{j}")
+        } else {
+            writeln!(out, "{text}")
+        };
+        r.and_then(|()| out.flush()).is_ok()
+    };
+    let records = first.json["records"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for (t, j) in first.text.lines().zip(&records) {
+        if !emit(t, j) {
+            return Ok(Report::new("", json!({})));
+        }
+    }
+    let mut partial: Vec<u8> = Vec::new();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        // A log moved away (docs/audit.md §7) is waited for: the next append starts a new one.
+        let len = file_len(&path)?.unwrap_or(0);
+        if len < seen {
+            seen = 0;
+            partial.clear();
+        }
+        if len == seen {
+            continue;
+        }
+        let mut bytes = partial;
+        bytes.extend(read_range(&path, seen, len)?);
+        seen = len;
+        let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        partial = bytes.split_off(complete);
+        for line in String::from_utf8_lossy(&bytes)
+            .lines()
+            .filter(|l| !l.is_empty())
+        {
+            let (t, j) = line_report(line);
+            if !emit(&t, &j) {
+                return Ok(Report::new("", json!({})));
+            }
+        }
+    }
 }
 
 /// `audit verify`: exit 0 when the chain verified, else the finding (exit 4: CSUAAVF's return
