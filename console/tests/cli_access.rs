@@ -405,6 +405,22 @@ fn bad_arguments_exit_2_and_change_nothing() {
         );
         same_files(&snapshot(&home), &before, &format!("{args:?}"));
     }
+    // Under a logon too: the arguments are checked while the command line is parsed, before
+    // CSUALCT, so not even a logon record is written.
+    // (Checks that compare two arguments or read a descriptor come after the logon: --on and
+    // --off naming one point, the dates' order, an unreadable descriptor.)
+    let after_logon = |a: &&&[&str]| {
+        a.contains(&"--off") || a.contains(&"--activates") || a.contains(&"--passphrase-fd=-1")
+    };
+    for args in cases.iter().filter(|a| a.len() > 2 && !after_logon(a)) {
+        let o = officer(&home, args, "x\n");
+        assert_eq!(o.code, 2, "{args:?}: {o:?}");
+        same_files(
+            &snapshot(&home),
+            &before,
+            &format!("--user SECOFF1 {args:?}"),
+        );
+    }
     // An empty passphrase from the descriptor.
     let o = run(
         &home,
@@ -414,13 +430,26 @@ fn bad_arguments_exit_2_and_change_nothing() {
     assert_eq!(o.code, 2, "{o:?}");
     assert!(o.stderr.contains("empty"), "{o:?}");
     same_files(&snapshot(&home), &before, "empty passphrase");
-    // --json errors are objects.
-    let o = run(&home, &["--json", "profile", "show", "NOT VALID"], "");
+    // --json errors of the console's own checks are objects.
+    let o = run(
+        &home,
+        &[
+            "--json", "acp", "set", "--role", "KEYCUST", "--on", "X'0018'", "--off", "18", "--yes",
+        ],
+        "",
+    );
     assert_eq!(o.code, 2);
     let v = o.json();
     assert_eq!(
         (v["ok"].as_bool(), v["exit_code"].as_i64()),
         (Some(false), Some(2))
+    );
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("both --on and --off"),
+        "{v}"
     );
 }
 

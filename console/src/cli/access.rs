@@ -23,20 +23,20 @@ pub enum AcpCommand {
     /// The points of a role, with their names (default: the role of the logon in force).
     Show {
         /// The role (default: the calling logon's role, DEFAULT when not logged on).
-        #[arg(long)]
+        #[arg(long, value_parser = role_id)]
         role: Option<String>,
     },
     /// Turn points of a role on and off (CSUAACI INIT-AC with the changed role structure).
     Set {
         /// The role to change.
-        #[arg(long)]
+        #[arg(long, value_parser = role_id)]
         role: String,
         /// A point to turn on: X'hhhh' (repeat the option, or separate points by commas).
-        #[arg(long, value_name = "POINT", value_delimiter = ',')]
-        on: Vec<String>,
+        #[arg(long, value_name = "POINT", value_delimiter = ',', value_parser = point, required_unless_present = "off")]
+        on: Vec<u16>,
         /// A point to turn off: X'hhhh'.
-        #[arg(long, value_name = "POINT", value_delimiter = ',')]
-        off: Vec<String>,
+        #[arg(long, value_name = "POINT", value_delimiter = ',', value_parser = point)]
+        off: Vec<u16>,
         /// Do not ask for confirmation.
         #[arg(long)]
         yes: bool,
@@ -51,11 +51,13 @@ pub enum RoleCommand {
     /// One role: comment, strength, hours, days and its points (CSUAACM GET-ROLE).
     Show {
         /// The role id.
+        #[arg(value_parser = role_id)]
         name: String,
     },
     /// Delete a role no profile names (CSUAACM DEL-ROLE).
     Delete {
         /// The role id.
+        #[arg(value_parser = role_id)]
         name: String,
         /// Do not ask for confirmation.
         #[arg(long)]
@@ -69,22 +71,23 @@ pub enum RoleCommand {
 #[derive(Debug, Args)]
 pub struct RoleAddArgs {
     /// The role id (1-8 characters A-Z 0-9 @ # $ _ -).
+    #[arg(value_parser = role_id)]
     pub name: String,
     /// A comment (at most 20 characters).
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", value_parser = comment)]
     pub comment: String,
     /// The authentication strength a profile needs (0-65535; 1: a passphrase).
     #[arg(long, default_value_t = 1)]
     pub strength: u16,
     /// The hours the role may be used, UTC, inclusive.
-    #[arg(long, default_value = "00:00-23:59", value_name = "HH:MM-HH:MM")]
-    pub hours: String,
+    #[arg(long, default_value = "00:00-23:59", value_name = "HH:MM-HH:MM", value_parser = hours)]
+    pub hours: (profile::Time, profile::Time),
     /// The days the role may be used.
-    #[arg(long, default_value = "SUN MON TUE WED THU FRI SAT")]
-    pub days: String,
+    #[arg(long, default_value = "SUN MON TUE WED THU FRI SAT", value_parser = days)]
+    pub days: u8,
     /// A point the role holds: X'hhhh' (repeat, or separate by commas).
-    #[arg(long, value_name = "POINT", value_delimiter = ',')]
-    pub on: Vec<String>,
+    #[arg(long, value_name = "POINT", value_delimiter = ',', value_parser = point)]
+    pub on: Vec<u16>,
     /// Replace a role of the same id.
     #[arg(long)]
     pub replace: bool,
@@ -98,6 +101,7 @@ pub enum ProfileCommand {
     /// One profile: role, dates, failed logons, mechanisms (CSUAACM GET-PROF; no secret).
     Show {
         /// The user id.
+        #[arg(value_parser = user_id)]
         user: String,
     },
     /// Add a user profile (CSUAACI INIT-AC): the directory's first one needs no logon and
@@ -106,6 +110,7 @@ pub enum ProfileCommand {
     /// Delete a profile (CSUAACM DEL-PROF); its logons end at their next call.
     Delete {
         /// The user id.
+        #[arg(value_parser = user_id)]
         user: String,
         /// Do not ask for confirmation.
         #[arg(long)]
@@ -114,6 +119,7 @@ pub enum ProfileCommand {
     /// Reset the failed-logon count, which unlocks a locked profile (CSUAACI RESET-FC).
     Reset {
         /// The user id.
+        #[arg(value_parser = user_id)]
         user: String,
         /// Do not ask for confirmation.
         #[arg(long)]
@@ -122,25 +128,29 @@ pub enum ProfileCommand {
     /// Change a profile's expiration date (CSUAACI CHGEXPDT).
     Expire {
         /// The user id.
+        #[arg(value_parser = user_id)]
         user: String,
         /// The new last day (YYYY-MM-DD, UTC).
-        date: String,
+        #[arg(value_parser = date)]
+        date: Date,
     },
     /// Set a new passphrase (CSUAACI CHG-AD): typed twice, or one line from --passphrase-fd.
     Passphrase {
         /// The user id.
+        #[arg(value_parser = user_id)]
         user: String,
         /// Read the new passphrase from this file descriptor.
         #[arg(long, value_name = "FD")]
         passphrase_fd: Option<i32>,
         /// The mechanism's expiration date (default: the profile's).
-        #[arg(long, value_name = "DATE")]
-        expires: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = date)]
+        expires: Option<Date>,
     },
     /// Enrol the operator card in READER as the profile's card mechanism (CSUAACI CHG-AD;
     /// the library verifies its PIN on the card).
     Card {
         /// The user id.
+        #[arg(value_parser = user_id)]
         user: String,
         /// The reader holding the card.
         #[arg(long)]
@@ -149,8 +159,8 @@ pub enum ProfileCommand {
         #[arg(long, value_name = "FD")]
         pin_fd: Option<i32>,
         /// The mechanism's expiration date (default: the profile's).
-        #[arg(long, value_name = "DATE")]
-        expires: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = date)]
+        expires: Option<Date>,
     },
 }
 
@@ -158,19 +168,20 @@ pub enum ProfileCommand {
 #[derive(Debug, Args)]
 pub struct ProfileAddArgs {
     /// The user id (1-8 characters A-Z 0-9 @ # $ _ -).
+    #[arg(value_parser = user_id)]
     pub user: String,
     /// The profile's role (e.g. SECOFF, KEYCUST, CUSTODY).
-    #[arg(long)]
+    #[arg(long, value_parser = role_id)]
     pub role: String,
     /// A comment kept with the profile (at most 20 characters).
-    #[arg(long, default_value = "")]
+    #[arg(long, default_value = "", value_parser = comment)]
     pub comment: String,
     /// First day the profile may log on (YYYY-MM-DD, UTC; default today).
-    #[arg(long, value_name = "DATE")]
-    pub activates: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub activates: Option<Date>,
     /// Last day the profile and its mechanism may log on (default: one year from today).
-    #[arg(long, value_name = "DATE")]
-    pub expires: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub expires: Option<Date>,
     /// Read the passphrase from this file descriptor (default: the terminal, twice).
     #[arg(long, value_name = "FD", conflicts_with = "card")]
     pub passphrase_fd: Option<i32>,
@@ -228,26 +239,20 @@ pub struct NewProfile {
 }
 
 impl NewProfile {
-    /// Checks the fields as typed (dates YYYY-MM-DD, default today and a year from today).
+    /// Checks the fields (dates default to today and a year from today).
     pub fn parse(
         user: &str,
         role: &str,
         comment: &str,
-        activates: Option<&str>,
-        expires: Option<&str>,
+        activates: Option<Date>,
+        expires: Option<Date>,
         replace: bool,
     ) -> Result<NewProfile, ConsoleError> {
         let user = profile::id("user id", user)?;
         let role = profile::id("role id", role)?;
         let comment = check_comment(comment)?;
-        let activates = match activates {
-            Some(d) => Date::parse(d)?,
-            None => Date::today(),
-        };
-        let expires = match expires {
-            Some(d) => Date::parse(d)?,
-            None => Date::today().plus_years(1),
-        };
+        let activates = activates.unwrap_or_else(Date::today);
+        let expires = expires.unwrap_or_else(|| Date::today().plus_years(1));
         if expires < activates {
             return Err(ConsoleError::Usage(
                 "the profile would expire before it activates".into(),
@@ -273,23 +278,48 @@ fn check_comment(comment: &str) -> Result<String, ConsoleError> {
     Ok(comment.to_string())
 }
 
-fn points(list: &[String]) -> Result<BTreeSet<u16>, ConsoleError> {
-    list.iter().map(|p| profile::parse_point(p)).collect()
+// Value parsers: arguments are checked while the command line is parsed, before `--user`
+// logs on, so a bad argument calls no verb at all (exit 2).
+
+fn usage_text(e: ConsoleError) -> String {
+    e.to_string()
+}
+
+fn user_id(s: &str) -> Result<String, String> {
+    profile::id("user id", s).map_err(usage_text)
+}
+
+fn role_id(s: &str) -> Result<String, String> {
+    profile::id("role id", s).map_err(usage_text)
+}
+
+fn point(s: &str) -> Result<u16, String> {
+    profile::parse_point(s).map_err(usage_text)
+}
+
+fn date(s: &str) -> Result<Date, String> {
+    Date::parse(s).map_err(usage_text)
+}
+
+fn comment(s: &str) -> Result<String, String> {
+    check_comment(s).map_err(usage_text)
+}
+
+fn hours(s: &str) -> Result<(profile::Time, profile::Time), String> {
+    profile::parse_hours(s).map_err(usage_text)
+}
+
+fn days(s: &str) -> Result<u8, String> {
+    profile::parse_days(s).map_err(usage_text)
 }
 
 /// Runs an `acp` command.
 pub fn acp(cmd: &AcpCommand) -> Result<Report, ConsoleError> {
     match cmd {
-        AcpCommand::Show { role } => {
-            let role = role
-                .as_deref()
-                .map(|r| profile::id("role id", r))
-                .transpose()?;
-            role_points(role.as_deref())
-        }
+        AcpCommand::Show { role } => role_points(role.as_deref()),
         AcpCommand::Set { role, on, off, yes } => {
-            let role = profile::id("role id", role)?;
-            let (on, off) = (points(on)?, points(off)?);
+            let on: BTreeSet<u16> = on.iter().copied().collect();
+            let off: BTreeSet<u16> = off.iter().copied().collect();
             if on.is_empty() && off.is_empty() {
                 return Err(ConsoleError::Usage(
                     "acp set needs --on or --off points".into(),
@@ -305,7 +335,7 @@ pub fn acp(cmd: &AcpCommand) -> Result<Report, ConsoleError> {
                 *yes,
                 &format!("Change the points of role {role} (every logon of the role)?"),
             )?;
-            set_points(&role, &on, &off)
+            set_points(role, &on, &off)
         }
     }
 }
@@ -314,19 +344,18 @@ pub fn acp(cmd: &AcpCommand) -> Result<Report, ConsoleError> {
 pub fn role(cmd: &RoleCommand) -> Result<Report, ConsoleError> {
     match cmd {
         RoleCommand::List => list_roles(),
-        RoleCommand::Show { name } => show_role(&profile::id("role id", name)?),
+        RoleCommand::Show { name } => show_role(name),
         RoleCommand::Delete { name, yes } => {
-            let name = profile::id("role id", name)?;
             super::confirm(*yes, &format!("Delete role {name}?"))?;
-            delete_role(&name)
+            delete_role(name)
         }
         RoleCommand::Add(a) => {
-            let mut role = Role::new(&profile::id("role id", &a.name)?);
-            role.comment = check_comment(&a.comment)?;
+            let mut role = Role::new(&a.name);
+            role.comment = a.comment.clone();
             role.strength = a.strength;
-            (role.lower, role.upper) = profile::parse_hours(&a.hours)?;
-            role.days = profile::parse_days(&a.days)?;
-            role.points = points(&a.on)?;
+            (role.lower, role.upper) = a.hours;
+            role.days = a.days;
+            role.points = a.on.iter().copied().collect();
             add_role(&role, a.replace)
         }
     }
@@ -336,14 +365,14 @@ pub fn role(cmd: &RoleCommand) -> Result<Report, ConsoleError> {
 pub fn profile(cmd: &ProfileCommand) -> Result<Report, ConsoleError> {
     match cmd {
         ProfileCommand::List => list_profiles(),
-        ProfileCommand::Show { user } => show_profile(&profile::id("user id", user)?),
+        ProfileCommand::Show { user } => show_profile(user),
         ProfileCommand::Add(a) => {
             let p = NewProfile::parse(
                 &a.user,
                 &a.role,
                 &a.comment,
-                a.activates.as_deref(),
-                a.expires.as_deref(),
+                a.activates,
+                a.expires,
                 a.replace,
             )?;
             match &a.card {
@@ -358,31 +387,24 @@ pub fn profile(cmd: &ProfileCommand) -> Result<Report, ConsoleError> {
             }
         }
         ProfileCommand::Delete { user, yes } => {
-            let user = profile::id("user id", user)?;
             super::confirm(*yes, &format!("Delete profile {user}?"))?;
-            delete_profile(&user)
+            delete_profile(user)
         }
         ProfileCommand::Reset { user, yes } => {
-            let user = profile::id("user id", user)?;
             super::confirm(
                 *yes,
                 &format!("Reset the failed logons of {user} (unlocks it)?"),
             )?;
-            reset_profile(&user)
+            reset_profile(user)
         }
-        ProfileCommand::Expire { user, date } => {
-            let user = profile::id("user id", user)?;
-            expire_profile(&user, Date::parse(date)?)
-        }
+        ProfileCommand::Expire { user, date } => expire_profile(user, *date),
         ProfileCommand::Passphrase {
             user,
             passphrase_fd,
             expires,
         } => {
-            let user = profile::id("user id", user)?;
-            let expires = expires.as_deref().map(Date::parse).transpose()?;
-            let pass = new_passphrase(*passphrase_fd, &user)?;
-            change_mechanism(&user, &Mechanism::Passphrase(&pass), expires)
+            let pass = new_passphrase(*passphrase_fd, user)?;
+            change_mechanism(user, &Mechanism::Passphrase(&pass), *expires)
         }
         ProfileCommand::Card {
             user,
@@ -390,10 +412,8 @@ pub fn profile(cmd: &ProfileCommand) -> Result<Report, ConsoleError> {
             pin_fd,
             expires,
         } => {
-            let user = profile::id("user id", user)?;
-            let expires = expires.as_deref().map(Date::parse).transpose()?;
-            let pin = read_pin(*pin_fd, &user)?;
-            change_mechanism(&user, &Mechanism::Card(reader, &pin), expires)
+            let pin = read_pin(*pin_fd, user)?;
+            change_mechanism(user, &Mechanism::Card(reader, &pin), *expires)
         }
     }
 }
