@@ -23,7 +23,7 @@ SONAME := libsoftcca.so.1
 RELEASE := $(CURDIR)/target/release
 
 .PHONY: all deps lib header header-check test test-rust test-c test-cobol test-man test-install man demo bench fuzz install uninstall clean lint vectors
-.PHONY: csulcca test-compat ivp
+.PHONY: csulcca test-compat ivp console
 
 all: lib
 
@@ -79,8 +79,13 @@ ivp: lib
 # built with pkg-config alone, a COBOL sample with the installed copybooks, the man pages, gdb on
 # the split debug information, softcca-ivp, the CCA for Linux program against
 # csulincl.h/-lcsulcca), then uninstalls and checks that only what was there before is left.
-test-install: lib csulcca man
+test-install: lib csulcca man console
 	@bash scripts/test-install.sh
+
+# softcca-console (console/, docs/console.md), the operator console: a program of its own that
+# calls the library's C entry points; libsoftcca does not link it.
+console:
+	$(CARGO) build --release -p softcca-console
 
 header:
 	SOFTCCA_BLESS_HEADER=1 $(CARGO) test --test header
@@ -128,9 +133,10 @@ test: deps lint test-rust test-c test-cobol test-compat test-man test-install
 	@echo "make test: all suites passed"
 
 # The demo's last steps run examples/c/card_demo.c under its own scripts/virtual-cards.sh run 1
-# and examples/c/custody_demo.c (then pcu_demo.c on its bound directory) under run 3.
+# and examples/c/custody_demo.c (then pcu_demo.c and `softcca-console status` on its bound
+# directory) under run 3.
 demo: deps lib
-	$(CARGO) build -p softcca-vcard
+	$(CARGO) build -p softcca-vcard -p softcca-console
 	@bash examples/demo.sh $(LIBOUT)
 
 bench: deps lib
@@ -164,12 +170,13 @@ INSTALL_VARS = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' LIBDIR='$(LIBDIR)' INCLUD
 # (stripped, its debug information split off too) with its soname links and csulincl.h; the
 # COBOL copybooks (one per verb or family) and COBOL samples in $(DATADIR)/softcca/cobol; the
 # man pages in $(MANDIR)/man3 and man1; the docs, LICENSE and the C samples in $(DOCDIR); and
-# softcca-ivp, the installation verification program, in $(BINDIR). It records what it
+# softcca-ivp, the installation verification program, and softcca-console, the operator
+# console (stripped, its debug information split off), in $(BINDIR) with their man pages. It records what it
 # installed and the directories it created in $(LIBDIR)/softcca/manifest; `make uninstall`
 # removes exactly those, and an install over an earlier one (an upgrade) removes the files
 # only the earlier one had.
-install: lib csulcca ivp man
-	$(INSTALL_VARS) IVP='$(BUILD)/ivp/softcca-ivp' CSULIB='$(LIBOUT)/libcsulcca.so.1.0.0' bash scripts/install.sh install
+install: lib csulcca ivp man console
+	$(INSTALL_VARS) IVP='$(BUILD)/ivp/softcca-ivp' CONSOLE='$(RELEASE)/softcca-console' CSULIB='$(LIBOUT)/libcsulcca.so.1.0.0' bash scripts/install.sh install
 
 uninstall:
 	$(INSTALL_VARS) bash scripts/install.sh uninstall

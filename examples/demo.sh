@@ -156,10 +156,13 @@ VCARDS_DIR="$demo/vcards-custody" SOFTCCA_HOME="$demo/custody_demo" \
       echo
       echo "   pcu_demo on the bound, active state directory:"
       "$2" || status=$?
+      echo
+      echo "   the operator console on it (softcca-console status, docs/console.md):"
+      "$3" status | sed "s/^/   /" || status=$?
     fi
     echo
     "$1" end || status=$?
-    exit "$status"' custody "$demo/bin/custody_demo" "$demo/bin/pcu_demo"
+    exit "$status"' custody "$demo/bin/custody_demo" "$demo/bin/pcu_demo" "$root/target/debug/softcca-console"
 
 echo
 echo "== demo state directory $demo:"

@@ -139,6 +139,49 @@ void CSUAAVF(int32_t *return_code,
              uint8_t *last_hash);
 
 /**
+ * Directory Backup: writes a consistent snapshot of the state directory (its databases by
+ * SQLite's online backup API, `acp.conf`, `softcca.id`, a manifest of each file's length and
+ * SHA-256; MAC'd under the SVMK in a bound directory) to the new directory `path` (absolute,
+ * 1..1024 bytes; it must not exist, its parent must), while other processes keep working.
+ * Needs a logon and X'F050'.
+ *
+ * Rule array: none (`rule_array_count` 0; `rule_array` may be NULL).
+ *
+ * # Safety
+ * `rule_array_count`, `path_length`: 4 readable bytes; `rule_array`: 8 × count readable
+ * bytes (count is 0); `path`: `*path_length` readable bytes; `return_code`, `reason_code`:
+ * NULL or 4 writable bytes each; `exit_data_length`, `exit_data`: ignored.
+ */
+void CSUABAK(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             int32_t *path_length,
+             uint8_t *path);
+
+/**
+ * Directory Restore: replaces the state directory's databases and `acp.conf` by those of the
+ * backup at `path` (a CSUABAK backup of this same directory: same id, same bindings; in a
+ * bound directory MAC'd under its SVMK), atomically for every process, which drop their
+ * cached keys and registers at their next call. Needs a logon and X'F051'.
+ *
+ * Rule array: none (`rule_array_count` 0; `rule_array` may be NULL).
+ *
+ * # Safety
+ * As [`CSUABAK`].
+ */
+void CSUARST(int32_t *return_code,
+             int32_t *reason_code,
+             int32_t *exit_data_length,
+             uint8_t *exit_data,
+             int32_t *rule_array_count,
+             uint8_t *rule_array,
+             int32_t *path_length,
+             uint8_t *path);
+
+/**
  * List readers (docs/CSUCRDL.md): every PC/SC reader and whether it holds a card.
  *
  * Rule array: 0 or 1 keyword, `ALL` (default) or `PRESENT` (only readers holding a card).

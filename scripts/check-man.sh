@@ -27,6 +27,9 @@ for verb in $(grep -o '^void CS[A-Z]*' "$root/include/softcca.h" | cut -d' ' -f2
 done
 ivp=$(cd "$dir" && MANWIDTH=100 man -l man1/softcca-ivp.1 2>/dev/null) || true
 grep -q '^ *softcca-ivp - the installation verification program' <<<"$ivp" || { echo "man: softcca-ivp.1 NAME" >&2; fail=1; }
+console=$(cd "$dir" && MANWIDTH=100 man -l man1/softcca-console.1 2>/dev/null) || true
+grep -q '^ *softcca-console - the operator console' <<<"$console" || { echo "man: softcca-console.1 NAME" >&2; fail=1; }
+grep -qix 'exit statuses' <<<"$console" || { echo "man: softcca-console.1 lacks EXIT STATUSES" >&2; fail=1; }
 rm -f "$dir/.stderr"
 [ $fail -eq 0 ] && echo "man: every verb's page renders"
 exit $fail

@@ -7,7 +7,8 @@
 # DOCDIR, COBOLDIR (the per-verb .so links for GnuCOBOL's dynamic CALL), BINDIR, DEBUGDIR
 # (split-off debug information, by build id), RELEASE (cargo's release directory), MANBUILD
 # (scripts/man.sh's output), VERBS (the exported verbs), CSULIB (the built libcsulcca.so.1.0.0,
-# IBM CCA for Linux compatibility), IVP (the built softcca-ivp).
+# IBM CCA for Linux compatibility), IVP (the built softcca-ivp), CONSOLE (the built
+# softcca-console).
 #
 # install writes a manifest, $LIBDIR/softcca/manifest: every file and link it installed, and
 # every directory it had to create (those that did not exist before). uninstall removes exactly
@@ -22,6 +23,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 : "${COBOLDIR:=$LIBDIR/softcca/cobol}" "${DEBUGDIR:=$LIBDIR/debug}"
 : "${RELEASE:=$root/target/release}" "${MANBUILD:=$root/build/man}"
 : "${CSULIB:=$root/build/lib/libcsulcca.so.1.0.0}" "${IVP:=$root/build/ivp/softcca-ivp}"
+: "${CONSOLE:=$RELEASE/softcca-console}"
 manifest=$LIBDIR/softcca/manifest
 SONAME=libsoftcca.so.1
 REAL=libsoftcca.so.1.0.0
@@ -60,14 +62,14 @@ link() {
 # debug information split off into $DEBUGDIR/.build-id/<id>.debug (named by build id, where gdb
 # looks: `debug-file-directory`, /usr/lib/debug by default, Debian's own place with PREFIX=/usr;
 # otherwise `set debug-file-directory $DEBUGDIR`), found through its .gnu_debuglink section.
-put_stripped() {
-  local src=$1 name=$2 tmp=$3
+put_stripped() {  # put_stripped SRC NAME TMP [DIR]: into DIR (default LIBDIR)
+  local src=$1 name=$2 tmp=$3 dir=${4:-$LIBDIR}
   cp "$src" "$tmp/$name"
   objcopy --only-keep-debug "$tmp/$name" "$tmp/$name.debug"
   chmod 0644 "$tmp/$name.debug"
   strip --strip-unneeded "$tmp/$name"
   (cd "$tmp" && objcopy --add-gnu-debuglink="$name.debug" "$name")
-  put 0755 "$tmp/$name" "$LIBDIR"
+  put 0755 "$tmp/$name" "$dir"
   local id
   id=$(readelf -n "$tmp/$name" | sed -n 's/.*Build ID: *\([0-9a-f]*\).*/\1/p')
   [ -n "$id" ] || { echo "install: $name has no build id" >&2; exit 1; }
@@ -88,6 +90,7 @@ do_install() {
   version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)
   [ -f "$CSULIB" ] || { echo "install: build libcsulcca first (make csulcca)" >&2; exit 1; }
   [ -f "$IVP" ] || { echo "install: build softcca-ivp first (make ivp)" >&2; exit 1; }
+  [ -f "$CONSOLE" ] || { echo "install: build softcca-console first (make console)" >&2; exit 1; }
   local tmp
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' RETURN
@@ -113,6 +116,7 @@ do_install() {
   local f
   for f in "$MANBUILD"/man3/*.3; do put 0644 "$f" "$MANDIR/man3"; done
   put 0644 "$MANBUILD/man1/softcca-ivp.1" "$MANDIR/man1"
+  put 0644 "$MANBUILD/man1/softcca-console.1" "$MANDIR/man1"
   for f in "$root"/docs/*.md; do put 0644 "$f" "$DOCDIR"; done
   put 0644 "$root/README.md" "$DOCDIR" README-softcca.md
   put 0644 "$root/CHANGELOG.md" "$DOCDIR"
@@ -125,6 +129,8 @@ do_install() {
     put 0644 "$f" "$DATADIR/softcca/cobol"
   done
   put 0755 "$IVP" "$BINDIR" softcca-ivp
+  # The operator console (docs/console.md), stripped, its debug information split off.
+  put_stripped "$CONSOLE" softcca-console "$tmp" "$BINDIR"
   # The manifest last, listing itself, so uninstall removes it too.
   mkd "$(dirname "$manifest")"
   entries+=("f $manifest")

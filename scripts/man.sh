@@ -61,13 +61,20 @@ for verb in $verbs; do
       }' "$src"
   } | lowdown -s -Tman > "$out/man3/$page.3"
 done
-# softcca-ivp(1) from docs/softcca-ivp.md (its title line "# softcca-ivp: what it is").
+# Section 1: softcca-ivp(1) from docs/softcca-ivp.md and softcca-console(1) from docs/console.md
+# (each page's title line "# <program>: what it is").
 mkdir -p "$out/man1"
-ivp_src="$root/docs/softcca-ivp.md"
-{
-  printf 'title: softcca-ivp\nsection: 1\ndate: softcca %s\nsource: softcca %s\nvolume: softcca manual\n\n' \
-    "$version" "$version"
-  printf '# NAME\n\nsoftcca-ivp - %s\n\n# DESCRIPTION\n\n' "$(head -1 "$ivp_src" | sed 's/^# softcca-ivp: //')"
-  sed -e '1d' -e 's/^## /# /' "$ivp_src"
-} | lowdown -s -Tman > "$out/man1/softcca-ivp.1"
-echo "man: $(ls "$out/man3" | wc -l) pages in $out/man3, softcca-ivp.1 in $out/man1"
+for prog in softcca-ivp:softcca-ivp.md softcca-console:console.md; do
+  name=${prog%%:*}
+  src="$root/docs/${prog#*:}"
+  {
+    printf 'title: %s\nsection: 1\ndate: softcca %s\nsource: softcca %s\nvolume: softcca manual\n\n' \
+      "$name" "$version" "$version"
+    printf '# NAME\n\n%s - %s\n\n# DESCRIPTION\n\n' "$name" "$(head -1 "$src" | sed "s/^# $name: //")"
+    sed -e '1d' -e 's/^## /# /' "$src"
+    if [ "$name" = softcca-console ]; then
+      printf '\n# SEE ALSO\n\nconsole-cards.md, console-keys.md and console-access.md in %s (every command of each area); softcca-ivp(1).\n' "$docdir"
+    fi
+  } | lowdown -s -Tman > "$out/man1/$name.1"
+done
+echo "man: $(ls "$out/man3" | wc -l) pages in $out/man3, $(ls "$out/man1" | tr '\n' ' ')in $out/man1"

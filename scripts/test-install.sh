@@ -86,7 +86,7 @@ make -s -C "$root" install PREFIX="$prefix" > "$work/install.log" 2>&1 \
 [ ! -e "$prefix/share/man/man3/CSNBOLD.3" ] || fail "reinstall kept a file the new version does not install"
 cobdir=$prefix/share/softcca/cobol
 for f in lib/libsoftcca.so.1 lib/libsoftcca.so lib/libsoftcca.a lib/libcsulcca.so.1 lib/libcsulcca.so \
-         include/softcca.h include/csulincl.h bin/softcca-ivp \
+         include/softcca.h include/csulincl.h bin/softcca-ivp bin/softcca-console \
          lib/softcca/cobol/CSNBPCU.so; do
   [ -e "$prefix/$f" ] || fail "make install did not install $f"
 done
@@ -173,6 +173,8 @@ page=$(MANWIDTH=80 man -M "$prefix/share/man" 3 CSNEPCU 2>/dev/null) || fail "ma
 grep -q 'CSNBPCU, CSNEPCU - PIN Change/Unblock' <<<"$page" || fail "man page NAME"
 page=$(MANWIDTH=80 man -M "$prefix/share/man" 1 softcca-ivp 2>/dev/null) || fail "man -M ... softcca-ivp"
 grep -q 'known-answer' <<<"$page" || fail "man 1 softcca-ivp"
+page=$(MANWIDTH=80 man -M "$prefix/share/man" 1 softcca-console 2>/dev/null) || fail "man -M ... softcca-console"
+grep -q 'operator console' <<<"$page" || fail "man 1 softcca-console"
 for f in README.md codes.md decisions.md cca-linux.md softcca-ivp.md LICENSE examples/cca-linux/pcu_linux.c; do
   [ -f "$prefix/share/doc/softcca/$f" ] || fail "share/doc/softcca/$f not installed"
 done
@@ -259,7 +261,21 @@ echo "test-install: softcca-ivp: $(grep -m1 'FAILED: the library is version' "$w
 [ "$(ls -d $scratch_glob 2>/dev/null || true)" = "$scratch_before" ] || fail "softcca-ivp left a scratch directory"
 echo "test-install: softcca-ivp passed (missing, new and used directory) and failed, saying why, on unsafe ones"
 
-# 7. The CCA for Linux program against the installed csulincl.h and -lcsulcca.
+# 7. The installed operator console reports the used state directory as softcca-ivp does.
+console=$prefix/bin/softcca-console
+[ -x "$console" ] || fail "softcca-console not installed"
+"$console" --home "$s" --json status > "$work/console.out" 2>&1 || { cat "$work/console.out"; fail "softcca-console status"; }
+SOFTCCA_HOME=$s "$ivp" > "$work/ivp.out" 2>&1 || fail "softcca-ivp before the console check"
+mkvp=$(sed -En 's/^ *current +loaded +MKVP ([0-9A-F]{16}).*/\1/p' "$work/ivp.out" | head -1)
+[ -n "$mkvp" ] || { cat "$work/ivp.out"; fail "no current MKVP in softcca-ivp's report"; }
+grep -q "\"current\":{\"mkvp\":\"$mkvp\",\"state\":\"loaded\"}" "$work/console.out" \
+  || { cat "$work/console.out"; fail "softcca-console status does not show the current MKVP $mkvp"; }
+status=0
+"$console" --home "$s" no-such-command > /dev/null 2>&1 || status=$?
+[ "$status" = 2 ] || fail "softcca-console with a bad command exited $status"
+echo "test-install: softcca-console status shows MKVP $mkvp; a bad command exits 2"
+
+# 8. The CCA for Linux program against the installed csulincl.h and -lcsulcca.
 cc -std=c11 -Wall -Wextra -Werror -pedantic -I"$prefix/include" -o "$work/pcu_linux" \
   "$examples/cca-linux/pcu_linux.c" -L"$prefix/lib" -lcsulcca
 run_sample "$work/pcu_linux" libcsulcca.so.1 legacy_state | tail -1

@@ -256,6 +256,15 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::RoleDefaultNotDeletable => (RC_FAILED, 0xF304),
         Error::RoleInUse => (RC_FAILED, 0xF305),
         Error::RoleStructure => (RC_FAILED, 0xF306),
+        // Directory backup and restore (src/state/backup.rs): X'F340'..X'F35F'.
+        Error::BackupPath => (RC_FAILED, 0xF340),
+        Error::BackupExists => (RC_FAILED, 0xF341),
+        Error::BackupWrite => (RC_NOT_READY, 0xF342),
+        Error::NotABackup => (RC_FAILED, 0xF343),
+        Error::BackupDamaged => (RC_FAILED, 0xF344),
+        Error::BackupOtherDirectory => (RC_FAILED, 0xF345),
+        Error::BackupBindingDiffers => (RC_FAILED, 0xF346),
+        Error::BackupNotAuthentic => (RC_FAILED, 0xF347),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -353,6 +353,28 @@ pub enum Error {
     RoleInUse,
     /// Access control management: a role structure is malformed.
     RoleStructure,
+    /// Directory backup (CSUABAK, CSUARST): the path is not an absolute path of 1..1024 bytes
+    /// without a NUL byte, or its parent is not a directory.
+    BackupPath,
+    /// Directory Backup: something already exists at the backup path.
+    BackupExists,
+    /// Directory Backup: the backup could not be written (disk full, I/O error); nothing is
+    /// left at the path.
+    BackupWrite,
+    /// Directory Restore: the path is not a backup (not a directory, a symbolic link, no
+    /// manifest).
+    NotABackup,
+    /// Directory Restore: the backup is damaged or was edited (a hash or length that differs
+    /// from its manifest, a file missing or not listed, a symbolic link inside, a malformed
+    /// manifest, a database that is not whole).
+    BackupDamaged,
+    /// Directory Restore: the backup is of another state directory (its id differs).
+    BackupOtherDirectory,
+    /// Directory Restore: the backup records other bindings (SVMK, partition) than the
+    /// directory has now: restoring it would undo or change a binding.
+    BackupBindingDiffers,
+    /// Directory Restore: a bound directory's backup carries no valid MAC under its SVMK.
+    BackupNotAuthentic,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (docs/decisions.md F15).
@@ -549,6 +571,20 @@ impl fmt::Display for Error {
             Error::RoleDefaultNotDeletable => "the DEFAULT role cannot be deleted",
             Error::RoleInUse => "a user profile names this role",
             Error::RoleStructure => "the role structure is not valid",
+            Error::BackupPath => {
+                "the backup path is not valid (absolute, 1..1024 bytes, parent a directory)"
+            }
+            Error::BackupExists => "something already exists at the backup path",
+            Error::BackupWrite => "the backup could not be written",
+            Error::NotABackup => "the path is not a backup of a state directory",
+            Error::BackupDamaged => "the backup is damaged or was edited",
+            Error::BackupOtherDirectory => "the backup is of another state directory",
+            Error::BackupBindingDiffers => {
+                "the backup records other bindings than the state directory has now"
+            }
+            Error::BackupNotAuthentic => {
+                "the backup carries no valid MAC under the directory's server master key"
+            }
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",
         };

@@ -13,7 +13,7 @@ use std::path::Path;
 use softcca::ffi::lp64::*;
 
 /// softcca's own verbs outside the `CSUC` family (no IBM CCA for Linux program calls them).
-const SOFTCCA_OWN: &[&str] = &["CSUAAVF", "CSUADAC", "CSUADAU"];
+const SOFTCCA_OWN: &[&str] = &["CSUAAVF", "CSUADAC", "CSUADAU", "CSUABAK", "CSUARST"];
 
 /// `verb -> parameter types` of every `extern void [SECURITYAPI] VERB(...)` in a C header.
 fn prototypes(header: &str) -> BTreeMap<String, Vec<String>> {

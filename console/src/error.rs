@@ -30,6 +30,9 @@ pub enum ConsoleError {
         /// The same facts for `--json`.
         facts: serde_json::Value,
     },
+    /// A verb failed part-way through a multi-card ceremony (exit = its return code); the
+    /// note says what the steps already done left behind (e.g. a set that must not be used).
+    Stopped(Failure, String),
 }
 
 impl From<Failure> for ConsoleError {
@@ -44,7 +47,9 @@ impl ConsoleError {
         match self {
             ConsoleError::Usage(_) => 2,
             ConsoleError::Refused(_) | ConsoleError::Io(_) => 1,
-            ConsoleError::Verb(f) | ConsoleError::Finding { failure: f, .. } => match f.rc {
+            ConsoleError::Verb(f)
+            | ConsoleError::Stopped(f, _)
+            | ConsoleError::Finding { failure: f, .. } => match f.rc {
                 4 | 8 | 12 | 16 => f.rc,
                 _ => 16,
             },
@@ -63,7 +68,13 @@ impl ConsoleError {
         {
             m.extend(f.clone());
         }
-        if let ConsoleError::Verb(f) | ConsoleError::Finding { failure: f, .. } = self {
+        if let ConsoleError::Stopped(_, note) = self {
+            v["note"] = note.as_str().into();
+        }
+        if let ConsoleError::Verb(f)
+        | ConsoleError::Stopped(f, _)
+        | ConsoleError::Finding { failure: f, .. } = self
+        {
             v["verb"] = f.verb.into();
             v["return_code"] = f.rc.into();
             v["reason_code"] = f.reason.into();
@@ -82,18 +93,25 @@ impl fmt::Display for ConsoleError {
             ConsoleError::Usage(m) | ConsoleError::Refused(m) | ConsoleError::Io(m) => {
                 f.write_str(m)
             }
-            ConsoleError::Verb(v) | ConsoleError::Finding { failure: v, .. } => {
-                if let ConsoleError::Finding { detail, .. } = self {
-                    write!(f, "{detail}: ")?;
-                }
-                write!(f, "{v}")?;
-                if let Some(m) = meaning(v.rc, v.reason) {
-                    write!(f, ": {m}")?;
-                }
-                Ok(())
+            ConsoleError::Verb(v) => verb_text(f, v),
+            ConsoleError::Stopped(v, note) => {
+                verb_text(f, v)?;
+                write!(f, "\n{note}")
+            }
+            ConsoleError::Finding { failure, detail, .. } => {
+                write!(f, "{detail}: ")?;
+                verb_text(f, failure)
             }
         }
     }
+}
+
+fn verb_text(f: &mut fmt::Formatter<'_>, v: &Failure) -> fmt::Result {
+    write!(f, "{v}")?;
+    if let Some(m) = meaning(v.rc, v.reason) {
+        write!(f, ": {m}")?;
+    }
+    Ok(())
 }
 
 /// The condition docs/codes.md gives for (rc, reason), its first sentence, markup removed.

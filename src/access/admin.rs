@@ -99,8 +99,15 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
         acp.require(points::AC_INIT)?;
     }
     let input = parse_aggregate(profiles)?;
-    let users: Vec<&[u8]> = input.iter().map(|p| p.user.trim_ascii_end()).collect();
-    crate::audit::scope::detail("user", &users.join(&b","[..]));
+    // A profile count of 0 is a change of roles only (the console's role edits): it needs
+    // roles, and, as it loads no profile, it cannot be the bootstrap (8/X'F324' below).
+    if input.is_empty() && new_roles.is_empty() {
+        return Err(Error::ProfileStructure);
+    }
+    if !input.is_empty() {
+        let users: Vec<&[u8]> = input.iter().map(|p| p.user.trim_ascii_end()).collect();
+        crate::audit::scope::detail("user", &users.join(&b","[..]));
+    }
     // A profile's role: loaded in this call, else the file's (a role not defined yet may be
     // named, as IBM allows: logon refuses it until it is, 8/X'F316'). In the bootstrap one of
     // them must hold X'0112'.
@@ -129,17 +136,25 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
     // and the roles' write, and a refusal writes neither. (If the COMMIT itself fails after
     // acp.conf was renamed, the roles stay written without the profiles: docs/decisions.md
     // D75.)
-    let write_roles = |named: &[Name8]| {
+    let write_roles = |named: &[(Name8, u16)]| {
         // What would be left able to INIT-AC (the roles of this call first, else the file's):
-        // not nobody, unless DEFAULT holds X'0112' (review finding A4, D75).
-        let inits = |role: &Name8| match new_roles.iter().find(|r| r.id == *role) {
-            Some(r) => Ok(r.points.contains(&points::AC_INIT)),
-            None => role_holds(cp, role, points::AC_INIT),
-        };
-        if !inits(&crate::access::role::DEFAULT)? {
+        // not nobody, unless DEFAULT holds X'0112' (review finding A4, D75). A role counts
+        // when it holds X'0112' and a profile naming it has a mechanism as strong as the role
+        // requires: a role edit that raises the strength beyond every officer's mechanism
+        // locks out as surely as one that drops the point (docs/decisions.md D85).
+        let inits =
+            |role: &Name8, reach: u16| -> Result<bool> {
+                match new_roles.iter().find(|r| r.id == *role) {
+                    Some(r) => Ok(r.points.contains(&points::AC_INIT) && r.strength <= reach),
+                    None => Ok(cp.roles()?.conf.role(role).is_some_and(|r| {
+                        r.points.contains(&points::AC_INIT) && r.strength <= reach
+                    })),
+                }
+            };
+        if !inits(&crate::access::role::DEFAULT, 0)? {
             let mut any = false;
-            for r in named {
-                any |= inits(r)?;
+            for (r, reach) in named {
+                any |= inits(r, *reach)?;
             }
             if !any {
                 return Err(Error::LastInitProfile);

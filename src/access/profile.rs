@@ -261,7 +261,8 @@ pub fn parse_profile(b: &[u8]) -> Result<(ProfileInput, usize)> {
     Ok((p, len))
 }
 
-/// Reads INIT-AC's `verb_data_1`: a profile count (4 bytes), 4 reserved bytes, then that
+/// Reads INIT-AC's `verb_data_1`: a profile count (4 bytes; 0, no profile, is for INIT-AC
+/// to refuse or accept), 4 reserved bytes, then that
 /// many profile structures filling the field exactly; user ids distinct.
 pub fn parse_aggregate(b: &[u8]) -> Result<Vec<ProfileInput>> {
     if b.len() < 8 {
@@ -278,7 +279,8 @@ pub fn parse_aggregate(b: &[u8]) -> Result<Vec<ProfileInput>> {
         out.push(p);
         at += len;
     }
-    if at != b.len() || out.is_empty() {
+    // A count of 0 (no profile: a change of roles only) is for INIT-AC to accept or refuse.
+    if at != b.len() {
         return Err(Error::ProfileStructure);
     }
     Ok(out)

@@ -211,7 +211,8 @@ impl ProfileStore {
     /// initialised ([`CLOSED_MARKER`]), inside the transaction (so two bootstraps cannot both
     /// see an open store), and refuses or allows. A user id already stored is refused
     /// ([`Error::ProfileExists`]) unless `replace`, when it is replaced with its mechanisms.
-    /// `last` is given the role ids the profiles name after the write and runs still inside
+    /// `last` is given the role ids the profiles name after the write, each with the strongest
+    /// mechanism of a profile naming it, and runs still inside
     /// the transaction (INIT-AC refuses to leave no profile able to INIT-AC and writes its
     /// roles there, review findings A4 and A2); then the marker is written when missing,
     /// then the transaction commits.
@@ -220,7 +221,7 @@ impl ProfileStore {
         profiles: &[NewProfile],
         replace: bool,
         may_write: impl FnOnce(u32, bool) -> Result<()>,
-        last: impl FnOnce(&[Name8]) -> Result<()>,
+        last: impl FnOnce(&[(Name8, u16)]) -> Result<()>,
     ) -> Result<()> {
         self.db.write(|tx| {
             let closed = self.closed()?;
@@ -248,7 +249,7 @@ impl ProfileStore {
                     put_mechanism(tx, &p.user, m)?;
                 }
             }
-            last(&roles_named(tx)?)?;
+            last(&roles_reachable(tx)?)?;
             if !closed && !profiles.is_empty() {
                 self.close()?;
             }
@@ -502,6 +503,28 @@ fn count(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
 }
 
 /// The role ids the stored profiles name, each once.
+/// The roles the stored profiles name, each with the strongest mechanism a profile naming it
+/// has (0 for profiles without one): what a logon into that role can reach.
+fn roles_reachable(tx: &rusqlite::Transaction<'_>) -> Result<Vec<(Name8, u16)>> {
+    let mut st = tx
+        .prepare(
+            "SELECT p.role_id, coalesce(max(m.strength), 0) FROM profiles p \
+             LEFT JOIN mechanisms m ON m.user_id = p.user_id GROUP BY p.role_id",
+        )
+        .map_err(storage)?;
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))
+        .map_err(storage)?;
+    rows.map(|r| {
+        let (role, strength) = r.map_err(storage)?;
+        Ok((
+            role.try_into().map_err(|_| Error::StateFileDamaged)?,
+            u16::try_from(strength).map_err(|_| Error::StateFileDamaged)?,
+        ))
+    })
+    .collect()
+}
+
 fn roles_named(tx: &rusqlite::Transaction<'_>) -> Result<Vec<Name8>> {
     let mut st = tx
         .prepare("SELECT DISTINCT role_id FROM profiles")

@@ -18,6 +18,7 @@ pub mod access;
 pub mod acm;
 pub mod args;
 pub mod audit;
+pub mod backup;
 pub mod card;
 pub mod clearpin;
 pub mod custody;

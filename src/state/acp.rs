@@ -150,6 +150,10 @@ pub mod points {
     pub const CARD_COPY: u16 = 0xF032;
     /// softcca: Get Label (CSUCGLB).
     pub const CARD_GET_LABEL: u16 = 0xF033;
+    /// softcca: Directory Backup (CSUABAK).
+    pub const DIR_BACKUP: u16 = 0xF050;
+    /// softcca: Directory Restore (CSUARST).
+    pub const DIR_RESTORE: u16 = 0xF051;
 
     /// The points issue 10 introduced: a legacy-form `acp.conf` (written before them) holds
     /// every one it does not list, which is what such a directory could do before
@@ -181,6 +185,8 @@ pub mod points {
         CARD_COPY,
         CARD_GET_LABEL,
         KEY_PARTS_SINGLE_CUSTODIAN,
+        DIR_BACKUP,
+        DIR_RESTORE,
     ];
 
     /// The points a legacy-form `acp.conf` of a directory initialised before issue 10 lists,
@@ -277,6 +283,8 @@ pub mod points {
         (CARD_COPY, "softcca: Copy Card"),
         (CARD_GET_LABEL, "softcca: Get Label"),
         (0xF040, "softcca: Key parts without dual control"),
+        (DIR_BACKUP, "softcca: Directory Backup"),
+        (DIR_RESTORE, "softcca: Directory Restore"),
     ];
 
     /// The name of the point at `offset` ("" for a point softcca does not know).
@@ -395,6 +403,8 @@ impl AcpConfig {
                 AC_READ,
                 AC_DELETE_PROFILE,
                 AC_DELETE_ROLE,
+                DIR_BACKUP,
+                DIR_RESTORE,
             ],
         );
         let keycust = role(
@@ -463,7 +473,7 @@ impl AcpConfig {
             text.push_str(&format!("X'{p:04X}' off  # {}\n", name(p)));
         }
         s.push_str(&text);
-        s.push_str("\n# Security officers: profiles and roles (CSUAACI, CSUAACM); no key.");
+        s.push_str("\n# Security officers: profiles and roles (CSUAACI, CSUAACM), directory backup and\n# restore (CSUABAK, CSUARST); no key.");
         s.push_str(&conf::render_role(&secoff));
         s.push_str(
             "\n# Key custodians: master keys and key parts (each key completed by a second\n\
@@ -763,7 +773,7 @@ impl AcpFile {
 /// Parses a whole file: a text that reads as a configuration but whose last line has no end
 /// of line was cut mid-line (a torn read of a file being written in place, or a truncated
 /// file): refused, 12/197 ([`Error::StateFileDamaged`]), whatever its prefix says.
-fn parse_whole(text: &str) -> Result<Conf> {
+pub(crate) fn parse_whole(text: &str) -> Result<Conf> {
     let conf = Conf::parse(text)?;
     if !text.ends_with('\n') {
         return Err(Error::StateFileDamaged);

@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS part_custody_v2 (
     tag        BLOB NOT NULL CHECK (length(tag) = 32)
 ) WITHOUT ROWID;";
 
+/// The tables of `ckds.db` created after its first schema (see
+/// [`super::masterkey::LATER_TABLES`]).
+pub(crate) const LATER_TABLES: &[(&str, &str)] = &[("part_custody_v2", PART_CUSTODY_SCHEMA)];
+
 /// How long a custody record lives (docs/decisions.md D71): a partial token whose last step is
 /// older is an abandoned ceremony; its record is deleted and the token cannot be continued.
 pub const PART_RECORD_LIFETIME_S: i64 = 7 * 24 * 3600;

@@ -31,7 +31,7 @@ const BUSY_POLL: Duration = Duration::from_millis(1);
 /// to newcomers: it starved for the whole 10 s and failed (12/197) in the first-call race of
 /// `tests/first_call_race.rs`. Trying at a constant short interval gives every waiter the same
 /// chance at each release.
-fn busy(tries: i32) -> bool {
+pub(crate) fn busy(tries: i32) -> bool {
     let limit = BUSY_TIMEOUT.as_micros() / BUSY_POLL.as_micros();
     if u128::try_from(tries).unwrap_or(u128::MAX) >= limit {
         return false;

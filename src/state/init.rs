@@ -159,7 +159,7 @@ fn parse_hex<const N: usize>(hex: &[u8]) -> Result<[u8; N]> {
 
 /// Parses `softcca.id`: the id line, then at most one `svmk` and one `partition` line, in
 /// that order; anything else is [`Error::StateFileDamaged`].
-fn parse_id(text: &[u8]) -> Result<([u8; 16], BindingRecord)> {
+pub(crate) fn parse_id(text: &[u8]) -> Result<([u8; 16], BindingRecord)> {
     let body = text.strip_suffix(b"\n").ok_or(Error::StateFileDamaged)?;
     let mut lines = body.split(|&b| b == b'\n');
     let id = parse_hex::<16>(lines.next().unwrap_or_default())?;
@@ -245,21 +245,21 @@ pub fn ensure(dir: &StateDir, db: &DbFile) -> Result<()> {
 }
 
 /// A staging directory inside the state directory.
-struct Stage<'a> {
+pub(crate) struct Stage<'a> {
     dir: &'a StateDir,
     name: &'static str,
 }
 
 impl<'a> Stage<'a> {
     /// Empties (what an interrupted run left) and creates the staging directory `name`.
-    fn new(dir: &'a StateDir, name: &'static str) -> Result<Self> {
+    pub(crate) fn new(dir: &'a StateDir, name: &'static str) -> Result<Self> {
         let stage = Stage { dir, name };
         stage.clear()?;
         dir.create_dir(name)?;
         Ok(stage)
     }
 
-    fn path(&self, file: &str) -> String {
+    pub(crate) fn path(&self, file: &str) -> String {
         format!("{}/{file}", self.name)
     }
 
@@ -325,7 +325,7 @@ impl<'a> Stage<'a> {
     }
 
     /// Removes the (now empty or leftover) staging directory.
-    fn finish(self) -> Result<()> {
+    pub(crate) fn finish(self) -> Result<()> {
         self.clear()
     }
 }

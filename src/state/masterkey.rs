@@ -44,6 +44,15 @@ const SCHEMA: &str = "CREATE TABLE register (
     key   BLOB NOT NULL CHECK (length(key) = 24)
 );";
 
+/// The tables of `masterkey.db` created after its first schema, with the SQL that creates
+/// each when missing (a restore gives the directory the tables its backup has).
+pub(crate) const LATER_TABLES: &[(&str, &str)] = &[
+    ("new_register_loaders", LOADERS_SCHEMA),
+    ("binding", BOUND_SCHEMA),
+    ("sealed_register", BOUND_SCHEMA),
+    ("partition", PARTITION_SCHEMA),
+];
+
 /// Master-key verification pattern of a 24-byte DES master key: the first 8 bytes of
 /// SHA-1(X'01' ‖ MK) (docs/decisions.md F13; IBM "SHA-1 based master key verification method").
 pub fn mkvp(master_key: &ClearKey) -> [u8; 8] {
@@ -230,7 +239,7 @@ impl MasterKeyStore {
     }
 
     /// Takes both binding locks (see [`BINDING`]).
-    fn exclusive(&self) -> Result<Exclusive<'_>> {
+    pub(crate) fn exclusive(&self) -> Result<Exclusive<'_>> {
         let guard = BINDING.lock().unwrap_or_else(PoisonError::into_inner);
         Ok((guard, self.dir.lock()?))
     }

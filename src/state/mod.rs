@@ -9,6 +9,7 @@
 //! process or thread is never served stale.
 
 pub mod acp;
+pub mod backup;
 pub mod ckds;
 pub mod db;
 pub mod dir;
@@ -430,6 +431,11 @@ impl Coprocessor {
     /// add; no other thread exists yet). Called from the `pthread_atfork` child handler.
     pub fn note_fork() {
         GENERATION.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The state directory, held open ([`dir`]).
+    pub(crate) fn state_dir(&self) -> &Arc<StateDir> {
+        &self.dir
     }
 
     /// The state directory's path.

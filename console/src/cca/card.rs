@@ -1,4 +1,5 @@
-//! The operator-card verbs: CSUCRDL (list readers), CSUCINS (Inspect).
+//! The operator-card verbs: CSUCRDL (list readers), CSUCINS (Inspect), CSUCGLB (Get Label),
+//! CSUCCPN (Change PIN), CSUCERA (Erase), CSUCCPY (Copy Card).
 
 use super::{Codes, Rules, Verb, field, input, len32, text};
 use crate::secret::Secret;
@@ -119,4 +120,109 @@ pub fn inspect(reader: &str, pin: Option<&Secret>) -> Verb<Inspection> {
             .map(|&(l, o, n)| (l, text(&out[o..o + n])))
             .collect(),
     })
+}
+
+/// CSUCGLB: the card's label, after its PIN is verified.
+pub fn get_label(reader: &str, pin: &Secret) -> Verb<String> {
+    let mut rules = Rules::new(&[]);
+    let name = field::<128>(reader);
+    let mut pin_len = len32(pin.len());
+    let mut label_len = 64i32;
+    let mut label = [b' '; 64];
+    let mut codes = Codes::new();
+    // SAFETY: reader_name is 128 bytes; pin has pin_length bytes; label has label_length (64)
+    // bytes of room.
+    unsafe {
+        softcca::ffi::card::CSUCGLB(
+            codes.rc(),
+            codes.reason(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            rules.count(),
+            rules.array(),
+            input(&name),
+            &mut pin_len,
+            input(pin.bytes()),
+            &mut label_len,
+            label.as_mut_ptr(),
+        )
+    };
+    codes.check("CSUCGLB")?;
+    let n = (label_len.max(0) as usize).min(64);
+    Ok(String::from_utf8_lossy(&label[..n]).into_owned())
+}
+
+/// CSUCCPN: the card's one PIN change, `old` to `new`.
+pub fn change_pin(reader: &str, old: &Secret, new: &Secret) -> Verb<()> {
+    let mut rules = Rules::new(&[]);
+    let name = field::<128>(reader);
+    let mut old_len = len32(old.len());
+    let mut new_len = len32(new.len());
+    let mut codes = Codes::new();
+    // SAFETY: reader_name is 128 bytes; old_pin and new_pin have their lengths' bytes (read
+    // only).
+    unsafe {
+        softcca::ffi::card::CSUCCPN(
+            codes.rc(),
+            codes.reason(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            rules.count(),
+            rules.array(),
+            input(&name),
+            &mut old_len,
+            input(old.bytes()),
+            &mut new_len,
+            input(new.bytes()),
+        )
+    };
+    codes.check("CSUCCPN").map(|_| ())
+}
+
+/// CSUCERA: the card back to its post-format state, after its PIN is verified.
+pub fn erase(reader: &str, pin: &Secret) -> Verb<()> {
+    let mut rules = Rules::new(&[]);
+    let name = field::<128>(reader);
+    let mut pin_len = len32(pin.len());
+    let mut codes = Codes::new();
+    // SAFETY: reader_name is 128 bytes; pin has pin_length bytes (read only).
+    unsafe {
+        softcca::ffi::card::CSUCERA(
+            codes.rc(),
+            codes.reason(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            rules.count(),
+            rules.array(),
+            input(&name),
+            &mut pin_len,
+            input(pin.bytes()),
+        )
+    };
+    codes.check("CSUCERA").map(|_| ())
+}
+
+/// CSUCCPY: the card in `source` copied onto the erased card in `target` (one PIN for both).
+pub fn copy(source: &str, target: &str, pin: &Secret) -> Verb<()> {
+    let mut rules = Rules::new(&[]);
+    let from = field::<128>(source);
+    let to = field::<128>(target);
+    let mut pin_len = len32(pin.len());
+    let mut codes = Codes::new();
+    // SAFETY: both reader names are 128 bytes; pin has pin_length bytes (read only).
+    unsafe {
+        softcca::ffi::card::CSUCCPY(
+            codes.rc(),
+            codes.reason(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            rules.count(),
+            rules.array(),
+            input(&from),
+            input(&to),
+            &mut pin_len,
+            input(pin.bytes()),
+        )
+    };
+    codes.check("CSUCCPY").map(|_| ())
 }

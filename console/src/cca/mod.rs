@@ -14,8 +14,10 @@
 pub mod access;
 pub mod audit;
 pub mod card;
+pub mod custody;
 pub mod facility;
 pub mod logon;
+pub mod set;
 
 use std::fmt;
 use std::ptr;

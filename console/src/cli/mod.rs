@@ -65,6 +65,8 @@ pub enum Command {
     Activate(custody::CardsArgs),
     /// Deactivate the directory (the SVMK leaves the keyring).
     Deactivate,
+    /// Bind the directory to a partition set (M cards) and a password.
+    PartitionBind(custody::PartitionBindArgs),
     /// Authorise the directory's partition with M cards and its password.
     Authorize(custody::AuthorizeArgs),
     /// End the partition's authorisation.
@@ -122,6 +124,7 @@ fn dispatch(command: &Command, cli: &Cli) -> Result<Report, ConsoleError> {
         Command::Bind(a) => custody::bind(a),
         Command::Activate(a) => custody::activate(a),
         Command::Deactivate => custody::deactivate(),
+        Command::PartitionBind(a) => custody::partition_bind(a),
         Command::Authorize(a) => custody::authorize(a),
         Command::Deauthorize => custody::deauthorize(),
         Command::Mk(c) => mk::run(c),

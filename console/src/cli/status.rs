@@ -17,12 +17,19 @@ pub fn home_text() -> String {
 /// `status`.
 pub fn status() -> Result<Report, ConsoleError> {
     let p = cca::facility::protection()?;
-    let r = cca::facility::registers()?;
+    // An inactive bound directory keeps its registers sealed (STATMKVP: 12/X'F270'): the
+    // protection is still shown, the registers as unknown.
+    let r = cca::facility::registers().map_err(ConsoleError::from);
     let l = cca::facility::logon()?;
-    let version = cca::facility::version()?;
+    // STATCCA reads the registers too (12/X'F270' while inactive).
+    let version = cca::facility::version().unwrap_or_else(|f| format!("unknown ({f})"));
     let reg = |x: &cca::facility::Register| match &x.mkvp {
         Some(m) => format!("{} (MKVP {m})", x.state),
         None => x.state.to_string(),
+    };
+    let regs = |pick: fn(&cca::facility::Registers) -> &cca::facility::Register| match &r {
+        Ok(r) => reg(pick(r)),
+        Err(e) => format!("unknown ({e})"),
     };
     let text = table([
         ("Directory", home_text()),
@@ -31,9 +38,9 @@ pub fn status() -> Result<Report, ConsoleError> {
         ("Activation", p.activation.clone()),
         ("Partition", p.partition.clone()),
         ("Authorisation", p.authorisation.clone()),
-        ("New MK", reg(&r.new)),
-        ("Current MK", reg(&r.current)),
-        ("Old MK", reg(&r.old)),
+        ("New MK", regs(|r| &r.new)),
+        ("Current MK", regs(|r| &r.current)),
+        ("Old MK", regs(|r| &r.old)),
         (
             "Logged on",
             match &l.user {
@@ -52,7 +59,10 @@ pub fn status() -> Result<Report, ConsoleError> {
             "svmk_check_value": p.svmk_check,
             "partition": p.partition, "authorisation": p.authorisation,
             "partition_check_value": p.partition_check,
-            "registers": { "new": regj(&r.new), "current": regj(&r.current), "old": regj(&r.old) },
+            "registers": match &r {
+                Ok(r) => json!({ "new": regj(&r.new), "current": regj(&r.current), "old": regj(&r.old) }),
+                Err(e) => json!({ "unknown": e.to_string() }),
+            },
             "logon": { "user": l.user, "role": l.role, "mechanism": l.mechanism },
         }),
     ))

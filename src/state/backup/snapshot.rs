@@ -1,0 +1,233 @@
+//! Directory Backup (CSUABAK): a consistent snapshot of a running state directory written
+//! to a new directory (see [`super`]).
+
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, DatabaseName, OpenFlags};
+use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
+use rustix::io::Errno;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::manifest::{self, FileEntry, Manifest};
+use super::{DATABASES, TEXTS};
+use crate::error::{Error, Result};
+use crate::state::Coprocessor;
+use crate::state::db::busy;
+use crate::state::dir::Entry;
+
+fn write_err(_: Errno) -> Error {
+    Error::BackupWrite
+}
+
+/// Writes a backup of `cp`'s directory to the new directory `path` (absolute; it must not
+/// exist, its parent must): created 0700, every file 0600 and synced. Returns the manifest
+/// written. Nothing is left at `path` when the call fails after creating it.
+pub fn backup(cp: &Coprocessor, path: &[u8]) -> Result<super::Identified> {
+    let id = super::directory_id(cp)?;
+    // A bound directory's backup is MAC'd under its SVMK: it must be active (checked before
+    // anything is created).
+    let key = super::mac_key(cp, &id)?;
+    let (parent, name) = super::parent_of(path)?;
+    rfs::mkdirat(&parent, name, Mode::from_raw_mode(0o700)).map_err(|e| match e {
+        Errno::EXIST => Error::BackupExists,
+        Errno::NOENT | Errno::NOTDIR | Errno::NAMETOOLONG => Error::BackupPath,
+        e => write_err(e),
+    })?;
+    let out = rfs::openat(
+        &parent,
+        name,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(write_err)
+    .and_then(|fd| {
+        let full = Path::new(std::ffi::OsStr::from_bytes(path));
+        let m = write(cp, &fd, full, id, key.as_ref().map(|(k, c)| (&**k, *c)))?;
+        rfs::fsync(&fd).map_err(write_err)?;
+        rfs::fsync(&parent).map_err(write_err)?;
+        Ok(m)
+    });
+    if out.is_err() {
+        remove_partial(&parent, name);
+    }
+    out
+}
+
+/// Removes what a failed backup left in its new directory, and the directory.
+fn remove_partial(parent: &OwnedFd, name: &std::ffi::OsStr) {
+    if let Ok(fd) = rfs::openat(
+        parent,
+        name,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) {
+        for f in TEXTS
+            .iter()
+            .chain(DATABASES.iter().map(|(f, _)| f))
+            .chain([&manifest::FILE])
+        {
+            let _ = rfs::unlinkat(&fd, *f, AtFlags::empty());
+            let _ = rfs::unlinkat(&fd, format!("{f}-journal"), AtFlags::empty());
+        }
+    }
+    let _ = rfs::unlinkat(parent, name, AtFlags::REMOVEDIR);
+}
+
+/// Creates `name` (0600, `O_EXCL`) in the backup directory `out` with `bytes`, synced.
+fn create(out: &OwnedFd, name: &str, bytes: &[u8]) -> Result<()> {
+    let fd = rfs::openat(
+        out,
+        name,
+        OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o600),
+    )
+    .map_err(write_err)?;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let n = rustix::io::write(&fd, rest).map_err(write_err)?;
+        rest = &rest[n..];
+    }
+    rfs::fsync(&fd).map_err(write_err)
+}
+
+/// The length and SHA-256 of `name` in `out`, synced first (a database SQLite just wrote).
+fn hash(out: &OwnedFd, name: &str) -> Result<FileEntry> {
+    let fd = rfs::openat(
+        out,
+        name,
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(write_err)?;
+    rfs::fsync(&fd).map_err(write_err)?;
+    let mut h = Sha256::new();
+    let mut len = 0u64;
+    let mut buf = Zeroizing::new([0u8; 65536]);
+    loop {
+        let n = rustix::io::read(&fd, &mut buf[..]).map_err(write_err)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+        len += n as u64;
+    }
+    Ok(FileEntry {
+        name: name.into(),
+        len,
+        sha256: h.finalize().into(),
+    })
+}
+
+/// Takes the snapshot into `out` (see [`super`]) and writes the manifest last.
+fn write(
+    cp: &Coprocessor,
+    out: &OwnedFd,
+    path: &Path,
+    id: [u8; 16],
+    key: Option<(&[u8; 32], [u8; 8])>,
+) -> Result<super::Identified> {
+    let dir = cp.state_dir();
+    let present = |f: &str| -> Result<bool> {
+        match dir.entry(f)? {
+            Entry::File => Ok(true),
+            Entry::Missing => Ok(false),
+            Entry::Other => Err(Error::StateFileNotRegular),
+        }
+    };
+    let mut names = Vec::new();
+    {
+        // Every change of softcca.id (a binding) and of acp.conf holds these; the read
+        // transaction below keeps every database's commits out while it lasts.
+        let _locks = cp.master_key_store().exclusive()?;
+        let conn = Connection::open_with_flags(
+            dir.sqlite_path(DATABASES[0].0),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | dir.sqlite_flags() | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|_| Error::KeyStorage)?;
+        conn.busy_handler(Some(busy))
+            .map_err(|_| Error::KeyStorage)?;
+        let mut dbs = vec![DATABASES[0]];
+        for &(file, schema) in &DATABASES[1..] {
+            if present(file)? {
+                let p = dir.sqlite_path(file);
+                conn.execute(
+                    &format!("ATTACH DATABASE ?1 AS {schema}"),
+                    [p.to_str().ok_or(Error::StateDirectory)?],
+                )
+                .map_err(|_| Error::KeyStorage)?;
+                dbs.push((file, schema));
+            }
+        }
+        conn.execute_batch("BEGIN").map_err(|_| Error::KeyStorage)?;
+        // SHARED on every database at once: from here on none of them changes.
+        for (_, schema) in &dbs {
+            conn.query_row(
+                &format!("SELECT count(*) FROM {schema}.sqlite_master"),
+                [],
+                |_| Ok(()),
+            )
+            .map_err(|_| Error::KeyStorage)?;
+        }
+        for &name in TEXTS {
+            if present(name)? {
+                let (bytes, _) = dir.read_file(name)?;
+                create(out, name, &bytes)?;
+                names.push(name);
+            }
+        }
+        for &(file, schema) in &dbs {
+            create(out, file, b"")?;
+            let mut dst = Connection::open_with_flags(
+                path.join(file),
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_NOFOLLOW
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|_| Error::BackupWrite)?;
+            dst.pragma_update(None, "synchronous", "FULL")
+                .map_err(|_| Error::BackupWrite)?;
+            let from = if schema == "main" {
+                DatabaseName::Main
+            } else {
+                DatabaseName::Attached(schema)
+            };
+            {
+                let b = Backup::new_with_names(&conn, from, &mut dst, DatabaseName::Main)
+                    .map_err(|_| Error::BackupWrite)?;
+                match b.step(-1).map_err(|_| Error::BackupWrite)? {
+                    StepResult::Done => {}
+                    _ => return Err(Error::BackupWrite),
+                }
+            }
+            dst.close().map_err(|_| Error::BackupWrite)?;
+            names.push(file);
+        }
+        conn.execute_batch("COMMIT")
+            .map_err(|_| Error::KeyStorage)?;
+        let _ = conn.release_memory();
+        conn.close().map_err(|_| Error::KeyStorage)?;
+    }
+    // In the manifest's order.
+    let mut files = Vec::new();
+    for (name, _) in manifest::FILES {
+        if names.contains(name) {
+            files.push(hash(out, name)?);
+        }
+    }
+    let m = Manifest {
+        directory: id,
+        created: super::now(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        files,
+        mack: key.map(|(_, c)| c),
+    };
+    let text = m.render(key);
+    create(out, manifest::FILE, text.as_bytes())?;
+    let digest = manifest::sha256(text.as_bytes());
+    super::note(&m, &digest);
+    Ok((m, digest))
+}
