@@ -98,7 +98,9 @@ impl fmt::Display for ConsoleError {
                 verb_text(f, v)?;
                 write!(f, "\n{note}")
             }
-            ConsoleError::Finding { failure, detail, .. } => {
+            ConsoleError::Finding {
+                failure, detail, ..
+            } => {
                 write!(f, "{detail}: ")?;
                 verb_text(f, failure)
             }

@@ -73,7 +73,7 @@ fn roles_and_points_of_the_shipped_roles() {
     let v = run(&home, &["--json", "role", "list"], "").ok().json();
     let ids = column(&v, "roles", "role");
     assert_eq!(ids, ["DEFAULT", "SECOFF", "KEYCUST", "CUSTODY"]);
-    // docs/access-control.md: SECOFF holds X'0112'..X'0118', strength 1.
+    // docs/access-control.md: SECOFF holds X'0112'..X'0118', X'F050' and X'F051', strength 1.
     let v = run(&home, &["--json", "role", "show", "secoff"], "")
         .ok()
         .json();
@@ -84,7 +84,8 @@ fn roles_and_points_of_the_shipped_roles() {
     assert_eq!(
         points_of(&v),
         [
-            "X'0112'", "X'0113'", "X'0114'", "X'0115'", "X'0116'", "X'0117'", "X'0118'"
+            "X'0112'", "X'0113'", "X'0114'", "X'0115'", "X'0116'", "X'0117'", "X'0118'", "X'F050'",
+            "X'F051'"
         ]
     );
     assert_eq!(
@@ -495,4 +496,193 @@ fn three_wrong_passphrases_lock_and_reset_unlocks() {
         .ok()
         .json();
     assert_eq!(v["failures"], 0);
+}
+
+#[test]
+fn acp_set_changes_a_role_through_the_library() {
+    let home = roles_home("acpset");
+    // KEYCUST lacks X'0113' (CHGEXPDT): CUST1 is refused, then the officer turns it on.
+    let expire = ["profile", "expire", "CUST2", "2030-01-31"];
+    assert_eq!(as_user(&home, CUST1, &expire, "").code, 8);
+    // Refused to a custodian and to DEFAULT (8/90), unconfirmed (exit 2): nothing changes.
+    let set = ["acp", "set", "--role", "KEYCUST", "--on", "X'0113'"];
+    let before = unchanged_state(&home);
+    let yes: Vec<&str> = set.iter().copied().chain(["--yes"]).collect();
+    for o in [as_user(&home, CUST1, &yes, ""), run(&home, &yes, "")] {
+        assert_eq!(o.code, 8, "{o:?}");
+        assert!(o.stderr.contains("X'05A'"), "{o:?}");
+    }
+    let o = as_user(&home, OFFICER, &set, "");
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(unchanged_state(&home) == before);
+    let mut args = vec!["--json"];
+    args.extend_from_slice(&yes);
+    let v = as_user(&home, OFFICER, &args, "").ok().json();
+    assert_eq!(v["turned_on"], serde_json::json!(["X'0113'"]));
+    assert_eq!(v["turned_off"], serde_json::json!([]));
+    assert!(points_of(&v).contains(&"X'0113'".to_string()));
+    // Read back by another process, and in force: CUST1 may now change an expiry.
+    let v = run(&home, &["--json", "acp", "show", "--role", "KEYCUST"], "")
+        .ok()
+        .json();
+    let p = points_of(&v);
+    assert!(
+        p.contains(&"X'0113'".to_string()) && p.contains(&"X'0018'".to_string()),
+        "{p:?}"
+    );
+    as_user(&home, CUST1, &expire, "").ok();
+    // Off again: refused again.
+    let v = as_user(
+        &home,
+        OFFICER,
+        &[
+            "--json", "acp", "set", "--role", "KEYCUST", "--off", "0x0113", "--yes",
+        ],
+        "",
+    )
+    .ok()
+    .json();
+    assert_eq!(v["turned_off"], serde_json::json!(["X'0113'"]));
+    assert_eq!(as_user(&home, CUST1, &expire, "").code, 8);
+    // The library keeps someone able to administer: X'0112' off SECOFF is 8/X'F32A'.
+    let before = unchanged_state(&home);
+    let o = as_user(
+        &home,
+        OFFICER,
+        &[
+            "--json", "acp", "set", "--role", "SECOFF", "--off", "X'0112'", "--yes",
+        ],
+        "",
+    );
+    assert_eq!(
+        (o.code, o.json()["reason_hex"].as_str()),
+        (8, Some("F32A")),
+        "{o:?}"
+    );
+    assert!(unchanged_state(&home) == before);
+    // An unknown role: 8/X'F303'.
+    let o = as_user(
+        &home,
+        OFFICER,
+        &[
+            "--json", "acp", "set", "--role", "NOSUCH", "--on", "X'0116'", "--yes",
+        ],
+        "",
+    );
+    assert_eq!(
+        (o.code, o.json()["reason_hex"].as_str()),
+        (8, Some("F303")),
+        "{o:?}"
+    );
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    assert!(
+        audit.contains("op=CSUAACI d.roles=KEYCUST d.by=SECOFF1 outcome=OK"),
+        "{audit}"
+    );
+    // Asking for what the role already is loads nothing (no CSUAACI record).
+    let records = audit.lines().count();
+    let v = as_user(
+        &home,
+        OFFICER,
+        &[
+            "--json", "acp", "set", "--role", "KEYCUST", "--off", "X'0113'", "--yes",
+        ],
+        "",
+    )
+    .ok()
+    .json();
+    assert_eq!(v["unchanged"], true);
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    assert!(
+        !audit
+            .lines()
+            .skip(records)
+            .any(|l| l.contains("op=CSUAACI")),
+        "{audit}"
+    );
+}
+
+#[test]
+fn role_add_loads_a_role_profiles_can_use() {
+    let home = roles_home("roleadd");
+    let add = [
+        "--json",
+        "role",
+        "add",
+        "AUDITOR",
+        "--comment",
+        "Auditors",
+        "--strength",
+        "1",
+        "--days",
+        "MON TUE WED THU FRI SAT SUN",
+        "--on",
+        "X'0116'",
+    ];
+    // A custodian may not add a role.
+    let before = unchanged_state(&home);
+    let o = as_user(&home, CUST1, &add, "");
+    assert_eq!(o.code, 8, "{o:?}");
+    assert!(unchanged_state(&home) == before);
+    let v = as_user(&home, OFFICER, &add, "").ok().json();
+    assert_eq!(
+        (v["role"].as_str(), v["comment"].as_str()),
+        (Some("AUDITOR"), Some("Auditors"))
+    );
+    assert_eq!(points_of(&v), ["X'0116'"]);
+    let v = run(&home, &["--json", "role", "show", "AUDITOR"], "")
+        .ok()
+        .json();
+    assert_eq!(
+        (v["strength"].as_u64(), v["hours"].as_str()),
+        (Some(1), Some("00:00-23:59"))
+    );
+    assert_eq!(v["days"].as_array().unwrap().len(), 7);
+    // It exists now: refused by the console without --replace (exit 1), nothing changed.
+    let before = unchanged_state(&home);
+    let o = as_user(&home, OFFICER, &add, "");
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(
+        o.json()["message"].as_str().unwrap().contains("--replace"),
+        "{o:?}"
+    );
+    assert!(unchanged_state(&home) == before);
+    let mut replace = add.to_vec();
+    replace.extend_from_slice(&["--on", "X'0113'", "--replace"]);
+    let v = as_user(&home, OFFICER, &replace, "").ok().json();
+    assert_eq!(points_of(&v), ["X'0113'", "X'0116'"]);
+    // A profile of the new role logs on into it and has its points.
+    as_user(
+        &home,
+        OFFICER,
+        &[
+            "profile",
+            "add",
+            "AUD1",
+            "--role",
+            "AUDITOR",
+            "--passphrase-fd",
+            "0",
+        ],
+        "auditor passphrase 1\n",
+    )
+    .ok();
+    let v = as_user(
+        &home,
+        ("AUD1", "auditor passphrase 1"),
+        &["--json", "acp", "show"],
+        "",
+    )
+    .ok()
+    .json();
+    assert_eq!(v["role"], "AUDITOR");
+    assert_eq!(points_of(&v), ["X'0113'", "X'0116'"]);
+    // Named by AUD1: not deleted.
+    let o = as_user(
+        &home,
+        OFFICER,
+        &["--json", "role", "delete", "AUDITOR", "--yes"],
+        "",
+    );
+    assert_eq!((o.code, o.json()["reason_hex"].as_str()), (8, Some("F305")));
 }

@@ -106,17 +106,42 @@ fn logon_profiles_audit_and_logoff_in_the_menu() {
     );
     s.keys(&["Enter", "Escape"]);
     settle();
+    // Points of a Role > KEYCUST > Change: X'0113' on, confirmed, loaded through the library.
+    s.keys(&["Down", "Down", "Enter"]);
+    s.wait_for("┤ Points of a Role ├");
+    choose(&s, 3); // ◂, DEFAULT, SECOFF, KEYCUST
+    s.wait_for("Points of KEYCUST");
+    s.keys(&["Enter"]); // Change
+    s.wait_for("Points to turn ON in KEYCUST");
+    s.type_text("X'0113'");
+    s.keys(&["Enter"]);
+    s.wait_for("Points to turn OFF in KEYCUST");
+    s.keys(&["Enter"]);
+    s.wait_for("Change role KEYCUST");
+    s.keys(&["Enter"]); // Yes
+    let screen = s.wait_for("on: X'0113'");
+    assert!(screen.contains("off: none"), "{screen}");
+    s.keys(&["Enter", "Escape"]);
+    settle();
     s.keys(&["Escape"]);
     s.wait_for("Main Menu");
+    let v = run(&home, &["--json", "acp", "show", "--role", "KEYCUST"], "")
+        .ok()
+        .json();
+    assert!(v.to_string().contains("X'0113'"), "{v}");
     // Audit Log > Last Records: the logon is on record, under the user's name.
     s.keys(&["Down"]);
     settle();
     s.keys(&["Enter"]);
     s.wait_for("Last Records");
     choose(&s, 1);
-    let screen = s.wait_for("Audit Log: Last Records");
-    assert!(screen.contains("CSUAACM"), "{screen}");
-    s.keys(&["Enter"]);
+    s.wait_for("Audit Log: Last Records");
+    // The newest records at the bottom: the points change just made (a long line may wrap
+    // between its fields).
+    let screen = s.wait_for("d.roles=KEYCUST");
+    assert!(screen.contains("d.by=SECOFF1"), "{screen}");
+    s.keys(&["Escape"]);
+    settle();
     choose(&s, 2); // Verify
     s.wait_for("intact");
     s.keys(&["Enter", "Escape"]);

@@ -584,6 +584,25 @@ fn load_roles(roles: &[Role]) -> Result<(), ConsoleError> {
     Ok(())
 }
 
+/// The role as the library has it after `loaded` was loaded. A thread reads `acp.conf` again
+/// at most every 50 ms (docs/access-control.md), its own change included, so the read is
+/// repeated until it shows the role loaded, for at most a second; then the last read is the
+/// answer (another officer's change may have come after ours).
+fn read_back(loaded: &Role) -> Result<Role, ConsoleError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let read = match get_role(&loaded.id) {
+            Err(ConsoleError::Verb(f)) if f.reason == 0xF303 => None,
+            other => Some(other?),
+        };
+        match read {
+            Some(r) if r == *loaded || std::time::Instant::now() >= deadline => return Ok(r),
+            None if std::time::Instant::now() >= deadline => return get_role(&loaded.id),
+            _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+}
+
 /// `acp set`: the role read, `on` added and `off` removed, loaded again.
 pub fn set_points(
     role: &str,
@@ -594,8 +613,20 @@ pub fn set_points(
     let before = r.points.clone();
     r.points.extend(on);
     r.points.retain(|p| !off.contains(p));
+    if r.points == before {
+        return Ok(Report::new(
+            format!(
+                "Role {role} already is so ({} points): nothing loaded.",
+                before.len()
+            ),
+            json!({
+                "role": role, "turned_on": [], "turned_off": [], "unchanged": true,
+                "points": before.iter().map(|p| point_json(*p)).collect::<Vec<_>>(),
+            }),
+        ));
+    }
     load_roles(std::slice::from_ref(&r))?;
-    let now = get_role(role)?;
+    let now = read_back(&r)?;
     let added: Vec<u16> = now.points.difference(&before).copied().collect();
     let removed: Vec<u16> = before.difference(&now.points).copied().collect();
     let list = |v: &[u16]| {
@@ -637,7 +668,7 @@ pub fn add_role(role: &Role, replace: bool) -> Result<Report, ConsoleError> {
         )));
     }
     load_roles(std::slice::from_ref(role))?;
-    let r = get_role(&role.id)?;
+    let r = read_back(role)?;
     Ok(Report::new(
         format!("Role {} loaded with {} points.", r.id, r.points.len()),
         role_json(&r),

@@ -276,11 +276,15 @@ fn add_profile(s: &mut Cursive) {
 fn last_records(s: &mut Cursive) {
     match cli::audit::tail(200) {
         Ok(r) => s.add_layer(
-            Dialog::around(TextView::new(r.text).scrollable().scroll_x(true))
-                .title("Audit Log: Last Records")
-                .button("OK", |s| {
-                    s.pop_layer();
-                }),
+            Dialog::around(
+                TextView::new(r.text)
+                    .scrollable()
+                    .scroll_strategy(cursive::view::ScrollStrategy::StickToBottom),
+            )
+            .title("Audit Log: Last Records")
+            .button("OK", |s| {
+                s.pop_layer();
+            }),
         ),
         Err(e) => error(s, &e),
     }
