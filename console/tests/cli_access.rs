@@ -53,6 +53,12 @@ fn same_files(
     }
 }
 
+/// Asserts the command failed with the verb's return code `rc` and reason `hex` (`--json`).
+fn assert_verb(o: &Out, rc: i32, hex: &str) {
+    assert_eq!(o.code, rc, "{o:?}");
+    assert_eq!(o.json()["reason_hex"].as_str(), Some(hex), "{o:?}");
+}
+
 /// The `field` of every object of the array `list` of a JSON answer.
 fn column(v: &serde_json::Value, list: &str, field: &str) -> Vec<String> {
     v[list]
@@ -119,8 +125,7 @@ fn roles_and_points_of_the_shipped_roles() {
     assert!(points_of(&v).contains(&"X'F020'".to_string()));
     // An unknown role: CSUAACM's 8/X'F303'.
     let o = run(&home, &["--json", "role", "show", "NOSUCH"], "");
-    assert_eq!(o.code, 8, "{o:?}");
-    assert_eq!(o.json()["reason_hex"], "F303");
+    assert_verb(&o, 8, "F303");
 }
 
 #[test]
@@ -130,11 +135,7 @@ fn role_delete_is_confirmed_and_kept_for_named_roles() {
     for (role, reason) in [("CUSTODY", "F305"), ("DEFAULT", "F304")] {
         let before = unchanged_state(&home);
         let o = officer(&home, &["--json", "role", "delete", role, "--yes"], "");
-        assert_eq!(
-            (o.code, o.json()["reason_hex"].as_str()),
-            (8, Some(reason)),
-            "{o:?}"
-        );
+        assert_verb(&o, 8, reason);
         assert!(unchanged_state(&home) == before);
     }
     // Not confirmed (no --yes, no terminal): exit 2, nothing deleted.
@@ -230,7 +231,7 @@ fn the_officer_administers_profiles() {
         &["--json", "profile", "delete", "OPER1", "--yes"],
         "",
     );
-    assert_eq!((o.code, o.json()["reason_hex"].as_str()), (8, Some("F310")));
+    assert_verb(&o, 8, "F310");
     let t = officer(&home, &["profile", "list"], "").ok().stdout;
     assert!(!t.contains("OPER1") && t.contains("SECOFF1"), "{t}");
     // A second officer added, with a comment and dates.
@@ -283,7 +284,7 @@ fn the_officer_administers_profiles() {
         ],
         &format!("{NEW_PASS}\n"),
     );
-    assert_eq!((o.code, o.json()["reason_hex"].as_str()), (8, Some("F323")));
+    assert_verb(&o, 8, "F323");
     assert!(unchanged_state(&home) == before);
     assert_no_secret(&o, &home);
     // The audit log says who did each change (docs/access-control.md: d.by, d.user).
@@ -457,21 +458,13 @@ fn bad_arguments_exit_2_and_change_nothing() {
 #[test]
 fn three_wrong_passphrases_lock_and_reset_unlocks() {
     let home = roles_home("lock");
-    for i in 1..=3 {
+    for _try in 1..=3 {
         let o = as_user(&home, ("CUST1", "wrong guess"), &["--json", "logon"], "");
-        assert_eq!(
-            (o.code, o.json()["reason_hex"].as_str()),
-            (8, Some("F318")),
-            "try {i}"
-        );
+        assert_verb(&o, 8, "F318");
     }
     // Locked: the right passphrase is refused too (8/X'F311').
     let o = as_user(&home, CUST1, &["--json", "logon"], "");
-    assert_eq!(
-        (o.code, o.json()["reason_hex"].as_str()),
-        (8, Some("F311")),
-        "{o:?}"
-    );
+    assert_verb(&o, 8, "F311");
     let v = officer(&home, &["--json", "profile", "show", "CUST1"], "")
         .ok()
         .json();
@@ -554,11 +547,7 @@ fn acp_set_changes_a_role_through_the_library() {
         ],
         "",
     );
-    assert_eq!(
-        (o.code, o.json()["reason_hex"].as_str()),
-        (8, Some("F32A")),
-        "{o:?}"
-    );
+    assert_verb(&o, 8, "F32A");
     assert!(unchanged_state(&home) == before);
     // An unknown role: 8/X'F303'.
     let o = as_user(
@@ -569,11 +558,7 @@ fn acp_set_changes_a_role_through_the_library() {
         ],
         "",
     );
-    assert_eq!(
-        (o.code, o.json()["reason_hex"].as_str()),
-        (8, Some("F303")),
-        "{o:?}"
-    );
+    assert_verb(&o, 8, "F303");
     let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
     assert!(
         audit.contains("op=CSUAACI d.roles=KEYCUST d.by=SECOFF1 outcome=OK"),
@@ -684,5 +669,5 @@ fn role_add_loads_a_role_profiles_can_use() {
         &["--json", "role", "delete", "AUDITOR", "--yes"],
         "",
     );
-    assert_eq!((o.code, o.json()["reason_hex"].as_str()), (8, Some("F305")));
+    assert_verb(&o, 8, "F305");
 }
