@@ -229,6 +229,36 @@ fn a_card_enrolled_with_profile_card_logs_on() {
     .ok()
     .stdout;
     assert!(t.contains("CARD") && t.contains("CUSTODY"), "{t}");
+    // A profile added with the card as its only mechanism (INIT-AC) logs on with it too.
+    let v = as_user(
+        &home,
+        OFFICER,
+        &[
+            "--json", "profile", "add", "CARDOP", "--role", "CUSTODY", "--card", &reader,
+            "--pin-fd", "0",
+        ],
+        &format!("{CARD_PIN}\n"),
+    )
+    .ok()
+    .json();
+    assert_eq!(v["mechanism"], "CARD");
+    let o2 = run(
+        &home,
+        &[
+            "--user",
+            "CARDOP",
+            "--logon-card",
+            &reader,
+            "--logon-fd",
+            "0",
+            "--json",
+            "logon",
+        ],
+        &format!("{CARD_PIN}\n"),
+    )
+    .ok();
+    assert_eq!(o2.json()["user"], "CARDOP");
+    assert!(!o2.stdout.contains(CARD_PIN) && !o2.stderr.contains(CARD_PIN));
     // A wrong PIN: refused by the card (CSUALCT 8/X'F1Cx'), counted.
     let bad = run(&home, &args, "87654321\n");
     assert_eq!(bad.code, 8, "{bad:?}");
