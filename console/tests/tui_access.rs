@@ -154,7 +154,6 @@ fn logon_profiles_audit_and_logoff_in_the_menu() {
     let screen = s.wait_for("Logged off.");
     assert!(screen.contains("Logged on: nobody"), "{screen}");
     s.keys(&["Enter"]);
-    let _ = ACCESS_CONTROL;
     // Nothing of the passphrase in the scroll-back or the audit log.
     let history = s.history();
     let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
@@ -225,4 +224,101 @@ fn logon_with_card_in_the_menu() {
         audit.contains("d.user=OPER1 d.mechanism=CARD outcome=OK"),
         "{audit}"
     );
+}
+
+/// Logs the menu on as the officer (Logon > Logon with passphrase); the cursor is left on
+/// Logon in the main menu.
+fn officer_logon(s: &Screen) {
+    choose(s, LOGON);
+    s.wait_for("Logon with card");
+    choose(s, 1);
+    s.wait_for("User id:");
+    s.type_text(OFFICER.0);
+    s.keys(&["Enter"]);
+    s.wait_for("Passphrase of SECOFF1");
+    s.type_text(OFFICER.1);
+    s.keys(&["Enter"]);
+    s.wait_for("Logged on: SECOFF1 (SECOFF)");
+    s.keys(&["Enter"]);
+    s.wait_for("Main Menu");
+}
+
+#[test]
+fn profiles_added_changed_and_deleted_in_the_menu() {
+    const NEW: &str = "new operator passphrase";
+    let home = roles_home("tui-profiles");
+    let s = Screen::start("profiles", &home, &[], &[]);
+    s.wait_for("Main Menu");
+    officer_logon(&s);
+    // Access Control > Profiles > Add a profile: NEWOP, CUSTODY, the passphrase twice.
+    for _ in 0..(LOGON - ACCESS_CONTROL) {
+        s.keys(&["Up"]);
+    }
+    s.keys(&["Enter"]);
+    s.wait_for("Points of a Role");
+    choose(&s, 2);
+    s.wait_for("Add a profile");
+    choose(&s, 1);
+    s.wait_for("User id:");
+    s.type_text("NEWOP");
+    s.keys(&["Enter"]);
+    s.wait_for("Role (e.g.");
+    s.type_text("CUSTODY");
+    s.keys(&["Enter"]);
+    s.wait_for("New passphrase of NEWOP:");
+    s.type_text(NEW);
+    settle();
+    assert!(!s.capture().contains(NEW));
+    s.keys(&["Enter"]);
+    s.wait_for("New passphrase of NEWOP, again:");
+    s.type_text(NEW);
+    s.keys(&["Enter"]);
+    s.wait_for("Profile NEWOP (role CUSTODY) added");
+    s.keys(&["Enter"]);
+    let v = run(&home, &["--json", "profile", "show", "NEWOP"], "")
+        .ok()
+        .json();
+    assert_eq!(v["role"], "CUSTODY");
+    // The list is the one opened before the add; back to Access Control and open it again.
+    s.keys(&["Escape"]);
+    settle();
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("NEWOP");
+    assert!(screen.contains("CUST1"), "{screen}");
+    // ◂, Add a profile, CUST1, CUST2, NEWOP: Change expiry of CUST1, then delete NEWOP.
+    choose(&s, 2);
+    s.wait_for("Profile CUST1");
+    choose(&s, 3);
+    s.wait_for("New last day of CUST1");
+    s.type_text("2031-03-31");
+    s.keys(&["Enter"]);
+    s.wait_for("now expires after 2031-03-31");
+    s.keys(&["Enter", "Escape"]);
+    settle();
+    s.keys(&["Down", "Down", "Enter"]);
+    s.wait_for("Profile NEWOP");
+    choose(&s, 5);
+    s.wait_for("Delete profile NEWOP?");
+    s.keys(&["Tab", "Enter"]); // No first: nothing deleted
+    settle();
+    assert_eq!(run(&home, &["profile", "show", "NEWOP"], "").code, 0);
+    s.keys(&["Enter"]); // Delete again (the cursor is still on it)
+    s.wait_for("Delete profile NEWOP?");
+    s.keys(&["Enter"]); // Yes
+    s.wait_for("Profile NEWOP deleted.");
+    s.keys(&["Enter"]);
+    let o = run(&home, &["--json", "profile", "show", "NEWOP"], "");
+    assert_eq!(o.code, 8, "{o:?}");
+    let v = run(&home, &["--json", "profile", "show", "CUST1"], "")
+        .ok()
+        .json();
+    assert_eq!(v["expires"], "2031-03-31");
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    assert!(audit.contains("d.by=SECOFF1 d.user=NEWOP"), "{audit}");
+    for p in [NEW, OFFICER.1] {
+        assert!(
+            !s.history().contains(p) && !audit.contains(p),
+            "a passphrase shown or logged"
+        );
+    }
 }
