@@ -283,3 +283,27 @@ fn a_card_enrolled_with_profile_card_logs_on() {
         );
     }
 }
+
+#[test]
+fn a_secret_from_a_descriptor_that_is_a_terminal_is_not_echoed() {
+    // `--logon-fd 0` typed at a shell: descriptor 0 is the terminal. The passphrase typed
+    // there must not appear (echo off as for the terminal prompt).
+    let home = roles_home("fdtty");
+    let s = common::tmux::Screen::start(
+        "fdtty",
+        &home,
+        &["--user", OFFICER.0, "--logon-fd", "0", "logon"],
+        &[],
+    );
+    // Time for the console to start and turn echo off before anything is typed.
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    s.type_text(OFFICER.1);
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("Mechanism");
+    assert!(screen.contains("SECOFF"), "{screen}");
+    assert!(
+        !s.history().contains(OFFICER.1),
+        "the passphrase was echoed:\n{}",
+        s.history()
+    );
+}
