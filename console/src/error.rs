@@ -20,6 +20,16 @@ pub enum ConsoleError {
     Refused(String),
     /// A file or terminal could not be read or written (exit 1).
     Io(String),
+    /// A verb answered with a finding (return code 4, e.g. CSUAAVF: the audit log breaks):
+    /// exit = its return code; `detail` and `facts` say where.
+    Finding {
+        /// The verb and its codes.
+        failure: Failure,
+        /// What it found, for a person.
+        detail: String,
+        /// The same facts for `--json`.
+        facts: serde_json::Value,
+    },
     /// A verb failed part-way through a multi-card ceremony (exit = its return code); the
     /// note says what the steps already done left behind (e.g. a set that must not be used).
     Stopped(Failure, String),
@@ -37,7 +47,9 @@ impl ConsoleError {
         match self {
             ConsoleError::Usage(_) => 2,
             ConsoleError::Refused(_) | ConsoleError::Io(_) => 1,
-            ConsoleError::Verb(f) | ConsoleError::Stopped(f, _) => match f.rc {
+            ConsoleError::Verb(f)
+            | ConsoleError::Stopped(f, _)
+            | ConsoleError::Finding { failure: f, .. } => match f.rc {
                 4 | 8 | 12 | 16 => f.rc,
                 _ => 16,
             },
@@ -51,10 +63,18 @@ impl ConsoleError {
             "exit_code": self.exit_code(),
             "message": self.to_string(),
         });
+        if let ConsoleError::Finding { facts, .. } = self
+            && let (Some(m), serde_json::Value::Object(f)) = (v.as_object_mut(), facts)
+        {
+            m.extend(f.clone());
+        }
         if let ConsoleError::Stopped(_, note) = self {
             v["note"] = note.as_str().into();
         }
-        if let ConsoleError::Verb(f) | ConsoleError::Stopped(f, _) = self {
+        if let ConsoleError::Verb(f)
+        | ConsoleError::Stopped(f, _)
+        | ConsoleError::Finding { failure: f, .. } = self
+        {
             v["verb"] = f.verb.into();
             v["return_code"] = f.rc.into();
             v["reason_code"] = f.reason.into();
@@ -77,6 +97,12 @@ impl fmt::Display for ConsoleError {
             ConsoleError::Stopped(v, note) => {
                 verb_text(f, v)?;
                 write!(f, "\n{note}")
+            }
+            ConsoleError::Finding {
+                failure, detail, ..
+            } => {
+                write!(f, "{detail}: ")?;
+                verb_text(f, failure)
             }
         }
     }

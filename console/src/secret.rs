@@ -105,7 +105,20 @@ fn read_fd(fd: i32, what: &str) -> Result<Secret, ConsoleError> {
             v.insert(f)
         }
     };
-    let line = read_line(file)?;
+    // A descriptor that is a terminal (`--…-fd 0` typed at a shell) gets echo off too, as
+    // the terminal prompt does: otherwise the secret would be shown as it is typed.
+    let file: &File = file;
+    let _quiet = if rustix::termios::isatty(file) {
+        Some(echo_off(file).map_err(|_| {
+            ConsoleError::Usage(format!(
+                "cannot turn echo off on file descriptor {fd} (a terminal) for {what}"
+            ))
+        })?)
+    } else {
+        None
+    };
+    let mut reader = file;
+    let line = read_line(&mut reader)?;
     match line {
         Some(s) => Ok(s),
         None => Err(ConsoleError::Usage(format!(
@@ -166,8 +179,18 @@ impl Drop for EchoOff<'_> {
     }
 }
 
-fn read_terminal(prompt: &str) -> Result<Secret, ConsoleError> {
+/// Turns echo off on `tty` (a newline is still echoed) until the guard is dropped.
+fn echo_off(tty: &File) -> rustix::io::Result<EchoOff<'_>> {
     use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    let saved = tcgetattr(tty)?;
+    let mut quiet = saved.clone();
+    quiet.local_modes.remove(LocalModes::ECHO);
+    quiet.local_modes.insert(LocalModes::ECHONL);
+    tcsetattr(tty, OptionalActions::Flush, &quiet)?;
+    Ok(EchoOff { tty, saved })
+}
+
+fn read_terminal(prompt: &str) -> Result<Secret, ConsoleError> {
     let no_tty = || {
         ConsoleError::Usage(format!(
             "{prompt}: no terminal to read it from with echo off; give it through a file descriptor (--…-fd)"
@@ -178,14 +201,9 @@ fn read_terminal(prompt: &str) -> Result<Secret, ConsoleError> {
         .write(true)
         .open("/dev/tty")
         .map_err(|_| no_tty())?;
-    let saved = tcgetattr(&tty).map_err(|_| no_tty())?;
-    let mut quiet = saved.clone();
-    quiet.local_modes.remove(LocalModes::ECHO);
-    quiet.local_modes.insert(LocalModes::ECHONL);
     let _ = write!(tty, "{prompt}: ");
     let _ = tty.flush();
-    tcsetattr(&tty, OptionalActions::Flush, &quiet).map_err(|_| no_tty())?;
-    let guard = EchoOff { tty: &tty, saved };
+    let guard = echo_off(&tty).map_err(|_| no_tty())?;
     let mut reader = &tty;
     let line = read_line(&mut reader);
     drop(guard);

@@ -155,3 +155,155 @@ fn run_keeps_a_logon_from_its_logon_line_to_logoff() {
     );
     assert_eq!(o.stdout.matches("Binding").count(), 1, "{o:?}");
 }
+
+#[path = "common/operator_card.rs"]
+mod operator_card;
+#[path = "../../tests/common/vcards.rs"]
+mod vcards;
+
+/// The PIN the test gives its card (test data only).
+const CARD_PIN: &str = "48151623";
+
+#[test]
+fn a_card_enrolled_with_profile_card_logs_on() {
+    let Some(card) = operator_card::operator_card(12, CARD_PIN) else {
+        return;
+    };
+    let reader = card.reader().to_string();
+    let home = roles_home("cardlogon");
+    // Enrol: CSUAACI CHG-AD, the PIN verified on the card by the library.
+    let v = as_user(
+        &home,
+        OFFICER,
+        &[
+            "--json", "profile", "card", "OPER1", "--reader", &reader, "--pin-fd", "0",
+        ],
+        &format!("{CARD_PIN}\n"),
+    )
+    .ok()
+    .json();
+    assert_eq!(
+        (v["user"].as_str(), v["mechanism"].as_str()),
+        (Some("OPER1"), Some("CARD"))
+    );
+    let v = run(&home, &["--json", "profile", "show", "OPER1"], "")
+        .ok()
+        .json();
+    let mechs: Vec<&str> = v["mechanisms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["mechanism"].as_str().unwrap())
+        .collect();
+    assert!(mechs.contains(&"CARD"), "{v}");
+    // Card logon: user, role and mechanism shown.
+    let args = [
+        "--user",
+        "OPER1",
+        "--logon-card",
+        &reader,
+        "--logon-fd",
+        "0",
+        "--json",
+        "logon",
+    ];
+    let o = run(&home, &args, &format!("{CARD_PIN}\n")).ok();
+    let v = o.json();
+    assert_eq!(
+        (
+            v["user"].as_str(),
+            v["role"].as_str(),
+            v["mechanism"].as_str()
+        ),
+        (Some("OPER1"), Some("CUSTODY"), Some("CARD"))
+    );
+    let t = run(
+        &home,
+        &args[..6]
+            .iter()
+            .copied()
+            .chain(["logon"])
+            .collect::<Vec<_>>(),
+        &format!("{CARD_PIN}\n"),
+    )
+    .ok()
+    .stdout;
+    assert!(t.contains("CARD") && t.contains("CUSTODY"), "{t}");
+    // A profile added with the card as its only mechanism (INIT-AC) logs on with it too.
+    let v = as_user(
+        &home,
+        OFFICER,
+        &[
+            "--json", "profile", "add", "CARDOP", "--role", "CUSTODY", "--card", &reader,
+            "--pin-fd", "0",
+        ],
+        &format!("{CARD_PIN}\n"),
+    )
+    .ok()
+    .json();
+    assert_eq!(v["mechanism"], "CARD");
+    let o2 = run(
+        &home,
+        &[
+            "--user",
+            "CARDOP",
+            "--logon-card",
+            &reader,
+            "--logon-fd",
+            "0",
+            "--json",
+            "logon",
+        ],
+        &format!("{CARD_PIN}\n"),
+    )
+    .ok();
+    assert_eq!(o2.json()["user"], "CARDOP");
+    assert!(!o2.stdout.contains(CARD_PIN) && !o2.stderr.contains(CARD_PIN));
+    // A wrong PIN: refused by the card (CSUALCT 8/X'F1Cx'), counted.
+    let bad = run(&home, &args, "87654321\n");
+    assert_eq!(bad.code, 8, "{bad:?}");
+    assert_eq!(bad.json()["verb"], "CSUALCT");
+    let audit = std::fs::read_to_string(home.join("audit.log")).unwrap();
+    // docs/audit.md: the card logon names the reader, the card's CSN and the user.
+    assert!(
+        audit.contains(&format!(
+            "csn={} label=- d.user=OPER1 d.mechanism=CARD outcome=OK",
+            card.card.csn
+        )),
+        "{audit}"
+    );
+    assert!(
+        audit.contains("d.user=OPER1 d.mechanism=CARD outcome=FAIL rc=8 rs=F1C"),
+        "{audit}"
+    );
+    for out in [&o.stdout, &o.stderr, &bad.stdout, &bad.stderr, &audit] {
+        assert!(
+            !out.contains(CARD_PIN) && !out.contains("87654321"),
+            "a PIN is shown or logged"
+        );
+    }
+}
+
+#[test]
+fn a_secret_from_a_descriptor_that_is_a_terminal_is_not_echoed() {
+    // `--logon-fd 0` typed at a shell: descriptor 0 is the terminal. The passphrase typed
+    // there must not appear (echo off as for the terminal prompt).
+    let home = roles_home("fdtty");
+    let s = common::tmux::Screen::start(
+        "fdtty",
+        &home,
+        &["--user", OFFICER.0, "--logon-fd", "0", "logon"],
+        &[],
+    );
+    // Time for the console to start and turn echo off before anything is typed.
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    s.type_text(OFFICER.1);
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("Mechanism");
+    assert!(screen.contains("SECOFF"), "{screen}");
+    assert!(
+        !s.history().contains(OFFICER.1),
+        "the passphrase was echoed:\n{}",
+        s.history()
+    );
+}

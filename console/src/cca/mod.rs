@@ -12,6 +12,7 @@
 #![allow(unsafe_code)]
 
 pub mod access;
+pub mod audit;
 pub mod backup;
 pub mod card;
 pub mod custody;

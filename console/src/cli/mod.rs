@@ -147,7 +147,7 @@ fn dispatch(command: &Command, cli: &Cli) -> Result<Report, ConsoleError> {
         Command::Profile(c) => access::profile(c),
         Command::Logon => session::logon(&cli.logon),
         Command::Logoff => session::logoff(),
-        Command::Audit(c) => audit::run(c),
+        Command::Audit(c) => audit::run(c, cli.json),
         Command::Backup(a) => backup::backup(a),
         Command::Restore(a) => backup::restore(a),
         Command::Run(a) => session::run_file(a, cli.json),

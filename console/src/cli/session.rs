@@ -11,7 +11,7 @@ use super::{Cli, Command};
 use crate::cca;
 use crate::error::ConsoleError;
 use crate::report::{Report, table};
-use crate::secret::{self, Source};
+use crate::secret::{self, Secret, Source};
 
 /// How the command logs on (the library checks the profile, its role and the mechanism).
 #[derive(Clone, Debug, Default, Args)]
@@ -57,15 +57,20 @@ impl Drop for Logon {
 
 fn log_on(user: &str, args: &LogonArgs) -> Result<(), ConsoleError> {
     let source = Source::from_fd(args.logon_fd);
-    match &args.logon_card {
-        Some(reader) => {
-            let pin = secret::read(source, &format!("PIN of {user}'s logon card"))?;
-            cca::logon::card(user, reader, &pin)?;
-        }
-        None => {
-            let pass = secret::read(source, &format!("Passphrase of {user}"))?;
-            cca::logon::passphrase(user, &pass)?;
-        }
+    let prompt = match &args.logon_card {
+        Some(_) => format!("PIN of {user}'s logon card"),
+        None => format!("Passphrase of {user}"),
+    };
+    let secret = secret::read(source, &prompt)?;
+    log_on_with(user, args.logon_card.as_deref(), &secret)
+}
+
+/// Logs the calling thread on as `user`: with the operator card in `reader` and its PIN, or
+/// (no reader) with the passphrase `secret` (CSUALCT).
+pub fn log_on_with(user: &str, reader: Option<&str>, secret: &Secret) -> Result<(), ConsoleError> {
+    match reader {
+        Some(reader) => cca::logon::card(user, reader, secret)?,
+        None => cca::logon::passphrase(user, secret)?,
     }
     Ok(())
 }
