@@ -584,23 +584,11 @@ fn load_roles(roles: &[Role]) -> Result<(), ConsoleError> {
     Ok(())
 }
 
-/// The role as the library has it after `loaded` was loaded. A thread reads `acp.conf` again
-/// at most every 50 ms (docs/access-control.md), its own change included, so the read is
-/// repeated until it shows the role loaded, for at most a second; then the last read is the
-/// answer (another officer's change may have come after ours).
+/// The role as the library has it now, after `loaded` was loaded: the library shows the
+/// thread that changed `acp.conf` its own change at once (another officer's change may have
+/// come after ours, so this read, not `loaded`, is the answer).
 fn read_back(loaded: &Role) -> Result<Role, ConsoleError> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
-    loop {
-        let read = match get_role(&loaded.id) {
-            Err(ConsoleError::Verb(f)) if f.reason == 0xF303 => None,
-            other => Some(other?),
-        };
-        match read {
-            Some(r) if r == *loaded || std::time::Instant::now() >= deadline => return Ok(r),
-            None if std::time::Instant::now() >= deadline => return get_role(&loaded.id),
-            _ => std::thread::sleep(std::time::Duration::from_millis(20)),
-        }
-    }
+    get_role(&loaded.id)
 }
 
 /// `acp set`: the role read, `on` added and `off` removed, loaded again.
