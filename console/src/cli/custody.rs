@@ -116,6 +116,9 @@ pub fn deauthorize() -> Result<Report, ConsoleError> {
 /// A report with the directory's protection after the step (CSUACFQ STATPROT).
 fn with_protection(mut r: Report) -> Result<Report, ConsoleError> {
     let p = cca::facility::protection()?;
+    if !r.text.is_empty() && !r.text.ends_with('\n') {
+        r.text.push('\n');
+    }
     r.text.push_str(&table([
         ("Binding", p.binding.clone()),
         ("Activation", p.activation.clone()),

@@ -22,13 +22,27 @@ pub fn status() -> Result<Report, ConsoleError> {
     let r = cca::facility::registers().map_err(ConsoleError::from);
     let l = cca::facility::logon()?;
     // STATCCA reads the registers too (12/X'F270' while inactive).
-    let version = cca::facility::version().unwrap_or_else(|f| format!("unknown ({f})"));
+    let unknown = |f: &cca::Failure| {
+        format!(
+            "unknown ({} {}/X'{:03X}'{})",
+            f.verb,
+            f.rc,
+            f.reason,
+            if f.reason == 0xF270 {
+                ": the directory is not active"
+            } else {
+                ""
+            }
+        )
+    };
+    let version = cca::facility::version().unwrap_or_else(|f| unknown(&f));
     let reg = |x: &cca::facility::Register| match &x.mkvp {
         Some(m) => format!("{} (MKVP {m})", x.state),
         None => x.state.to_string(),
     };
     let regs = |pick: fn(&cca::facility::Registers) -> &cca::facility::Register| match &r {
         Ok(r) => reg(pick(r)),
+        Err(ConsoleError::Verb(f)) => unknown(f),
         Err(e) => format!("unknown ({e})"),
     };
     let text = table([
