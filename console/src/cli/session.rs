@@ -147,6 +147,7 @@ fn words(line: &str) -> Result<Vec<String>, ConsoleError> {
 /// `run`: each line in turn; stops at the first that fails (its exit status is the run's).
 pub fn run_file(args: &RunArgs, json: bool) -> Result<Report, ConsoleError> {
     let input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
+        secret::reserve_for_commands(0);
         Box::new(std::io::stdin().lock())
     } else {
         let f = std::fs::File::open(&args.file).map_err(|e| {

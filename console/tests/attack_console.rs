@@ -1,0 +1,234 @@
+//! An auditor's attacks on the console itself (session 16 review): the process's memory seen
+//! from outside, the `--…-fd` descriptors pointed at what they should not be, and escape
+//! sequences sent to the operator's terminal. Each test performs the attack.
+
+mod common;
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{CONSOLE, OFFICER, legacy_home, roles_home, run, scratch, snapshot};
+
+/// Waits for `child` up to `limit`; kills it (and fails) if it is still running.
+fn wait_bounded(mut child: Child, limit: Duration) -> (i32, String, String) {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let (mut out, mut err) = (String::new(), String::new());
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return (status.code().unwrap_or(-1), out, err);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the console still runs after {limit:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether `pid` is the console, asleep (blocked reading its secret).
+fn blocked_console(pid: u32) -> bool {
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    comm.trim() == "softcca-console" && status.contains("State:\tS")
+}
+
+/// Another process of the operator's own user reads the console's environment (and could
+/// read its memory, /proc/<pid>/mem, or ptrace it) while it waits for a passphrase; and a crash
+/// would leave a core file with the secrets in it. The console makes itself non-dumpable
+/// first thing: /proc/<pid>/environ is then closed to the same user. Both processes run as
+/// `nobody` (the tests run as root, who may read anything).
+#[test]
+fn another_process_of_the_same_user_cannot_read_the_consoles_memory() {
+    let home = scratch("dumpable");
+    let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    let mut child = Command::new("setpriv")
+        .args(nobody)
+        .arg(CONSOLE)
+        .arg("--home")
+        .arg(&home)
+        .args(["--user", "SECOFF1", "--logon-fd", "0", "status"])
+        .env("ATTACK_MARK", "marker-in-the-environment")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("setpriv");
+    let pid = child.id();
+    let start = Instant::now();
+    while !blocked_console(pid) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the console never waited"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let spy = Command::new("setpriv")
+        .args(nobody)
+        .args(["cat", &format!("/proc/{pid}/environ")])
+        .output()
+        .unwrap();
+    drop(child.stdin.take());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        !String::from_utf8_lossy(&spy.stdout).contains("marker-in-the-environment"),
+        "a process of the same user read the console's environment"
+    );
+    assert!(!spy.status.success(), "reading /proc/<pid>/environ worked");
+}
+
+/// `--logon-fd 3` names a FIFO whose writer has already written the passphrase and gone: the
+/// console opened /proc/self/fd/3 again, and opening a FIFO for reading with no writer blocks
+/// for ever. It must read the line and go on (here: the logon of an unknown user is refused).
+#[test]
+fn a_fifo_whose_writer_has_gone_does_not_hang_the_console() {
+    let home = legacy_home("fifo");
+    let fifo = home.join("..").join(format!("fifo-{}", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, b"a passphrase\n").unwrap())
+    };
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec 3<"$1"; sleep 0.5; exec "$0" --home "$2" --user NOBODY1 --logon-fd 3 status"#)
+        .arg(CONSOLE)
+        .arg(&fifo)
+        .arg(&home)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (code, _, err) = wait_bounded(child, Duration::from_secs(15));
+    writer.join().unwrap();
+    let _ = std::fs::remove_file(&fifo);
+    assert_eq!(code, 8, "the logon is the library's to refuse: {err}");
+    assert!(err.contains("CSUALCT"), "{err}");
+}
+
+/// `run -` reads its commands from standard input; a line asking for a secret from descriptor
+/// 0 too made the console open standard input again: from a file, at its start, so the
+/// passphrase sent to CSUALCT was the first command line, and every such run counted a failed
+/// logon (three lock the officer out). Refused now: exit 2, nothing changed.
+#[test]
+fn run_from_standard_input_refuses_a_secret_from_standard_input() {
+    let home = roles_home("run-fd0");
+    let script = home
+        .join("..")
+        .join(format!("run-fd0-{}", std::process::id()));
+    std::fs::write(
+        &script,
+        format!(
+            "logon --user {} --logon-fd 0\n{}\nstatus\n",
+            OFFICER.0, OFFICER.1
+        ),
+    )
+    .unwrap();
+    let before = snapshot(&home);
+    let out = Command::new(CONSOLE)
+        .arg("--home")
+        .arg(&home)
+        .args(["run", "-"])
+        .stdin(std::fs::File::open(&script).unwrap())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("run -"), "{err}");
+    assert!(!err.contains(OFFICER.1) && !String::from_utf8_lossy(&out.stdout).contains(OFFICER.1));
+    assert!(snapshot(&home) == before, "a failed logon was recorded");
+    let _ = std::fs::remove_file(&script);
+}
+
+/// A `run FILE` line gives `--logon-fd 3`: descriptor 3 is the console's own (here the run
+/// file; it could be a database of the state directory or the audit log). The first line of
+/// the script was sent as the passphrase. Only descriptors open when the console started may
+/// carry a secret: exit 2, nothing changed.
+#[test]
+fn a_secret_cannot_come_from_a_descriptor_the_console_opened_itself() {
+    let home = roles_home("own-fd");
+    let script = home
+        .join("..")
+        .join(format!("own-fd-{}", std::process::id()));
+    std::fs::write(
+        &script,
+        format!("logon --user {} --logon-fd 3\nstatus\n", OFFICER.0),
+    )
+    .unwrap();
+    let before = snapshot(&home);
+    let out = run(&home, &["run", script.to_str().unwrap()], "");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("not open when the console started"),
+        "{out:?}"
+    );
+    assert!(snapshot(&home) == before, "a failed logon was recorded");
+    // A descriptor the caller did open still works (the passphrase through 0, as ever).
+    let ok = run(
+        &home,
+        &["--user", OFFICER.0, "--logon-fd", "0", "logon"],
+        &format!("{}\n", OFFICER.1),
+    );
+    assert_eq!(ok.code, 0, "{ok:?}");
+    let _ = std::fs::remove_file(&script);
+}
+
+/// `--pin-fd` naming a directory is a bad argument (exit 2), not a read error later.
+#[test]
+fn a_directory_as_a_secret_descriptor_is_a_bad_argument() {
+    let home = legacy_home("dir-fd");
+    let before = snapshot(&home);
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" --home "$1" --user NOBODY1 --logon-fd 3 status 3<"$1""#)
+        .arg(CONSOLE)
+        .arg(&home)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("directory"), "{err}");
+    assert!(snapshot(&home) == before);
+}
+
+/// `/dev/zero` as a secret's descriptor: the read is bounded (a secret is at most 1024
+/// bytes), a bad argument, not a console reading for ever.
+#[test]
+fn dev_zero_as_a_secret_descriptor_is_bounded() {
+    let home = legacy_home("zero-fd");
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" --home "$1" --user NOBODY1 --logon-fd 3 status 3</dev/zero"#)
+        .arg(CONSOLE)
+        .arg(&home)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (code, _, err) = wait_bounded(child, Duration::from_secs(15));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("longer than 1024"), "{err}");
+}
