@@ -232,3 +232,63 @@ fn dev_zero_as_a_secret_descriptor_is_bounded() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("longer than 1024"), "{err}");
 }
+
+/// A `run` file someone else prepared carries an OSC 52 sequence (write the operator's
+/// clipboard) and a CSI that clears the screen in a word the command line does not know: the
+/// parse error quoted the word, raw, to the operator's terminal. A state directory whose name
+/// holds a window-title sequence did the same through `status`. Every control character now
+/// reaches the terminal as `?`, in errors and reports alike.
+#[test]
+fn escape_sequences_do_not_reach_the_operators_terminal() {
+    let base = legacy_home("escape");
+    let script = base
+        .join("..")
+        .join(format!("escape-{}", std::process::id()));
+    std::fs::write(&script, "status \"\u{1b}]52;c;cHduZWQ=\u{7}\u{9b}2J\"\n").unwrap();
+    let out = run(&base, &["run", script.to_str().unwrap()], "");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("line 1"), "{out:?}");
+    for c in ['\u{1b}', '\u{7}', '\u{9b}'] {
+        assert!(
+            !out.stderr.contains(c) && !out.stdout.contains(c),
+            "{out:?}"
+        );
+    }
+    let hostile = base
+        .join("..")
+        .join(format!("dir\u{1b}]0;pwned\u{7}-{}", std::process::id()));
+    std::fs::create_dir_all(&hostile).unwrap();
+    std::fs::copy(base.join("acp.conf"), hostile.join("acp.conf")).unwrap();
+    let out = run(&hostile, &["status"], "");
+    assert!(out.stdout.contains("Directory") || out.code != 0, "{out:?}");
+    assert!(
+        !out.stdout.contains('\u{1b}') && !out.stderr.contains('\u{1b}'),
+        "{out:?}"
+    );
+    let _ = std::fs::remove_dir_all(&hostile);
+    let _ = std::fs::remove_file(&script);
+}
+
+/// A `run` line with an unbalanced quote was quoted back whole in the error: a line that
+/// holds what the operator should never have typed (a passphrase pasted on the wrong line)
+/// went to the terminal and any log of the run. The error names the line, not its text.
+#[test]
+fn a_malformed_run_line_is_not_echoed() {
+    let home = legacy_home("unbalanced");
+    let script = home
+        .join("..")
+        .join(format!("unbalanced-{}", std::process::id()));
+    std::fs::write(
+        &script,
+        "status\nlogon --user SECOFF1 \"pasted passphrase 42\n",
+    )
+    .unwrap();
+    let out = run(&home, &["run", script.to_str().unwrap()], "");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("line 2") && out.stderr.contains("unbalanced quote"),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains("pasted passphrase") && !out.stdout.contains("pasted passphrase"));
+    let _ = std::fs::remove_file(&script);
+}

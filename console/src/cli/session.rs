@@ -136,7 +136,8 @@ fn words(line: &str) -> Result<Vec<String>, ConsoleError> {
         }
     }
     if quoted {
-        return Err(ConsoleError::Usage(format!("unbalanced quote in: {line}")));
+        // The line is not quoted back: it may hold what an operator should not have typed.
+        return Err(ConsoleError::Usage("unbalanced quote".into()));
     }
     if any {
         out.push(cur);
@@ -158,7 +159,10 @@ pub fn run_file(args: &RunArgs, json: bool) -> Result<Report, ConsoleError> {
     let mut done = 0usize;
     for (n, line) in input.lines().enumerate() {
         let line = line.map_err(|e| ConsoleError::Io(format!("reading line {}: {}", n + 1, e)))?;
-        let w = words(&line)?;
+        let w = words(&line).map_err(|e| match e {
+            ConsoleError::Usage(m) => ConsoleError::Usage(format!("line {}: {m}", n + 1)),
+            other => other,
+        })?;
         if w.is_empty() {
             continue;
         }

@@ -102,7 +102,7 @@ pub fn open_menu(s: &mut Cursive, title: &str, entries: &[Entry], with_back: boo
 
 /// Rewrites the status line: directory, binding/activation/authorisation, registers, logon.
 pub fn refresh_status(s: &mut Cursive) {
-    let line = status_line();
+    let line = crate::report::on_screen(&status_line());
     s.call_on_name("status", |t: &mut TextView| t.set_content(line));
 }
 
@@ -288,7 +288,10 @@ pub fn choose_reader(
     let mut select = SelectView::new();
     for r in readers {
         let mark = if r.present { "card " } else { "empty" };
-        select.add_item(format!("{mark}  {}", r.name), r.name);
+        // A reader's name is the driver's (a USB device's product string): shown and used
+        // only as printable text (the library refuses any other name anyway).
+        let name = crate::report::on_screen(&r.name);
+        select.add_item(format!("{mark}  {name}"), name);
     }
     let then = std::sync::Arc::new(then);
     select.set_on_submit(move |s, name: &String| {
