@@ -292,3 +292,35 @@ fn a_malformed_run_line_is_not_echoed() {
     assert!(!out.stderr.contains("pasted passphrase") && !out.stdout.contains("pasted passphrase"));
     let _ = std::fs::remove_file(&script);
 }
+
+/// A `run` line that does not parse was answered with clap's message, which quotes the
+/// offending word or value: a PIN typed where a descriptor number goes, or a passphrase left
+/// on a line, went from the file to the terminal. The error names the line and the option,
+/// never the value.
+#[test]
+fn a_run_line_that_does_not_parse_does_not_quote_its_values() {
+    let home = legacy_home("run-values");
+    let secret_like = "87654321x";
+    for line in [
+        format!("card change-pin --reader R --pin-fd {secret_like}"),
+        format!("status {secret_like}"),
+        format!("card inspect --reader R --pin={secret_like}"),
+        format!("{secret_like}"),
+        format!("status --{secret_like}"),
+    ] {
+        let script = home
+            .join("..")
+            .join(format!("run-values-{}", std::process::id()));
+        std::fs::write(&script, format!("{line}\n")).unwrap();
+        let before = snapshot(&home);
+        let out = run(&home, &["run", script.to_str().unwrap()], "");
+        assert_eq!(out.code, 2, "{line}: {out:?}");
+        assert!(out.stderr.contains("line 1"), "{line}: {out:?}");
+        assert!(
+            !out.stderr.contains("87654321") && !out.stdout.contains("87654321"),
+            "{line}: {out:?}"
+        );
+        assert!(snapshot(&home) == before);
+        let _ = std::fs::remove_file(&script);
+    }
+}
