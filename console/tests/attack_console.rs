@@ -324,3 +324,88 @@ fn a_run_line_that_does_not_parse_does_not_quote_its_values() {
         let _ = std::fs::remove_file(&script);
     }
 }
+
+/// A confirmation is typed on the terminal, never read from standard input: standard input
+/// may carry secrets, and a piped line `YES` must not confirm a delete. Without a terminal
+/// (setsid: no controlling terminal) the piped YES is ignored: exit 2, nothing changed.
+#[test]
+fn a_piped_yes_does_not_confirm() {
+    let home = legacy_home("piped-yes");
+    let before = snapshot(&home);
+    let out = Command::new("setsid")
+        .arg(CONSOLE)
+        .arg("--home")
+        .arg(&home)
+        .args(["key", "delete", "ATTACK.KEY.ONE"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"YES\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("Not confirmed"), "{err}");
+    assert!(snapshot(&home) == before);
+}
+
+/// Dual control: the descriptor of the custodians' passphrases runs out after the first. The
+/// second custodian's prompt must not reuse the first one's passphrase (or part): exit 2
+/// before anyone is logged on, nothing changed; and a malformed part is not quoted.
+#[test]
+fn a_second_custodian_gets_no_secret_of_the_first() {
+    let home = roles_home("dual-fd");
+    let part = "0123456789ABCDEFFEDCBA98765432100123456789ABCDEF";
+    let before = snapshot(&home);
+    let out = run(
+        &home,
+        &[
+            "--logon-fd",
+            "0",
+            "mk",
+            "load-parts",
+            "--custodian",
+            common::CUST1.0,
+            "--custodian",
+            common::CUST2.0,
+            "--part-fd",
+            "0",
+        ],
+        &format!("{}\n{part}\n", common::CUST1.1),
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("ended before") && out.stderr.contains("CUST2"),
+        "{out:?}"
+    );
+    assert!(snapshot(&home) == before, "something changed");
+    let bad = "0123456789ABCDEFFEDCBA9876543210Z123456789ABCDEF";
+    let out = run(
+        &home,
+        &[
+            "--logon-fd",
+            "0",
+            "mk",
+            "load-parts",
+            "--custodian",
+            common::CUST1.0,
+            "--custodian",
+            common::CUST2.0,
+            "--part-fd",
+            "0",
+        ],
+        &format!("{}\n{bad}\n{}\n{part}\n", common::CUST1.1, common::CUST2.1),
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    for s in [bad, common::CUST1.1, common::CUST2.1, "0123456789AB"] {
+        assert!(
+            !out.stderr.contains(s) && !out.stdout.contains(s),
+            "{out:?}"
+        );
+    }
+    assert!(snapshot(&home) == before, "something changed");
+}
