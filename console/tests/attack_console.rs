@@ -409,3 +409,40 @@ fn a_second_custodian_gets_no_secret_of_the_first() {
     }
     assert!(snapshot(&home) == before, "something changed");
 }
+
+/// `--home` naming a symbolic link to a directory, or a directory of another user (world
+/// writable): the library refuses both before it writes anything (docs/state.md); the console
+/// passes the refusal on with the verb's code and creates nothing there.
+#[test]
+fn a_home_that_is_a_link_or_another_users_is_refused() {
+    let base = scratch("home-attack");
+    let real = base.join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::set_permissions(&real, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let link = base.join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let other = base.join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    assert!(Command::new("chown").arg("65534").arg(&other).status().unwrap().success());
+    for home in [&link, &other] {
+        let out = run(home, &["status"], "");
+        assert_eq!(out.code, 12, "{home:?}: {out:?}");
+        assert!(out.stderr.contains("CSUACFQ"), "{out:?}");
+        assert_eq!(std::fs::read_dir(home).unwrap().count(), 0, "{home:?} was written");
+    }
+    assert_eq!(std::fs::read_dir(&real).unwrap().count(), 0);
+}
+
+/// clap does not complete abbreviations nor read options from the environment: `--pin`
+/// (a prefix of `--pin-fd`) and `--pin=1234` are unknown arguments, exit 2, nothing called.
+#[test]
+fn no_abbreviation_of_a_descriptor_option_is_accepted() {
+    let home = legacy_home("abbrev");
+    let before = snapshot(&home);
+    for arg in ["--pin", "--pin=5", "--pin-f=5"] {
+        let out = run(&home, &["card", "inspect", "--reader", "R", arg], "");
+        assert_eq!(out.code, 2, "{arg}: {out:?}");
+        assert!(snapshot(&home) == before);
+    }
+}

@@ -113,6 +113,8 @@ fn master_key_menu_two_custodians_set_list_and_change() {
     s.keys(&["Enter", "Escape"]);
     // Logon as CUST1 from the main menu, then Set.
     main_entry(&s, 7);
+    s.wait_for("Logon with card");
+    s.keys(&["Down", "Enter"]); // Logon with passphrase
     s.wait_for("User id");
     enter(&s, CUST1.0);
     s.wait_for("Passphrase of CUST1");
@@ -190,6 +192,8 @@ fn backup_and_restore_menu_with_confirmation() {
     let s = Screen::start("bak", &home, &[], &[]);
     // Logon as the security officer (X'F050', X'F051').
     main_entry(&s, 7);
+    s.wait_for("Logon with card");
+    s.keys(&["Down", "Enter"]); // Logon with passphrase
     s.wait_for("User id");
     enter(&s, OFFICER.0);
     s.wait_for("Passphrase of SECOFF1");
