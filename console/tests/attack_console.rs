@@ -305,7 +305,7 @@ fn a_run_line_that_does_not_parse_does_not_quote_its_values() {
         format!("card change-pin --reader R --pin-fd {secret_like}"),
         format!("status {secret_like}"),
         format!("card inspect --reader R --pin={secret_like}"),
-        format!("{secret_like}"),
+        secret_like.to_string(),
         format!("status --{secret_like}"),
     ] {
         let script = home
@@ -424,12 +424,23 @@ fn a_home_that_is_a_link_or_another_users_is_refused() {
     let other = base.join("other");
     std::fs::create_dir(&other).unwrap();
     std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
-    assert!(Command::new("chown").arg("65534").arg(&other).status().unwrap().success());
+    assert!(
+        Command::new("chown")
+            .arg("65534")
+            .arg(&other)
+            .status()
+            .unwrap()
+            .success()
+    );
     for home in [&link, &other] {
         let out = run(home, &["status"], "");
         assert_eq!(out.code, 12, "{home:?}: {out:?}");
         assert!(out.stderr.contains("CSUACFQ"), "{out:?}");
-        assert_eq!(std::fs::read_dir(home).unwrap().count(), 0, "{home:?} was written");
+        assert_eq!(
+            std::fs::read_dir(home).unwrap().count(),
+            0,
+            "{home:?} was written"
+        );
     }
     assert_eq!(std::fs::read_dir(&real).unwrap().count(), 0);
 }
