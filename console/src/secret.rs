@@ -150,6 +150,13 @@ fn open_descriptor(fd: i32, what: &str) -> Result<File, ConsoleError> {
             "cannot read {what} from file descriptor {fd}: it is a directory"
         )));
     }
+    use rustix::fs::OFlags;
+    let mode = rustix::fs::fcntl_getfl(&f).map_err(|e| cannot(e.into()))? & OFlags::RWMODE;
+    if mode == OFlags::WRONLY {
+        return Err(ConsoleError::Usage(format!(
+            "cannot read {what} from file descriptor {fd}: it is open for writing only"
+        )));
+    }
     Ok(f)
 }
 

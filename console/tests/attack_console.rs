@@ -457,3 +457,20 @@ fn no_abbreviation_of_a_descriptor_option_is_accepted() {
         assert!(snapshot(&home) == before);
     }
 }
+
+/// `--logon-fd 1`: standard output (a pipe, open for writing only) named as a secret's
+/// descriptor failed late with 'reading a secret: uncategorized error' (exit 1). A descriptor
+/// that cannot be read is a bad argument: exit 2, nothing called.
+#[test]
+fn a_write_only_descriptor_is_a_bad_argument() {
+    let home = legacy_home("wronly-fd");
+    let before = snapshot(&home);
+    let out = run(
+        &home,
+        &["--user", "NOBODY1", "--logon-fd", "1", "status"],
+        "",
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("writing only"), "{out:?}");
+    assert!(snapshot(&home) == before);
+}
