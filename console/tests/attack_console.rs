@@ -474,3 +474,39 @@ fn a_write_only_descriptor_is_a_bad_argument() {
     assert!(out.stderr.contains("writing only"), "{out:?}");
     assert!(snapshot(&home) == before);
 }
+
+/// A `run` whose logon line succeeded and whose next line fails: the run stops there, so the
+/// logon cannot serve a later line (here a profile delete the officer's logon would allow);
+/// the run's exit status is the failing line's, not 0.
+#[test]
+fn a_failed_run_line_ends_the_run_and_its_logon() {
+    let home = roles_home("run-stops");
+    let script = home
+        .join("..")
+        .join(format!("run-stops-{}", std::process::id()));
+    std::fs::write(
+        &script,
+        format!(
+            "logon --user {} --logon-fd 0\nkey show NO.SUCH.KEY\nprofile delete {} --yes\n",
+            OFFICER.0,
+            common::OPERATOR.0
+        ),
+    )
+    .unwrap();
+    let out = run(
+        &home,
+        &["run", script.to_str().unwrap()],
+        &format!("{}\n", OFFICER.1),
+    );
+    assert_eq!(out.code, 8, "{out:?}");
+    assert!(
+        out.stderr.contains("CSNBKRR") || out.stderr.contains("CSNB"),
+        "{out:?}"
+    );
+    let shown = common::as_user(&home, OFFICER, &["profile", "show", common::OPERATOR.0], "");
+    assert_eq!(
+        shown.code, 0,
+        "the profile after the failed line was deleted: {shown:?}"
+    );
+    let _ = std::fs::remove_file(&script);
+}
