@@ -88,8 +88,19 @@ impl ConsoleError {
 }
 
 impl fmt::Display for ConsoleError {
+    /// The message, made safe for a terminal (`report::on_screen`): it may quote a `run` line,
+    /// a reader name or a path.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        f.write_str(&crate::report::on_screen(&Plain(self).to_string()))
+    }
+}
+
+/// The message as the variants compose it, before it is made safe for a terminal.
+struct Plain<'a>(&'a ConsoleError);
+
+impl fmt::Display for Plain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
             ConsoleError::Usage(m) | ConsoleError::Refused(m) | ConsoleError::Io(m) => {
                 f.write_str(m)
             }

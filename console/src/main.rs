@@ -22,6 +22,16 @@ use std::io::IsTerminal;
 use clap::Parser;
 
 fn main() {
+    // Before any secret is read: no core dump of this process (it holds PINs, passphrases
+    // and key parts in memory), and no other process of the same user may read its memory,
+    // environment or descriptors through /proc or ptrace (docs/console.md "Secrets").
+    if rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)
+        .is_err()
+    {
+        eprintln!("softcca-console: cannot make the process non-dumpable (prctl); not started");
+        std::process::exit(1);
+    }
+    secret::note_inherited_descriptors();
     let cli = cli::Cli::parse();
     cca::keyrec::use_private_list_dir();
     if let Some(home) = &cli.home {

@@ -83,27 +83,90 @@ pub fn read(source: Source, prompt: &str) -> Result<Secret, ConsoleError> {
     }
 }
 
-fn read_fd(fd: i32, what: &str) -> Result<Secret, ConsoleError> {
+/// Descriptors open when the console started (before it or the library opened anything): the
+/// only ones a `--…-fd` option may name.
+static INHERITED: std::sync::OnceLock<Vec<i32>> = std::sync::OnceLock::new();
+
+/// The descriptor `run -` reads its commands from (standard input), or -1: never a secret's.
+static COMMANDS_FD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
+/// Notes the descriptors the process was started with; called first thing in `main`. A
+/// `--…-fd` naming any other descriptor (one the console or the library opened: a database
+/// of the state directory, the audit log, `run`'s own file) is refused.
+pub fn note_inherited_descriptors() {
+    let own = format!("/proc/{}/fd", std::process::id());
+    let fds = std::fs::read_dir("/proc/self/fd")
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| {
+                    // The listing's own descriptor (the directory being read) is not inherited.
+                    std::fs::read_link(e.path()).map_or(true, |t| t.as_os_str() != own.as_str())
+                })
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let _ = INHERITED.set(fds);
+}
+
+/// `run -` reads its commands from `fd`: no secret may come from it (a secret line would be
+/// taken for a command, or a command line for a secret).
+pub fn reserve_for_commands(fd: i32) {
+    COMMANDS_FD.store(fd, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Checks that `fd` may carry a secret: open when the console started, not `run -`'s.
+fn check_descriptor(fd: i32, what: &str) -> Result<(), ConsoleError> {
     if fd < 0 {
         return Err(ConsoleError::Usage(format!(
             "file descriptor {fd} is not valid"
         )));
     }
+    if fd == COMMANDS_FD.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(ConsoleError::Usage(format!(
+            "file descriptor {fd} carries the commands of `run -`; give {what} through another descriptor"
+        )));
+    }
+    if !INHERITED.get().is_some_and(|fds| fds.contains(&fd)) {
+        return Err(ConsoleError::Usage(format!(
+            "file descriptor {fd} was not open when the console started; cannot read {what} from it"
+        )));
+    }
+    Ok(())
+}
+
+/// The descriptor `fd` for reading (a duplicate: the secret is read from the descriptor
+/// itself, where its writer or the caller left it); a directory is a bad argument.
+fn open_descriptor(fd: i32, what: &str) -> Result<File, ConsoleError> {
+    let cannot = |e: std::io::Error| {
+        ConsoleError::Usage(format!(
+            "cannot read {what} from file descriptor {fd}: {}",
+            e.kind()
+        ))
+    };
+    let f = crate::cca::descriptor::duplicate(fd).map_err(cannot)?;
+    if f.metadata().map_err(cannot)?.is_dir() {
+        return Err(ConsoleError::Usage(format!(
+            "cannot read {what} from file descriptor {fd}: it is a directory"
+        )));
+    }
+    use rustix::fs::OFlags;
+    let mode = rustix::fs::fcntl_getfl(&f).map_err(|e| cannot(e.into()))? & OFlags::RWMODE;
+    if mode == OFlags::WRONLY {
+        return Err(ConsoleError::Usage(format!(
+            "cannot read {what} from file descriptor {fd}: it is open for writing only"
+        )));
+    }
+    Ok(f)
+}
+
+fn read_fd(fd: i32, what: &str) -> Result<Secret, ConsoleError> {
+    check_descriptor(fd, what)?;
     let mut fds = FDS.lock().unwrap_or_else(|p| p.into_inner());
     let map = fds.get_or_insert_with(HashMap::new);
     let file = match map.entry(fd) {
         std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-        std::collections::hash_map::Entry::Vacant(v) => {
-            // /proc/self/fd/N opens the descriptor's file or pipe again without taking
-            // ownership of N (no unsafe from_raw_fd).
-            let f = File::open(format!("/proc/self/fd/{fd}")).map_err(|e| {
-                ConsoleError::Usage(format!(
-                    "cannot read {what} from file descriptor {fd}: {}",
-                    e.kind()
-                ))
-            })?;
-            v.insert(f)
-        }
+        std::collections::hash_map::Entry::Vacant(v) => v.insert(open_descriptor(fd, what)?),
     };
     // A descriptor that is a terminal (`--…-fd 0` typed at a shell) gets echo off too, as
     // the terminal prompt does: otherwise the secret would be shown as it is typed.

@@ -54,13 +54,6 @@ fn custodian(s: &Screen, n: usize, (user, pass): (&str, &str), part: &str) {
 }
 
 /// From the main menu, the entry `downs` below the first, Enter.
-/// Main menu > Logon > Logon with passphrase (the Logon menu: ◂, passphrase, card).
-fn logon_with_passphrase(s: &Screen) {
-    main_entry(s, 7);
-    s.wait_for("Logon with card");
-    s.keys(&["Down", "Enter"]);
-}
-
 fn main_entry(s: &Screen, downs: usize) {
     s.wait_for("Main Menu");
     s.keys(&["Home"]);
@@ -119,7 +112,9 @@ fn master_key_menu_two_custodians_set_list_and_change() {
     assert!(screen.contains("reason code 90"), "{screen}");
     s.keys(&["Enter", "Escape"]);
     // Logon as CUST1 from the main menu, then Set.
-    logon_with_passphrase(&s);
+    main_entry(&s, 7);
+    s.wait_for("Logon with card");
+    s.keys(&["Down", "Enter"]); // Logon with passphrase
     s.wait_for("User id");
     enter(&s, CUST1.0);
     s.wait_for("Passphrase of CUST1");
@@ -196,7 +191,9 @@ fn backup_and_restore_menu_with_confirmation() {
     let _ = std::fs::remove_dir_all(&bak);
     let s = Screen::start("bak", &home, &[], &[]);
     // Logon as the security officer (X'F050', X'F051').
-    logon_with_passphrase(&s);
+    main_entry(&s, 7);
+    s.wait_for("Logon with card");
+    s.keys(&["Down", "Enter"]); // Logon with passphrase
     s.wait_for("User id");
     enter(&s, OFFICER.0);
     s.wait_for("Passphrase of SECOFF1");

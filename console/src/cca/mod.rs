@@ -16,6 +16,7 @@ pub mod audit;
 pub mod backup;
 pub mod card;
 pub mod custody;
+pub mod descriptor;
 pub mod facility;
 pub mod keychange;
 pub mod keyrec;

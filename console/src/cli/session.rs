@@ -136,7 +136,8 @@ fn words(line: &str) -> Result<Vec<String>, ConsoleError> {
         }
     }
     if quoted {
-        return Err(ConsoleError::Usage(format!("unbalanced quote in: {line}")));
+        // The line is not quoted back: it may hold what an operator should not have typed.
+        return Err(ConsoleError::Usage("unbalanced quote".into()));
     }
     if any {
         out.push(cur);
@@ -144,9 +145,33 @@ fn words(line: &str) -> Result<Vec<String>, ConsoleError> {
     Ok(out)
 }
 
+/// A `run` line that does not parse: what is wrong and with which option, never the words of
+/// the line (clap's own message quotes the offending value; a run file's lines are not on the
+/// command line, and one may hold what the operator should never have typed there).
+fn line_error(n: usize, e: &clap::Error) -> ConsoleError {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        return ConsoleError::Usage(format!("line {n}: {}", e.render()));
+    }
+    // The option named is the console's own, except for an unknown word (the operator's).
+    let unknown = matches!(
+        e.kind(),
+        ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand
+    );
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(a)) if !unknown => format!(" ({a})"),
+        _ => String::new(),
+    };
+    ConsoleError::Usage(format!(
+        "line {n}: {}{arg}; the line is not shown (see --help)",
+        e.kind()
+    ))
+}
+
 /// `run`: each line in turn; stops at the first that fails (its exit status is the run's).
 pub fn run_file(args: &RunArgs, json: bool) -> Result<Report, ConsoleError> {
     let input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
+        secret::reserve_for_commands(0);
         Box::new(std::io::stdin().lock())
     } else {
         let f = std::fs::File::open(&args.file).map_err(|e| {
@@ -157,12 +182,15 @@ pub fn run_file(args: &RunArgs, json: bool) -> Result<Report, ConsoleError> {
     let mut done = 0usize;
     for (n, line) in input.lines().enumerate() {
         let line = line.map_err(|e| ConsoleError::Io(format!("reading line {}: {}", n + 1, e)))?;
-        let w = words(&line)?;
+        let w = words(&line).map_err(|e| match e {
+            ConsoleError::Usage(m) => ConsoleError::Usage(format!("line {}: {m}", n + 1)),
+            other => other,
+        })?;
         if w.is_empty() {
             continue;
         }
         let cli = Cli::try_parse_from(std::iter::once("softcca-console".to_string()).chain(w))
-            .map_err(|e| ConsoleError::Usage(format!("line {}: {}", n + 1, e.render())))?;
+            .map_err(|e| line_error(n + 1, &e))?;
         if cli.home.is_some() {
             return Err(ConsoleError::Usage(format!(
                 "line {}: --home cannot change inside run",

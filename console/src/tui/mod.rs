@@ -27,6 +27,7 @@ use crate::cli::session::LogonArgs;
 use crate::error::ConsoleError;
 use crate::report::Report;
 use crate::secret::Secret;
+use zeroize::Zeroize;
 
 /// The title line, as the console operators know shows it.
 pub const TITLE: &str = "softcca - Local Management Console";
@@ -102,7 +103,7 @@ pub fn open_menu(s: &mut Cursive, title: &str, entries: &[Entry], with_back: boo
 
 /// Rewrites the status line: directory, binding/activation/authorisation, registers, logon.
 pub fn refresh_status(s: &mut Cursive) {
-    let line = status_line();
+    let line = crate::report::on_screen(&status_line());
     s.call_on_name("status", |t: &mut TextView| t.set_content(line));
 }
 
@@ -164,7 +165,7 @@ pub fn error(s: &mut Cursive, e: &ConsoleError) {
 }
 
 /// Asks for a secret (PIN, passphrase, key part) in a masked field; `then` gets it after OK.
-/// The field is emptied before `then` runs.
+/// The field is emptied and its text wiped before `then` runs; Cancel and Esc wipe it too.
 pub fn ask_secret(
     s: &mut Cursive,
     title: &str,
@@ -181,31 +182,43 @@ pub fn ask_secret(
         }
     };
     let submit2 = submit.clone();
-    let field = EditView::new()
-        .secret()
-        .on_submit(move |s, _| submit2(s))
-        .with_name("secret")
+    // Enter is taken before the field sees it: EditView's own on_submit would hand the
+    // callback a second reference to the text, which then could not be wiped.
+    let field = OnEventView::new(EditView::new().secret().with_name("secret"))
+        .on_pre_event(Key::Enter, move |s| submit2(s))
         .fixed_width(32);
+    let cancel = |s: &mut Cursive| {
+        let _ = take_secret(s);
+        s.pop_layer();
+        refresh_status(s);
+    };
     s.add_layer(
-        Dialog::around(
-            LinearLayout::vertical()
-                .child(TextView::new(prompt))
-                .child(field),
+        // Esc (which the dialog ignores) wipes the field before the layer goes, instead of
+        // the global Esc dropping it with the text in it.
+        OnEventView::new(
+            Dialog::around(
+                LinearLayout::vertical()
+                    .child(TextView::new(prompt))
+                    .child(field),
+            )
+            .title(title)
+            .button("OK", submit)
+            .button("Cancel", cancel),
         )
-        .title(title)
-        .button("OK", submit)
-        .button("Cancel", |s| {
-            let _ = take_secret(s);
-            s.pop_layer();
-        }),
+        .on_event(Key::Esc, cancel),
     );
 }
 
-/// Copies the masked field into a [`Secret`] and empties it.
+/// Copies the masked field into a [`Secret`], empties it and wipes the text it held
+/// (cursive keeps it in an `Arc<String>`; once the field lets go, this is the only reference).
 fn take_secret(s: &mut Cursive) -> Secret {
     s.call_on_name("secret", |e: &mut EditView| {
-        let secret = Secret::from_text(&e.get_content());
+        let content = e.get_content();
         e.set_content("");
+        let secret = Secret::from_text(&content);
+        if let Ok(mut text) = std::sync::Arc::try_unwrap(content) {
+            text.zeroize();
+        }
         secret
     })
     .unwrap_or_else(|| Secret::from_text(""))
@@ -288,7 +301,10 @@ pub fn choose_reader(
     let mut select = SelectView::new();
     for r in readers {
         let mark = if r.present { "card " } else { "empty" };
-        select.add_item(format!("{mark}  {}", r.name), r.name);
+        // A reader's name is the driver's (a USB device's product string): shown and used
+        // only as printable text (the library refuses any other name anyway).
+        let name = crate::report::on_screen(&r.name);
+        select.add_item(format!("{mark}  {name}"), name);
     }
     let then = std::sync::Arc::new(then);
     select.set_on_submit(move |s, name: &String| {

@@ -72,6 +72,18 @@ impl Screen {
         Screen { socket }
     }
 
+    /// The process id of the program in the pane (the console: `env` executes it).
+    pub fn pid(&self) -> u32 {
+        let o = tmux(
+            &self.socket,
+            &["display", "-p", "-t", "console", "#{pane_pid}"],
+        );
+        String::from_utf8_lossy(&o.stdout)
+            .trim()
+            .parse()
+            .expect("pane pid")
+    }
+
     /// Sends tmux key names (`Enter`, `Down`, `Escape`, `Tab`, …), one after another.
     pub fn keys(&self, keys: &[&str]) {
         for k in keys {
