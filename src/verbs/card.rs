@@ -63,7 +63,15 @@ pub fn list_readers(only_present: bool) -> Result<Vec<[u8; READER_ENTRY_LEN]>> {
 
 fn reader_entry(r: &ReaderInfo) -> [u8; READER_ENTRY_LEN] {
     let mut e = [b' '; READER_ENTRY_LEN];
-    put_text(&mut e[..READER_NAME_LEN], r.name.as_bytes());
+    // pcscd's name comes from the reader's driver (a USB product string): a byte outside
+    // X'20'-X'7E' is listed as '?', so no control sequence reaches a caller's screen (such a
+    // reader cannot be named on input anyway: 8/X'F121').
+    let shown: Vec<u8> = r
+        .name
+        .bytes()
+        .map(|b| if (0x20..=0x7E).contains(&b) { b } else { b'?' })
+        .collect();
+    put_text(&mut e[..READER_NAME_LEN], &shown);
     let status: &[u8] = if r.card_present { b"PRESENT" } else { b"EMPTY" };
     put_text(&mut e[READER_NAME_LEN..], status);
     e
@@ -368,6 +376,22 @@ fn copy_between(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_reader_name_with_control_bytes_is_listed_printable() {
+        let r = ReaderInfo {
+            name: "Evil\u{1b}]52;c;aGk=\u{7}Reader \u{e9}".to_string(),
+            card_present: true,
+        };
+        let e = super::reader_entry(&r);
+        assert!(e.iter().all(|b| (0x20..=0x7E).contains(b)), "{e:?}");
+        assert!(
+            e.starts_with(b"Evil?]52;c;aGk=?Reader ??"),
+            "{:?}",
+            String::from_utf8_lossy(&e)
+        );
+        assert!(e[128..].starts_with(b"PRESENT"));
+    }
+
     use super::*;
     use crate::card::Descriptor;
 
