@@ -382,7 +382,7 @@ mod tests {
             name: "Evil\u{1b}]52;c;aGk=\u{7}Reader \u{e9}".to_string(),
             card_present: true,
         };
-        let e = super::reader_entry(&r);
+        let e = reader_entry(&r);
         assert!(e.iter().all(|b| (0x20..=0x7E).contains(b)), "{e:?}");
         assert!(
             e.starts_with(b"Evil?]52;c;aGk=?Reader ??"),
