@@ -142,15 +142,12 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
         // when it holds X'0112' and a profile naming it has a mechanism as strong as the role
         // requires: a role edit that raises the strength beyond every officer's mechanism
         // locks out as surely as one that drops the point (docs/decisions.md D85).
-        let inits =
-            |role: &Name8, reach: u16| -> Result<bool> {
-                match new_roles.iter().find(|r| r.id == *role) {
-                    Some(r) => Ok(r.points.contains(&points::AC_INIT) && r.strength <= reach),
-                    None => Ok(cp.roles()?.conf.role(role).is_some_and(|r| {
-                        r.points.contains(&points::AC_INIT) && r.strength <= reach
-                    })),
-                }
-            };
+        let inits = |role: &Name8, reach: u16| -> Result<bool> {
+            match new_roles.iter().find(|r| r.id == *role) {
+                Some(r) => Ok(r.points.contains(&points::AC_INIT) && r.strength <= reach),
+                None => inits_at(cp, role, reach),
+            }
+        };
         if !inits(&crate::access::role::DEFAULT, 0)? {
             let mut any = false;
             for (r, reach) in named {
@@ -185,6 +182,16 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
         },
         write_roles,
     )
+}
+
+/// `true` when the role `role` of `acp.conf` holds X'0112' at a strength a logon of strength
+/// `reach` meets: a profile logged on into it could run INIT-AC.
+fn inits_at(cp: &Coprocessor, role: &Name8, reach: u16) -> Result<bool> {
+    Ok(cp
+        .roles()?
+        .conf
+        .role(role)
+        .is_some_and(|r| r.points.contains(&points::AC_INIT) && r.strength <= reach))
 }
 
 /// CSUAACI CHGEXPDT: `user` (8 bytes) gets the expiration date `date` (`YYYYMMDD`). X'0113'.
@@ -252,12 +259,14 @@ pub fn delete_profile(cp: &Coprocessor, user: &Name8) -> Result<()> {
     // The last profile able to INIT-AC is not deleted (review finding A4), unless DEFAULT
     // itself holds X'0112' (a legacy directory: no profile is needed to administer it).
     let default_inits = role_holds(cp, &crate::access::role::DEFAULT, points::AC_INIT)?;
+    // A profile left counts only when someone can log on as it into a role that holds
+    // X'0112' at a strength its mechanism reaches (as INIT-AC's rule, docs/decisions.md D87).
     cp.profiles()?.delete(&user, |role, left| {
         if default_inits || !role_holds(cp, role, points::AC_INIT)? {
             return Ok(());
         }
-        for r in left {
-            if role_holds(cp, r, points::AC_INIT)? {
+        for (r, reach) in left {
+            if inits_at(cp, r, *reach)? {
                 return Ok(());
             }
         }
