@@ -581,3 +581,87 @@ fn roles_only_init_ac_never_counts_a_profile_that_cannot_log_on() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Child of [`a_restore_never_leaves_nobody_able_to_administer`].
+#[test]
+#[ignore]
+fn child_restore_lock_out() {
+    let Ok(h) = std::env::var("ATTACK_HOME") else {
+        return;
+    };
+    // SAFETY (test): before any verb call of this process.
+    unsafe {
+        std::env::set_var("SOFTCCA_HOME", &h);
+        std::env::set_var("SOFTCCA_ACP_RECHECK_MS", "0");
+    }
+    let h = PathBuf::from(h);
+    let one = simple_in("SECOFF1", "officer one", "SECOFF");
+    assert_eq!(
+        aaci(&["INIT-AC"], &aggregate(&[one]), &[]),
+        (0, 0),
+        "bootstrap"
+    );
+    assert_eq!(logon("SECOFF1", "officer one"), (0, 0));
+    let path = h.with_extension(format!("bak-{}", std::process::id()));
+    assert_eq!(bak(&path), (0, 0), "backup with SECOFF1 only");
+    let two = simple_in("SECOFF2", "officer two", "SECOFF");
+    assert_eq!(aaci(&["INIT-AC"], &aggregate(&[two]), &[]), (0, 0));
+    // SECOFF1 locked by three wrong guesses (a guesser's or a mistake).
+    for _ in 0..3 {
+        assert_ne!(logon("SECOFF1", "a guess"), (0, 0));
+    }
+    assert_eq!(logon("SECOFF1", "officer one"), (8, 0xF311), "locked");
+    assert_eq!(logon("SECOFF2", "officer two"), (0, 0));
+    // The backup holds only SECOFF1, who stays locked (a restore keeps failure counts): it
+    // would leave nobody able to log on into a role with X'0112'.
+    let before = (
+        std::fs::read(h.join("acp.conf")).unwrap(),
+        std::fs::read(h.join("access.db")).unwrap(),
+    );
+    assert_eq!(rst(&path), (8, 0xF32A), "a restore that locks everyone out");
+    let after = (
+        std::fs::read(h.join("acp.conf")).unwrap(),
+        std::fs::read(h.join("access.db")).unwrap(),
+    );
+    assert!(
+        before == after,
+        "a refused restore changed acp.conf or access.db"
+    );
+    assert_eq!(logon("SECOFF2", "officer two"), (0, 0), "SECOFF2 kept");
+    // With SECOFF1 unlocked the same restore is fine.
+    assert_eq!(
+        aaci(&["RESET-FC"], &common::profiles::id8("SECOFF1"), &[]),
+        (0, 0)
+    );
+    assert_eq!(rst(&path), (0, 0));
+    assert_eq!(logon("SECOFF1", "officer one"), (0, 0));
+    println!("restore lock-out checks done");
+}
+
+/// Attack: a restore as a lock-out. The backup holds only officers who are locked now (a
+/// restore keeps the higher failure count, so they stay locked) or have expired: restoring it
+/// would leave nobody able to log on into a role holding X'0112', so nobody able to RESET-FC or
+/// administer the directory (recovery offline only). Refused 8/X'F32A', nothing changed, like
+/// the edits of D75/D87. Run in a child with a directory of the shipped roles.
+#[test]
+fn a_restore_never_leaves_nobody_able_to_administer() {
+    let _g = ready();
+    let h = common::fresh_state("attack-restore-lockout");
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_restore_lock_out",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("ATTACK_HOME", &h)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("restore lock-out checks done"),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -187,11 +187,25 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
 /// `true` when the role `role` of `acp.conf` holds X'0112' at a strength a logon of strength
 /// `reach` meets: a profile logged on into it could run INIT-AC.
 fn inits_at(cp: &Coprocessor, role: &Name8, reach: u16) -> Result<bool> {
-    Ok(cp
-        .roles()?
-        .conf
-        .role(role)
-        .is_some_and(|r| r.points.contains(&points::AC_INIT) && r.strength <= reach))
+    Ok(role_inits(&cp.roles()?.conf, role, reach))
+}
+
+/// `true` when the role `role` of `conf` holds X'0112' at a strength a logon of strength
+/// `reach` meets.
+fn role_inits(conf: &super::conf::Conf, role: &Name8, reach: u16) -> bool {
+    conf.role(role)
+        .is_some_and(|r| r.points.contains(&points::AC_INIT) && r.strength <= reach)
+}
+
+/// `true` when someone can run INIT-AC under the roles `conf` with the stored profiles that
+/// can log on into the roles `reachable` (each with its reach, [`super::store`]): DEFAULT holds
+/// X'0112', or one of those roles does at a strength its profiles meet (docs/decisions.md D75,
+/// D85, D87). What a restore must leave (D88).
+pub(crate) fn administrable(conf: &super::conf::Conf, reachable: &[(Name8, u16)]) -> bool {
+    role_inits(conf, &crate::access::role::DEFAULT, 0)
+        || reachable
+            .iter()
+            .any(|(r, reach)| role_inits(conf, r, *reach))
 }
 
 /// CSUAACI CHGEXPDT: `user` (8 bytes) gets the expiration date `date` (`YYYYMMDD`). X'0113'.

@@ -509,14 +509,23 @@ fn count(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
 /// log on as (no mechanism, expired, locked) reaches nothing (review finding B2,
 /// docs/decisions.md D87).
 fn roles_reachable(tx: &rusqlite::Transaction<'_>) -> Result<Vec<(Name8, u16)>> {
+    roles_reachable_in(tx, "main")
+}
+
+/// [`roles_reachable`] of the `access.db` attached to `conn` as `schema` (a restore's
+/// transaction, docs/CSUARST.md).
+pub(crate) fn roles_reachable_in(
+    conn: &rusqlite::Connection,
+    schema: &str,
+) -> Result<Vec<(Name8, u16)>> {
     let today = Date::of_unix(now_secs()).0;
-    let mut st = tx
-        .prepare(
-            "SELECT p.role_id, max(m.strength) FROM profiles p \
-             JOIN mechanisms m ON m.user_id = p.user_id \
+    let mut st = conn
+        .prepare(&format!(
+            "SELECT p.role_id, max(m.strength) FROM {schema}.profiles p \
+             JOIN {schema}.mechanisms m ON m.user_id = p.user_id \
              WHERE p.activation <= ?1 AND p.expiration >= ?1 AND m.expiration >= ?1 \
-             AND p.failures < ?2 GROUP BY p.role_id",
-        )
+             AND p.failures < ?2 GROUP BY p.role_id"
+        ))
         .map_err(storage)?;
     let rows = st
         .query_map(rusqlite::params![today, MAX_FAILURES], |r| {
