@@ -551,14 +551,41 @@ fn child_roles_only_lock_out() {
         (8, 0xF32A),
         "the last officer deleted while only the expired GHOSTB holds X'0112'"
     );
+    // DEFAULT given X'0112' (or another point that changes profiles or roles) by a roles-only
+    // INIT-AC: every caller that has not logged on could then administer, anonymously.
+    assert_eq!(logon("SECOFF2", "officer two"), (0, 0));
+    for p in [0x0112u16, 0x0113, 0x0114, 0x0115, 0x0117, 0x0118] {
+        let acp = std::fs::read(Path::new(&h).join("acp.conf")).unwrap();
+        assert_eq!(
+            aaci(&["INIT-AC"], &[0; 8], &role("DEFAULT", 0, &[0x0116, p])),
+            (8, 0xF348),
+            "DEFAULT given X'{p:04X}'"
+        );
+        assert_eq!(std::fs::read(Path::new(&h).join("acp.conf")).unwrap(), acp);
+    }
+    common::profiles::logoff();
+    let intruder = aggregate(&[simple_in("INTRUDER", "no logon needed", "SECOFF")]);
+    assert_eq!(
+        aaci(&["INIT-AC"], &intruder, &[]),
+        (8, 90),
+        "DEFAULT runs INIT-AC"
+    );
+    // A role that reads only is fine for DEFAULT.
+    assert_eq!(logon("SECOFF2", "officer two"), (0, 0));
+    assert_eq!(
+        aaci(&["INIT-AC"], &[0; 8], &role("DEFAULT", 0, &[0x0116])),
+        (0, 0)
+    );
     println!("lock-out checks done");
 }
 
-/// Attack (D85): the lock-out rule of a roles-only INIT-AC counts a role as able to INIT-AC
-/// when a profile names it. An officer loads a profile no one can log on as (no mechanism,
+/// Attack (D85, D89): the lock-out rule of a roles-only INIT-AC counts a role as able to
+/// INIT-AC when a profile names it. An officer loads a profile no one can log on as (no mechanism,
 /// expired, or whose only mechanism expired) in a role holding X'0112', then strips X'0112'
 /// from SECOFF: if the rule counted the ghost, the edit would leave nobody able to administer
-/// the directory. Run in a child with a directory of the shipped roles.
+/// the directory. And a roles-only INIT-AC that gives DEFAULT a point changing profiles or
+/// roles (every caller without a logon could then administer, anonymously): 8/X'F348'. Run in
+/// a child with a directory of the shipped roles.
 #[test]
 fn roles_only_init_ac_never_counts_a_profile_that_cannot_log_on() {
     let _g = ready();

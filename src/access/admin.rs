@@ -74,6 +74,16 @@ pub fn user_field(b: &[u8]) -> Result<Name8> {
     name8(&raw, Error::ProfileUserId)
 }
 
+/// The points that change profiles or roles: never given to DEFAULT through INIT-AC (D89).
+const ADMIN_POINTS: &[u16] = &[
+    points::AC_INIT,
+    points::AC_CHANGE_EXPIRY,
+    points::AC_CHANGE_AUTH,
+    points::AC_RESET_FAILURES,
+    points::AC_DELETE_PROFILE,
+    points::AC_DELETE_ROLE,
+];
+
 /// CSUAACI INIT-AC: loads the profiles of `profiles` (IBM's aggregate, docs/CSUAACI.md); a
 /// user id already stored is 8/X'F323' unless `replace`. `roles`: IBM role structures
 /// ([`structure::decode_all`], 8/X'F306'), written to `acp.conf` before the profiles, after
@@ -97,6 +107,14 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
     // Before any card is read or passphrase hashed: a closed store needs the point.
     if store.count()? > 0 || store.closed()? {
         acp.require(points::AC_INIT)?;
+    }
+    // DEFAULT is every caller who has not logged on: a point that changes profiles or roles
+    // there makes administration anonymous (no `d.by`) and open to every process of the
+    // service account (review finding B4, docs/decisions.md D89).
+    if new_roles.iter().any(|r| {
+        r.id == crate::access::role::DEFAULT && ADMIN_POINTS.iter().any(|p| r.points.contains(p))
+    }) {
+        return Err(Error::DefaultAdminPoint);
     }
     let input = parse_aggregate(profiles)?;
     // A profile count of 0 is a change of roles only (the console's role edits): it needs
