@@ -692,3 +692,41 @@ fn a_restore_never_leaves_nobody_able_to_administer() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Limit, pinned (docs/CSUARST.md "Rollback", D83): a restore brings back what the backup
+/// holds, also a passphrase changed since (the response to a leak) and a profile deleted since.
+/// The leaked passphrase logs on again after the restore; the audit records of the CHG-AD and
+/// the CSUARST are what shows it. When this test fails, a restore stopped rolling credentials
+/// back: update docs/CSUARST.md.
+#[test]
+fn limit_a_restore_brings_back_a_passphrase_changed_since() {
+    let _g = ready();
+    let p = aggregate(&[simple_in("LEAKED", "the leaked one", "DEFAULT")]);
+    assert_eq!(aaci(&["INIT-AC", "REPLACE"], &p, &[]), (0, 0));
+    let path = backup_path("passphrase");
+    assert_eq!(bak(&path), (0, 0));
+    // The leak is answered: a new passphrase.
+    let new = auth(&[common::profiles::pass_mech("the new one")]);
+    assert_eq!(
+        aaci(&["CHG-AD"], &common::profiles::id8("LEAKED"), &new),
+        (0, 0)
+    );
+    assert_ne!(logon("LEAKED", "the leaked one"), (0, 0));
+    assert_eq!(logon(OFFICER, PASS), (0, 0));
+    assert_eq!(rst(&path), (0, 0));
+    assert_eq!(
+        logon("LEAKED", "the leaked one"),
+        (0, 0),
+        "the restore no longer brings back the old passphrase: update docs/CSUARST.md"
+    );
+    let log = std::fs::read_to_string(home().join("audit.log")).unwrap();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("op=CSUAACI") && l.contains("d.user=LEAKED"))
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.contains("op=CSUARST") && l.contains("rc=0 "))
+    );
+    assert_eq!(logon(OFFICER, PASS), (0, 0));
+}
