@@ -551,6 +551,29 @@ fn child_roles_only_lock_out() {
         (8, 0xF32A),
         "the last officer deleted while only the expired GHOSTB holds X'0112'"
     );
+    // SECOFF2, the last officer who can log on, dated into the past or given only an expired
+    // mechanism (finding B5): refused as well; a valid change is fine.
+    let id2 = common::profiles::id8("SECOFF2");
+    assert_eq!(
+        aaci(&["CHGEXPDT"], &id2, b"20210101"),
+        (8, 0xF32A),
+        "expired"
+    );
+    let expired = auth(&[common::profiles::mech(
+        0x0001,
+        1,
+        date(2021, 1, 1),
+        &common::profiles::sha1("officer two"),
+    )]);
+    assert_eq!(
+        aaci(&["CHG-AD"], &id2, &expired),
+        (8, 0xF32A),
+        "mechanism expired"
+    );
+    assert_eq!(logon("SECOFF2", "officer two"), (0, 0), "SECOFF2 unchanged");
+    assert_eq!(aaci(&["CHGEXPDT"], &id2, b"20980101"), (0, 0));
+    let renewed = auth(&[common::profiles::pass_mech("officer two")]);
+    assert_eq!(aaci(&["CHG-AD"], &id2, &renewed), (0, 0));
     // DEFAULT given X'0112' (or another point that changes profiles or roles) by a roles-only
     // INIT-AC: every caller that has not logged on could then administer, anonymously.
     assert_eq!(logon("SECOFF2", "officer two"), (0, 0));

@@ -215,6 +215,18 @@ fn role_inits(conf: &super::conf::Conf, role: &Name8, reach: u16) -> bool {
         .is_some_and(|r| r.points.contains(&points::AC_INIT) && r.strength <= reach)
 }
 
+/// After a CHGEXPDT or CHG-AD: someone must still be able to INIT-AC under the directory's
+/// roles with the profiles as changed (8/X'F32A' otherwise, nothing written): dating the last
+/// officers into the past or giving them only expired or too weak mechanisms locks out as
+/// surely as deleting them (review finding B5, docs/decisions.md D87).
+fn still_administrable(cp: &Coprocessor, left: &[(Name8, u16)]) -> Result<()> {
+    if administrable(&cp.roles()?.conf, left) {
+        Ok(())
+    } else {
+        Err(Error::LastInitProfile)
+    }
+}
+
 /// `true` when someone can run INIT-AC under the roles `conf` with the stored profiles that
 /// can log on into the roles `reachable` (each with its reach, [`super::store`]): DEFAULT holds
 /// X'0112', or one of those roles does at a strength its profiles meet (docs/decisions.md D75,
@@ -234,7 +246,9 @@ pub fn change_expiry(cp: &Coprocessor, user: &[u8], date: &[u8]) -> Result<()> {
     crate::audit::scope::detail("user", user.trim_ascii_end());
     let raw: [u8; 8] = date.try_into().map_err(|_| Error::ProfileDate)?;
     cp.profiles()?
-        .set_expiry(&user, profile::Date::from_text(&raw)?)
+        .set_expiry(&user, profile::Date::from_text(&raw)?, |left| {
+            still_administrable(cp, left)
+        })
 }
 
 /// CSUAACI CHG-AD: `user`'s mechanisms named in `auth` (one authentication-data structure)
@@ -252,7 +266,7 @@ pub fn change_auth(cp: &Coprocessor, user: &[u8], auth: &[u8]) -> Result<()> {
         .iter()
         .map(stored)
         .collect::<Result<Vec<_>>>()?;
-    store.set_mechanisms(&user, &mechs)
+    store.set_mechanisms(&user, &mechs, |left| still_administrable(cp, left))
 }
 
 /// CSUAACI RESET-FC: `user`'s failure count to 0 (unlocks it). X'0115'.

@@ -273,7 +273,14 @@ impl ProfileStore {
     }
 
     /// Sets `user`'s expiration date (CHGEXPDT).
-    pub fn set_expiry(&self, user: &Name8, expires: Date) -> Result<()> {
+    /// `may_remain` is given the roles the profiles can then log on into, each with its reach
+    /// (inside the transaction, as [`ProfileStore::delete`]'s), and refuses or allows.
+    pub fn set_expiry(
+        &self,
+        user: &Name8,
+        expires: Date,
+        may_remain: impl FnOnce(&[(Name8, u16)]) -> Result<()>,
+    ) -> Result<()> {
         self.db.write(|tx| {
             let p = view(tx, user)?.ok_or(Error::ProfileUnknownUser)?;
             if p.activates > expires {
@@ -284,12 +291,18 @@ impl ProfileStore {
                 rusqlite::params![&user[..], expires.0],
             )
             .map_err(storage)?;
-            Ok(())
+            may_remain(&roles_reachable(tx)?)
         })
     }
 
-    /// Replaces (or adds) `user`'s mechanisms given (CHG-AD).
-    pub fn set_mechanisms(&self, user: &Name8, mechanisms: &[NewMechanism]) -> Result<()> {
+    /// Replaces (or adds) `user`'s mechanisms given (CHG-AD); `may_remain` as
+    /// [`ProfileStore::set_expiry`]'s.
+    pub fn set_mechanisms(
+        &self,
+        user: &Name8,
+        mechanisms: &[NewMechanism],
+        may_remain: impl FnOnce(&[(Name8, u16)]) -> Result<()>,
+    ) -> Result<()> {
         self.db.write(|tx| {
             view(tx, user)?.ok_or(Error::ProfileUnknownUser)?;
             for m in mechanisms {
@@ -300,7 +313,7 @@ impl ProfileStore {
                 .map_err(storage)?;
                 put_mechanism(tx, user, m)?;
             }
-            Ok(())
+            may_remain(&roles_reachable(tx)?)
         })
     }
 
