@@ -48,8 +48,11 @@ pub fn backup(cp: &Coprocessor, path: &[u8]) -> Result<super::Identified> {
     ) else {
         return Err(Error::BackupWrite);
     };
-    let written = ours(&out).and_then(|()| {
-        let dest = Dest::of(&out, Path::new(std::ffi::OsStr::from_bytes(path)))?;
+    // Not the directory just made: nothing of it is touched (it may be an earlier backup of
+    // this user's that was renamed into its place).
+    ours(&out)?;
+    let dest = Dest::of(&out, Path::new(std::ffi::OsStr::from_bytes(path)));
+    let written = dest.and_then(|dest| {
         let m = write(cp, &out, &dest, id, key.as_ref().map(|(k, c)| (&**k, *c)))?;
         rfs::fsync(&out).map_err(write_err)?;
         rfs::fsync(&parent).map_err(write_err)?;
@@ -61,8 +64,9 @@ pub fn backup(cp: &Coprocessor, path: &[u8]) -> Result<super::Identified> {
     written
 }
 
-/// The directory open on `out` is one this call made: a directory of this user that the
-/// group and others cannot enter (created 0700; another user cannot make one of ours).
+/// The directory open on `out` is one this call made: an empty directory of this user that the
+/// group and others cannot enter (created 0700; another user cannot make one of ours, and
+/// one of ours renamed into its place is not empty).
 fn ours(out: &OwnedFd) -> Result<()> {
     let st = rfs::fstat(out).map_err(write_err)?;
     if FileType::from_raw_mode(st.st_mode) != FileType::Directory
@@ -70,6 +74,13 @@ fn ours(out: &OwnedFd) -> Result<()> {
         || st.st_mode & 0o077 != 0
     {
         return Err(Error::BackupWrite);
+    }
+    let mut entries = rfs::Dir::read_from(out).map_err(write_err)?;
+    while let Some(e) = entries.read() {
+        let name = e.map_err(write_err)?.file_name().to_bytes().to_vec();
+        if name != b"." && name != b".." {
+            return Err(Error::BackupWrite);
+        }
     }
     Ok(())
 }
