@@ -753,3 +753,81 @@ fn limit_a_restore_brings_back_a_passphrase_changed_since() {
     );
     assert_eq!(logon(OFFICER, PASS), (0, 0));
 }
+
+/// Child of [`a_logon_in_another_process_ends_when_the_restore_removes_its_profile`]: logs on
+/// as LATE3 in the parent's directory (`ATTACK_HOME`), signals, waits, then calls CSUABAK and
+/// prints its codes.
+#[test]
+#[ignore]
+fn child_logged_on_elsewhere() {
+    let (Ok(h), Ok(sig)) = (
+        std::env::var("ATTACK_HOME"),
+        std::env::var("ATTACK_SIGNALS"),
+    ) else {
+        return;
+    };
+    // SAFETY (test): before any verb call of this process.
+    unsafe { std::env::set_var("SOFTCCA_HOME", &h) };
+    let sig = PathBuf::from(sig);
+    assert_eq!(logon("LATE3", "late passphrase three"), (0, 0));
+    // A warm call first: this process's caches and its logon check are fresh.
+    let warm = sig.join("warm-backup");
+    assert_eq!(bak(&warm), (0, 0));
+    std::fs::write(sig.join("ready"), b"").unwrap();
+    let t = Instant::now();
+    while !sig.join("go").exists() {
+        assert!(t.elapsed() < Duration::from_secs(30), "no go signal");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (rc, rs) = bak(&sig.join("after-restore"));
+    println!("codes {rc} {rs}");
+}
+
+/// Attack: another process logged on as a profile the backup does not hold (its logon checked
+/// a moment ago, its revalidation interval an hour) keeps its role after the restore removed
+/// the profile. Its next call is refused 8/X'F31C': the restore moves the profiles counter
+/// every process reads at each call.
+#[test]
+fn a_logon_in_another_process_ends_when_the_restore_removes_its_profile() {
+    let _g = ready();
+    let path = backup_path("elsewhere");
+    assert_eq!(bak(&path), (0, 0), "backup without LATE3");
+    let late = aggregate(&[simple_in("LATE3", "late passphrase three", "DEFAULT")]);
+    assert_eq!(aaci(&["INIT-AC", "REPLACE"], &late, &[]), (0, 0));
+    let sig = backup_path("elsewhere-signals");
+    std::fs::create_dir(&sig).unwrap();
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_logged_on_elsewhere",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("ATTACK_HOME", home())
+        .env("ATTACK_SIGNALS", &sig)
+        .env("SOFTCCA_REVALIDATE_MS", "3600000")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while !sig.join("ready").exists() {
+        assert!(t.elapsed() < Duration::from_secs(30), "child never ready");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(rst(&path), (0, 0));
+    std::fs::write(sig.join("go"), b"").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(&format!("codes 8 {}", 0xF31C)),
+        "the other process's logon survived the restore: {text}"
+    );
+    assert!(!sig.join("after-restore").exists());
+}
