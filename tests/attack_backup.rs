@@ -831,3 +831,71 @@ fn a_logon_in_another_process_ends_when_the_restore_removes_its_profile() {
     );
     assert!(!sig.join("after-restore").exists());
 }
+
+/// Child of [`a_restore_never_gives_a_partition_password_guesser_new_tries`]: its own
+/// directory (`ATTACK_HOME`, legacy form), bound to a partition.
+#[test]
+#[ignore]
+fn child_partition_tries() {
+    let Ok(h) = std::env::var("ATTACK_HOME") else {
+        return;
+    };
+    common::write_legacy_acp(Path::new(&h));
+    // SAFETY (test): before any verb call of this process.
+    unsafe { std::env::set_var("SOFTCCA_HOME", &h) };
+    use softcca::custody::{SecretKind, directory as d};
+    let cp = softcca::state::Coprocessor::global().unwrap();
+    load_master_key(TEST_MK);
+    let part = common::child::test_secret("P");
+    d::bind_partition(cp, &part, SecretKind::Partition, b"right").unwrap();
+    let p = aggregate(&[simple_in(OFFICER, PASS, "DEFAULT")]);
+    assert_eq!(aaci(&["INIT-AC", "REPLACE"], &p, &[]), (0, 0));
+    assert_eq!(logon(OFFICER, PASS), (0, 0));
+    let path = PathBuf::from(format!("{h}.bak"));
+    assert_eq!(bak(&path), (0, 0), "backup with no wrong password counted");
+    // Two wrong guesses (free), then the backup restored: the count must stay at 2.
+    for _ in 0..2 {
+        assert_eq!(
+            d::authorise(cp, &part, b"guess", None).err(),
+            Some(softcca::Error::PartitionWrongPassword)
+        );
+    }
+    assert_eq!(rst(&path), (0, 0));
+    assert_eq!(
+        d::authorise(cp, &part, b"guess", None).err(),
+        Some(softcca::Error::PartitionWrongPassword)
+    );
+    assert_eq!(
+        d::authorise(cp, &part, b"right", None).err(),
+        Some(softcca::Error::PartitionLocked),
+        "the restore reset the partition password's failure count"
+    );
+    println!("partition checks done");
+}
+
+/// Attack: a guesser of the partition password uses its free tries, then has an officer
+/// restore a backup taken before them, to get the tries back. The restore keeps the higher
+/// count and the lock (docs/CSUARST.md): the third wrong guess still locks.
+#[test]
+fn a_restore_never_gives_a_partition_password_guesser_new_tries() {
+    let _g = ready();
+    let h = common::fresh_state("attack-partition");
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_partition_tries",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("ATTACK_HOME", &h)
+        .env("SOFTCCA_ACP_RECHECK_MS", "0")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("partition checks done"),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
