@@ -899,3 +899,82 @@ fn a_restore_never_gives_a_partition_password_guesser_new_tries() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Child of [`a_backup_that_cannot_be_written_leaves_nothing`]: its own directory
+/// (`ATTACK_HOME`, legacy form) and a file-size limit below `masterkey.db`'s size.
+#[test]
+#[ignore]
+fn child_full_disk() {
+    let Ok(h) = std::env::var("ATTACK_HOME") else {
+        return;
+    };
+    common::write_legacy_acp(Path::new(&h));
+    // SAFETY (test): before any verb call of this process.
+    unsafe { std::env::set_var("SOFTCCA_HOME", &h) };
+    load_master_key(TEST_MK);
+    let p = aggregate(&[simple_in(OFFICER, PASS, "DEFAULT")]);
+    assert_eq!(aaci(&["INIT-AC", "REPLACE"], &p, &[]), (0, 0));
+    assert_eq!(logon(OFFICER, PASS), (0, 0));
+    let mk = std::fs::metadata(Path::new(&h).join("masterkey.db"))
+        .unwrap()
+        .len();
+    let log = std::fs::metadata(Path::new(&h).join("audit.log"))
+        .unwrap()
+        .len();
+    let limit = mk - 1;
+    assert!(
+        log + 2048 < limit,
+        "audit.log {log} too large for the limit {limit}"
+    );
+    let path = PathBuf::from(format!("{h}.full"));
+    // SAFETY: plain system calls on valid, owned structures; this child runs one thread.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        let mut old = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        assert_eq!(libc::getrlimit(libc::RLIMIT_FSIZE, &mut old), 0);
+        let lim = libc::rlimit {
+            rlim_cur: limit,
+            rlim_max: old.rlim_max,
+        };
+        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &lim), 0);
+    }
+    assert_eq!(bak(&path), (12, 0xF342), "a backup on a full disk");
+    assert!(!path.exists(), "a failed backup left {}", path.display());
+    let rec = std::fs::read_to_string(Path::new(&h).join("audit.log")).unwrap();
+    let rec = rec.lines().last().unwrap();
+    assert!(
+        rec.contains("op=CSUABAK") && rec.contains("rc=12 "),
+        "{rec}"
+    );
+    println!("full disk checks done");
+}
+
+/// Attack: a backup that fails half way (a full disk: a file-size limit below
+/// `masterkey.db`'s size) leaves part of a backup behind, which a later restore or a careless
+/// operator might take for a whole one. 12/X'F342', nothing at the path, one audit record.
+#[test]
+fn a_backup_that_cannot_be_written_leaves_nothing() {
+    let _g = ready();
+    let h = common::fresh_state("attack-full");
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_full_disk",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("ATTACK_HOME", &h)
+        .env("SOFTCCA_ACP_RECHECK_MS", "0")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("full disk checks done"),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
