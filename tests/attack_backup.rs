@@ -978,3 +978,94 @@ fn a_backup_that_cannot_be_written_leaves_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Child of [`a_bound_directory_restores_only_while_its_svmk_is_active`]: its own directory
+/// (`ATTACK_HOME`, legacy form) bound to an SVMK. Prints `skipped` without a kernel keyring.
+#[test]
+#[ignore]
+fn child_bound_inactive() {
+    let Ok(h) = std::env::var("ATTACK_HOME") else {
+        return;
+    };
+    common::write_legacy_acp(Path::new(&h));
+    // SAFETY (test): before any verb call of this process.
+    unsafe { std::env::set_var("SOFTCCA_HOME", &h) };
+    use softcca::custody::{SecretKind, directory as d};
+    let cp = softcca::state::Coprocessor::global().unwrap();
+    let svmk = common::child::test_secret("K");
+    match d::bind(cp, &svmk, SecretKind::ServerMasterKey) {
+        Ok(()) => {}
+        Err(softcca::Error::KeyringUnavailable) => {
+            println!("skipped: no kernel keyring");
+            return;
+        }
+        Err(e) => panic!("bind: {e}"),
+    }
+    load_master_key(TEST_MK);
+    let p = aggregate(&[simple_in(OFFICER, PASS, "DEFAULT")]);
+    assert_eq!(aaci(&["INIT-AC", "REPLACE"], &p, &[]), (0, 0));
+    assert_eq!(logon(OFFICER, PASS), (0, 0));
+    let path = PathBuf::from(format!("{h}.bak"));
+    assert_eq!(bak(&path), (0, 0));
+    let files = |dir: &str| {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                e.file_type().unwrap().is_file()
+                    && n != "audit.log"
+                    && !n.starts_with("softcca.gen")
+            })
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    d::deactivate(cp).unwrap();
+    let before = files(&h);
+    assert_eq!(rst(&path), (12, 0xF270), "restore without the SVMK");
+    assert!(
+        files(&h) == before,
+        "a refused restore changed a state file"
+    );
+    d::activate(cp, &svmk).unwrap();
+    assert_eq!(rst(&path), (0, 0), "restore with the SVMK active again");
+    // Nothing of this directory left in the keyring.
+    d::deactivate(cp).unwrap();
+    println!("bound inactive checks done");
+}
+
+/// Attack: restore a bound directory's backup while its SVMK is not active (after a
+/// deactivation or a reboot), hoping the MAC check is skipped when its key cannot be derived.
+/// 12/X'F270', no state file changed; once activated again the restore works.
+#[test]
+fn a_bound_directory_restores_only_while_its_svmk_is_active() {
+    let _g = ready();
+    let h = common::fresh_state("attack-bound-inactive");
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_bound_inactive",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("ATTACK_HOME", &h)
+        .env("SOFTCCA_ACP_RECHECK_MS", "0")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success()
+            && (text.contains("bound inactive checks done")
+                || text.contains("skipped: no kernel keyring")),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
