@@ -2,9 +2,13 @@
 //! CSUAACI INIT-AC, through the C entry points and the files a service account can reach
 //! (docs/CSUABAK.md, docs/CSUARST.md, docs/security.md). Each test performs one attack and
 //! checks that it fails: the backup directory swapped under the copy, paths that are not what
-//! they seem, special files inside a backup, a file swapped after it was checked, a logon of a
-//! profile the restore removes, audit text injected through the path, and a roles-only edit
-//! that counts a profile nobody can log on with as the one left able to administer.
+//! they seem, special files inside a backup, a file swapped after it was checked, a logon (in
+//! this process or another) of a profile the restore removes, audit text injected through the
+//! path, a full disk during a backup, a bound directory's restore without its SVMK, a restore
+//! that would give a guesser new tries or lock every officer out, the lock-out rule counting
+//! profiles nobody can log on as, DEFAULT given administration points; and one limit pinned (a
+//! restore brings back a passphrase changed since). Children are this binary run again with
+//! `--ignored --exact <child>`, each on a directory of its own.
 
 mod common;
 #[path = "common/path_call.rs"]
@@ -443,6 +447,30 @@ fn a_path_cannot_forge_audit_fields_or_records() {
     );
 }
 
+/// Runs the ignored test `child` of this binary in a child process with `ATTACK_HOME=home`:
+/// its standard output, after checking that it succeeded.
+fn run_child(child: &str, home: &Path) -> String {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            child,
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("ATTACK_HOME", home)
+        .env("SOFTCCA_ACP_RECHECK_MS", "0")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{child}: {text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
 /// Child of [`roles_only_init_ac_never_counts_a_profile_that_cannot_log_on`].
 #[test]
 #[ignore]
@@ -613,23 +641,8 @@ fn child_roles_only_lock_out() {
 fn roles_only_init_ac_never_counts_a_profile_that_cannot_log_on() {
     let _g = ready();
     let h = common::fresh_state("attack-lockout");
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "child_roles_only_lock_out",
-            "--test-threads=1",
-            "--nocapture",
-        ])
-        .env("ATTACK_HOME", &h)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && text.contains("lock-out checks done"),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = run_child("child_roles_only_lock_out", &h);
+    assert!(text.contains("lock-out checks done"), "{text}");
 }
 
 /// Child of [`a_restore_never_leaves_nobody_able_to_administer`].
@@ -697,23 +710,8 @@ fn child_restore_lock_out() {
 fn a_restore_never_leaves_nobody_able_to_administer() {
     let _g = ready();
     let h = common::fresh_state("attack-restore-lockout");
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "child_restore_lock_out",
-            "--test-threads=1",
-            "--nocapture",
-        ])
-        .env("ATTACK_HOME", &h)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && text.contains("restore lock-out checks done"),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = run_child("child_restore_lock_out", &h);
+    assert!(text.contains("restore lock-out checks done"), "{text}");
 }
 
 /// Limit, pinned (docs/CSUARST.md "Rollback", D83): a restore brings back what the backup
@@ -880,24 +878,8 @@ fn child_partition_tries() {
 fn a_restore_never_gives_a_partition_password_guesser_new_tries() {
     let _g = ready();
     let h = common::fresh_state("attack-partition");
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "child_partition_tries",
-            "--test-threads=1",
-            "--nocapture",
-        ])
-        .env("ATTACK_HOME", &h)
-        .env("SOFTCCA_ACP_RECHECK_MS", "0")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && text.contains("partition checks done"),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = run_child("child_partition_tries", &h);
+    assert!(text.contains("partition checks done"), "{text}");
 }
 
 /// Child of [`a_backup_that_cannot_be_written_leaves_nothing`]: its own directory
@@ -959,24 +941,8 @@ fn child_full_disk() {
 fn a_backup_that_cannot_be_written_leaves_nothing() {
     let _g = ready();
     let h = common::fresh_state("attack-full");
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "child_full_disk",
-            "--test-threads=1",
-            "--nocapture",
-        ])
-        .env("ATTACK_HOME", &h)
-        .env("SOFTCCA_ACP_RECHECK_MS", "0")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && text.contains("full disk checks done"),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = run_child("child_full_disk", &h);
+    assert!(text.contains("full disk checks done"), "{text}");
 }
 
 /// Child of [`a_bound_directory_restores_only_while_its_svmk_is_active`]: its own directory
@@ -1048,24 +1014,9 @@ fn child_bound_inactive() {
 fn a_bound_directory_restores_only_while_its_svmk_is_active() {
     let _g = ready();
     let h = common::fresh_state("attack-bound-inactive");
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "child_bound_inactive",
-            "--test-threads=1",
-            "--nocapture",
-        ])
-        .env("ATTACK_HOME", &h)
-        .env("SOFTCCA_ACP_RECHECK_MS", "0")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = run_child("child_bound_inactive", &h);
     assert!(
-        out.status.success()
-            && (text.contains("bound inactive checks done")
-                || text.contains("skipped: no kernel keyring")),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        text.contains("bound inactive checks done") || text.contains("skipped: no kernel keyring"),
+        "{text}"
     );
 }
