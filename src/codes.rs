@@ -265,6 +265,7 @@ pub const fn of(error: Error) -> (i32, i32) {
         Error::BackupOtherDirectory => (RC_FAILED, 0xF345),
         Error::BackupBindingDiffers => (RC_FAILED, 0xF346),
         Error::BackupNotAuthentic => (RC_FAILED, 0xF347),
+        Error::DefaultAdminPoint => (RC_FAILED, 0xF348),
         Error::Random => (RC_INTERNAL, 336),
         Error::Internal => (RC_INTERNAL, 769),
     }

@@ -375,6 +375,9 @@ pub enum Error {
     BackupBindingDiffers,
     /// Directory Restore: a bound directory's backup carries no valid MAC under its SVMK.
     BackupNotAuthentic,
+    /// Profiles: CSUAACI INIT-AC would give the DEFAULT role a point that changes profiles or
+    /// roles (docs/decisions.md D89).
+    DefaultAdminPoint,
     /// A random-number source failed.
     Random,
     /// A panic was caught at the C boundary (docs/decisions.md F15).
@@ -584,6 +587,9 @@ impl fmt::Display for Error {
             }
             Error::BackupNotAuthentic => {
                 "the backup carries no valid MAC under the directory's server master key"
+            }
+            Error::DefaultAdminPoint => {
+                "the DEFAULT role cannot be given a point that changes profiles or roles"
             }
             Error::Random => "the random number source failed",
             Error::Internal => "internal error",

@@ -248,7 +248,13 @@ fn a2_bootstrap_race_writes_roles_after_the_door_closed() {
             let attacker = std::thread::spawn(move || {
                 tx.send(tid()).unwrap();
                 let agg = aggregate(&[person("EVIL", "SECOFF", "mine")]);
-                aaci(&["INIT-AC"], &agg, &role_with_every_point("DEFAULT"))
+                // Every point but those that change profiles or roles, which DEFAULT is never
+                // given (8/X'F348' before anything else, docs/decisions.md D89).
+                let mut every = role_with_every_point("DEFAULT");
+                for p in [0x0112usize, 0x0113, 0x0114, 0x0115, 0x0117, 0x0118] {
+                    every[44 + 4 + 8 + p / 8] &= !(0x80u8 >> (p % 8));
+                }
+                aaci(&["INIT-AC"], &agg, &every)
             });
             wait_in_syscall(rx.recv().unwrap(), libc::SYS_flock);
             // The security officer's bootstrap, while the application's call waits.

@@ -10,6 +10,8 @@
 #[path = "common/audit_call.rs"]
 mod audit_call;
 mod common;
+#[path = "common/path_call.rs"]
+mod path_call;
 use common::key_slots::kyt;
 use common::profiles::{aaci, aggregate, logoff, logon, simple_in};
 use common::verbs::{TEST_MK, load_master_key, setup, token};
@@ -32,36 +34,8 @@ const MK_B: &str = "FEDCBA98765432100123456789ABCDEF89ABCDEF01234567";
 const MK_C: &str = "89ABCDEF01234567FEDCBA98765432100123456789ABCDEF";
 const RECORDS: usize = 12;
 
-fn path_call(
-    verb: unsafe extern "C" fn(
-        *mut i32,
-        *mut i32,
-        *mut i32,
-        *mut u8,
-        *mut i32,
-        *mut u8,
-        *mut i32,
-        *mut u8,
-    ),
-    path: &Path,
-) -> (i32, i32) {
-    let (mut rc, mut rs, mut n) = (-1, -1, 0);
-    let mut p = path.as_os_str().as_encoded_bytes().to_vec();
-    let mut len = p.len() as i32;
-    // SAFETY: valid pointers for the documented lengths.
-    unsafe {
-        verb(
-            &mut rc,
-            &mut rs,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut n,
-            std::ptr::null_mut(),
-            &mut len,
-            p.as_mut_ptr(),
-        )
-    };
-    (rc, rs)
+fn path_call(verb: path_call::PathVerb, path: &Path) -> (i32, i32) {
+    path_call::call_bytes(verb, path.as_os_str().as_encoded_bytes())
 }
 
 fn bak(path: &Path) -> (i32, i32) {

@@ -92,6 +92,7 @@ fn error_by_name(name: &str) -> Option<Error> {
         "BackupOtherDirectory" => Error::BackupOtherDirectory,
         "BackupBindingDiffers" => Error::BackupBindingDiffers,
         "BackupNotAuthentic" => Error::BackupNotAuthentic,
+        "DefaultAdminPoint" => Error::DefaultAdminPoint,
         "DirectoryAlreadyBound" => Error::DirectoryAlreadyBound,
         "SecretWrongKind" => Error::SecretWrongKind,
         "WrongSecret" => Error::WrongSecret,

@@ -74,6 +74,16 @@ pub fn user_field(b: &[u8]) -> Result<Name8> {
     name8(&raw, Error::ProfileUserId)
 }
 
+/// The points that change profiles or roles: never given to DEFAULT through INIT-AC (D89).
+const ADMIN_POINTS: &[u16] = &[
+    points::AC_INIT,
+    points::AC_CHANGE_EXPIRY,
+    points::AC_CHANGE_AUTH,
+    points::AC_RESET_FAILURES,
+    points::AC_DELETE_PROFILE,
+    points::AC_DELETE_ROLE,
+];
+
 /// CSUAACI INIT-AC: loads the profiles of `profiles` (IBM's aggregate, docs/CSUAACI.md); a
 /// user id already stored is 8/X'F323' unless `replace`. `roles`: IBM role structures
 /// ([`structure::decode_all`], 8/X'F306'), written to `acp.conf` before the profiles, after
@@ -97,6 +107,14 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
     // Before any card is read or passphrase hashed: a closed store needs the point.
     if store.count()? > 0 || store.closed()? {
         acp.require(points::AC_INIT)?;
+    }
+    // DEFAULT is every caller who has not logged on: a point that changes profiles or roles
+    // there makes administration anonymous (no `d.by`) and open to every process of the
+    // service account (review finding B4, docs/decisions.md D89).
+    if new_roles.iter().any(|r| {
+        r.id == crate::access::role::DEFAULT && ADMIN_POINTS.iter().any(|p| r.points.contains(p))
+    }) {
+        return Err(Error::DefaultAdminPoint);
     }
     let input = parse_aggregate(profiles)?;
     // A profile count of 0 is a change of roles only (the console's role edits): it needs
@@ -142,15 +160,12 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
         // when it holds X'0112' and a profile naming it has a mechanism as strong as the role
         // requires: a role edit that raises the strength beyond every officer's mechanism
         // locks out as surely as one that drops the point (docs/decisions.md D85).
-        let inits =
-            |role: &Name8, reach: u16| -> Result<bool> {
-                match new_roles.iter().find(|r| r.id == *role) {
-                    Some(r) => Ok(r.points.contains(&points::AC_INIT) && r.strength <= reach),
-                    None => Ok(cp.roles()?.conf.role(role).is_some_and(|r| {
-                        r.points.contains(&points::AC_INIT) && r.strength <= reach
-                    })),
-                }
-            };
+        let inits = |role: &Name8, reach: u16| -> Result<bool> {
+            match new_roles.iter().find(|r| r.id == *role) {
+                Some(r) => Ok(r.points.contains(&points::AC_INIT) && r.strength <= reach),
+                None => inits_at(cp, role, reach),
+            }
+        };
         if !inits(&crate::access::role::DEFAULT, 0)? {
             let mut any = false;
             for (r, reach) in named {
@@ -187,6 +202,42 @@ pub fn init_ac(cp: &Coprocessor, profiles: &[u8], replace: bool, roles: &[u8]) -
     )
 }
 
+/// `true` when the role `role` of `acp.conf` holds X'0112' at a strength a logon of strength
+/// `reach` meets: a profile logged on into it could run INIT-AC.
+fn inits_at(cp: &Coprocessor, role: &Name8, reach: u16) -> Result<bool> {
+    Ok(role_inits(&cp.roles()?.conf, role, reach))
+}
+
+/// `true` when the role `role` of `conf` holds X'0112' at a strength a logon of strength
+/// `reach` meets.
+fn role_inits(conf: &super::conf::Conf, role: &Name8, reach: u16) -> bool {
+    conf.role(role)
+        .is_some_and(|r| r.points.contains(&points::AC_INIT) && r.strength <= reach)
+}
+
+/// After a CHGEXPDT or CHG-AD: someone must still be able to INIT-AC under the directory's
+/// roles with the profiles as changed (8/X'F32A' otherwise, nothing written): dating the last
+/// officers into the past or giving them only expired or too weak mechanisms locks out as
+/// surely as deleting them (review finding B5, docs/decisions.md D87).
+fn still_administrable(cp: &Coprocessor, left: &[(Name8, u16)]) -> Result<()> {
+    if administrable(&cp.roles()?.conf, left) {
+        Ok(())
+    } else {
+        Err(Error::LastInitProfile)
+    }
+}
+
+/// `true` when someone can run INIT-AC under the roles `conf` with the stored profiles that
+/// can log on into the roles `reachable` (each with its reach, [`super::store`]): DEFAULT holds
+/// X'0112', or one of those roles does at a strength its profiles meet (docs/decisions.md D75,
+/// D85, D87). What a restore must leave (D88).
+pub(crate) fn administrable(conf: &super::conf::Conf, reachable: &[(Name8, u16)]) -> bool {
+    role_inits(conf, &crate::access::role::DEFAULT, 0)
+        || reachable
+            .iter()
+            .any(|(r, reach)| role_inits(conf, r, *reach))
+}
+
 /// CSUAACI CHGEXPDT: `user` (8 bytes) gets the expiration date `date` (`YYYYMMDD`). X'0113'.
 pub fn change_expiry(cp: &Coprocessor, user: &[u8], date: &[u8]) -> Result<()> {
     cp.acp()?.require(points::AC_CHANGE_EXPIRY)?;
@@ -195,7 +246,9 @@ pub fn change_expiry(cp: &Coprocessor, user: &[u8], date: &[u8]) -> Result<()> {
     crate::audit::scope::detail("user", user.trim_ascii_end());
     let raw: [u8; 8] = date.try_into().map_err(|_| Error::ProfileDate)?;
     cp.profiles()?
-        .set_expiry(&user, profile::Date::from_text(&raw)?)
+        .set_expiry(&user, profile::Date::from_text(&raw)?, |left| {
+            still_administrable(cp, left)
+        })
 }
 
 /// CSUAACI CHG-AD: `user`'s mechanisms named in `auth` (one authentication-data structure)
@@ -213,7 +266,7 @@ pub fn change_auth(cp: &Coprocessor, user: &[u8], auth: &[u8]) -> Result<()> {
         .iter()
         .map(stored)
         .collect::<Result<Vec<_>>>()?;
-    store.set_mechanisms(&user, &mechs)
+    store.set_mechanisms(&user, &mechs, |left| still_administrable(cp, left))
 }
 
 /// CSUAACI RESET-FC: `user`'s failure count to 0 (unlocks it). X'0115'.
@@ -252,12 +305,14 @@ pub fn delete_profile(cp: &Coprocessor, user: &Name8) -> Result<()> {
     // The last profile able to INIT-AC is not deleted (review finding A4), unless DEFAULT
     // itself holds X'0112' (a legacy directory: no profile is needed to administer it).
     let default_inits = role_holds(cp, &crate::access::role::DEFAULT, points::AC_INIT)?;
+    // A profile left counts only when someone can log on as it into a role that holds
+    // X'0112' at a strength its mechanism reaches (as INIT-AC's rule, docs/decisions.md D87).
     cp.profiles()?.delete(&user, |role, left| {
         if default_inits || !role_holds(cp, role, points::AC_INIT)? {
             return Ok(());
         }
-        for r in left {
-            if role_holds(cp, r, points::AC_INIT)? {
+        for (r, reach) in left {
+            if inits_at(cp, r, *reach)? {
                 return Ok(());
             }
         }

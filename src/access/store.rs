@@ -258,21 +258,29 @@ impl ProfileStore {
     }
 
     /// Deletes `user`'s profile: [`Error::ProfileUnknownUser`] when there is none. `may_remain`
-    /// is given the roles of the profiles left (inside the transaction) and refuses or allows.
+    /// is given the deleted profile's role and the roles the profiles left can log on into, each with its reach (inside the
+    /// transaction, as [`ProfileStore::insert`]'s `last`) and refuses or allows.
     pub fn delete(
         &self,
         user: &Name8,
-        may_remain: impl FnOnce(&Name8, &[Name8]) -> Result<()>,
+        may_remain: impl FnOnce(&Name8, &[(Name8, u16)]) -> Result<()>,
     ) -> Result<()> {
         self.db.write(|tx| {
             let role = view(tx, user)?.ok_or(Error::ProfileUnknownUser)?.role;
             delete(tx, user)?;
-            may_remain(&role, &roles_named(tx)?)
+            may_remain(&role, &roles_reachable(tx)?)
         })
     }
 
     /// Sets `user`'s expiration date (CHGEXPDT).
-    pub fn set_expiry(&self, user: &Name8, expires: Date) -> Result<()> {
+    /// `may_remain` is given the roles the profiles can then log on into, each with its reach
+    /// (inside the transaction, as [`ProfileStore::delete`]'s), and refuses or allows.
+    pub fn set_expiry(
+        &self,
+        user: &Name8,
+        expires: Date,
+        may_remain: impl FnOnce(&[(Name8, u16)]) -> Result<()>,
+    ) -> Result<()> {
         self.db.write(|tx| {
             let p = view(tx, user)?.ok_or(Error::ProfileUnknownUser)?;
             if p.activates > expires {
@@ -283,12 +291,18 @@ impl ProfileStore {
                 rusqlite::params![&user[..], expires.0],
             )
             .map_err(storage)?;
-            Ok(())
+            may_remain(&roles_reachable(tx)?)
         })
     }
 
-    /// Replaces (or adds) `user`'s mechanisms given (CHG-AD).
-    pub fn set_mechanisms(&self, user: &Name8, mechanisms: &[NewMechanism]) -> Result<()> {
+    /// Replaces (or adds) `user`'s mechanisms given (CHG-AD); `may_remain` as
+    /// [`ProfileStore::set_expiry`]'s.
+    pub fn set_mechanisms(
+        &self,
+        user: &Name8,
+        mechanisms: &[NewMechanism],
+        may_remain: impl FnOnce(&[(Name8, u16)]) -> Result<()>,
+    ) -> Result<()> {
         self.db.write(|tx| {
             view(tx, user)?.ok_or(Error::ProfileUnknownUser)?;
             for m in mechanisms {
@@ -299,7 +313,7 @@ impl ProfileStore {
                 .map_err(storage)?;
                 put_mechanism(tx, user, m)?;
             }
-            Ok(())
+            may_remain(&roles_reachable(tx)?)
         })
     }
 
@@ -502,18 +516,34 @@ fn count(tx: &rusqlite::Transaction<'_>) -> Result<u32> {
     u32::try_from(n).map_err(|_| Error::StateFileDamaged)
 }
 
-/// The role ids the stored profiles name, each once.
-/// The roles the stored profiles name, each with the strongest mechanism a profile naming it
-/// has (0 for profiles without one): what a logon into that role can reach.
+/// The roles of the stored profiles that can log on today, each with the strongest mechanism
+/// such a profile can log on with: what a logon into that role can reach. A profile counts
+/// only when it is in its dates, not locked, and has a mechanism in its date; one nobody can
+/// log on as (no mechanism, expired, locked) reaches nothing (review finding B2,
+/// docs/decisions.md D87).
 fn roles_reachable(tx: &rusqlite::Transaction<'_>) -> Result<Vec<(Name8, u16)>> {
-    let mut st = tx
-        .prepare(
-            "SELECT p.role_id, coalesce(max(m.strength), 0) FROM profiles p \
-             LEFT JOIN mechanisms m ON m.user_id = p.user_id GROUP BY p.role_id",
-        )
+    roles_reachable_in(tx, "main")
+}
+
+/// [`roles_reachable`] of the `access.db` attached to `conn` as `schema` (a restore's
+/// transaction, docs/CSUARST.md).
+pub(crate) fn roles_reachable_in(
+    conn: &rusqlite::Connection,
+    schema: &str,
+) -> Result<Vec<(Name8, u16)>> {
+    let today = Date::of_unix(now_secs()).0;
+    let mut st = conn
+        .prepare(&format!(
+            "SELECT p.role_id, max(m.strength) FROM {schema}.profiles p \
+             JOIN {schema}.mechanisms m ON m.user_id = p.user_id \
+             WHERE p.activation <= ?1 AND p.expiration >= ?1 AND m.expiration >= ?1 \
+             AND p.failures < ?2 GROUP BY p.role_id"
+        ))
         .map_err(storage)?;
     let rows = st
-        .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))
+        .query_map(rusqlite::params![today, MAX_FAILURES], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?))
+        })
         .map_err(storage)?;
     rows.map(|r| {
         let (role, strength) = r.map_err(storage)?;
@@ -521,21 +551,6 @@ fn roles_reachable(tx: &rusqlite::Transaction<'_>) -> Result<Vec<(Name8, u16)>> 
             role.try_into().map_err(|_| Error::StateFileDamaged)?,
             u16::try_from(strength).map_err(|_| Error::StateFileDamaged)?,
         ))
-    })
-    .collect()
-}
-
-fn roles_named(tx: &rusqlite::Transaction<'_>) -> Result<Vec<Name8>> {
-    let mut st = tx
-        .prepare("SELECT DISTINCT role_id FROM profiles")
-        .map_err(storage)?;
-    let rows = st
-        .query_map([], |r| r.get::<_, Vec<u8>>(0))
-        .map_err(storage)?;
-    rows.map(|r| {
-        r.map_err(storage)?
-            .try_into()
-            .map_err(|_| Error::StateFileDamaged)
     })
     .collect()
 }

@@ -36,6 +36,28 @@ pub enum Entry {
     Other,
 }
 
+/// `/proc/self/fd/<fd>` for the directory open on `fd`, when it resolves to that directory
+/// and SQLite may be given names through it ([`crate::ffi::sqlite::keep_fd_links`]): a name
+/// that reaches this directory whatever is renamed along its path afterwards. `None` when
+/// `/proc` cannot be used so.
+pub(crate) fn fd_path(fd: &OwnedFd) -> Option<PathBuf> {
+    let d = rfs::fstat(fd).ok()?;
+    let via = PathBuf::from(format!(
+        "/proc/self/fd/{}",
+        std::os::fd::AsRawFd::as_raw_fd(fd)
+    ));
+    match rfs::stat(&via) {
+        Ok(s)
+            if s.st_ino == d.st_ino
+                && s.st_dev == d.st_dev
+                && crate::ffi::sqlite::keep_fd_links() =>
+        {
+            Some(via)
+        }
+        _ => None,
+    }
+}
+
 /// The state directory, held open (see the module documentation).
 pub struct StateDir {
     path: PathBuf,
@@ -99,20 +121,7 @@ impl StateDir {
             return Err(Error::StateDirectory);
         }
         let writable = access_w(&fd, ".");
-        let via = PathBuf::from(format!(
-            "/proc/self/fd/{}",
-            std::os::fd::AsRawFd::as_raw_fd(&fd)
-        ));
-        let via_fd = match rfs::stat(&via) {
-            Ok(s)
-                if s.st_ino == d.st_ino
-                    && s.st_dev == d.st_dev
-                    && crate::ffi::sqlite::keep_fd_links() =>
-            {
-                Some(via)
-            }
-            _ => None,
-        };
+        let via_fd = fd_path(&fd);
         Ok(StateDir {
             path: path.to_path_buf(),
             fd,

@@ -61,7 +61,8 @@ pub(crate) fn parent_of(path: &[u8]) -> Result<(OwnedFd, &OsStr)> {
     }
     let p = Path::new(OsStr::from_bytes(path));
     let name = p.file_name().ok_or(Error::BackupPath)?;
-    if path.ends_with(b"/") || name.as_bytes() == b"." || name.as_bytes() == b".." {
+    // (`Path` drops a trailing `/.`: "/a/b/." would be taken for "/a/b".)
+    if path.ends_with(b"/") || path.ends_with(b"/.") || name.as_bytes() == b".." {
         return Err(Error::BackupPath);
     }
     let parent = p.parent().ok_or(Error::BackupPath)?;

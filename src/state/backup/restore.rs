@@ -448,6 +448,17 @@ fn apply(cp: &Coprocessor, stage: &Stage<'_>, m: &Manifest, acp: &[u8]) -> Resul
                  locked_until = max(locked_until, (SELECT coalesce(max(locked_until), 0) FROM temp.keep_partition))",
             )?;
         }
+        // Someone must still be able to administer the restored directory: the backup's
+        // roles with the profiles as restored (their failure counts kept), counted as the
+        // lock-out rule of INIT-AC and DEL-PROF counts them (review finding B3, D88).
+        if let Some(a) = &access {
+            let text = std::str::from_utf8(acp).map_err(|_| Error::BackupDamaged)?;
+            let conf = crate::state::acp::parse_whole(text).map_err(|_| Error::BackupDamaged)?;
+            let reach = crate::access::store::roles_reachable_in(&conn, a)?;
+            if !crate::access::admin::administrable(&conf, &reach) {
+                return Err(Error::LastInitProfile);
+            }
+        }
         // The roles before the commit, as CSUAACI INIT-AC writes them (docs/decisions.md D75).
         dir.remove(ACP_TEMP, false)?;
         dir.create_file(ACP_TEMP, acp)?;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, DatabaseName, OpenFlags};
-use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
+use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags};
 use rustix::io::Errno;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -37,44 +37,116 @@ pub fn backup(cp: &Coprocessor, path: &[u8]) -> Result<super::Identified> {
         Errno::NOENT | Errno::NOTDIR | Errno::NAMETOOLONG => Error::BackupPath,
         e => write_err(e),
     })?;
-    let out = rfs::openat(
+    // Opened by name once, then checked to be the directory just made (an attacker who can
+    // write the parent may have put another in its place): every later step goes through
+    // this descriptor, never the path again.
+    let Ok(out) = rfs::openat(
         &parent,
         name,
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::empty(),
-    )
-    .map_err(write_err)
-    .and_then(|fd| {
-        let full = Path::new(std::ffi::OsStr::from_bytes(path));
-        let m = write(cp, &fd, full, id, key.as_ref().map(|(k, c)| (&**k, *c)))?;
-        rfs::fsync(&fd).map_err(write_err)?;
+    ) else {
+        return Err(Error::BackupWrite);
+    };
+    // Not the directory just made: nothing of it is touched (it may be an earlier backup of
+    // this user's that was renamed into its place).
+    ours(&out)?;
+    let dest = Dest::of(&out, Path::new(std::ffi::OsStr::from_bytes(path)));
+    let written = dest.and_then(|dest| {
+        let m = write(cp, &out, &dest, id, key.as_ref().map(|(k, c)| (&**k, *c)))?;
+        rfs::fsync(&out).map_err(write_err)?;
         rfs::fsync(&parent).map_err(write_err)?;
         Ok(m)
     });
-    if out.is_err() {
-        remove_partial(&parent, name);
+    if written.is_err() {
+        remove_partial(&parent, name, &out);
     }
-    out
+    written
 }
 
-/// Removes what a failed backup left in its new directory, and the directory.
-fn remove_partial(parent: &OwnedFd, name: &std::ffi::OsStr) {
-    if let Ok(fd) = rfs::openat(
-        parent,
-        name,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-        Mode::empty(),
-    ) {
-        for f in TEXTS
-            .iter()
-            .chain(DATABASES.iter().map(|(f, _)| f))
-            .chain([&manifest::FILE])
-        {
-            let _ = rfs::unlinkat(&fd, *f, AtFlags::empty());
-            let _ = rfs::unlinkat(&fd, format!("{f}-journal"), AtFlags::empty());
+/// The directory open on `out` is one this call made: an empty directory of this user that the
+/// group and others cannot enter (created 0700; another user cannot make one of ours, and
+/// one of ours renamed into its place is not empty).
+fn ours(out: &OwnedFd) -> Result<()> {
+    let st = rfs::fstat(out).map_err(write_err)?;
+    if FileType::from_raw_mode(st.st_mode) != FileType::Directory
+        || st.st_uid != rustix::process::geteuid().as_raw()
+        || st.st_mode & 0o077 != 0
+    {
+        return Err(Error::BackupWrite);
+    }
+    let mut entries = rfs::Dir::read_from(out).map_err(write_err)?;
+    while let Some(e) = entries.read() {
+        let name = e.map_err(write_err)?.file_name().to_bytes().to_vec();
+        if name != b"." && name != b".." {
+            return Err(Error::BackupWrite);
         }
     }
-    let _ = rfs::unlinkat(parent, name, AtFlags::REMOVEDIR);
+    Ok(())
+}
+
+/// How SQLite is given the backup's database files: by `/proc/self/fd/<out>/<file>`, which
+/// the kernel resolves through the backup directory's descriptor, so the pages go into the
+/// directory this call made even when its path was renamed to another meanwhile (review
+/// finding B1, docs/decisions.md D86). Where `/proc` cannot be used so, by the path, checked
+/// before each file to still name that directory.
+struct Dest {
+    base: std::path::PathBuf,
+    flags: OpenFlags,
+    /// The backup directory's (device, inode) when opened by path.
+    by_path: Option<(u64, u64)>,
+}
+
+impl Dest {
+    fn of(out: &OwnedFd, path: &Path) -> Result<Dest> {
+        if let Some(via) = crate::state::dir::fd_path(out) {
+            return Ok(Dest {
+                base: via,
+                flags: OpenFlags::SQLITE_OPEN_NOFOLLOW,
+                by_path: None,
+            });
+        }
+        let st = rfs::fstat(out).map_err(write_err)?;
+        Ok(Dest {
+            base: path.to_path_buf(),
+            flags: OpenFlags::empty(),
+            by_path: Some((st.st_dev, st.st_ino)),
+        })
+    }
+
+    /// The name SQLite opens `file` by.
+    fn file(&self, file: &str) -> Result<std::path::PathBuf> {
+        if let Some(want) = self.by_path {
+            let st = rfs::lstat(&self.base).map_err(write_err)?;
+            if (st.st_dev, st.st_ino) != want {
+                return Err(Error::BackupWrite);
+            }
+        }
+        Ok(self.base.join(file))
+    }
+}
+
+/// Removes what a failed backup left in its new directory `out` (through its descriptor), and
+/// the directory when its name in `parent` still is that directory.
+fn remove_partial(parent: &OwnedFd, name: &std::ffi::OsStr, out: &OwnedFd) {
+    for f in TEXTS
+        .iter()
+        .chain(DATABASES.iter().map(|(f, _)| f))
+        .chain([&manifest::FILE])
+    {
+        let _ = rfs::unlinkat(out, *f, AtFlags::empty());
+        let _ = rfs::unlinkat(out, format!("{f}-journal"), AtFlags::empty());
+    }
+    let same = match (
+        rfs::fstat(out),
+        rfs::statat(parent, name, AtFlags::SYMLINK_NOFOLLOW),
+    ) {
+        (Ok(a), Ok(b)) => (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino),
+        _ => false,
+    };
+    if same {
+        let _ = rfs::unlinkat(parent, name, AtFlags::REMOVEDIR);
+    }
 }
 
 /// Creates `name` (0600, `O_EXCL`) in the backup directory `out` with `bytes`, synced.
@@ -126,7 +198,7 @@ fn hash(out: &OwnedFd, name: &str) -> Result<FileEntry> {
 fn write(
     cp: &Coprocessor,
     out: &OwnedFd,
-    path: &Path,
+    dest: &Dest,
     id: [u8; 16],
     key: Option<(&[u8; 32], [u8; 8])>,
 ) -> Result<super::Identified> {
@@ -182,9 +254,10 @@ fn write(
         for &(file, schema) in &dbs {
             create(out, file, b"")?;
             let mut dst = Connection::open_with_flags(
-                path.join(file),
+                dest.file(file)?,
                 OpenFlags::SQLITE_OPEN_READ_WRITE
                     | OpenFlags::SQLITE_OPEN_NOFOLLOW
+                    | dest.flags
                     | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .map_err(|_| Error::BackupWrite)?;
