@@ -108,10 +108,14 @@ fn writing_call(
     reader: &str,
     pin: &Secret,
     label: &str,
-    m: i32,
-    n: i32,
+    (m, n): (u32, u32),
     buffer: &mut Buffer,
 ) -> Verb<()> {
+    // Beyond i32: -1, which the verb refuses as it refuses any M or N out of its range.
+    let (m, n) = (
+        i32::try_from(m).unwrap_or(-1),
+        i32::try_from(n).unwrap_or(-1),
+    );
     let f = match verb {
         "CSUCSVK" => softcca::ffi::set::CSUCSVK,
         "CSUCPAS" => softcca::ffi::set::CSUCPAS,
@@ -158,18 +162,14 @@ pub fn create(
     reader: &str,
     pin: &Secret,
     label: &str,
-    (m, n): (u32, u32),
+    shape: (u32, u32),
     buffer: &mut Buffer,
 ) -> Verb<()> {
     let verb = match kind {
         Kind::Svmk => "CSUCSVK",
         Kind::Partition => "CSUCPAS",
     };
-    let (m, n) = (
-        i32::try_from(m).unwrap_or(-1),
-        i32::try_from(n).unwrap_or(-1),
-    );
-    writing_call(verb, step, reader, pin, label, m, n, buffer)
+    writing_call(verb, step, reader, pin, label, shape, buffer)
 }
 
 /// CSUCCST: reads one source card, or writes one card of the new M'-of-N' set.
@@ -178,14 +178,10 @@ pub fn copy(
     reader: &str,
     pin: &Secret,
     label: &str,
-    (m, n): (u32, u32),
+    shape: (u32, u32),
     buffer: &mut Buffer,
 ) -> Verb<()> {
-    let (m, n) = (
-        i32::try_from(m).unwrap_or(-1),
-        i32::try_from(n).unwrap_or(-1),
-    );
-    writing_call("CSUCCST", step, reader, pin, label, m, n, buffer)
+    writing_call("CSUCCST", step, reader, pin, label, shape, buffer)
 }
 
 /// CSUCVST: reads one card of a set; with the M-th the secret is checked.

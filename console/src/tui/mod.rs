@@ -172,14 +172,12 @@ pub fn ask_secret(
     prompt: &str,
     then: impl Fn(&mut Cursive, Secret) + 'static + Send + Sync,
 ) {
+    // An Arc, so that the submit closure can be cloned (OK button and Enter).
     let then = std::sync::Arc::new(then);
-    let submit = {
-        let then = then.clone();
-        move |s: &mut Cursive| {
-            let secret = take_secret(s);
-            s.pop_layer();
-            then(s, secret);
-        }
+    let submit = move |s: &mut Cursive| {
+        let secret = take_secret(s);
+        s.pop_layer();
+        then(s, secret);
     };
     let submit2 = submit.clone();
     // Enter is taken before the field sees it: EditView's own on_submit would hand the
@@ -232,15 +230,12 @@ pub fn ask_text(
     then: impl Fn(&mut Cursive, String) + 'static + Send + Sync,
 ) {
     let then = std::sync::Arc::new(then);
-    let submit = {
-        let then = then.clone();
-        move |s: &mut Cursive| {
-            let text = s
-                .call_on_name("text", |e: &mut EditView| e.get_content().to_string())
-                .unwrap_or_default();
-            s.pop_layer();
-            then(s, text);
-        }
+    let submit = move |s: &mut Cursive| {
+        let text = s
+            .call_on_name("text", |e: &mut EditView| e.get_content().to_string())
+            .unwrap_or_default();
+        s.pop_layer();
+        then(s, text);
     };
     let submit2 = submit.clone();
     let field = EditView::new()
